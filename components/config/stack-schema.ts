@@ -1,0 +1,94 @@
+import { z } from "zod";
+import { backupSchema } from "./backup-schema";
+import { instanceSchema } from "./instance-schema";
+import { dnsLabel, quantity } from "./primitives";
+
+/** Instance names become parts of Kubernetes names such as `<instance>-backup` (CronJob names allow 52). */
+export const MAX_INSTANCE_NAME = 40;
+export const MAX_TENANT_NAME = 40;
+
+const kubernetes = z
+  .object({
+    /** Path to a kubeconfig file; default: the ambient KUBECONFIG. */
+    kubeconfig: z.string().min(1).optional(),
+    context: z.string().min(1).optional(),
+    /** Write manifests to this directory instead of talking to a cluster (`pulumi up` without a cluster). */
+    renderYamlToDirectory: z.string().min(1).optional(),
+  })
+  .strict()
+  .prefault({});
+
+const eks = z
+  .object({
+    clusterName: z.string().min(1),
+    /** ARN of the cluster's IAM OIDC provider (IRSA). */
+    oidcProviderArn: z.string().startsWith("arn:aws", { message: "must be an IAM OIDC provider ARN (arn:aws:iam::<account>:oidc-provider/…)" }).optional(),
+    /** The cluster's OIDC issuer without https://, e.g. oidc.eks.eu-west-1.amazonaws.com/id/ABC. */
+    oidcIssuer: z.string().min(1).optional(),
+  })
+  .strict();
+
+const cluster = z
+  .object({
+    kubernetes,
+    eks: eks.optional(),
+  })
+  .strict()
+  .prefault({});
+
+const aws = z
+  .object({
+    region: z.string().regex(/^[a-z]{2}(-gov)?-[a-z]+-\d$/, { message: "is not an AWS region (e.g. eu-west-1)" }),
+    tags: z.record(z.string(), z.string()).default({}),
+  })
+  .strict();
+
+const resourcePair = z.object({ cpu: quantity.optional(), memory: quantity.optional() }).strict();
+
+const tenantSchema = z
+  .object({
+    /** Namespace for the tenant; default `openclaw-<tenant>`. */
+    namespace: dnsLabel("namespace name").optional(),
+    labels: z.record(z.string(), z.string()).default({}),
+    quota: z
+      .object({
+        requestsCpu: quantity.optional(),
+        requestsMemory: quantity.optional(),
+        limitsCpu: quantity.optional(),
+        limitsMemory: quantity.optional(),
+        requestsStorage: quantity.optional(),
+        persistentVolumeClaims: z.number().int().min(0).optional(),
+        pods: z.number().int().min(0).optional(),
+      })
+      .strict()
+      .optional(),
+    limitRange: z
+      .object({ defaultRequest: resourcePair.optional(), default: resourcePair.optional(), max: resourcePair.optional() })
+      .strict()
+      .optional(),
+    /** Allow instances of this tenant to restore from another tenant's backups. */
+    allowCrossTenantRestore: z.boolean().default(false),
+    instances: z.record(dnsLabel("instance name", MAX_INSTANCE_NAME), z.unknown()).default({}),
+  })
+  .strict();
+
+/**
+ * The whole stack config, as read from `stacks/Pulumi.<stack>.yaml` under the
+ * `openclaw-fleet:` namespace. Instances are validated separately (after the
+ * stack-wide `defaults` are merged in), so here they are opaque.
+ */
+export const stackSchema = z
+  .object({
+    cluster,
+    aws: aws.optional(),
+    backup: backupSchema,
+    defaults: z.record(z.string(), z.unknown()).default({}),
+    tenants: z.record(dnsLabel("tenant name", MAX_TENANT_NAME), tenantSchema).default({}),
+    /** Secret values, referenced elsewhere as `{ secretRef: <name> }`. */
+    secrets: z.record(z.string(), z.string()).default({}),
+  })
+  .strict();
+
+export type StackSpec = z.output<typeof stackSchema>;
+export type TenantSpec = z.output<typeof tenantSchema>;
+export { instanceSchema };

@@ -1,0 +1,85 @@
+/**
+ * Value-level validators shared by the stack config schema. Each returns a
+ * message fragment that tells the user how to fix the value, because the
+ * loader prefixes it with the full config path.
+ */
+
+// Kubernetes resource.Quantity grammar (apimachinery/pkg/api/resource).
+const QUANTITY = /^[+-]?(\d+(\.\d*)?|\.\d+)([eE][+-]?\d+|Ki|Mi|Gi|Ti|Pi|Ei|n|u|m|k|M|G|T|P|E)?$/;
+
+export function isQuantity(value: string): boolean {
+  return QUANTITY.test(value);
+}
+
+const DNS1123_LABEL = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/;
+
+export function isDns1123Label(value: string, maxLength = 63): boolean {
+  return value.length <= maxLength && DNS1123_LABEL.test(value);
+}
+
+// RFC 1123 subdomain, as Kubernetes uses for most object names.
+export function isDns1123Subdomain(value: string): boolean {
+  return value.length <= 253 && value.split(".").every((part) => DNS1123_LABEL.test(part));
+}
+
+const ENV_NAME = /^[-._a-zA-Z][-._a-zA-Z0-9]*$/;
+
+export function isEnvVarName(value: string): boolean {
+  return ENV_NAME.test(value);
+}
+
+const DIGEST = /^sha256:[a-f0-9]{64}$/;
+
+export function isImageDigest(value: string): boolean {
+  return DIGEST.test(value);
+}
+
+// OCI tag grammar (distribution/reference).
+const TAG = /^[\w][\w.-]{0,127}$/;
+
+export function isImageTag(value: string): boolean {
+  return TAG.test(value);
+}
+
+/** IPv4 or IPv6 CIDR, as NetworkPolicy ipBlock.cidr accepts. */
+export function isCidr(value: string): boolean {
+  const [addr, bits, ...rest] = value.split("/");
+  if (rest.length > 0 || bits === undefined || !/^\d{1,3}$/.test(bits)) return false;
+  const prefix = Number(bits);
+  if (addr.includes(":")) return prefix <= 128 && /^[0-9a-fA-F:]+$/.test(addr) && addr.split("::").length <= 2;
+  const octets = addr.split(".");
+  return (
+    prefix <= 32 &&
+    octets.length === 4 &&
+    octets.every((o) => /^\d{1,3}$/.test(o) && Number(o) <= 255)
+  );
+}
+
+/** Levenshtein distance, for "did you mean" hints on misspelt keys. */
+export function editDistance(a: string, b: string): number {
+  const row = Array.from({ length: b.length + 1 }, (_, i) => i);
+  for (let i = 1; i <= a.length; i++) {
+    let diagonal = row[0];
+    row[0] = i;
+    for (let j = 1; j <= b.length; j++) {
+      const above = row[j];
+      row[j] = Math.min(row[j] + 1, row[j - 1] + 1, diagonal + (a[i - 1] === b[j - 1] ? 0 : 1));
+      diagonal = above;
+    }
+  }
+  return row[b.length];
+}
+
+export function closestMatch(word: string, candidates: readonly string[]): string | undefined {
+  let best: string | undefined;
+  let bestDistance = Infinity;
+  for (const candidate of candidates) {
+    const distance = editDistance(word.toLowerCase(), candidate.toLowerCase());
+    if (distance < bestDistance) {
+      best = candidate;
+      bestDistance = distance;
+    }
+  }
+  // Only suggest when the typo is small relative to the word.
+  return best !== undefined && bestDistance <= Math.max(1, Math.floor(best.length / 3)) ? best : undefined;
+}

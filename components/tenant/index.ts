@@ -1,0 +1,49 @@
+import * as k8s from "@pulumi/kubernetes";
+import * as pulumi from "@pulumi/pulumi";
+import type { TenantModel } from "../config/model";
+import { OpenClawInstance } from "../instance";
+import { buildLimitRange } from "./builders/limit-range";
+import { buildNamespace } from "./builders/namespace";
+import { buildResourceQuota } from "./builders/resource-quota";
+
+export interface TenantArgs {
+  readonly model: TenantModel;
+}
+
+export interface TenantOutputs {
+  readonly namespace: string;
+  readonly instances: Record<string, { gatewayEndpoint: pulumi.Output<string>; gatewayTokenSecret: { name: string; key: string } }>;
+}
+
+/** A tenant: its Namespace (restricted), optional quota and limits, and its instances. */
+export class Tenant extends pulumi.ComponentResource {
+  public readonly namespace: k8s.core.v1.Namespace;
+  public readonly instances: ReadonlyMap<string, OpenClawInstance>;
+  private readonly namespaceName: string;
+
+  constructor(name: string, args: TenantArgs, opts?: pulumi.ComponentResourceOptions) {
+    super("openclaw:tenant:Tenant", name, {}, opts);
+    const model = args.model;
+    this.namespaceName = model.namespace;
+    this.namespace = new k8s.core.v1.Namespace(`${name}-namespace`, buildNamespace(model), { parent: this });
+    const quota = buildResourceQuota(model);
+    if (quota !== undefined) new k8s.core.v1.ResourceQuota(`${name}-quota`, quota, { parent: this, dependsOn: [this.namespace] });
+    const limits = buildLimitRange(model);
+    if (limits !== undefined) new k8s.core.v1.LimitRange(`${name}-limits`, limits, { parent: this, dependsOn: [this.namespace] });
+
+    const instances = new Map<string, OpenClawInstance>();
+    for (const instance of model.instances) {
+      instances.set(instance.name, new OpenClawInstance(instance.logicalName, { model: instance, namespace: this.namespace }, { parent: this }));
+    }
+    this.instances = instances;
+    this.registerOutputs({ namespace: model.namespace });
+  }
+
+  outputs(): TenantOutputs {
+    const instances: TenantOutputs["instances"] = {};
+    for (const [name, instance] of this.instances) {
+      instances[name] = { gatewayEndpoint: instance.gatewayEndpoint, gatewayTokenSecret: instance.gatewayTokenSecret };
+    }
+    return { namespace: this.namespaceName, instances };
+  }
+}
