@@ -1,5 +1,6 @@
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
+import { BackupStore } from "./backup/store";
 import type { FleetModel } from "./config/model";
 import { Tenant, type TenantOutputs } from "./tenant";
 
@@ -28,9 +29,13 @@ export class Fleet extends pulumi.ComponentResource {
   constructor(name: string, args: FleetArgs, opts?: pulumi.ComponentResourceOptions) {
     super("openclaw:fleet:Fleet", name, {}, opts);
     this.kubernetes = new k8s.Provider(`${name}-k8s`, kubernetesProviderArgs(args.model), { parent: this });
+    const store = args.model.backup.enabled ? new BackupStore(`${name}-backup-store`, { model: args.model }, { parent: this }).ref : undefined;
     const tenants = new Map<string, Tenant>();
     for (const tenant of args.model.tenants) {
-      tenants.set(tenant.name, new Tenant(tenant.name, { model: tenant }, { parent: this, providers: { kubernetes: this.kubernetes } }));
+      tenants.set(
+        tenant.name,
+        new Tenant(tenant.name, { model: tenant, fleet: args.model, store }, { parent: this, providers: { kubernetes: this.kubernetes } }),
+      );
     }
     this.tenants = tenants;
     this.registerOutputs({});

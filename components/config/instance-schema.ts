@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { instanceBackupSchema } from "./instance-backup-schema";
 import { cidr, dnsLabel, envVarName, imageDigest, imageTag, port, quantity, resourceRequirements } from "./primitives";
 
 export const DEFAULT_IMAGE_REPOSITORY = "ghcr.io/openclaw/openclaw";
@@ -87,13 +88,6 @@ const networkPolicy = z
   .strict()
   .prefault({});
 
-const instanceBackup = z
-  .object({
-    enabled: z.boolean().default(true),
-  })
-  .strict()
-  .prefault({});
-
 /**
  * One OpenClaw instance. Every field has a default or is optional, so the
  * same schema validates the stack-wide `defaults` block and each instance.
@@ -116,7 +110,7 @@ export const instanceSchema = z
     }),
     persistence,
     networkPolicy,
-    backup: instanceBackup,
+    backup: instanceBackupSchema,
   })
   .strict();
 

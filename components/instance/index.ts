@@ -1,7 +1,9 @@
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
 import * as random from "@pulumi/random";
-import type { InstanceModel } from "../config/model";
+import { InstanceBackup } from "../backup/instance-backup";
+import type { BackupStoreRef } from "../backup/store";
+import type { FleetModel, InstanceModel } from "../config/model";
 import { buildConfigMap } from "./builders/config-map";
 import { buildDataClaim } from "./builders/data-claim";
 import { buildGatewaySecret, gatewayTokenRef } from "./builders/gateway-secret";
@@ -17,6 +19,9 @@ export interface OpenClawInstanceArgs {
   readonly model: InstanceModel;
   /** The tenant's Namespace, which every object here must wait for. */
   readonly namespace: pulumi.Input<k8s.core.v1.Namespace>;
+  readonly fleet: FleetModel;
+  /** Where this instance's backups go; undefined when backups are off for the stack. */
+  readonly store?: BackupStoreRef;
 }
 
 /**
@@ -61,6 +66,16 @@ export class OpenClawInstance extends pulumi.ComponentResource {
         child({ retainOnDelete: model.spec.persistence.orphan }),
       );
       dependencies.push(this.dataClaim);
+    }
+
+    if (args.store !== undefined && model.spec.backup.enabled) {
+      const backup = new InstanceBackup(
+        `${name}-backup`,
+        { fleet: args.fleet, model, store: args.store, namespace: args.namespace, dataClaim: this.dataClaim },
+        { parent: this },
+      );
+      // A restore must finish before the app starts on the volume.
+      dependencies.push(...backup.beforeWorkload);
     }
 
     this.statefulSet = new k8s.apps.v1.StatefulSet(`${name}-statefulset`, buildStatefulSet(model), child({ dependsOn: [args.namespace, ...dependencies] }));

@@ -1,6 +1,7 @@
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
-import type { TenantModel } from "../config/model";
+import type { BackupStoreRef } from "../backup/store";
+import type { FleetModel, TenantModel } from "../config/model";
 import { OpenClawInstance } from "../instance";
 import { buildLimitRange } from "./builders/limit-range";
 import { buildNamespace } from "./builders/namespace";
@@ -8,6 +9,9 @@ import { buildResourceQuota } from "./builders/resource-quota";
 
 export interface TenantArgs {
   readonly model: TenantModel;
+  readonly fleet: FleetModel;
+  /** The store this tenant's instances back up to; undefined when backups are off. */
+  readonly store?: BackupStoreRef;
 }
 
 export interface TenantOutputs {
@@ -33,7 +37,7 @@ export class Tenant extends pulumi.ComponentResource {
 
     const instances = new Map<string, OpenClawInstance>();
     for (const instance of model.instances) {
-      instances.set(instance.name, new OpenClawInstance(instance.logicalName, { model: instance, namespace: this.namespace }, { parent: this }));
+      instances.set(instance.name, new OpenClawInstance(instance.logicalName, { model: instance, namespace: this.namespace, fleet: args.fleet, store: args.store }, { parent: this }));
     }
     this.instances = instances;
     this.registerOutputs({ namespace: model.namespace });

@@ -1,0 +1,318 @@
+# shellcheck shell=sh
+# Shared helpers of the openclaw-backup engine. Sourced by openclaw-backup.sh, never run alone.
+# Strict POSIX sh: it runs under busybox ash (rclone image), dash and any host /bin/sh, so no
+# `local`, no arrays, no pipefail; every pipeline whose producer can fail writes to a file first.
+
+# Exit codes (documented in docs/backups.md; tests and alerts depend on them).
+E_USAGE=2     # bad invocation or configuration
+E_STORE=3     # store unreachable, listing/upload/download/delete failed
+E_NOTFOUND=4  # snapshot (or restore source) not found
+E_VERIFY=5    # checksum, file-set, manifest or passphrase failure
+E_TARGET=6    # restore target (or snapshot destination) not safe to write
+
+TAB=$(printf '\t')
+NL='
+'
+KINDS="periodic pre-delete pre-update manual"
+MANIFEST_HEADER="#openclaw-backup-manifest v1"
+
+log() {
+  printf '%s ocb[%s] %s\n' "$(date -u +%Y-%m-%dT%H:%M:%SZ)" "${OCB_CMD:-engine}" "$*" >&2
+}
+
+die() {
+  die_code=$1
+  shift
+  log "ERROR: $*"
+  exit "$die_code"
+}
+
+# --- validation --------------------------------------------------------------------------------
+
+# Names become S3 key segments and JSON strings unescaped, so keep them to a DNS-like alphabet.
+valid_name() {
+  printf '%s\n' "$1" | grep -Eq '^[a-z0-9]([a-z0-9._-]{0,61}[a-z0-9])?$'
+}
+
+valid_kind() {
+  case " $KINDS " in *" $1 "*) return 0 ;; esac
+  return 1
+}
+
+valid_stamp() {
+  printf '%s\n' "$1" | grep -Eq '^[0-9]{8}T[0-9]{6}Z$'
+}
+
+valid_uint() {
+  printf '%s\n' "$1" | grep -Eq '^[0-9]+$'
+}
+
+# A bucket-relative path made of safe segments: no "..", no empty segments, no spaces.
+valid_key_path() {
+  printf '%s\n' "$1" | grep -Eq '^[A-Za-z0-9._=+:@-]+(/[A-Za-z0-9._=+:@-]+)*$' || return 1
+  case "/$1/" in */../* | */./*) return 1 ;; esac
+  return 0
+}
+
+require_env() {
+  for require_env_name in "$@"; do
+    eval "require_env_val=\${$require_env_name:-}"
+    [ -n "$require_env_val" ] || die "$E_USAGE" "$require_env_name is not set; see docs/backups.md for the engine's environment"
+  done
+}
+
+# Store, bucket and prefix: needed by every subcommand.
+load_store_config() {
+  require_env OCB_BUCKET RCLONE_CONFIG_STORE_TYPE
+  printf '%s\n' "$OCB_BUCKET" | grep -Eq '^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$' ||
+    die "$E_USAGE" "OCB_BUCKET='$OCB_BUCKET' is not a valid S3 bucket name"
+  OCB_PREFIX=${OCB_PREFIX-backups/}
+  OCB_PREFIX=${OCB_PREFIX#/}
+  if [ -n "$OCB_PREFIX" ]; then
+    OCB_PREFIX=${OCB_PREFIX%/}/
+    valid_key_path "${OCB_PREFIX%/}" ||
+      die "$E_USAGE" "OCB_PREFIX='$OCB_PREFIX' must be slash-separated segments of [A-Za-z0-9._=+:@-] (no '..')"
+  fi
+  # The credentials stay in rclone's own RCLONE_CONFIG_STORE_* variables; we only sanity-check.
+  [ "$RCLONE_CONFIG_STORE_TYPE" = s3 ] ||
+    log "warning: RCLONE_CONFIG_STORE_TYPE=$RCLONE_CONFIG_STORE_TYPE (the engine is tested with s3 only)"
+  command -v rclone >/dev/null 2>&1 || die "$E_USAGE" "rclone is not on PATH (install it: apt-get install -y rclone, or use the rclone/rclone image)"
+}
+
+load_instance_config() {
+  require_env OCB_TENANT OCB_INSTANCE
+  valid_name "$OCB_TENANT" || die "$E_USAGE" "OCB_TENANT='$OCB_TENANT' must match [a-z0-9]([a-z0-9._-]*[a-z0-9])? (max 63)"
+  valid_name "$OCB_INSTANCE" || die "$E_USAGE" "OCB_INSTANCE='$OCB_INSTANCE' must match [a-z0-9]([a-z0-9._-]*[a-z0-9])? (max 63)"
+  INSTANCE_PATH="$OCB_PREFIX$OCB_TENANT/$OCB_INSTANCE"
+}
+
+# OCB_SOURCES="state=/data/state workspace=/data/workspace" -> "$WORK/sources.tsv" (name TAB dir).
+load_sources() {
+  require_env OCB_SOURCES
+  : >"$WORK/sources.tsv"
+  load_sources_seen=" "
+  for load_sources_pair in $OCB_SOURCES; do
+    load_sources_name=${load_sources_pair%%=*}
+    load_sources_dir=${load_sources_pair#*=}
+    [ "$load_sources_name" != "$load_sources_pair" ] ||
+      die "$E_USAGE" "OCB_SOURCES entry '$load_sources_pair' is not name=/abs/dir"
+    valid_name "$load_sources_name" || die "$E_USAGE" "OCB_SOURCES name '$load_sources_name' must match [a-z0-9]([a-z0-9._-]*[a-z0-9])?"
+    case "$load_sources_dir" in
+      /*) ;;
+      *) die "$E_USAGE" "OCB_SOURCES dir '$load_sources_dir' for '$load_sources_name' must be an absolute path" ;;
+    esac
+    [ "$load_sources_dir" != / ] || die "$E_USAGE" "OCB_SOURCES: refusing '/' as the directory of '$load_sources_name'"
+    case "$load_sources_seen" in
+      *" $load_sources_name "*) die "$E_USAGE" "OCB_SOURCES names '$load_sources_name' twice" ;;
+    esac
+    load_sources_seen="$load_sources_seen$load_sources_name "
+    printf '%s\t%s\n' "$load_sources_name" "${load_sources_dir%/}" >>"$WORK/sources.tsv"
+  done
+  [ -s "$WORK/sources.tsv" ] || die "$E_USAGE" "OCB_SOURCES is empty"
+}
+
+# --- work dir and cleanup ----------------------------------------------------------------------
+
+CLEANUP_PATHS=""
+cleanup() {
+  # Remove only what this process created (scratch and restore staging), never user data.
+  for cleanup_p in $CLEANUP_PATHS; do
+    [ -n "$cleanup_p" ] && rm -rf -- "$cleanup_p"
+  done
+}
+
+setup_work() {
+  if [ -n "${OCB_WORK_DIR:-}" ]; then
+    mkdir -p "$OCB_WORK_DIR" || die "$E_USAGE" "cannot create OCB_WORK_DIR=$OCB_WORK_DIR"
+    WORK=$(mktemp -d "$OCB_WORK_DIR/ocb.XXXXXX") || die "$E_USAGE" "cannot create a scratch dir in OCB_WORK_DIR=$OCB_WORK_DIR"
+  else
+    WORK=$(mktemp -d "${TMPDIR:-/tmp}/ocb.XXXXXX") || die "$E_USAGE" "cannot create a scratch dir; set OCB_WORK_DIR"
+  fi
+  CLEANUP_PATHS="$CLEANUP_PATHS $WORK"
+  # rclone keeps its cache/temp under HOME; a read-only root fs (restricted pods) needs it redirected.
+  [ -w "${HOME:-/nonexistent}" ] || export HOME="$WORK"
+  # Restored and staged files get owner-only permissions unless the manifest says otherwise.
+  umask 077
+}
+
+# --- time --------------------------------------------------------------------------------------
+
+now_stamp() {
+  if [ -n "${OCB_NOW:-}" ]; then
+    valid_stamp "$OCB_NOW" || die "$E_USAGE" "OCB_NOW='$OCB_NOW' must look like 20261122T035012Z"
+    printf '%s\n' "$OCB_NOW"
+  else
+    date -u +%Y%m%dT%H%M%SZ
+  fi
+}
+
+# Seconds since the epoch of a YYYYMMDDTHHMMSSZ stamp, in awk because busybox and GNU `date -d`
+# disagree on input formats.
+AWK_EPOCH='
+function epoch(s,   y, m, d, mp, era, yoe, doy, doe) {
+  y = substr(s, 1, 4) + 0; m = substr(s, 5, 2) + 0; d = substr(s, 7, 2) + 0
+  if (m <= 2) { y -= 1; mp = m + 9 } else { mp = m - 3 }
+  era = int(y / 400); yoe = y - era * 400
+  doy = int((153 * mp + 2) / 5) + d - 1
+  doe = yoe * 365 + int(yoe / 4) - int(yoe / 100) + doy
+  return (era * 146097 + doe - 719468) * 86400 + substr(s, 10, 2) * 3600 + substr(s, 12, 2) * 60 + substr(s, 14, 2)
+}'
+
+# --- rclone ------------------------------------------------------------------------------------
+
+# Every rclone call goes through here: --config "" keeps rclone on its RCLONE_CONFIG_* env config
+# (no file read or written), --fast-list because delimiter listings miss folders that only hold
+# folders on some S3 servers, bounded timeouts so a dead store fails the run instead of hanging.
+# OCB_RCLONE_EXTRA_FLAGS is word-split on purpose (tuning flags only, never secrets).
+ocb_rclone() {
+  ocb_rclone_status=0
+  set -f
+  # shellcheck disable=SC2086
+  rclone --config "" --fast-list \
+    --contimeout "${OCB_RCLONE_CONNECT_TIMEOUT:-15s}" --timeout "${OCB_RCLONE_IO_TIMEOUT:-120s}" \
+    --retries "${OCB_RCLONE_RETRIES:-3}" --low-level-retries "${OCB_RCLONE_LOW_LEVEL_RETRIES:-10}" \
+    ${OCB_RCLONE_EXTRA_FLAGS:-} "$@" || ocb_rclone_status=$?
+  set +f
+  return "$ocb_rclone_status"
+}
+
+# A data transfer: JSON log to $1 so the final transfer stats can be read back with xfer_stat.
+ocb_xfer() {
+  ocb_xfer_log=$1
+  shift
+  : >"$ocb_xfer_log"
+  ocb_xfer_status=0
+  ocb_rclone --use-json-log --stats 1h --stats-log-level NOTICE "$@" 2>"$ocb_xfer_log" || ocb_xfer_status=$?
+  if [ "$ocb_xfer_status" -ne 0 ]; then
+    # Surface rclone's own error lines, they name the object and the cause.
+    grep -E '"level":"(error|critical|fatal)"|^[0-9/]+ [0-9:]+ (ERROR|CRITICAL|Failed)' "$ocb_xfer_log" | tail -n 5 >&2 || true
+  fi
+  return "$ocb_xfer_status"
+}
+
+# Reads a numeric field ("bytes", "transfers", "errors") of the last stats record in a JSON log.
+xfer_stat() {
+  xfer_stat_v=$(sed -n 's/.*"stats":{\([^}]*\)}.*/\1/p' "$1" | tail -n 1 | tr ',' '\n' |
+    sed -n "s/^\"$2\":\\([0-9][0-9]*\\).*/\\1/p")
+  printf '%s\n' "${xfer_stat_v:-0}"
+}
+
+# Fetch one object to a local file. rclone copyto exits 0 when the source does not exist, so the
+# caller gets 0 = fetched, 1 = absent, and we die on a store error.
+fetch_object() {
+  rm -f -- "$2"
+  ocb_rclone copyto "$1" "$2" 2>"$WORK/fetch.err" || {
+    cat "$WORK/fetch.err" >&2
+    die "$E_STORE" "cannot read $1 from the store (is the endpoint reachable and are the credentials valid?)"
+  }
+  [ -f "$2" ]
+}
+
+# --- snapshot layout ---------------------------------------------------------------------------
+
+# Encryption: the passphrase is obscured through stdin (never argv) and handed to rclone through
+# env config. Each snapshot gets its own crypt remote over "<snapshot>/encrypted", so the snapshot
+# folder names stay readable while every name and byte below is encrypted. Two snapshots' crypt
+# remotes share keys, so server-side copies between them stay valid (names encrypt the same).
+crypt_init() {
+  CRYPT=no
+  [ -n "${OCB_CRYPT_PASSWORD:-}" ] || return 0
+  case "$OCB_CRYPT_PASSWORD" in *"$NL"*) die "$E_USAGE" "OCB_CRYPT_PASSWORD must be a single line" ;; esac
+  CRYPT_OBSCURED=$(printf '%s\n' "$OCB_CRYPT_PASSWORD" | rclone obscure -) || die "$E_USAGE" "rclone obscure failed"
+  CRYPT_OBSCURED2=""
+  if [ -n "${OCB_CRYPT_PASSWORD2:-}" ]; then
+    case "$OCB_CRYPT_PASSWORD2" in *"$NL"*) die "$E_USAGE" "OCB_CRYPT_PASSWORD2 must be a single line" ;; esac
+    CRYPT_OBSCURED2=$(printf '%s\n' "$OCB_CRYPT_PASSWORD2" | rclone obscure -) || die "$E_USAGE" "rclone obscure failed"
+  fi
+  CRYPT=yes
+}
+
+# content_root SLOT SNAPSHOT_PATH ENCRYPTED -> sets CONTENT_ROOT to the rclone path holding
+# data/ and manifest.tsv of that snapshot. SLOT is "cur" or "prev" (two crypt remotes at once).
+content_root() {
+  if [ "$3" != yes ]; then
+    CONTENT_ROOT="store:$OCB_BUCKET/$2"
+    return 0
+  fi
+  [ "$CRYPT" = yes ] || die "$E_VERIFY" "snapshot $2 is encrypted: set OCB_CRYPT_PASSWORD (and OCB_CRYPT_PASSWORD2 if a salt was used)"
+  case "$1" in
+    cur)
+      export RCLONE_CONFIG_OCBCUR_TYPE=crypt RCLONE_CONFIG_OCBCUR_REMOTE="store:$OCB_BUCKET/$2/encrypted"
+      export RCLONE_CONFIG_OCBCUR_PASSWORD="$CRYPT_OBSCURED" RCLONE_CONFIG_OCBCUR_PASSWORD2="$CRYPT_OBSCURED2"
+      export RCLONE_CONFIG_OCBCUR_FILENAME_ENCRYPTION=standard RCLONE_CONFIG_OCBCUR_DIRECTORY_NAME_ENCRYPTION=true
+      export RCLONE_CONFIG_OCBCUR_SERVER_SIDE_ACROSS_CONFIGS=true
+      CONTENT_ROOT="ocbcur:"
+      ;;
+    prev)
+      export RCLONE_CONFIG_OCBPREV_TYPE=crypt RCLONE_CONFIG_OCBPREV_REMOTE="store:$OCB_BUCKET/$2/encrypted"
+      export RCLONE_CONFIG_OCBPREV_PASSWORD="$CRYPT_OBSCURED" RCLONE_CONFIG_OCBPREV_PASSWORD2="$CRYPT_OBSCURED2"
+      export RCLONE_CONFIG_OCBPREV_FILENAME_ENCRYPTION=standard RCLONE_CONFIG_OCBPREV_DIRECTORY_NAME_ENCRYPTION=true
+      export RCLONE_CONFIG_OCBPREV_SERVER_SIDE_ACROSS_CONFIGS=true
+      CONTENT_ROOT="ocbprev:"
+      ;;
+    *) die 1 "internal: unknown crypt slot $1" ;;
+  esac
+}
+
+# index_instance INSTANCE_PATH OUT -> OUT lines "kind TAB stamp TAB complete(1|0)", sorted by
+# stamp. One recursive listing: the marker snapshot.json decides completeness.
+index_instance() {
+  ocb_rclone lsf -R --files-only "store:$OCB_BUCKET/$1/" >"$2.raw" ||
+    die "$E_STORE" "cannot list store:$OCB_BUCKET/$1/ (is the endpoint reachable, the bucket there and the identity allowed to list?)"
+  awk -F/ -v kinds=" $KINDS " '
+    index(kinds, " " $1 " ") && $2 ~ /^[0-9][0-9][0-9][0-9][0-9][0-9][0-9][0-9]T[0-9][0-9][0-9][0-9][0-9][0-9]Z$/ {
+      key = $1 "\t" $2
+      if (!(key in seen)) { seen[key] = 0; order[++n] = key }
+      if (NF == 3 && $3 == "snapshot.json") seen[key] = 1
+    }
+    END { for (i = 1; i <= n; i++) print order[i] "\t" seen[order[i]] }
+  ' "$2.raw" | LC_ALL=C sort -t "$TAB" -k2,2 -k1,1 >"$2"
+}
+
+# newest_complete INDEX [KIND] -> prints "kind TAB stamp" of the newest complete snapshot, or nothing.
+newest_complete() {
+  awk -F '\t' -v k="${2:-}" '$3 == 1 && (k == "" || $1 == k) { last = $1 "\t" $2 } END { if (last != "") print last }' "$1"
+}
+
+# Values of the flat one-line snapshot.json marker.
+json_field() {
+  sed -n "s/.*\"$2\":\"\\{0,1\\}\\([^\",}]*\\).*/\\1/p" "$1" | head -n 1
+}
+
+# Mandatory excludes: engine scratch, the data a restore moved aside, and live SQLite sidecars
+# (databases are captured through SQLite itself). OCB_EXCLUDES cannot switch these off.
+MANDATORY_FILTERS='- /.pre-restore-*/**
+- /.ocb-restore-*/**
+- *.sqlite-wal
+- *.sqlite-shm
+- *.sqlite-journal
+- *.sqlite3-wal
+- *.sqlite3-shm
+- *.sqlite3-journal
+- *.db-wal
+- *.db-shm
+- *.db-journal'
+
+DEFAULT_EXCLUDES='/logs/**
+/tmp/**
+/npm/**
+.cache/**
+node_modules/**
+*.sock
+*.pid
+*-wal
+*-shm
+/lost+found/**'
+
+# Writes the rclone filter file $1 from the mandatory rules and OCB_EXCLUDES (unset = defaults,
+# set-but-empty = no optional excludes). Lines starting "+ " or "- " pass through as raw rules.
+write_filters() {
+  printf '%s\n' "$MANDATORY_FILTERS" >"$1"
+  printf '%s\n' "${OCB_EXCLUDES-$DEFAULT_EXCLUDES}" | while IFS= read -r write_filters_line; do
+    case "$write_filters_line" in
+      '' | '#'*) ;;
+      '+ '* | '- '*) printf '%s\n' "$write_filters_line" ;;
+      *) printf -- '- %s\n' "$write_filters_line" ;;
+    esac
+  done >>"$1"
+}
