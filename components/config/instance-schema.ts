@@ -14,13 +14,7 @@ const image = z
   .strict()
   .prefault({})
   .superRefine((img, ctx) => {
-    if (img.tag === undefined && img.digest === undefined) {
-      ctx.addIssue({
-        code: "custom",
-        path: ["tag"],
-        message: "no image version: set image.tag (e.g. 2026.11.1) or image.digest (sha256:…) so that every rollout is pinned and reviewable",
-      });
-    }
+    // A missing version is checked after `defaults` are merged in (load.ts), since either may set it.
     if (img.digest === undefined && img.tag === "latest") {
       ctx.addIssue({
         code: "custom",
@@ -96,7 +90,7 @@ export const instanceSchema = z
   .object({
     image,
     /** 0 stops the instance (and suspends its backup schedule) without deleting data. */
-    replicas: z.union([z.literal(0), z.literal(1)]).default(1),
+    replicas: z.number().int().min(0).max(1).default(1),
     config: z
       .object({ raw: z.record(z.string(), z.unknown()).default({}) })
       .strict()

@@ -47,7 +47,8 @@ function parseConfigValue(text: string): unknown {
 }
 
 function issuesOf<T extends z.ZodType>(schema: T, value: unknown): { data?: z.output<T>; issues: z.core.$ZodIssue[] } {
-  const result = schema.safeParse(value);
+  // reportInput puts the offending value into each issue, so messages can quote it.
+  const result = schema.safeParse(value, { reportInput: true });
   return result.success ? { data: result.data, issues: [] } : { issues: result.error.issues };
 }
 

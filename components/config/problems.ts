@@ -83,10 +83,8 @@ export function problemsFromIssues(
         });
         break;
       case "invalid_key":
-        problems.push({
-          path: joinPath([...path, String(issue.input)]),
-          message: issue.issues.map((inner) => inner.message).join("; "),
-        });
+        // zod puts the offending key at the end of the path already.
+        problems.push({ path: joinPath(path), message: issue.issues.map((inner) => inner.message).join("; ") });
         break;
       case "invalid_union":
         if (issue.discriminator !== undefined) {

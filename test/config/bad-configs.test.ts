@@ -1,0 +1,58 @@
+import { strict as assert } from "node:assert";
+import { readdirSync, readFileSync } from "node:fs";
+import { join } from "node:path";
+import { loadFleetConfig } from "../../components/config/load";
+import { ConfigError } from "../../components/config/problems";
+import { program } from "../../components/program";
+import { runWithMocks } from "../../scripts/lib/mock-runtime";
+import { PROJECT } from "../../scripts/lib/render-stack";
+import { readStackFile } from "../../scripts/lib/stack-file";
+
+const CORPUS = join(__dirname, "bad");
+
+/** Each corpus file states the problems it must produce in `# expect:` lines. */
+function expectations(path: string): { messages: string[]; count?: number } {
+  const text = readFileSync(path, "utf8");
+  const messages = [...text.matchAll(/^# expect: (.+)$/gm)].map((m) => m[1].trim());
+  const count = /^# expect-count: (\d+)$/m.exec(text)?.[1];
+  return { messages, count: count === undefined ? undefined : Number(count) };
+}
+
+function problemsOf(path: string): string[] {
+  try {
+    loadFleetConfig(readStackFile(path, PROJECT));
+  } catch (err) {
+    if (err instanceof ConfigError) return err.message.split("\n").slice(1).map((l) => l.trim());
+    throw err;
+  }
+  return [];
+}
+
+describe("bad config corpus", () => {
+  const files = readdirSync(CORPUS).filter((f) => f.endsWith(".yaml")).sort();
+
+  it("has cases", () => assert.ok(files.length >= 8));
+
+  for (const file of files) {
+    it(`${file}: reports every expected problem with its full path`, () => {
+      const path = join(CORPUS, file);
+      const { messages, count } = expectations(path);
+      assert.ok(messages.length > 0, `${file} has no '# expect:' lines`);
+      const problems = problemsOf(path);
+      for (const expected of messages) {
+        assert.ok(problems.some((p) => p.startsWith(expected)), `missing problem:\n  ${expected}\nreported:\n  ${problems.join("\n  ")}`);
+      }
+      if (count !== undefined) assert.equal(problems.length, count, problems.join("\n"));
+    });
+  }
+
+  it("registers no resource when the config is bad", async () => {
+    const raw = readStackFile(join(CORPUS, "several-errors.yaml"), PROJECT);
+    let registered = -1;
+    await assert.rejects(async () => {
+      const result = await runWithMocks(raw, program);
+      registered = result.registrations.length;
+    }, ConfigError);
+    assert.equal(registered, -1, "the program ran to completion on a bad config");
+  });
+});
