@@ -1,3 +1,15 @@
+import * as pulumi from "@pulumi/pulumi";
+import { ConfigError } from "./components/config/problems";
 import { program } from "./components/program";
 
-export = program();
+function main() {
+  try {
+    return program();
+  } catch (err) {
+    // A RunError is printed as its message alone: the list of config problems, not a stack trace.
+    if (err instanceof ConfigError) throw new pulumi.RunError(err.message);
+    throw err;
+  }
+}
+
+export = main();
