@@ -107,6 +107,7 @@ export function loadFleetConfig(raw: RawStackConfig): FleetModel {
   }
 
   problems.push(...namespaceProblems(tenants));
+  for (const tenant of tenants) problems.push(...derivedNameProblems(tenant));
   if (stack.data !== undefined) problems.push(...secretRefProblems(stack.data, raw.values));
 
   if (problems.length > 0 || stack.data === undefined) {
@@ -145,6 +146,30 @@ function namespaceProblems(tenants: readonly TenantModel[]): ConfigProblem[] {
       });
     } else {
       owners.set(tenant.namespace, tenant.name);
+    }
+  }
+  return problems;
+}
+
+/**
+ * Two instances of a tenant share a namespace, so their derived names must not
+ * collide: instance `bot-backup` would otherwise take instance `bot`'s backup
+ * ServiceAccount.
+ */
+function derivedNameProblems(tenant: TenantModel): ConfigProblem[] {
+  const owners = new Map<string, string>();
+  const problems: ConfigProblem[] = [];
+  for (const instance of tenant.instances) {
+    for (const name of new Set(Object.values(instance.names))) {
+      const other = owners.get(name);
+      if (other !== undefined && other !== instance.name) {
+        problems.push({
+          path: joinPath(["tenants", tenant.name, "instances", instance.name]),
+          message: `derived Kubernetes name "${name}" collides with one of instance "${other}" in namespace ${tenant.namespace}; rename one of the two instances`,
+        });
+      } else {
+        owners.set(name, instance.name);
+      }
     }
   }
   return problems;
