@@ -1,6 +1,8 @@
+import * as aws from "@pulumi/aws";
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
 import { BackupStore } from "./backup/store";
+import { identityMode } from "./config/backup-schema";
 import type { FleetModel } from "./config/model";
 import { Tenant, type TenantOutputs } from "./tenant";
 
@@ -21,21 +23,36 @@ export function kubernetesProviderArgs(model: FleetModel): k8s.ProviderArgs {
   };
 }
 
+/** The AWS provider for the backup store and identities, or undefined when nothing of the fleet lives in AWS. */
+export function awsProviderArgs(model: FleetModel): aws.ProviderArgs | undefined {
+  const backup = model.backup;
+  const needsAws = backup.enabled && backup.store !== undefined && (backup.store.kind === "aws" || identityMode(backup) !== "staticKeys");
+  if (!needsAws || model.aws === undefined) return undefined;
+  return { region: model.aws.region as aws.Region, defaultTags: { tags: model.aws.tags } };
+}
+
 /** The whole fleet: providers and one Tenant per configured tenant. */
 export class Fleet extends pulumi.ComponentResource {
   public readonly kubernetes: k8s.Provider;
+  /** Present when the backup store or the backup roles live in AWS. */
+  public readonly aws?: aws.Provider;
   public readonly tenants: ReadonlyMap<string, Tenant>;
+  /** The fleet's backup store; undefined when backups are off. */
+  public readonly backupStore?: BackupStore;
 
   constructor(name: string, args: FleetArgs, opts?: pulumi.ComponentResourceOptions) {
     super("openclaw:fleet:Fleet", name, {}, opts);
     this.kubernetes = new k8s.Provider(`${name}-k8s`, kubernetesProviderArgs(args.model), { parent: this });
-    const store = args.model.backup.enabled ? new BackupStore(`${name}-backup-store`, { model: args.model }, { parent: this }).ref : undefined;
+    // The AWS provider for the backup store and roles; region and default tags from config, never the ambient environment.
+    const awsArgs = awsProviderArgs(args.model);
+    this.aws = awsArgs !== undefined ? new aws.Provider(`${name}-aws`, awsArgs, { parent: this }) : undefined;
+    const providers = { kubernetes: this.kubernetes, ...(this.aws !== undefined ? { aws: this.aws } : {}) };
+    const backupStore = args.model.backup.enabled ? new BackupStore(`${name}-backup-store`, { model: args.model }, { parent: this, providers }) : undefined;
+    this.backupStore = backupStore;
     const tenants = new Map<string, Tenant>();
     for (const tenant of args.model.tenants) {
-      tenants.set(
-        tenant.name,
-        new Tenant(tenant.name, { model: tenant, fleet: args.model, store }, { parent: this, providers: { kubernetes: this.kubernetes } }),
-      );
+      const store = backupStore?.refFor(tenant.name);
+      tenants.set(tenant.name, new Tenant(tenant.name, { model: tenant, fleet: args.model, store }, { parent: this, providers }));
     }
     this.tenants = tenants;
     this.registerOutputs({});

@@ -1,9 +1,19 @@
 import { loadFleetConfig, readPulumiConfig, type RawStackConfig } from "./config/load";
+import { BackupAlerts } from "./backup/alerts";
+import { registerLifecycleHooks } from "./backup/hooks";
+import { preUpdateSnapshots } from "./backup/hooks/outputs";
 import { Fleet } from "./fleet";
 
 /** The whole program: config in, fleet out, outputs returned for export. */
 export function program(raw: RawStackConfig = readPulumiConfig()) {
   const model = loadFleetConfig(raw);
+  // First, on every run: a beforeDelete hook must be registered when the instance it guards has left the config.
+  registerLifecycleHooks(model);
   const fleet = new Fleet("fleet", { model });
-  return { tenants: fleet.outputs() };
+  new BackupAlerts("fleet-backup-alerts", { model }, { parent: fleet, providers: { kubernetes: fleet.kubernetes } });
+  const workloads = new Map([...fleet.tenants].flatMap(([tenant, t]) => [...t.instances].map(([name, instance]) => [`${tenant}/${name}`, instance.statefulSet] as const)));
+  // Tenant -> bucket: AWS bucket names carry a generated suffix, and the fleet CLI reads them from here.
+  const store = fleet.backupStore;
+  const backupBuckets = store !== undefined ? Object.fromEntries(model.tenants.map((t) => [t.name, store.refFor(t.name).bucket])) : {};
+  return { tenants: fleet.outputs(), preUpdateSnapshots: preUpdateSnapshots(workloads), backupBuckets };
 }

@@ -1,4 +1,69 @@
 import { z } from "zod";
+import { DEFAULT_EXCLUDES } from "../backup/engine";
+import { BACKUP_IMAGE } from "../backup/images";
+import { parseRestoreSource, sourceTenant, type RestoreSource } from "../backup/restore-source";
+import { isTimeZone, scheduleProblem } from "../backup/schedule-syntax";
+import type { BackupSpec } from "./backup-schema";
+import type { InstanceSpec } from "./instance-schema";
+import { isPlainObject } from "./merge";
+import { imageDigest, resourceRequirements, secretRef } from "./primitives";
+import { joinPath, type ConfigProblem } from "./problems";
+
+const count = (min: number, max: number) => z.number().int().min(min).max(max);
+
+const schedule = z.string().superRefine((value, ctx) => {
+  const problem = scheduleProblem(value);
+  if (problem !== undefined) ctx.addIssue({ code: "custom", message: problem, input: value });
+});
+
+const timeZone = z.string().refine(isTimeZone, {
+  error: (issue) => `${JSON.stringify(issue.input)} is not an IANA time zone (e.g. Europe/Berlin, America/New_York, Etc/UTC)`,
+});
+
+/** rclone filter patterns, one per line in the pod's environment, so no line breaks. */
+const excludePattern = z
+  .string()
+  .min(1)
+  .refine((v) => !/[\r\n]/.test(v) && v.trim() === v, { message: "must be one rclone filter pattern on one line, without surrounding spaces (e.g. /logs/** or *.tmp)" });
+
+const retention = z
+  .object({
+    /** Complete snapshots kept per kind, newest first (0 = no count limit). The newest is never deleted. */
+    keepLast: count(0, 10000).default(7),
+    /** Complete snapshots older than this are deleted (0 = no age limit), except the newest of each kind. */
+    maxAgeDays: count(0, 36500).default(30),
+    /** Incomplete snapshots (no manifest) younger than this may still be uploading and are left alone. */
+    incompleteGraceHours: count(1, 8760).default(6),
+  })
+  .strict()
+  .prefault({});
+
+const encryption = z
+  .object({
+    /** Passphrase of rclone crypt, from `secrets`. Lose it and the backups are unreadable: keep a copy outside the cluster. */
+    passphrase: secretRef,
+    /** Optional second passphrase (rclone's salt); both are needed to restore. */
+    salt: secretRef.optional(),
+  })
+  .strict();
+
+const image = z
+  .object({
+    repository: z.string().min(1).default(BACKUP_IMAGE.repository),
+    /** Pinned by digest only: the image that holds the store credentials must never move under a tag. */
+    digest: imageDigest.default(BACKUP_IMAGE.digest),
+    pullPolicy: z.enum(["IfNotPresent", "Always", "Never"]).default("IfNotPresent"),
+  })
+  .strict()
+  .prefault({});
+
+/** Parsed into one normalized shape; every problem is reported under `restoreFrom` with its own path. */
+const restoreFrom = z.unknown().transform((value, ctx): RestoreSource => {
+  const parsed = parseRestoreSource(value);
+  if (!Array.isArray(parsed)) return parsed;
+  for (const problem of parsed) ctx.addIssue({ code: "custom", path: [...problem.path], message: problem.message, input: value });
+  return z.NEVER;
+});
 
 /**
  * Per-instance backup settings. Set them once for the fleet under
@@ -6,9 +71,107 @@ import { z } from "zod";
  */
 export const instanceBackupSchema = z
   .object({
+    /** Scheduled backups; false also turns off the backup objects of this instance. */
     enabled: z.boolean().default(true),
+    /** 5-field cron, a descriptor (@daily) or a period (15m, 6h, 1d, 7d) spread over the period per instance. */
+    schedule: schedule.default("1d"),
+    /** IANA zone the cron fields are read in; default: the controller's (UTC on managed clusters). */
+    timeZone: timeZone.optional(),
+    retention,
+    /** rclone filter patterns left out of every snapshot; replaces the default list (rebuildable bulk). */
+    excludes: z.array(excludePattern).default([...DEFAULT_EXCLUDES]),
+    /** Client-side encryption (rclone crypt) on top of the store's own. */
+    encryption: encryption.optional(),
+    image,
+    resources: resourceRequirements({
+      requests: { cpu: "100m", memory: "256Mi" },
+      limits: { cpu: "1000m", memory: "1Gi" },
+    }),
+    /** A backup or restore pod running longer than this is stopped and counts as failed. */
+    activeDeadlineSeconds: count(60, 7 * 24 * 3600).default(3600),
+    /** A run that could not start within this long after its time is skipped (and counted as missed). */
+    startingDeadlineSeconds: count(10, 24 * 3600).default(600),
+    /** Retries of a failed run (store errors only; configuration and verification errors fail at once). */
+    backoffLimit: count(0, 10).default(2),
+    successfulJobsHistoryLimit: count(0, 100).default(3),
+    failedJobsHistoryLimit: count(0, 100).default(3),
+    /** Restore this before the instance starts: a snapshot path, { instance, tenant?, kind?, snapshot? } or { plain: <folder> }. */
+    restoreFrom: restoreFrom.optional(),
+    /** No cold backup before this instance is deleted (removed from config, or `pulumi destroy --run-program`). */
+    skipBackupOnDelete: z.boolean().default(false),
+    /** When the pre-delete backup fails or times out: `abort` the deletion (the instance stays, stopped) or `proceed` without a backup. */
+    onBackupFailure: z.enum(["abort", "proceed"]).default("abort"),
   })
   .strict()
   .prefault({});
 
 export type InstanceBackupSpec = z.output<typeof instanceBackupSchema>;
+
+/** Where an instance is declared, for the checks that need more than its own settings. */
+export interface InstanceBackupContext {
+  /** Config path of the instance, e.g. `["tenants", "acme", "instances", "bot"]`. */
+  readonly base: readonly string[];
+  readonly tenant: string;
+  readonly allowCrossTenantRestore: boolean;
+  /** The stack's `backup` block; undefined when it did not validate (its problems are reported there). */
+  readonly fleetBackup?: BackupSpec;
+}
+
+/**
+ * Checks across fields and levels that the instance schema cannot make
+ * alone: what a restore may read, and what the volume and the deadlines
+ * allow. The loader calls it for every instance once its settings are merged.
+ */
+export function instanceBackupProblems(spec: InstanceSpec, context: InstanceBackupContext): ConfigProblem[] {
+  const problems: ConfigProblem[] = [];
+  const at = (...path: (string | number)[]) => joinPath([...context.base, ...path]);
+  const backup = spec.backup;
+  const fleet = context.fleetBackup;
+  const persistent = spec.persistence.enabled;
+  const storeOn = fleet !== undefined && fleet.enabled && fleet.store !== undefined;
+
+  if (backup.enabled && storeOn && persistent && spec.persistence.accessModes.includes("ReadWriteOncePod")) {
+    problems.push({
+      path: at("persistence", "accessModes"),
+      message: "ReadWriteOncePod lets no backup pod mount the volume while the instance runs: use ReadWriteOnce, or set backup.enabled: false",
+    });
+  }
+  if (backup.retention.incompleteGraceHours * 3600 <= backup.activeDeadlineSeconds) {
+    problems.push({
+      path: at("backup", "retention", "incompleteGraceHours"),
+      message: `must be longer than backup.activeDeadlineSeconds (${backup.activeDeadlineSeconds} s), or retention could delete a snapshot that is still uploading`,
+    });
+  }
+
+  const source = backup.restoreFrom;
+  if (source === undefined || fleet === undefined) return problems;
+  const restoreAt = (key?: string) => (key !== undefined && source.type === "snapshot" && source.form === "object" && key in source ? at("backup", "restoreFrom", key) : at("backup", "restoreFrom"));
+  if (!storeOn) {
+    problems.push({ path: restoreAt(), message: "a restore reads from the backup store, and this stack has none: configure backup.store (and backup.enabled: true)" });
+  } else if (!backup.enabled) {
+    problems.push({ path: at("backup", "enabled"), message: "is false, but backup.restoreFrom is set: the restore runs with this instance's backup identity, so set backup.enabled: true (or remove restoreFrom)" });
+  }
+  if (!persistent) {
+    problems.push({ path: restoreAt(), message: "there is no volume to restore into: set persistence.enabled: true (or remove restoreFrom)" });
+  }
+  if (source.type === "snapshot" && source.prefix !== undefined && source.prefix !== fleet.prefix) {
+    problems.push({
+      path: restoreAt(),
+      message: `is below "${source.prefix}", but this fleet's snapshots are below backup.prefix "${fleet.prefix}"; write the path without a prefix, or restore a foreign folder with { plain: <folder> }`,
+    });
+  }
+  const owner = sourceTenant(source, context.tenant, fleet.prefix);
+  if (owner !== undefined && owner !== context.tenant && !context.allowCrossTenantRestore) {
+    problems.push({
+      path: restoreAt("tenant"),
+      message: `reads tenant "${owner}"'s backups from tenant "${context.tenant}": refused to keep tenants isolated; if that is intended, set tenants.${context.tenant}.allowCrossTenantRestore: true`,
+    });
+  }
+  return problems;
+}
+
+/** `defaults.backup.restoreFrom` would restore one source into every instance: never what anyone means. */
+export function defaultsBackupProblems(defaultsRaw: unknown): ConfigProblem[] {
+  if (!isPlainObject(defaultsRaw) || !isPlainObject(defaultsRaw.backup) || defaultsRaw.backup.restoreFrom === undefined) return [];
+  return [{ path: "defaults.backup.restoreFrom", message: "set restoreFrom on the instance that should be restored (tenants.<tenant>.instances.<instance>.backup.restoreFrom), not for every instance" }];
+}

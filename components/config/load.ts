@@ -1,6 +1,8 @@
 import * as pulumi from "@pulumi/pulumi";
 import * as runtimeConfig from "@pulumi/pulumi/runtime/config";
 import type { z } from "zod";
+import { backupConfigProblems } from "./backup-schema";
+import { defaultsBackupProblems, instanceBackupProblems } from "./instance-backup-schema";
 import { instanceSchema, type InstanceSpec } from "./instance-schema";
 import { deepMerge, hasPath, isPlainObject } from "./merge";
 import type { FleetModel, InstanceModel, SecretResolver, TenantModel } from "./model";
@@ -69,6 +71,7 @@ export function loadFleetConfig(raw: RawStackConfig): FleetModel {
   const defaultsRaw = isPlainObject(raw.values.defaults) ? raw.values.defaults : {};
   const defaults = issuesOf(instanceSchema, defaultsRaw);
   problems.push(...problemsFromIssues(defaults.issues, ["defaults"], instanceKeys));
+  problems.push(...defaultsBackupProblems(defaultsRaw));
 
   const tenants: TenantModel[] = [];
   const rawTenants = isPlainObject(raw.values.tenants) ? raw.values.tenants : {};
@@ -91,6 +94,9 @@ export function loadFleetConfig(raw: RawStackConfig): FleetModel {
       problems.push(...problemsFromIssues(ownIssues, base, instanceKeys));
       if (merged.data === undefined) continue;
       problems.push(...instanceProblems(merged.data, base));
+      problems.push(
+        ...instanceBackupProblems(merged.data, { base, tenant: tenantName, allowCrossTenantRestore: tenantSpec?.allowCrossTenantRestore ?? false, fleetBackup: stack.data?.backup }),
+      );
       instances.push({
         tenant: tenantName,
         name: instanceName,
@@ -109,6 +115,7 @@ export function loadFleetConfig(raw: RawStackConfig): FleetModel {
   problems.push(...namespaceProblems(tenants));
   for (const tenant of tenants) problems.push(...derivedNameProblems(tenant));
   if (stack.data !== undefined) problems.push(...secretRefProblems(stack.data, raw.values));
+  if (stack.data !== undefined) problems.push(...backupConfigProblems(stack.data, tenants));
 
   if (problems.length > 0 || stack.data === undefined) {
     throw new ConfigError(raw.namespace, dedupe(problems));

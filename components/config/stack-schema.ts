@@ -1,5 +1,5 @@
 import { z } from "zod";
-import { backupSchema } from "./backup-schema";
+import { backupSchema, tenantBackupSchema } from "./backup-schema";
 import { instanceSchema } from "./instance-schema";
 import { dnsLabel, quantity } from "./primitives";
 
@@ -68,6 +68,8 @@ const tenantSchema = z
       .optional(),
     /** Allow instances of this tenant to restore from another tenant's backups. */
     allowCrossTenantRestore: z.boolean().default(false),
+    /** Per-tenant backup settings, e.g. the tenant's own static store keys. */
+    backup: tenantBackupSchema,
     instances: z.record(dnsLabel("instance name", MAX_INSTANCE_NAME), z.unknown()).default({}),
   })
   .strict();

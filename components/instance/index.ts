@@ -1,18 +1,35 @@
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
 import * as random from "@pulumi/random";
+import { lifecycleHooks } from "../backup/hooks";
+import { withLifecycleAnnotations } from "../backup/hooks/annotations";
 import { InstanceBackup } from "../backup/instance-backup";
 import type { BackupStoreRef } from "../backup/store";
+import type { VolumeSettings } from "../config/instance/storage";
 import type { FleetModel, InstanceModel } from "../config/model";
+import { joinPath } from "../config/problems";
+import { buildAutoscaler, buildPodDisruptionBudget } from "./builders/availability";
+import { buildBasicAuthSecret, generatesBasicAuth } from "./builders/basic-auth";
 import { buildConfigMap } from "./builders/config-map";
-import { buildDataClaim } from "./builders/data-claim";
+import { buildDataClaim, buildWorkspaceClaim } from "./builders/data-claim";
+import { buildEnvSecret } from "./builders/env-secret";
 import { buildGatewaySecret, gatewayTokenRef } from "./builders/gateway-secret";
+import { buildGrafanaDashboard } from "./builders/grafana-dashboard";
+import { buildIngress } from "./builders/ingress";
+import { buildPrometheusRule, buildServiceMonitor } from "./builders/monitoring";
 import { buildNetworkPolicy } from "./builders/network-policy";
 import { buildRole, buildRoleBinding } from "./builders/role";
 import { buildService } from "./builders/service";
 import { buildServiceAccount } from "./builders/service-account";
 import { buildStatefulSet } from "./builders/stateful-set";
+import { buildTraefikMiddlewares } from "./builders/traefik-middleware";
+import { buildWorkspaceConfigMap } from "./builders/workspace-config-map";
+import { ClaimGuard } from "./claim-guard";
+import { featureNames } from "./names";
 import { GATEWAY_PORT } from "./ports";
+
+/** Options for a Kubernetes object of this instance: parented here, after the namespace and `dependsOn`. */
+type Child = (dependsOn?: pulumi.Resource[], extra?: pulumi.CustomResourceOptions) => pulumi.CustomResourceOptions;
 
 export interface OpenClawInstanceArgs {
   /** The validated instance, with its tenant, namespace and derived names. */
@@ -25,9 +42,10 @@ export interface OpenClawInstanceArgs {
 }
 
 /**
- * One OpenClaw instance: its identity, config, token, volume, workload,
- * Service and NetworkPolicy. Objects come from pure builders; this class only
- * wires parents, dependencies and outputs.
+ * One OpenClaw instance: identity, config, secrets, volumes, workload,
+ * Service, NetworkPolicy and the optional ingress, availability and
+ * monitoring objects. Objects come from pure builders; this class only wires
+ * parents, dependencies and outputs.
  */
 export class OpenClawInstance extends pulumi.ComponentResource {
   /** In-cluster address of the gateway, `host:port`. */
@@ -36,56 +54,118 @@ export class OpenClawInstance extends pulumi.ComponentResource {
   public readonly gatewayTokenSecret: { readonly name: string; readonly key: string };
   public readonly statefulSet: k8s.apps.v1.StatefulSet;
   public readonly dataClaim?: k8s.core.v1.PersistentVolumeClaim;
+  public readonly workspaceClaim?: k8s.core.v1.PersistentVolumeClaim;
+  /** The generated ingress basic-auth password (a secret Output), when one is generated. */
+  public readonly basicAuthPassword?: pulumi.Output<string>;
 
   constructor(name: string, args: OpenClawInstanceArgs, opts?: pulumi.ComponentResourceOptions) {
     super("openclaw:instance:OpenClawInstance", name, {}, opts);
     const model = args.model;
-    const child = (extra?: pulumi.CustomResourceOptions): pulumi.CustomResourceOptions => ({
-      parent: this,
-      dependsOn: [args.namespace],
-      ...extra,
-    });
+    const spec = model.spec;
+    const child: Child = (dependsOn = [], extra) => ({ parent: this, ...extra, dependsOn: [args.namespace, ...dependsOn] });
+    const configPath = ["tenants", model.tenant, "instances", model.name];
 
-    const serviceAccount = new k8s.core.v1.ServiceAccount(`${name}-sa`, buildServiceAccount(model), child());
+    const beforePods: pulumi.Resource[] = [];
+    const serviceAccountSpec = buildServiceAccount(model);
+    const serviceAccount = serviceAccountSpec !== undefined ? new k8s.core.v1.ServiceAccount(`${name}-sa`, serviceAccountSpec, child()) : undefined;
+    if (serviceAccount !== undefined) beforePods.push(serviceAccount);
     const role = new k8s.rbac.v1.Role(`${name}-role`, buildRole(model), child());
-    new k8s.rbac.v1.RoleBinding(`${name}-rolebinding`, buildRoleBinding(model), child({ dependsOn: [role, serviceAccount] }));
-    const configMap = new k8s.core.v1.ConfigMap(`${name}-config`, buildConfigMap(model), child());
+    new k8s.rbac.v1.RoleBinding(`${name}-rolebinding`, buildRoleBinding(model), child([role, ...(serviceAccount ? [serviceAccount] : [])]));
+    beforePods.push(new k8s.core.v1.ConfigMap(`${name}-config`, buildConfigMap(model), child()));
+    const seed = buildWorkspaceConfigMap(model);
+    if (seed !== undefined) beforePods.push(new k8s.core.v1.ConfigMap(`${name}-workspace-seed`, seed, child()));
 
-    const dependencies: pulumi.Resource[] = [serviceAccount, configMap];
-    if (model.spec.gateway.existingSecret === undefined) {
+    if (spec.gateway.existingSecret === undefined) {
       // Generated once and kept in state, so the token is stable across runs.
       const token = new random.RandomPassword(`${name}-gateway-token`, { length: 48, special: false }, { parent: this });
-      dependencies.push(new k8s.core.v1.Secret(`${name}-gateway-token`, buildGatewaySecret(model, token.result), child()));
+      beforePods.push(new k8s.core.v1.Secret(`${name}-gateway-token`, buildGatewaySecret(model, token.result), child()));
     }
+    const envSecret = buildEnvSecret(model, (ref) => args.fleet.secrets.resolve(ref));
+    if (envSecret !== undefined) beforePods.push(new k8s.core.v1.Secret(`${name}-env`, envSecret, child()));
 
-    const claim = buildDataClaim(model);
-    if (claim !== undefined) {
-      this.dataClaim = new k8s.core.v1.PersistentVolumeClaim(
-        `${name}-data`,
-        claim,
-        child({ retainOnDelete: model.spec.persistence.orphan }),
-      );
-      dependencies.push(this.dataClaim);
-    }
+    this.dataClaim = this.claim(`${name}-data`, buildDataClaim(model), model.names.dataClaim, spec.persistence, joinPath([...configPath, "persistence"]), child);
+    this.workspaceClaim = this.claim(`${name}-workspace`, buildWorkspaceClaim(model), featureNames(model).workspaceClaim, spec.workspaceVolume, joinPath([...configPath, "workspaceVolume"]), child);
+    beforePods.push(...[this.dataClaim, this.workspaceClaim].filter((c): c is k8s.core.v1.PersistentVolumeClaim => c !== undefined));
 
-    if (args.store !== undefined && model.spec.backup.enabled) {
+    if (args.store !== undefined && spec.backup.enabled) {
       const backup = new InstanceBackup(
         `${name}-backup`,
         { fleet: args.fleet, model, store: args.store, namespace: args.namespace, dataClaim: this.dataClaim },
         { parent: this },
       );
       // A restore must finish before the app starts on the volume.
-      dependencies.push(...backup.beforeWorkload);
+      beforePods.push(...backup.beforeWorkload);
+      // And on deletion the StatefulSet goes first: its pre-delete hook runs a Job from the backup
+      // CronJob, with the backup identity, scripts and NetworkPolicy, which must all still exist.
+      beforePods.push(backup);
     }
 
-    this.statefulSet = new k8s.apps.v1.StatefulSet(`${name}-statefulset`, buildStatefulSet(model), child({ dependsOn: [args.namespace, ...dependencies] }));
-    new k8s.core.v1.Service(`${name}-service`, buildService(model), child());
+    this.statefulSet = new k8s.apps.v1.StatefulSet(
+      `${name}-statefulset`,
+      withLifecycleAnnotations(buildStatefulSet(model), args.fleet, model),
+      child(beforePods, { hooks: lifecycleHooks()?.workload }),
+    );
+    const service = new k8s.core.v1.Service(`${name}-service`, buildService(model), child());
 
     const networkPolicy = buildNetworkPolicy(model);
     if (networkPolicy !== undefined) new k8s.networking.v1.NetworkPolicy(`${name}-netpol`, networkPolicy, child());
 
+    this.basicAuthPassword = this.ingress(name, model, service, child);
+    this.availability(name, model, child);
+    this.monitoring(name, model, service, child);
+
     this.gatewayEndpoint = pulumi.output(`${model.names.service}.${model.namespace}.svc.cluster.local:${GATEWAY_PORT}`);
     this.gatewayTokenSecret = gatewayTokenRef(model);
     this.registerOutputs({ gatewayEndpoint: this.gatewayEndpoint, gatewayTokenSecret: this.gatewayTokenSecret });
+  }
+
+  /**
+   * A PVC behind a ClaimGuard: a change of storage class or access modes
+   * fails the preview instead of replacing the claim (see claim-guard.ts).
+   */
+  private claim(
+    logicalName: string,
+    claim: k8s.types.input.core.v1.PersistentVolumeClaim | undefined,
+    claimName: string,
+    settings: VolumeSettings,
+    configPath: string,
+    child: Child,
+  ): k8s.core.v1.PersistentVolumeClaim | undefined {
+    if (claim === undefined) return undefined;
+    const guard = new ClaimGuard(`${logicalName}-guard`, { configPath, claimName, storageClass: settings.storageClass ?? "", accessModes: settings.accessModes }, { parent: this });
+    return new k8s.core.v1.PersistentVolumeClaim(logicalName, claim, child([guard], { retainOnDelete: settings.orphan }));
+  }
+
+  private ingress(name: string, model: InstanceModel, service: k8s.core.v1.Service, child: Child): pulumi.Output<string> | undefined {
+    const ingress = buildIngress(model);
+    if (ingress === undefined) return undefined;
+    const before: pulumi.Resource[] = [service];
+    let password: pulumi.Output<string> | undefined;
+    if (generatesBasicAuth(model)) {
+      // Kept in state, so the password (and its hash) stay the same on every run.
+      password = new random.RandomPassword(`${name}-basic-auth`, { length: 40, special: false }, { parent: this }).result;
+      before.push(new k8s.core.v1.Secret(`${name}-basic-auth`, buildBasicAuthSecret(model, password), child()));
+    }
+    for (const mw of buildTraefikMiddlewares(model)) {
+      before.push(new k8s.apiextensions.CustomResource(`${name}-middleware-${String(mw.metadata.name)}`, mw, child()));
+    }
+    new k8s.networking.v1.Ingress(`${name}-ingress`, ingress, child(before));
+    return password;
+  }
+
+  private availability(name: string, model: InstanceModel, child: Child): void {
+    const pdb = buildPodDisruptionBudget(model);
+    if (pdb !== undefined) new k8s.policy.v1.PodDisruptionBudget(`${name}-pdb`, pdb, child());
+    const hpa = buildAutoscaler(model);
+    if (hpa !== undefined) new k8s.autoscaling.v2.HorizontalPodAutoscaler(`${name}-hpa`, hpa, child([this.statefulSet]));
+  }
+
+  private monitoring(name: string, model: InstanceModel, service: k8s.core.v1.Service, child: Child): void {
+    const serviceMonitor = buildServiceMonitor(model);
+    if (serviceMonitor !== undefined) new k8s.apiextensions.CustomResource(`${name}-servicemonitor`, serviceMonitor, child([service]));
+    const rule = buildPrometheusRule(model);
+    if (rule !== undefined) new k8s.apiextensions.CustomResource(`${name}-prometheusrule`, rule, child());
+    const dashboard = buildGrafanaDashboard(model);
+    if (dashboard !== undefined) new k8s.core.v1.ConfigMap(`${name}-dashboard`, dashboard, child());
   }
 }

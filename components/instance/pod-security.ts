@@ -32,3 +32,13 @@ export function restrictedContainerSecurityContext(): SecurityContext {
     seccompProfile: { type: "RuntimeDefault" },
   };
 }
+
+/**
+ * The UID/GID that own an instance's files (its `podSecurityContext`, 1000
+ * unless configured). Pods that read or write its volumes (backup, restore)
+ * must run as them.
+ */
+export function instanceIdentity(spec: { podSecurityContext: { runAsUser: number; runAsGroup: number; fsGroup: number } }): { uid: number; gid: number; fsGroup: number } {
+  const psc = spec.podSecurityContext;
+  return { uid: psc.runAsUser, gid: psc.runAsGroup, fsGroup: psc.fsGroup };
+}

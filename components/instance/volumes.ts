@@ -1,5 +1,6 @@
 import type { InstanceModel } from "../config/model";
-import { STATE_DIR } from "./ports";
+import { featureNames } from "./names";
+import { STATE_DIR, WORKSPACE_DIR } from "./ports";
 
 /** A persistent volume whose contents are backed up, and where the app mounts it. */
 export interface BackupSource {
@@ -10,11 +11,30 @@ export interface BackupSource {
   readonly mountPath: string;
 }
 
+/** The PVC holding `~/.openclaw`: the existing claim, the one this program creates, or none (emptyDir). */
+export function stateClaimName(instance: InstanceModel): string | undefined {
+  const p = instance.spec.persistence;
+  if (!p.enabled) return undefined;
+  return p.existingClaim ?? instance.names.dataClaim;
+}
+
+/** The PVC holding `~/.openclaw/workspace` when the workspace has its own volume. */
+export function workspaceClaimName(instance: InstanceModel): string | undefined {
+  const w = instance.spec.workspaceVolume;
+  if (!w.enabled) return undefined;
+  return w.existingClaim ?? featureNames(instance).workspaceClaim;
+}
+
 /**
- * The persistent volumes of an instance that hold state worth backing up.
- * Empty when persistence is off (there is nothing durable to back up).
+ * The persistent volumes of an instance that hold state worth backing up:
+ * the state volume and, when split off, the workspace volume. Empty when
+ * nothing is persistent.
  */
 export function backupSources(instance: InstanceModel): BackupSource[] {
-  if (!instance.spec.persistence.enabled) return [];
-  return [{ name: "state", claimName: instance.names.dataClaim, mountPath: STATE_DIR }];
+  const sources: BackupSource[] = [];
+  const state = stateClaimName(instance);
+  if (state !== undefined) sources.push({ name: "state", claimName: state, mountPath: STATE_DIR });
+  const workspace = workspaceClaimName(instance);
+  if (workspace !== undefined) sources.push({ name: "workspace", claimName: workspace, mountPath: WORKSPACE_DIR });
+  return sources;
 }

@@ -1,3 +1,4 @@
+import { createHash } from "node:crypto";
 import * as pulumi from "@pulumi/pulumi";
 import { specialSecretSig, specialSigKey } from "@pulumi/pulumi/runtime/rpc";
 import * as settings from "@pulumi/pulumi/runtime/settings";
@@ -16,6 +17,8 @@ export interface Registration {
   readonly custom: boolean;
   /** Provider reference (`urn::id`) when one was set explicitly. */
   readonly provider?: string;
+  /** The state the mocks returned: what the engine would report as outputs (policy stack validation reads these). */
+  readonly outputs?: Record<string, unknown>;
 }
 
 export interface MockRunResult<T> {
@@ -48,11 +51,36 @@ function decode(value: unknown): unknown {
   return value;
 }
 
+/** The AWS account the mocks pretend to run in (ARNs of resources the program creates). */
+export const MOCK_AWS_ACCOUNT = "123456789012";
+const MOCK_AWS_REGION = "us-east-1";
+
+/** A stable pseudo-random suffix, like the ones AWS and Pulumi append to generated names. */
+function suffix(name: string, length: number): string {
+  return createHash("sha256").update(name).digest("hex").slice(0, length);
+}
+
 /** Outputs a real provider would compute, so that dependents see plausible values. */
-function computedState(type: string, name: string, inputs: Record<string, unknown>): Record<string, unknown> {
+function computedState(type: string, name: string, inputs: Record<string, unknown>, region: string = MOCK_AWS_REGION): Record<string, unknown> {
+  const generatedName = (): string => (typeof inputs.name === "string" ? inputs.name : `${typeof inputs.namePrefix === "string" ? inputs.namePrefix : `${name}-`}${suffix(name, 26)}`);
   switch (type) {
     case "random:index/randomPassword:RandomPassword":
       return { ...inputs, result: `generated-${name}` };
+    case "aws:s3/bucket:Bucket": {
+      const bucket = typeof inputs.bucket === "string" ? inputs.bucket : `${typeof inputs.bucketPrefix === "string" ? inputs.bucketPrefix : `${name}-`}${suffix(name, 12)}`;
+      return { ...inputs, bucket, arn: `arn:aws:s3:::${bucket}`, region };
+    }
+    case "aws:kms/key:Key": {
+      const h = suffix(name, 32);
+      const keyId = `${h.slice(0, 8)}-${h.slice(8, 12)}-${h.slice(12, 16)}-${h.slice(16, 20)}-${h.slice(20, 32)}`;
+      return { ...inputs, keyId, arn: `arn:aws:kms:${region}:${MOCK_AWS_ACCOUNT}:key/${keyId}` };
+    }
+    case "aws:iam/role:Role": {
+      const roleName = generatedName();
+      return { ...inputs, name: roleName, arn: `arn:aws:iam::${MOCK_AWS_ACCOUNT}:role/${roleName}`, uniqueId: `AROA${suffix(name, 17).toUpperCase()}` };
+    }
+    case "aws:eks/podIdentityAssociation:PodIdentityAssociation":
+      return { ...inputs, associationId: `a-${suffix(name, 17)}` };
     default:
       return inputs;
   }
@@ -66,18 +94,24 @@ function computedState(type: string, name: string, inputs: Record<string, unknow
 export async function runWithMocks<T>(raw: RawStackConfig, program: (raw: RawStackConfig) => T, options: MockRunOptions = {}): Promise<MockRunResult<T>> {
   const registrations: Registration[] = [];
   const invokes = options.invokes ?? {};
+  // Region of each AWS provider by id, so that mocked ARNs carry the region the program configured.
+  const awsRegions = new Map<string, string>();
   await pulumi.runtime.setMocks(
     {
       newResource(args: pulumi.runtime.MockResourceArgs) {
         const inputs = args.inputs as Record<string, unknown>;
+        if (args.type === "pulumi:providers:aws" && typeof inputs.region === "string") awsRegions.set(`${args.name}-id`, inputs.region);
+        const region = args.provider ? awsRegions.get(args.provider.split("::").pop() ?? "") : undefined;
+        const state = computedState(args.type, args.name, inputs, region);
         registrations.push({
           type: args.type,
           name: args.name,
           inputs: decode(inputs) as Record<string, unknown>,
           custom: args.custom ?? true,
           provider: args.provider || undefined,
+          outputs: decode(state) as Record<string, unknown>,
         });
-        return { id: `${args.name}-id`, state: computedState(args.type, args.name, inputs) };
+        return { id: `${args.name}-id`, state };
       },
       call(args: pulumi.runtime.MockCallArgs) {
         const handler = invokes[args.token];

@@ -113,12 +113,22 @@ load_sources() {
 
 # --- work dir and cleanup ----------------------------------------------------------------------
 
+# Newline-separated paths this process created (scratch, restore staging); removed on exit.
 CLEANUP_PATHS=""
+add_cleanup() {
+  CLEANUP_PATHS="$CLEANUP_PATHS$NL$1"
+}
+
 cleanup() {
-  # Remove only what this process created (scratch and restore staging), never user data.
+  # Only what this process created goes; never user data.
+  cleanup_ifs=$IFS
+  IFS=$NL
+  set -f
   for cleanup_p in $CLEANUP_PATHS; do
     [ -n "$cleanup_p" ] && rm -rf -- "$cleanup_p"
   done
+  set +f
+  IFS=$cleanup_ifs
 }
 
 setup_work() {
@@ -128,7 +138,7 @@ setup_work() {
   else
     WORK=$(mktemp -d "${TMPDIR:-/tmp}/ocb.XXXXXX") || die "$E_USAGE" "cannot create a scratch dir; set OCB_WORK_DIR"
   fi
-  CLEANUP_PATHS="$CLEANUP_PATHS $WORK"
+  add_cleanup "$WORK"
   # rclone keeps its cache/temp under HOME; a read-only root fs (restricted pods) needs it redirected.
   [ -w "${HOME:-/nonexistent}" ] || export HOME="$WORK"
   # Restored and staged files get owner-only permissions unless the manifest says otherwise.
@@ -145,6 +155,11 @@ now_stamp() {
     date -u +%Y%m%dT%H%M%SZ
   fi
 }
+
+# awk helper: the line without its first n tab-separated fields (paths are the last field and may
+# hold tabs). Plain loop because mawk (Debian's awk) has no regex intervals.
+AWK_REST='
+function rest(line, n) { for (; n > 0; n--) sub(/^[^\t]*\t/, "", line); return line }'
 
 # Seconds since the epoch of a YYYYMMDDTHHMMSSZ stamp, in awk because busybox and GNU `date -d`
 # disagree on input formats.
@@ -171,7 +186,7 @@ ocb_rclone() {
   rclone --config "" --fast-list \
     --contimeout "${OCB_RCLONE_CONNECT_TIMEOUT:-15s}" --timeout "${OCB_RCLONE_IO_TIMEOUT:-120s}" \
     --retries "${OCB_RCLONE_RETRIES:-3}" --low-level-retries "${OCB_RCLONE_LOW_LEVEL_RETRIES:-10}" \
-    ${OCB_RCLONE_EXTRA_FLAGS:-} "$@" || ocb_rclone_status=$?
+    ${OCB_RCLONE_EXTRA_FLAGS:-} "$@" </dev/null || ocb_rclone_status=$?
   set +f
   return "$ocb_rclone_status"
 }
@@ -231,7 +246,7 @@ crypt_init() {
 # data/ and manifest.tsv of that snapshot. SLOT is "cur" or "prev" (two crypt remotes at once).
 content_root() {
   if [ "$3" != yes ]; then
-    CONTENT_ROOT="store:$OCB_BUCKET/$2"
+    CONTENT_ROOT="store:$OCB_BUCKET/$2/"
     return 0
   fi
   [ "$CRYPT" = yes ] || die "$E_VERIFY" "snapshot $2 is encrypted: set OCB_CRYPT_PASSWORD (and OCB_CRYPT_PASSWORD2 if a salt was used)"

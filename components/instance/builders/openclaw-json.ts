@@ -1,16 +1,42 @@
 import { deepMerge } from "../../config/merge";
 import type { InstanceModel } from "../../config/model";
-import { GATEWAY_PORT } from "../ports";
+import { CHROMIUM_PORT, GATEWAY_PORT, OTLP_HTTP_PORT } from "../ports";
 
 /**
- * The instance's openclaw.json. The gateway must listen on the pod network
- * and the Service port for the Service and probes to reach it; the user's
- * inline config is merged over these. The token is not here: it comes from a
- * Secret through OPENCLAW_GATEWAY_TOKEN, so the ConfigMap holds no secret.
+ * The settings this program manages in openclaw.json, from the instance's
+ * options: the gateway must listen on the pod network and the Service port
+ * for the Service and probes to reach it; enabled sidecars are wired in. The
+ * user's own config is merged over these (user values win), at render time
+ * for `config.raw` and at pod start for `config.configMapRef`. The token is
+ * not here: it comes from a Secret through OPENCLAW_GATEWAY_TOKEN, so no
+ * ConfigMap holds a secret.
  */
+export function managedConfig(instance: InstanceModel): Record<string, unknown> {
+  const spec = instance.spec;
+  const gateway: Record<string, unknown> = { mode: "local", bind: "lan", port: GATEWAY_PORT };
+  if (spec.tailscale.enabled && spec.tailscale.authSSO) gateway.auth = { allowTailscale: true };
+  const config: Record<string, unknown> = {
+    gateway,
+    logging: { level: spec.observability.logging.level, consoleStyle: spec.observability.logging.format === "json" ? "json" : "pretty" },
+  };
+  if (spec.chromium.enabled) {
+    // Both profiles point at the sidecar: models often ask for "chrome" explicitly. `color` is required by OpenClaw.
+    const profile = { cdpUrl: `http://127.0.0.1:${CHROMIUM_PORT}`, color: "#4285F4" };
+    config.browser = { defaultProfile: "default", attachOnly: true, remoteCdpTimeoutMs: 30000, profiles: { default: profile, chrome: profile } };
+  }
+  if (spec.observability.metrics.enabled) {
+    config.diagnostics = { otel: { metrics: true, endpoint: `http://127.0.0.1:${OTLP_HTTP_PORT}` } };
+  }
+  return config;
+}
+
+/** The effective openclaw.json for `config.raw` (managed settings, then the user's config over them). */
 export function renderOpenclawJson(instance: InstanceModel): string {
-  const base = { gateway: { mode: "local", bind: "lan", port: GATEWAY_PORT } };
-  return `${JSON.stringify(sortKeys(deepMerge(base, instance.spec.config.raw)), null, 2)}\n`;
+  return stableJson(deepMerge(managedConfig(instance), instance.spec.config.raw ?? {}));
+}
+
+export function stableJson(value: unknown): string {
+  return `${JSON.stringify(sortKeys(value), null, 2)}\n`;
 }
 
 function sortKeys(value: unknown): unknown {

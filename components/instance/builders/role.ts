@@ -1,17 +1,26 @@
 import type * as k8s from "@pulumi/kubernetes";
 import type { InstanceModel } from "../../config/model";
 import { instanceMetadata } from "../metadata";
+import { gatewayTokenRef } from "./gateway-secret";
+import { serviceAccountName } from "./service-account";
 
-/** Read access to the instance's own config and gateway token, by name, and nothing else. */
+/** Read access to the instance's own config and gateway token, by name, then `rbac.additionalRules`. */
 export function buildRole(instance: InstanceModel): k8s.types.input.rbac.v1.Role {
-  const secretNames = [instance.spec.gateway.existingSecret?.name ?? instance.names.gatewaySecret];
+  const spec = instance.spec;
+  const configMaps = [instance.names.configMap, ...(spec.config.configMapRef !== undefined ? [spec.config.configMapRef.name] : [])];
   return {
     apiVersion: "rbac.authorization.k8s.io/v1",
     kind: "Role",
     metadata: instanceMetadata(instance, instance.names.role),
     rules: [
-      { apiGroups: [""], resources: ["configmaps"], resourceNames: [instance.names.configMap], verbs: ["get"] },
-      { apiGroups: [""], resources: ["secrets"], resourceNames: secretNames, verbs: ["get"] },
+      { apiGroups: [""], resources: ["configmaps"], resourceNames: configMaps, verbs: ["get"] },
+      { apiGroups: [""], resources: ["secrets"], resourceNames: [gatewayTokenRef(instance).name], verbs: ["get"] },
+      ...spec.rbac.additionalRules.map((rule) => ({
+        apiGroups: [...rule.apiGroups],
+        resources: [...rule.resources],
+        verbs: [...rule.verbs],
+        ...(rule.resourceNames !== undefined ? { resourceNames: [...rule.resourceNames] } : {}),
+      })),
     ],
   };
 }
@@ -22,6 +31,6 @@ export function buildRoleBinding(instance: InstanceModel): k8s.types.input.rbac.
     kind: "RoleBinding",
     metadata: instanceMetadata(instance, instance.names.role),
     roleRef: { apiGroup: "rbac.authorization.k8s.io", kind: "Role", name: instance.names.role },
-    subjects: [{ kind: "ServiceAccount", name: instance.names.serviceAccount, namespace: instance.namespace }],
+    subjects: [{ kind: "ServiceAccount", name: serviceAccountName(instance), namespace: instance.namespace }],
   };
 }

@@ -1,0 +1,118 @@
+/**
+ * Snapshots in the store, read through the S3 API with the engine's layout
+ * (docs/backups.md): `<prefix><tenant>/<instance>/<kind>/<time>/`, complete
+ * only when its `snapshot.json` marker exists. Incomplete snapshots are
+ * counted (they mean a run failed or is running) but never listed as
+ * restorable.
+ */
+import { GetObjectCommand, ListObjectsV2Command, NoSuchKey, type S3Client } from "@aws-sdk/client-s3";
+import { SNAPSHOT_KINDS, type SnapshotKind } from "../components/backup/engine";
+import { CliError, EXIT } from "./errors";
+import { stampToMs } from "./output";
+
+/** The engine's completion marker (snapshot.json), the fields the CLI uses. */
+export interface SnapshotMarker {
+  readonly format: string;
+  readonly tenant: string;
+  readonly instance: string;
+  readonly kind: SnapshotKind;
+  readonly time: string;
+  readonly files: number;
+  readonly bytes: number;
+  readonly encrypted: boolean;
+  readonly manifestSha256: string;
+}
+
+export interface Snapshot {
+  readonly tenant: string;
+  readonly instance: string;
+  readonly kind: SnapshotKind;
+  /** `20261122T035012Z`. */
+  readonly time: string;
+  /** Bucket-relative path, usable as `restoreFrom`: `<prefix><tenant>/<instance>/<kind>/<time>`. */
+  readonly path: string;
+  readonly bucket: string;
+}
+
+export interface CompleteSnapshot extends Snapshot {
+  readonly files: number;
+  readonly bytes: number;
+  readonly encrypted: boolean;
+}
+
+export interface InstanceIndex {
+  readonly complete: Snapshot[];
+  readonly incomplete: Snapshot[];
+}
+
+const STAMP = /^\d{8}T\d{6}Z$/;
+
+function isKind(value: string): value is SnapshotKind {
+  return (SNAPSHOT_KINDS as readonly string[]).includes(value);
+}
+
+/** Every object key under a prefix (no delimiter: some servers omit folders that hold only folders). */
+export async function listKeys(client: S3Client, bucket: string, prefix: string): Promise<{ key: string; size: number }[]> {
+  const keys: { key: string; size: number }[] = [];
+  let token: string | undefined;
+  do {
+    const page = await client.send(new ListObjectsV2Command({ Bucket: bucket, Prefix: prefix, ContinuationToken: token })).catch((error: Error) => {
+      throw new CliError(`cannot list s3://${bucket}/${prefix}: ${error.name}: ${error.message} (is the store reachable and are the credentials valid?)`, EXIT.store);
+    });
+    for (const o of page.Contents ?? []) if (o.Key !== undefined) keys.push({ key: o.Key, size: o.Size ?? 0 });
+    token = page.IsTruncated ? page.NextContinuationToken : undefined;
+  } while (token !== undefined);
+  return keys;
+}
+
+/** Snapshots under `<prefix>[<tenant>/[<instance>/]]`, grouped by instance (`tenant/instance`). */
+export async function indexSnapshots(client: S3Client, bucket: string, prefix: string, scope: { tenant?: string; instance?: string } = {}): Promise<Map<string, InstanceIndex>> {
+  const base = `${prefix}${scope.tenant !== undefined ? `${scope.tenant}/${scope.instance !== undefined ? `${scope.instance}/` : ""}` : ""}`;
+  const seen = new Map<string, { snapshot: Snapshot; complete: boolean }>();
+  for (const { key } of await listKeys(client, bucket, base)) {
+    const parts = key.slice(prefix.length).split("/");
+    if (parts.length < 5) continue;
+    const [tenant, instance, kind, time, ...rest] = parts;
+    if (!isKind(kind) || !STAMP.test(time)) continue;
+    const path = `${prefix}${tenant}/${instance}/${kind}/${time}`;
+    const entry = seen.get(path) ?? { snapshot: { tenant, instance, kind, time, path, bucket }, complete: false };
+    if (rest.length === 1 && rest[0] === "snapshot.json") entry.complete = true;
+    seen.set(path, entry);
+  }
+  const out = new Map<string, InstanceIndex>();
+  for (const { snapshot, complete } of [...seen.values()].sort((a, b) => a.snapshot.time.localeCompare(b.snapshot.time))) {
+    const id = `${snapshot.tenant}/${snapshot.instance}`;
+    const index = out.get(id) ?? { complete: [], incomplete: [] };
+    (complete ? index.complete : index.incomplete).push(snapshot);
+    out.set(id, index);
+  }
+  return out;
+}
+
+export async function readObject(client: S3Client, bucket: string, key: string): Promise<Buffer | undefined> {
+  try {
+    const response = await client.send(new GetObjectCommand({ Bucket: bucket, Key: key }));
+    return Buffer.from(await (response.Body as { transformToByteArray(): Promise<Uint8Array> }).transformToByteArray());
+  } catch (error) {
+    if (error instanceof NoSuchKey || (error as { name?: string }).name === "NoSuchKey") return undefined;
+    throw new CliError(`cannot read s3://${bucket}/${key}: ${(error as Error).message}`, EXIT.store);
+  }
+}
+
+export async function readMarker(client: S3Client, snapshot: Snapshot): Promise<SnapshotMarker | undefined> {
+  const body = await readObject(client, snapshot.bucket, `${snapshot.path}/snapshot.json`);
+  if (body === undefined) return undefined;
+  const marker = JSON.parse(body.toString("utf8")) as SnapshotMarker;
+  if (marker.format !== "openclaw-backup/v1") throw new CliError(`${snapshot.path}/snapshot.json has an unknown format ${JSON.stringify(marker.format)}`, EXIT.verification);
+  return marker;
+}
+
+export async function withMarker(client: S3Client, snapshot: Snapshot): Promise<CompleteSnapshot> {
+  const marker = await readMarker(client, snapshot);
+  if (marker === undefined) throw new CliError(`snapshot ${snapshot.path} is incomplete or gone (no snapshot.json)`, EXIT.notFound);
+  return { ...snapshot, files: marker.files, bytes: marker.bytes, encrypted: marker.encrypted };
+}
+
+export function snapshotMs(snapshot: Snapshot): number {
+  return stampToMs(snapshot.time);
+}

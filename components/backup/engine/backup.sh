@@ -1,0 +1,301 @@
+# shellcheck shell=sh
+# `backup`: one immutable, incremental, point-in-time snapshot. Sourced by openclaw-backup.sh.
+#
+# Pipeline (every step writes files in $WORK so no pipeline hides a failure):
+#   scan      list files/dirs/modes of each source through the rclone filter (excludes)
+#   sqlite    capture each SQLite database through SQLite itself into $STAGE
+#   diff      hash only files whose path+size match the previous manifest; equal hash = unchanged
+#   stage     copy changed files into $STAGE so the bytes we hash are the bytes we upload
+#   upload    ONE server-side copy (unchanged, from the previous snapshot) + ONE upload (changed)
+#   seal      check the stored file set, then write manifest.tsv, then snapshot.json (last)
+
+# Previous complete snapshot of this instance (any kind) whose manifest we can read, or none.
+load_base() {
+  BASE=""
+  : >"$WORK/prev.manifest"
+  load_base_last=$(newest_complete "$WORK/index.tsv")
+  [ -n "$load_base_last" ] || { log "no previous complete snapshot: full upload"; return 0; }
+  BASE_PATH="$INSTANCE_PATH/$(printf '%s' "$load_base_last" | tr "$TAB" /)"
+  fetch_object "store:$OCB_BUCKET/$BASE_PATH/snapshot.json" "$WORK/prev.json" || return 0
+  load_base_enc=no
+  [ "$(json_field "$WORK/prev.json" encrypted)" = true ] && load_base_enc=yes
+  if [ "$load_base_enc" != "$CRYPT" ]; then
+    log "previous snapshot $BASE_PATH has encrypted=$load_base_enc, this run encrypted=$CRYPT: full upload"
+    return 0
+  fi
+  content_root prev "$BASE_PATH" "$load_base_enc"
+  BASE_ROOT=$CONTENT_ROOT
+  if ! fetch_object "${BASE_ROOT}manifest.tsv" "$WORK/prev.manifest" ||
+    [ "$(head -n 1 "$WORK/prev.manifest")" != "$MANIFEST_HEADER" ] ||
+    [ "$(sha256sum <"$WORK/prev.manifest" | cut -d ' ' -f 1)" != "$(json_field "$WORK/prev.json" manifestSha256)" ]; then
+    # A rotated passphrase lands here too; a full upload is the safe answer, but say it loudly.
+    log "warning: cannot read a valid manifest of $BASE_PATH (passphrase changed or snapshot damaged): full upload"
+    : >"$WORK/prev.manifest"
+    return 0
+  fi
+  BASE=$BASE_PATH
+  log "incremental against $BASE"
+}
+
+# Per source: refuse names with newlines, list files (size, path) and dirs through the filters,
+# record permission bits. Symlinks and special files are not backed up (counted, warned).
+scan_sources() {
+  write_filters "$WORK/filters"
+  : >"$WORK/files.tsv"
+  : >"$WORK/dirs.tsv"
+  : >"$WORK/modes.tsv"
+  while IFS="$TAB" read -r scan_name scan_dir; do
+    [ -d "$scan_dir" ] || die "$E_USAGE" "source '$scan_name': directory $scan_dir does not exist"
+    find "$scan_dir" -name "*$NL*" >"$WORK/newline.txt" 2>/dev/null || true
+    if [ -s "$WORK/newline.txt" ]; then
+      log "these paths contain a newline: $(tr '\n' '|' <"$WORK/newline.txt" | cut -c 1-400)"
+      die "$E_USAGE" "source '$scan_name' has file names containing a newline, which the manifest cannot represent; rename them"
+    fi
+    scan_links=$(find "$scan_dir" -type l 2>/dev/null | wc -l | tr -d ' ')
+    [ "$scan_links" -eq 0 ] || log "warning: source '$scan_name' holds $scan_links symlink(s); symlinks are not backed up"
+    ocb_rclone lsf -R --files-only --skip-links --format sp --separator "$TAB" \
+      --filter-from "$WORK/filters" "$scan_dir" >"$WORK/lsf.out" ||
+      die "$E_STORE" "cannot list source '$scan_name' ($scan_dir): unreadable files? see rclone's error above"
+    awk -F '\t' -v n="$scan_name" 'BEGIN { OFS = "\t" } { p = $0; sub(/^[^\t]*\t/, "", p); print $1, n "/" p }' \
+      "$WORK/lsf.out" >>"$WORK/files.tsv"
+    ocb_rclone lsf -R --dirs-only --skip-links --format p --filter-from "$WORK/filters" "$scan_dir" >"$WORK/lsf.out" ||
+      die "$E_STORE" "cannot list directories of source '$scan_name' ($scan_dir)"
+    awk -v n="$scan_name" '{ sub(/\/$/, ""); print n "/" $0 }' "$WORK/lsf.out" >>"$WORK/dirs.tsv"
+    # Permission bits, best effort: a file deleted between find and stat only loses its mode.
+    (cd "$scan_dir" && find . -type f -exec stat -c '%a %n' {} + 2>/dev/null) | awk -v n="$scan_name" \
+      '{ m = $1; p = substr($0, length(m) + 4); print "f\t" m "\t" n "/" p }' >>"$WORK/modes.tsv" || true
+    (cd "$scan_dir" && find . -mindepth 1 -type d -exec stat -c '%a %n' {} + 2>/dev/null) | awk -v n="$scan_name" \
+      '{ m = $1; p = substr($0, length(m) + 4); print "d\t" m "\t" n "/" p }' >>"$WORK/modes.tsv" || true
+  done <"$WORK/sources.tsv"
+}
+
+source_dir() {
+  awk -F '\t' -v n="$1" '$1 == n { print $2 }' "$WORK/sources.tsv"
+}
+
+# SQLite databases among the listed files are replaced by a consistent copy in $STAGE, made by
+# `VACUUM INTO` (a read transaction: writers carry on, WAL content committed so far is included)
+# or taken from OCB_SQLITE_STAGING. Copying the live file (+ -wal) is never an option.
+capture_sqlite() {
+  : >"$WORK/sqlite.list"
+  awk -F '\t' '$2 ~ /\.(sqlite|sqlite3|db)$/ { p = $0; sub(/^[^\t]*\t/, "", p); print p }' "$WORK/files.tsv" >"$WORK/dbcand.list"
+  while IFS= read -r cap_path; do
+    cap_name=${cap_path%%/*}
+    cap_rel=${cap_path#*/}
+    cap_src="$(source_dir "$cap_name")/$cap_rel"
+    [ "$(dd if="$cap_src" bs=15 count=1 2>/dev/null)" = "SQLite format 3" ] || continue
+    cap_out="$STAGE/$cap_path"
+    mkdir -p "$(dirname -- "$cap_out")"
+    if [ -n "${OCB_SQLITE_STAGING:-}" ]; then
+      cap_staged="$OCB_SQLITE_STAGING/$cap_path"
+      [ -f "$cap_staged" ] ||
+        die "$E_USAGE" "SQLite database $cap_src has no snapshot at $cap_staged; the sqlite-snapshot init container (sqlite-snapshot.mjs) must run first with the same OCB_SOURCES"
+      [ "$(dd if="$cap_staged" bs=15 count=1 2>/dev/null)" = "SQLite format 3" ] ||
+        die "$E_VERIFY" "$cap_staged is not a SQLite database; refusing to back it up in place of $cap_src"
+      cp "$cap_staged" "$cap_out" || die "$E_USAGE" "cannot copy $cap_staged into the scratch dir (OCB_WORK_DIR full?)"
+    elif command -v sqlite3 >/dev/null 2>&1; then
+      cap_sql_out=$(printf '%s' "$cap_out" | sed "s/'/''/g")
+      sqlite3 -bail -cmd '.timeout 30000' "$cap_src" "VACUUM INTO '$cap_sql_out'" </dev/null >"$WORK/sqlite.err" 2>&1 || {
+        cat "$WORK/sqlite.err" >&2
+        die "$E_VERIFY" "sqlite3 could not snapshot $cap_src (VACUUM INTO failed, see above)"
+      }
+    else
+      die "$E_USAGE" "found SQLite database $cap_src but neither sqlite3 nor OCB_SQLITE_STAGING is available; refusing to copy a live database (install sqlite3 or run sqlite-snapshot.mjs into OCB_SQLITE_STAGING)"
+    fi
+    printf '%s\n' "$cap_path" >>"$WORK/sqlite.list"
+  done <"$WORK/dbcand.list"
+  if [ -s "$WORK/sqlite.list" ]; then
+    log "captured $(wc -l <"$WORK/sqlite.list" | tr -d ' ') SQLite database(s) consistently"
+  fi
+}
+
+# Files whose path and size match the previous manifest get hashed in place; the rest are changed.
+# Writes $WORK/hashcand/<source>.list (relative paths) and $WORK/changed/<source>.list.
+classify_by_size() {
+  mkdir -p "$WORK/hashcand" "$WORK/changed"
+  awk -F '\t' -v dir="$WORK" "$AWK_REST"'
+    FILENAME == ARGV[1] { if ($1 == "f") { p = rest($0, 4); prev[p] = $3 }; next }
+    FILENAME == ARGV[2] { db[$0] = 1; next }
+    {
+      p = $0; sub(/^[^\t]*\t/, "", p)
+      if (p in db) next
+      n = p; sub(/\/.*/, "", n); rel = substr(p, length(n) + 2)
+      out = ((p in prev) && prev[p] == $1) ? "/hashcand/" : "/changed/"
+      print rel > (dir out n ".list")
+    }
+  ' "$WORK/prev.manifest" "$WORK/sqlite.list" "$WORK/files.tsv"
+}
+
+# Hash the size-matching candidates in place; equal sha256 = unchanged (server-side copy later),
+# else changed. Unchanged -> $WORK/unchanged.tsv "sha TAB size TAB path".
+hash_candidates() {
+  : >"$WORK/unchanged.tsv"
+  while IFS="$TAB" read -r hc_name hc_dir; do
+    [ -s "$WORK/hashcand/$hc_name.list" ] || continue
+    ocb_rclone hashsum sha256 --files-from-raw "$WORK/hashcand/$hc_name.list" "$hc_dir" >"$WORK/hashsum.out" ||
+      die "$E_STORE" "cannot hash files of source '$hc_name' ($hc_dir)"
+    awk -F '\t' -v n="$hc_name" -v dir="$WORK" "$AWK_REST"'
+      FILENAME == ARGV[1] { if ($1 == "f") { p = rest($0, 4); sha[p] = $2; size[p] = $3 }; next }
+      {
+        h = substr($0, 1, 64); p = n "/" substr($0, 67)
+        # Append: other sources and classify_by_size wrote to these files already.
+        if (sha[p] == h) print h "\t" size[p] "\t" p >> (dir "/unchanged.tsv")
+        else print substr($0, 67) >> (dir "/changed/" n ".list")
+      }
+    ' "$WORK/prev.manifest" "$WORK/hashsum.out"
+  done <"$WORK/sources.tsv"
+}
+
+# Copy changed files into $STAGE (one local rclone copy per source; rclone retries a file that
+# changes while being read). Files deleted since the scan simply do not arrive.
+stage_changed() {
+  while IFS="$TAB" read -r st_name st_dir; do
+    [ -s "$WORK/changed/$st_name.list" ] || continue
+    ocb_xfer "$WORK/stage.log" copy --files-from-raw "$WORK/changed/$st_name.list" "$st_dir" "$STAGE/$st_name" ||
+      die "$E_STORE" "cannot copy changed files of source '$st_name' into the scratch dir $STAGE (disk full? set OCB_WORK_DIR)"
+  done <"$WORK/sources.tsv"
+  ocb_rclone lsf -R --files-only --format hsp --hash sha256 --separator "$TAB" "$STAGE" >"$WORK/staged.tsv" ||
+    die "$E_STORE" "cannot hash the staged files in $STAGE"
+  # Every changed file must have arrived; only one deleted since the scan may be missing.
+  while IFS="$TAB" read -r st_name st_dir; do
+    [ -s "$WORK/changed/$st_name.list" ] || continue
+    awk -F '\t' -v n="$st_name" "$AWK_REST"'
+      FILENAME == ARGV[1] { staged[rest($0, 2)] = 1; next }
+      !((n "/" $0) in staged)' "$WORK/staged.tsv" "$WORK/changed/$st_name.list" >"$WORK/notstaged.list"
+    while IFS= read -r st_rel; do
+      [ ! -e "$st_dir/$st_rel" ] || die "$E_STORE" "file $st_dir/$st_rel exists but could not be captured; see rclone's messages in the log"
+      log "note: $st_dir/$st_rel was deleted during the backup"
+    done <"$WORK/notstaged.list"
+  done <"$WORK/sources.tsv"
+}
+
+# Manifest + transfer lists. Staged files identical to the base (e.g. an unchanged database) are
+# copied server-side instead of uploaded.
+build_manifest() {
+  awk -F '\t' -v dir="$WORK" -v header="$MANIFEST_HEADER" "$AWK_REST"'
+    FILENAME == ARGV[1] { if ($1 == "f") { p = rest($0, 4); psha[p] = $2; psize[p] = $3 }; next }
+    FILENAME == ARGV[2] { mode[$1 "\t" rest($0, 2)] = $2; next }
+    FILENAME == ARGV[3] { srcs[++ns] = $1; next }
+    FILENAME == ARGV[4] { if ($0 != "") dirs[++nd] = $0; next }
+    {
+      p = rest($0, 2)
+      if (p in seen) next
+      seen[p] = 1; files[++nf] = p; sha[p] = $1; size[p] = $2
+    }
+    END {
+      print header > (dir "/manifest.body")
+      for (i = 1; i <= ns; i++) print "s\t" srcs[i] > (dir "/manifest.body")
+      for (i = 1; i <= nd; i++) {
+        m = mode["d\t" dirs[i]]; if (m == "") m = "700"
+        print "d\t" m "\t" dirs[i] > (dir "/manifest.body")
+      }
+      bytes = 0
+      for (i = 1; i <= nf; i++) {
+        p = files[i]; m = mode["f\t" p]; if (m == "") m = "600"
+        print "f\t" sha[p] "\t" size[p] "\t" m "\t" p > (dir "/manifest.body")
+        bytes += size[p]
+        if ((p in psha) && psha[p] == sha[p] && psize[p] == size[p]) { print p > (dir "/copy.list"); cb += size[p]; cn++ }
+        else { print p > (dir "/upload.list"); ub += size[p]; un++ }
+      }
+      printf "%d\t%d\t%d\t%d\t%d\t%d\n", nf, nd, bytes, cn, cb, un > (dir "/counts")
+    }
+  ' "$WORK/prev.manifest" "$WORK/modes.tsv" "$WORK/sources.tsv" "$WORK/dirs.tsv" "$WORK/unchanged.tsv" "$WORK/staged.tsv"
+  # Deterministic order: header, sources, dirs, files, each sorted bytewise.
+  { head -n 1 "$WORK/manifest.body"; sed 1d "$WORK/manifest.body" | LC_ALL=C sort; } >"$WORK/manifest.tsv"
+  IFS="$TAB" read -r M_FILES M_DIRS M_BYTES C_FILES C_BYTES U_FILES <"$WORK/counts"
+}
+
+# The listing of the new snapshot must be exactly the manifest's file set with the same sizes.
+check_stored() {
+  ocb_rclone lsf -R --files-only --format sp --separator "$TAB" "${CUR_ROOT}data" >"$WORK/stored.tsv" ||
+    die "$E_STORE" "cannot list the new snapshot $SNAP_PATH"
+  awk -F '\t' "$AWK_REST"'
+    FILENAME == ARGV[1] { if ($1 == "f") { p = rest($0, 4); want[p] = $3; n++ }; next }
+    { p = $0; sub(/^[^\t]*\t/, "", p); if (!(p in want)) { print "unexpected " p; bad++ } else if (want[p] != $1) { print "size " p; bad++ } ; got[p] = 1 }
+    END { for (p in want) if (!(p in got)) { print "missing " p; bad++ }; exit bad > 0 }
+  ' "$WORK/manifest.tsv" "$WORK/stored.tsv" >"$WORK/stored.diff" || {
+    head -n 10 "$WORK/stored.diff" >&2
+    die "$E_STORE" "the stored snapshot $SNAP_PATH does not match what was uploaded ($(wc -l <"$WORK/stored.diff" | tr -d ' ') problem(s)); it stays incomplete"
+  }
+}
+
+cmd_backup() {
+  load_store_config
+  load_instance_config
+  require_env OCB_KIND
+  valid_kind "$OCB_KIND" || die "$E_USAGE" "OCB_KIND='$OCB_KIND' must be one of: $KINDS"
+  setup_work
+  load_sources
+  crypt_init
+  check_retention_env
+  STAMP=$(now_stamp)
+  SNAP_PATH="$INSTANCE_PATH/$OCB_KIND/$STAMP"
+  bk_start=$(date +%s)
+  log "backup of $OCB_TENANT/$OCB_INSTANCE ($OCB_KIND) to store:$OCB_BUCKET/$SNAP_PATH encrypted=$CRYPT"
+
+  index_instance "$INSTANCE_PATH" "$WORK/index.tsv"
+  if awk -F '\t' -v k="$OCB_KIND" -v s="$STAMP" '$1 == k && $2 == s { f = 1 } END { exit !f }' "$WORK/index.tsv"; then
+    die "$E_TARGET" "snapshot $SNAP_PATH already exists; snapshots are immutable, retry in a second"
+  fi
+  load_base
+
+  STAGE="$WORK/stage"
+  mkdir -p "$STAGE"
+  scan_sources
+  capture_sqlite
+  classify_by_size
+  hash_candidates
+  stage_changed
+  : >"$WORK/copy.list"
+  : >"$WORK/upload.list"
+  build_manifest
+
+  content_root cur "$SNAP_PATH" "$CRYPT"
+  CUR_ROOT=$CONTENT_ROOT
+  C_XFER_BYTES=0
+  U_XFER_BYTES=0
+  if [ -s "$WORK/copy.list" ]; then
+    log "copy: $C_FILES unchanged file(s), $C_BYTES bytes, server-side from $BASE"
+    content_root prev "$BASE" "$CRYPT"
+    # --no-traverse: direct lookups of the listed files instead of walking both trees (and some
+    # S3 servers' delimiter listings miss folders holding only folders); --no-check-dest: the
+    # snapshot folder is new, so asking whether each file is already there is wasted requests
+    # (the copy and upload lists are disjoint). Copies cost the client
+    # one small request each, so run many at once. Whether every file arrived is checked once,
+    # by check_stored, not from transfer counts (retries inflate those).
+    ocb_xfer "$WORK/copy.log" copy --no-traverse --no-check-dest --transfers 16 --checkers 16 --server-side-across-configs \
+      --files-from-raw "$WORK/copy.list" "${CONTENT_ROOT}data" "${CUR_ROOT}data" ||
+      die "$E_STORE" "server-side copy from $BASE failed; the snapshot stays incomplete"
+    # rclone >= 1.64 counts server-side copies apart (serverSideCopyBytes); 1.60 counts them in bytes.
+    C_XFER_BYTES=$(xfer_stat "$WORK/copy.log" serverSideCopyBytes)
+    [ "$C_XFER_BYTES" -gt 0 ] || C_XFER_BYTES=$(xfer_stat "$WORK/copy.log" bytes)
+  fi
+  if [ -s "$WORK/upload.list" ]; then
+    log "upload: starting, $U_FILES changed file(s)"
+    ocb_xfer "$WORK/upload.log" copy --no-traverse --no-check-dest --files-from-raw "$WORK/upload.list" "$STAGE" "${CUR_ROOT}data" ||
+      die "$E_STORE" "upload to store:$OCB_BUCKET/$SNAP_PATH failed; the snapshot stays incomplete and is never restored"
+    U_XFER_BYTES=$(xfer_stat "$WORK/upload.log" bytes)
+  fi
+  check_stored
+
+  # Seal: manifest first, the plain completion marker last. Until the marker exists the snapshot
+  # is invisible to list/restore and prune removes it after the grace period.
+  ocb_rclone copyto "$WORK/manifest.tsv" "${CUR_ROOT}manifest.tsv" ||
+    die "$E_STORE" "cannot write the manifest of $SNAP_PATH; the snapshot stays incomplete"
+  bk_msha=$(sha256sum <"$WORK/manifest.tsv" | cut -d ' ' -f 1)
+  bk_enc=false
+  [ "$CRYPT" = yes ] && bk_enc=true
+  bk_secs=$(($(date +%s) - bk_start))
+  printf '{"format":"openclaw-backup/v1","tenant":"%s","instance":"%s","kind":"%s","time":"%s","files":%s,"dirs":%s,"bytes":%s,"encrypted":%s,"uploadedFiles":%s,"uploadedBytes":%s,"copiedFiles":%s,"copiedBytes":%s,"base":"%s","manifestSha256":"%s","durationSeconds":%s}\n' \
+    "$OCB_TENANT" "$OCB_INSTANCE" "$OCB_KIND" "$STAMP" "$M_FILES" "$M_DIRS" "$M_BYTES" "$bk_enc" \
+    "$U_FILES" "$U_XFER_BYTES" "$C_FILES" "$C_XFER_BYTES" "$BASE" "$bk_msha" "$bk_secs" >"$WORK/snapshot.json"
+  ocb_rclone copyto "$WORK/snapshot.json" "store:$OCB_BUCKET/$SNAP_PATH/snapshot.json" ||
+    die "$E_STORE" "cannot write the completion marker of $SNAP_PATH; the snapshot stays incomplete"
+  log "backup complete: $SNAP_PATH files=$M_FILES dirs=$M_DIRS bytes=$M_BYTES uploaded_files=$U_FILES uploaded_bytes=$U_XFER_BYTES copied_files=$C_FILES copied_bytes=$C_XFER_BYTES duration_s=$bk_secs"
+  printf '{"event":"backup.complete","snapshot":"%s",%s\n' "$SNAP_PATH" "$(sed 's/^{//' "$WORK/snapshot.json")"
+
+  if [ "${OCB_PRUNE_AFTER_BACKUP:-true}" = true ]; then
+    index_instance "$INSTANCE_PATH" "$WORK/index.tsv"
+    prune_instance || die "$E_STORE" "snapshot $SNAP_PATH is complete, but pruning old snapshots failed"
+  fi
+}

@@ -1,0 +1,127 @@
+// The backup engine as the Kubernetes builders see it: where the scripts are, their contents for a
+// ConfigMap, the entrypoint, and the one list of environment variable names the scripts read.
+// The contract itself (semantics, exit codes, layout) is documented in docs/backups.md.
+import { readdirSync, readFileSync } from "node:fs";
+import { join } from "node:path";
+
+/** Absolute path of the folder holding the engine scripts. */
+export const ENGINE_DIR: string = __dirname;
+
+/** Script the pods run: `sh <mount>/openclaw-backup.sh <command>`. */
+export const ENGINE_ENTRYPOINT = "openclaw-backup.sh";
+
+/** Node script an init container (app image, Node 22+) runs to snapshot SQLite into OCB_SQLITE_STAGING. */
+export const SQLITE_SNAPSHOT_SCRIPT = "sqlite-snapshot.mjs";
+
+/** Subcommands of the entrypoint. */
+export const ENGINE_COMMANDS = ["backup", "restore", "prune", "list", "verify"] as const;
+export type EngineCommand = (typeof ENGINE_COMMANDS)[number];
+
+/** Snapshot kinds; each has its own retention. */
+export const SNAPSHOT_KINDS = ["periodic", "pre-delete", "pre-update", "manual"] as const;
+export type SnapshotKind = (typeof SNAPSHOT_KINDS)[number];
+
+/** Exit codes of the entrypoint (alerts and Job status messages key on them). */
+export const ENGINE_EXIT_CODES = {
+  ok: 0,
+  internal: 1,
+  usage: 2,
+  store: 3,
+  notFound: 4,
+  verification: 5,
+  targetNotSafe: 6,
+} as const;
+
+/** Environment variable names the engine reads. rclone reads the RCLONE_CONFIG_STORE_* ones itself. */
+export const ENGINE_ENV = {
+  // Store (rclone's own env config for the remote named "store").
+  storeType: "RCLONE_CONFIG_STORE_TYPE",
+  storeProvider: "RCLONE_CONFIG_STORE_PROVIDER",
+  storeEndpoint: "RCLONE_CONFIG_STORE_ENDPOINT",
+  storeRegion: "RCLONE_CONFIG_STORE_REGION",
+  storeEnvAuth: "RCLONE_CONFIG_STORE_ENV_AUTH",
+  storeAccessKeyId: "RCLONE_CONFIG_STORE_ACCESS_KEY_ID",
+  storeSecretAccessKey: "RCLONE_CONFIG_STORE_SECRET_ACCESS_KEY",
+  storeServerSideEncryption: "RCLONE_CONFIG_STORE_SERVER_SIDE_ENCRYPTION",
+  storeSseKmsKeyId: "RCLONE_CONFIG_STORE_SSE_KMS_KEY_ID",
+  storeForcePathStyle: "RCLONE_CONFIG_STORE_FORCE_PATH_STYLE",
+  // What and where.
+  bucket: "OCB_BUCKET",
+  prefix: "OCB_PREFIX",
+  tenant: "OCB_TENANT",
+  instance: "OCB_INSTANCE",
+  kind: "OCB_KIND",
+  sources: "OCB_SOURCES",
+  excludes: "OCB_EXCLUDES",
+  // Retention.
+  retentionKeepLast: "OCB_RETENTION_KEEP_LAST",
+  retentionMaxAgeDays: "OCB_RETENTION_MAX_AGE_DAYS",
+  incompleteGraceHours: "OCB_INCOMPLETE_GRACE_HOURS",
+  pruneAfterBackup: "OCB_PRUNE_AFTER_BACKUP",
+  // Client-side encryption (values come from a Secret).
+  cryptPassword: "OCB_CRYPT_PASSWORD",
+  cryptPassword2: "OCB_CRYPT_PASSWORD2",
+  // Restore.
+  restoreFrom: "OCB_RESTORE_FROM",
+  restorePlainSource: "OCB_RESTORE_PLAIN_SOURCE",
+  restoreUid: "OCB_RESTORE_UID",
+  restoreGid: "OCB_RESTORE_GID",
+  // Runtime.
+  workDir: "OCB_WORK_DIR",
+  sqliteStaging: "OCB_SQLITE_STAGING",
+  now: "OCB_NOW",
+  rcloneExtraFlags: "OCB_RCLONE_EXTRA_FLAGS",
+  rcloneRetries: "OCB_RCLONE_RETRIES",
+  rcloneLowLevelRetries: "OCB_RCLONE_LOW_LEVEL_RETRIES",
+  rcloneConnectTimeout: "OCB_RCLONE_CONNECT_TIMEOUT",
+  rcloneIoTimeout: "OCB_RCLONE_IO_TIMEOUT",
+} as const;
+
+export type EngineEnvKey = keyof typeof ENGINE_ENV;
+export type EngineEnvName = (typeof ENGINE_ENV)[EngineEnvKey];
+
+/** Env values by variable name, e.g. `{ OCB_BUCKET: "b" }`; every value is a string, as in a pod. */
+export type EngineEnv = { readonly [K in EngineEnvName]?: string };
+
+/** Variables whose values are secrets: source them from a Secret (valueFrom), never inline. */
+export const ENGINE_SECRET_ENV: readonly EngineEnvName[] = [
+  ENGINE_ENV.storeAccessKeyId,
+  ENGINE_ENV.storeSecretAccessKey,
+  ENGINE_ENV.cryptPassword,
+  ENGINE_ENV.cryptPassword2,
+];
+
+/** Default exclude patterns (rclone filter syntax, relative to each source). Mirrors lib.sh. */
+export const DEFAULT_EXCLUDES: readonly string[] = [
+  "/logs/**",
+  "/tmp/**",
+  "/npm/**",
+  ".cache/**",
+  "node_modules/**",
+  "*.sock",
+  "*.pid",
+  "*-wal",
+  "*-shm",
+  "/lost+found/**",
+];
+
+/** `OCB_SOURCES` value from named directories: `{ state: "/data/state" }` -> `state=/data/state`. */
+export function formatSources(sources: Readonly<Record<string, string>>): string {
+  return Object.entries(sources)
+    .map(([name, dir]) => {
+      if (!/^[a-z0-9]([a-z0-9._-]{0,61}[a-z0-9])?$/.test(name)) throw new Error(`invalid source name '${name}'`);
+      if (!dir.startsWith("/") || /\s/.test(dir)) throw new Error(`source '${name}': '${dir}' must be an absolute path without spaces`);
+      return `${name}=${dir}`;
+    })
+    .join(" ");
+}
+
+/** File name -> contents of every engine file a pod needs, sorted by name (ConfigMap data). */
+export function engineScripts(): Record<string, string> {
+  const names = readdirSync(ENGINE_DIR)
+    .filter((name) => name.endsWith(".sh") || name.endsWith(".mjs"))
+    .sort();
+  const out: Record<string, string> = {};
+  for (const name of names) out[name] = readFileSync(join(ENGINE_DIR, name), "utf8");
+  return out;
+}

@@ -1,0 +1,144 @@
+/**
+ * The lifecycle hooks of a fleet, registered once at the top of the program
+ * on every run (a `beforeDelete` hook must exist when the instance it is
+ * bound to has left the config), and the bindings the components attach:
+ *
+ *   StatefulSet   beforeDelete  pre-delete backup (stop, cold backup, then delete)
+ *                 beforeUpdate  pre-update backup when the image changes
+ *                 afterUpdate   forget the stop marker (the update started the pod)
+ *                 onError       start the instance again when the update failed
+ *   restore Job   beforeCreate  stop the instance (never restore under a live app)
+ *                 afterCreate   start it again
+ *                 onError       start it again on its untouched data
+ *
+ * The bodies live in their own modules as plain async functions over a
+ * small Kubernetes interface, so they are tested against a fake API; Pulumi
+ * never runs hooks under its mocks.
+ */
+import * as pulumi from "@pulumi/pulumi";
+import { MockMonitor } from "@pulumi/pulumi/runtime/mocks";
+import { getMonitor } from "@pulumi/pulumi/runtime/settings";
+import type { FleetModel } from "../../config/model";
+import { APP_CONTAINER, imageReference } from "../../instance/builders/stateful-set";
+import { preDeletePolicy, recordedPreDeletePolicy, STOPPED_REPLICAS_ANNOTATION, type PreDeletePolicy } from "./annotations";
+import { kubernetesLifecycleApi } from "./client";
+import { parseDuration } from "./duration";
+import { realClock, type HookDeps, type HookLog } from "./kube";
+import { preDeleteBackup } from "./pre-delete";
+import { preUpdateBackup } from "./pre-update";
+import { containerImage, instanceRefOf, objectMeta } from "./refs";
+import { restartAfterFailure, startAfterRestore, stopForRestore } from "./restore";
+import { clearStopMarker, type InstanceRef } from "./workload";
+
+/** Hook names are part of the stack's state: never rename them. */
+export const HOOK_NAMES = {
+  preDelete: "openclaw-pre-delete-backup",
+  preUpdate: "openclaw-pre-update-backup",
+  clearStopMarker: "openclaw-clear-stop-marker",
+  restartAfterFailure: "openclaw-restart-after-failure",
+  stopForRestore: "openclaw-stop-for-restore",
+  startAfterRestore: "openclaw-start-after-restore",
+} as const;
+
+/** Comma-separated `<tenant>/<instance>` list whose pre-delete backup is skipped (escape hatch for a store that is gone). */
+export const SKIP_PRE_DELETE_ENV = "OPENCLAW_SKIP_PRE_DELETE_BACKUP";
+
+export interface LifecycleHooks {
+  /** Bound to every instance's StatefulSet. */
+  readonly workload: pulumi.ResourceHookBinding;
+  /** Bound to every restore Job. */
+  readonly restore: pulumi.ResourceHookBinding;
+}
+
+let current: LifecycleHooks | undefined;
+
+/**
+ * The hooks of the running program, for the components to bind; undefined
+ * when none are registered (offline render, mocks, backups off).
+ */
+export function lifecycleHooks(): LifecycleHooks | undefined {
+  return current;
+}
+
+/** Whether hooks can run here: against a real engine and a real cluster. */
+export function hooksApply(model: FleetModel): boolean {
+  if (model.cluster.kubernetes.renderYamlToDirectory !== undefined) return false;
+  if (!model.backup.enabled || model.backup.store === undefined) return false;
+  // Pulumi's mock monitor cannot register hooks (and never runs them).
+  return !(getMonitor() instanceof MockMonitor);
+}
+
+const pulumiLog: HookLog = { info: (m) => pulumi.log.info(m), warn: (m) => pulumi.log.warn(m) };
+
+/** The policy for an instance being deleted: its current config when it still has one (destroy), else what its StatefulSet recorded. */
+function policyFor(model: FleetModel, ref: InstanceRef, annotations: Record<string, string>): PreDeletePolicy | undefined {
+  const skipped = (process.env[SKIP_PRE_DELETE_ENV] ?? "").split(",").map((s) => s.trim());
+  if (skipped.includes(`${ref.tenant}/${ref.instance}`)) return "skip";
+  const recorded = recordedPreDeletePolicy(annotations);
+  const configured = model.tenants.find((t) => t.name === ref.tenant)?.instances.find((i) => i.name === ref.instance);
+  return recorded !== undefined && configured !== undefined ? preDeletePolicy(configured) : recorded;
+}
+
+/**
+ * Registers the fleet's hooks (call once, first thing in the program) and
+ * returns the bindings, or undefined when hooks do not apply here.
+ */
+export function registerLifecycleHooks(model: FleetModel, deps?: Partial<HookDeps>): LifecycleHooks | undefined {
+  current = undefined;
+  if (!hooksApply(model)) return undefined;
+  const full: HookDeps = {
+    kube: deps?.kube ?? kubernetesLifecycleApi(model.cluster.kubernetes, deps?.log ?? pulumiLog),
+    clock: deps?.clock ?? realClock,
+    log: deps?.log ?? pulumiLog,
+    pollMs: deps?.pollMs,
+  };
+  // Validated by the config schema; the fallback only guards a hand-built model.
+  const timeoutMs = parseDuration(model.backup.deleteTimeout) ?? 30 * 60_000;
+  const refOrSkip = (object: unknown, what: string): InstanceRef | undefined => {
+    const ref = instanceRefOf(object);
+    if (ref === undefined) full.log.warn(`${what}: not an openclaw-fleet object (no instance/tenant labels); hook skipped`);
+    return ref;
+  };
+
+  const preDelete = new pulumi.ResourceHook(HOOK_NAMES.preDelete, async (args) => {
+    const object = args.oldOutputs ?? args.oldInputs;
+    const ref = refOrSkip(object, args.name);
+    if (ref === undefined) return;
+    await preDeleteBackup(full, { ref, policy: policyFor(model, ref, objectMeta(object).annotations), timeoutMs });
+  });
+  const preUpdate = new pulumi.ResourceHook(HOOK_NAMES.preUpdate, async (args) => {
+    const ref = refOrSkip(args.newInputs, args.name);
+    if (ref === undefined) return;
+    await preUpdateBackup(full, {
+      ref,
+      oldImage: containerImage(args.oldInputs, APP_CONTAINER),
+      newImage: containerImage(args.newInputs, APP_CONTAINER),
+      policy: recordedPreDeletePolicy(objectMeta(args.newInputs).annotations),
+      timeoutMs,
+    });
+  });
+  const clearMarker = new pulumi.ResourceHook(HOOK_NAMES.clearStopMarker, async (args) => {
+    const ref = instanceRefOf(args.newInputs);
+    if (ref !== undefined && objectMeta(args.newOutputs).annotations[STOPPED_REPLICAS_ANNOTATION] !== undefined) await clearStopMarker(full, ref);
+  });
+  const restart = new pulumi.ErrorHook(HOOK_NAMES.restartAfterFailure, async (args) => {
+    const ref = instanceRefOf(args.newInputs ?? args.oldInputs);
+    return ref === undefined ? false : restartAfterFailure(full, ref, `${args.failedOperation} of ${args.name}`, args.errors);
+  });
+  const stop = new pulumi.ResourceHook(HOOK_NAMES.stopForRestore, async (args) => {
+    const ref = refOrSkip(args.newInputs, args.name);
+    if (ref !== undefined) await stopForRestore(full, ref, timeoutMs);
+  });
+  const start = new pulumi.ResourceHook(HOOK_NAMES.startAfterRestore, async (args) => {
+    const ref = refOrSkip(args.newInputs, args.name);
+    if (ref === undefined) return;
+    const configured = model.tenants.find((t) => t.name === ref.tenant)?.instances.find((i) => i.name === ref.instance);
+    await startAfterRestore(full, ref, configured !== undefined ? imageReference(configured.spec.image) : undefined);
+  });
+
+  current = {
+    workload: { beforeDelete: [preDelete], beforeUpdate: [preUpdate], afterUpdate: [clearMarker], onError: [restart] },
+    restore: { beforeCreate: [stop], afterCreate: [start], onError: [restart] },
+  };
+  return current;
+}

@@ -1,0 +1,47 @@
+/**
+ * A restore into an instance that already runs (its `restoreFrom` changed):
+ * the restore Job must never run while the app has the volume mounted. The
+ * instance is stopped before the Job is created, started again after it
+ * completed, and also after it failed: the engine verifies every byte before
+ * it swaps anything, so a failed restore leaves the current data in place.
+ */
+import type { HookDeps } from "./kube";
+import { describe, startInstance, stopInstance, type InstanceRef } from "./workload";
+
+/** beforeCreate of the restore Job. A new instance has no StatefulSet yet: nothing to stop. */
+export async function stopForRestore(deps: HookDeps, ref: InstanceRef, timeoutMs: number): Promise<void> {
+  const result = await stopInstance(deps, ref, "restore", deps.clock.now() + timeoutMs);
+  if (!result.found) deps.log.info(`${describe(ref)}: first start, restoring into the new volume`);
+}
+
+/**
+ * afterCreate of the restore Job: the restored data is in place, the current
+ * data moved aside by the engine. When the same run also changes the image
+ * (a rollback: old image plus restoreFrom), the instance stays stopped: the
+ * StatefulSet update that follows starts it on the configured image, so the
+ * image being rolled back never runs on the restored data.
+ */
+export async function startAfterRestore(deps: HookDeps, ref: InstanceRef, configuredImage?: string): Promise<void> {
+  const state = await deps.kube.readStatefulSet(ref.namespace, ref.statefulSet);
+  if (configuredImage !== undefined && state?.appImage !== undefined && state.appImage !== configuredImage) {
+    deps.log.info(`${describe(ref)}: restored; left stopped until its update from ${state.appImage} to ${configuredImage} starts it`);
+    return;
+  }
+  if (await startInstance(deps, ref)) deps.log.info(`${describe(ref)}: restored and started again; its previous data is kept in .pre-restore-<time> on the volume`);
+}
+
+/**
+ * onError of the restore Job or the StatefulSet: start the instance again
+ * when the hooks had stopped it, and never retry (a restore or an upgrade
+ * that failed needs a person). Returns whether to retry.
+ */
+export async function restartAfterFailure(deps: HookDeps, ref: InstanceRef, operation: string, errors: readonly string[]): Promise<boolean> {
+  const restarted = await startInstance(deps, ref);
+  const cause = errors[0] ?? "unknown error";
+  deps.log.warn(
+    restarted
+      ? `${describe(ref)}: ${operation} failed (${cause}); started the instance again on its current data, which the failed step left untouched`
+      : `${describe(ref)}: ${operation} failed (${cause})`,
+  );
+  return false;
+}

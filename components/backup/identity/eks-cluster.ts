@@ -1,0 +1,41 @@
+import * as aws from "@pulumi/aws";
+import * as pulumi from "@pulumi/pulumi";
+import { identityMode } from "../../config/backup-schema";
+import type { FleetModel } from "../../config/model";
+import { partitionOf, stripScheme } from "../iam";
+
+/** What backup roles need to know about the EKS cluster their pods run in. */
+export interface EksClusterIdentity {
+  readonly clusterName?: string;
+  /** IRSA: `arn:aws:iam::<account>:oidc-provider/<issuer>`. */
+  readonly oidcProviderArn?: pulumi.Output<string>;
+  /** IRSA: the issuer without `https://`. */
+  readonly oidcIssuer?: pulumi.Output<string>;
+}
+
+/**
+ * The cluster's identity for the configured mode. The OIDC provider ARN and
+ * issuer come from config when set (so a render or preview needs no cloud
+ * call); otherwise they are looked up by cluster name.
+ */
+export function eksClusterIdentity(fleet: FleetModel, opts: pulumi.InvokeOutputOptions): EksClusterIdentity | undefined {
+  const eks = fleet.cluster.eks;
+  const mode = identityMode(fleet.backup);
+  if (eks === undefined || mode === "staticKeys") return undefined;
+  if (mode === "podIdentity") return { clusterName: eks.clusterName };
+  if (eks.oidcProviderArn !== undefined && eks.oidcIssuer !== undefined) {
+    return { clusterName: eks.clusterName, oidcProviderArn: pulumi.output(eks.oidcProviderArn), oidcIssuer: pulumi.output(stripScheme(eks.oidcIssuer)) };
+  }
+  const issuer = aws.eks.getClusterOutput({ name: eks.clusterName }, opts).apply((cluster) => {
+    const url = cluster.identities[0]?.oidcs[0]?.issuer;
+    if (url === undefined) throw new Error(`EKS cluster ${eks.clusterName} has no OIDC issuer; associate an IAM OIDC provider with it (eksctl utils associate-iam-oidc-provider) or use identity mode podIdentity`);
+    return stripScheme(url);
+  });
+  const account = aws.getCallerIdentityOutput({}, opts).accountId;
+  const partition = partitionOf(fleet.aws?.region ?? "");
+  return {
+    clusterName: eks.clusterName,
+    oidcIssuer: issuer,
+    oidcProviderArn: pulumi.interpolate`arn:${partition}:iam::${account}:oidc-provider/${issuer}`,
+  };
+}

@@ -1,0 +1,215 @@
+/**
+ * The one pod template every backup pod of an instance runs with: the
+ * scheduled backup, the restore, and the one-shot backups before a deletion
+ * or an upgrade. The security context, identity, mounts and environment are
+ * written here once, so a CronJob and a Job cannot drift apart.
+ */
+import type * as k8s from "@pulumi/kubernetes";
+import { selectorLabels } from "../config/labels";
+import type { FleetModel, InstanceModel } from "../config/model";
+import { restrictedContainerSecurityContext, restrictedPodSecurityContext, APP_GID, APP_UID } from "../instance/pod-security";
+import { imageReference } from "../instance/builders/stateful-set";
+import { backupSources, type BackupSource } from "../instance/volumes";
+import { ENGINE_ENTRYPOINT, ENGINE_ENV, SQLITE_SNAPSHOT_SCRIPT, formatSources, type SnapshotKind } from "./engine";
+import { backupPodLabels } from "./labels";
+import { PASSPHRASE_KEYS, passphraseSecretName } from "./passphrase-secret";
+import { backupStoreEnv } from "./store-env";
+import type { BackupStoreRef } from "./store";
+
+type Container = k8s.types.input.core.v1.Container;
+type EnvVar = k8s.types.input.core.v1.EnvVar;
+type Volume = k8s.types.input.core.v1.Volume;
+type VolumeMount = k8s.types.input.core.v1.VolumeMount;
+
+/**
+ * Where backup pods mount each source volume: `<SOURCES_DIR>/<source name>`.
+ * Not the app's paths, on purpose: the app mounts a separate workspace volume
+ * inside the state volume, and nested mounts would put the workspace into the
+ * state snapshot twice and make a restore try to move a mount point aside.
+ */
+export const SOURCES_DIR = "/var/lib/openclaw-backup/sources";
+/** Where the engine ConfigMap is mounted (read-only). */
+export const ENGINE_MOUNT = "/opt/openclaw-backup";
+/** Scratch space of the engine: staging of changed files, listings, rclone's cache. */
+export const WORK_DIR = "/var/lib/openclaw-backup/work";
+/** Consistent SQLite copies made by the init container, read by the engine. */
+export const SQLITE_STAGING_DIR = "/var/lib/openclaw-backup/sqlite";
+
+export const ENGINE_CONTAINER = "engine";
+export const SQLITE_CONTAINER = "sqlite-snapshot";
+
+/** What a backup pod does. */
+export type BackupRun =
+  | { readonly command: "backup"; readonly kind: SnapshotKind }
+  /** `from` is the engine's OCB_RESTORE_FROM value (see restore-source.ts). */
+  | { readonly command: "restore"; readonly from: string }
+  | { readonly command: "prune" }
+  | { readonly command: "verify"; readonly snapshot?: string };
+
+export interface BackupPodArgs {
+  readonly fleet: FleetModel;
+  readonly instance: InstanceModel;
+  readonly store: BackupStoreRef;
+  readonly run: BackupRun;
+  /**
+   * `with-instance`: the instance pod is running and holds the RWO volume, so
+   * the backup pod must land on its node (required affinity). `near-instance`:
+   * the instance may not run (restore before first start, backup after scale
+   * down), so its node is only preferred.
+   */
+  readonly placement: "with-instance" | "near-instance";
+}
+
+const volumeName = (source: BackupSource) => `source-${source.name}`;
+const sourceDir = (source: BackupSource) => `${SOURCES_DIR}/${source.name}`;
+
+function sourceMounts(sources: readonly BackupSource[], readOnly: boolean): VolumeMount[] {
+  return sources.map((s) => ({ name: volumeName(s), mountPath: sourceDir(s), ...(readOnly ? { readOnly: true } : {}) }));
+}
+
+const engineMount: VolumeMount = { name: "engine", mountPath: ENGINE_MOUNT, readOnly: true };
+const workMount: VolumeMount = { name: "work", mountPath: WORK_DIR };
+const sqliteMount: VolumeMount = { name: "sqlite-staging", mountPath: SQLITE_STAGING_DIR };
+const tmpMount: VolumeMount = { name: "tmp", mountPath: "/tmp" };
+
+function secretEnv(name: string, secret: string, key: string): EnvVar {
+  return { name, valueFrom: { secretKeyRef: { name: secret, key } } };
+}
+
+/** OCB_SOURCES: each volume by its snapshot folder name, where the backup pod mounts it. */
+export function sourcesEnv(sources: readonly BackupSource[]): string {
+  return formatSources(Object.fromEntries(sources.map((s) => [s.name, sourceDir(s)])));
+}
+
+/** The engine's settings for this instance and run (the store's come from backupStoreEnv). */
+function engineEnv(instance: InstanceModel, sources: readonly BackupSource[], run: BackupRun): EnvVar[] {
+  const backup = instance.spec.backup;
+  const env: EnvVar[] = [
+    { name: ENGINE_ENV.sources, value: sourcesEnv(sources) },
+    { name: ENGINE_ENV.excludes, value: backup.excludes.join("\n") },
+    { name: ENGINE_ENV.retentionKeepLast, value: String(backup.retention.keepLast) },
+    { name: ENGINE_ENV.retentionMaxAgeDays, value: String(backup.retention.maxAgeDays) },
+    { name: ENGINE_ENV.incompleteGraceHours, value: String(backup.retention.incompleteGraceHours) },
+    { name: ENGINE_ENV.workDir, value: WORK_DIR },
+  ];
+  if (backup.encryption !== undefined) {
+    const secret = passphraseSecretName(instance);
+    env.push(secretEnv(ENGINE_ENV.cryptPassword, secret, PASSPHRASE_KEYS.passphrase));
+    if (backup.encryption.salt !== undefined) env.push(secretEnv(ENGINE_ENV.cryptPassword2, secret, PASSPHRASE_KEYS.salt));
+  }
+  switch (run.command) {
+    case "backup":
+      env.push({ name: ENGINE_ENV.kind, value: run.kind }, { name: ENGINE_ENV.sqliteStaging, value: SQLITE_STAGING_DIR });
+      break;
+    case "restore":
+      env.push(
+        { name: ENGINE_ENV.restoreFrom, value: run.from },
+        { name: ENGINE_ENV.restoreUid, value: String(APP_UID) },
+        { name: ENGINE_ENV.restoreGid, value: String(APP_GID) },
+      );
+      break;
+    case "verify":
+    case "prune":
+      break;
+  }
+  return env;
+}
+
+function resources(instance: InstanceModel): k8s.types.input.core.v1.ResourceRequirements {
+  const r = instance.spec.backup.resources;
+  return { requests: { ...r.requests }, limits: { ...r.limits } };
+}
+
+/**
+ * SQLite databases are captured with SQLite itself (VACUUM INTO), never by
+ * copying a live file and its -wal. The rclone image has no SQLite, so this
+ * runs first on the app's own image (Node 22, node:sqlite): the very SQLite
+ * build that writes the databases reads them. It opens them read-write as
+ * any WAL reader must (for the -shm index), so the volume is writable here
+ * and only here.
+ */
+function sqliteSnapshotContainer(instance: InstanceModel, sources: readonly BackupSource[]): Container {
+  return {
+    name: SQLITE_CONTAINER,
+    image: imageReference(instance.spec.image),
+    imagePullPolicy: instance.spec.image.pullPolicy,
+    command: ["node", `${ENGINE_MOUNT}/${SQLITE_SNAPSHOT_SCRIPT}`],
+    env: [
+      { name: ENGINE_ENV.sources, value: sourcesEnv(sources) },
+      { name: ENGINE_ENV.sqliteStaging, value: SQLITE_STAGING_DIR },
+    ],
+    resources: resources(instance),
+    securityContext: restrictedContainerSecurityContext(),
+    volumeMounts: [...sourceMounts(sources, false), engineMount, sqliteMount, tmpMount],
+  };
+}
+
+function engineContainer(args: BackupPodArgs, sources: readonly BackupSource[]): Container {
+  const { fleet, instance, store, run } = args;
+  const backup = instance.spec.backup;
+  // Only a restore writes to the volume; everything else gets it read-only, so an engine bug cannot damage state.
+  const writes = run.command === "restore";
+  const mounts = [...sourceMounts(sources, !writes), engineMount, workMount, tmpMount];
+  if (run.command === "backup") mounts.push({ ...sqliteMount, readOnly: true });
+  return {
+    name: ENGINE_CONTAINER,
+    image: `${backup.image.repository}@${backup.image.digest}`,
+    imagePullPolicy: backup.image.pullPolicy,
+    // The image's entrypoint is rclone; the engine is a POSIX sh script from the ConfigMap.
+    command: ["/bin/sh", `${ENGINE_MOUNT}/${ENGINE_ENTRYPOINT}`],
+    args: run.command === "verify" && run.snapshot !== undefined ? ["verify", run.snapshot] : [run.command],
+    env: [...backupStoreEnv({ fleet, instance, store }), ...engineEnv(instance, sources, run)],
+    resources: resources(instance),
+    securityContext: restrictedContainerSecurityContext(),
+    volumeMounts: mounts,
+  };
+}
+
+function volumes(instance: InstanceModel, sources: readonly BackupSource[], run: BackupRun): Volume[] {
+  const out: Volume[] = sources.map((s) => ({ name: volumeName(s), persistentVolumeClaim: { claimName: s.claimName } }));
+  out.push(
+    { name: "engine", configMap: { name: instance.names.backupScripts, defaultMode: 0o444 } },
+    { name: "work", emptyDir: {} },
+    { name: "tmp", emptyDir: {} },
+  );
+  if (run.command === "backup") out.push({ name: "sqlite-staging", emptyDir: {} });
+  return out;
+}
+
+function affinity(instance: InstanceModel, placement: BackupPodArgs["placement"]): k8s.types.input.core.v1.Affinity {
+  const term = {
+    labelSelector: { matchLabels: selectorLabels(instance.tenant, instance.name) },
+    topologyKey: "kubernetes.io/hostname",
+  };
+  return {
+    podAffinity:
+      placement === "with-instance"
+        ? { requiredDuringSchedulingIgnoredDuringExecution: [term] }
+        : { preferredDuringSchedulingIgnoredDuringExecution: [{ weight: 100, podAffinityTerm: term }] },
+  };
+}
+
+/** The pod template of a backup, restore, prune or verify run of one instance. Pure. */
+export function buildBackupPodTemplate(args: BackupPodArgs): k8s.types.input.core.v1.PodTemplateSpec {
+  const { instance, run } = args;
+  const sources = backupSources(instance);
+  if (sources.length === 0) throw new Error(`${instance.logicalName}: no persistent volume to back up or restore (persistence is off)`);
+  const component = run.command === "restore" ? "restore" : "backup";
+  return {
+    metadata: { labels: backupPodLabels(instance.tenant, instance.name, component) },
+    spec: {
+      serviceAccountName: instance.names.backupServiceAccount,
+      // The engine never calls the Kubernetes API; IRSA and Pod Identity inject their own projected token.
+      automountServiceAccountToken: false,
+      enableServiceLinks: false,
+      // Job retries are whole new pods (backoffLimit), so each failed attempt keeps its logs.
+      restartPolicy: "Never",
+      securityContext: restrictedPodSecurityContext(),
+      terminationGracePeriodSeconds: 30,
+      affinity: affinity(instance, args.placement),
+      ...(run.command === "backup" ? { initContainers: [sqliteSnapshotContainer(instance, sources)] } : {}),
+      containers: [engineContainer(args, sources)],
+      volumes: volumes(instance, sources, run),
+    },
+  };
+}

@@ -1,0 +1,53 @@
+import { createHash } from "node:crypto";
+import type * as k8s from "@pulumi/kubernetes";
+import type { FleetModel, InstanceModel } from "../config/model";
+import { instanceMetadata } from "../instance/metadata";
+import { backupJobSpec } from "./job-spec";
+import { buildBackupPodTemplate } from "./pod-template";
+import { engineRestoreSpec } from "./restore-source";
+import type { BackupStoreRef } from "./store";
+
+export interface RestoreJobArgs {
+  readonly fleet: FleetModel;
+  readonly instance: InstanceModel;
+  readonly store: BackupStoreRef;
+}
+
+/** The annotation that says, in plain words, what a restore Job restored. */
+export const RESTORE_FROM_ANNOTATION = "openclaw.io/restore-from";
+
+/** OCB_RESTORE_FROM of the instance's configured restore, or undefined when none is configured. */
+export function restoreSpec(instance: InstanceModel): string | undefined {
+  const source = instance.spec.backup.restoreFrom;
+  return source === undefined ? undefined : engineRestoreSpec(source, instance.tenant);
+}
+
+/**
+ * `<instance>-restore-<hash of the source>`: the same restoreFrom always
+ * names the same Job, so `pulumi up` again finds it done and does nothing,
+ * while a new source is a new Job and a new restore. (At most 40 + 19
+ * characters, within the 63 a Job's pod label allows.)
+ */
+export function restoreJobName(instance: string, spec: string): string {
+  return `${instance}-restore-${createHash("sha256").update(spec).digest("hex").slice(0, 10)}`;
+}
+
+/**
+ * The restore of an instance's volume before its first start. It must be
+ * created after the PVC and before the StatefulSet, which waits for it to
+ * complete. No ttlSecondsAfterFinished: a Job garbage-collected after it
+ * finished would look missing to Pulumi, which would then run it again.
+ */
+export function buildRestoreJob(args: RestoreJobArgs): k8s.types.input.batch.v1.Job | undefined {
+  const { instance } = args;
+  const spec = restoreSpec(instance);
+  if (spec === undefined) return undefined;
+  const template = buildBackupPodTemplate({ ...args, run: { command: "restore", from: spec }, placement: "near-instance" });
+  const metadata = instanceMetadata(instance, restoreJobName(instance.name, spec), "restore");
+  return {
+    apiVersion: "batch/v1",
+    kind: "Job",
+    metadata: { ...metadata, annotations: { [RESTORE_FROM_ANNOTATION]: spec } },
+    spec: backupJobSpec(instance, template),
+  };
+}

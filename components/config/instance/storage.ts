@@ -1,0 +1,35 @@
+import { z } from "zod";
+import { dnsLabel, quantity } from "../primitives";
+
+const accessModes = z.array(z.enum(["ReadWriteOnce", "ReadWriteOncePod", "ReadWriteMany", "ReadOnlyMany"])).min(1).default(["ReadWriteOnce"]);
+
+function volumeOptions(defaults: { enabled: boolean; size: string }) {
+  return {
+    enabled: z.boolean().default(defaults.enabled),
+    /** Immutable after the claim exists: a change fails the preview (see docs/instance.md). */
+    storageClass: z.string().min(1).optional(),
+    size: quantity.default(defaults.size),
+    accessModes,
+    /** Use this PVC instead of creating one; it is never modified or deleted. */
+    existingClaim: dnsLabel("PersistentVolumeClaim name", 253).optional(),
+    /** Keep the PVC (and the data) when the instance is removed from config. */
+    orphan: z.boolean().default(true),
+  };
+}
+
+function refineClaim(v: { existingClaim?: string; storageClass?: string }, ctx: z.RefinementCtx): void {
+  if (v.existingClaim !== undefined && v.storageClass !== undefined) {
+    ctx.addIssue({ code: "custom", path: ["storageClass"], message: "has no effect with existingClaim (the existing PVC keeps its own class): remove one of them" });
+  }
+}
+
+/** The state volume (`~/.openclaw`). */
+export const persistence = z.object(volumeOptions({ enabled: true, size: "10Gi" })).strict().prefault({}).superRefine(refineClaim);
+
+/**
+ * A second volume for `~/.openclaw/workspace` (the agent's files), as in
+ * KubeClaw's split volumes: sized, classed and kept apart from the state.
+ * Backups cover both volumes.
+ */
+export const workspaceVolume = z.object(volumeOptions({ enabled: false, size: "5Gi" })).strict().prefault({}).superRefine(refineClaim);
+export type VolumeSettings = z.output<typeof persistence>;

@@ -1,0 +1,257 @@
+// Failure paths: every one exits non-zero with its documented code and leaves restore targets
+// exactly as they were.
+import assert from "node:assert/strict";
+import { randomBytes } from "node:crypto";
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { ENGINE_EXIT_CODES } from "../../components/backup/engine";
+import { engineEnv, eventOf, expectExit, rclone, requireTools, run, runEngine, storeEnv, uniqueStamp } from "../support/engine-runner";
+import { startS3Server, type S3Server } from "../support/s3server";
+import { diffTrees, makeStateTree, readTree } from "../support/state-tree";
+
+const MB = 1024 * 1024;
+
+describe("backup engine: failures fail loudly and touch nothing", function () {
+  this.timeout(300_000);
+  let s3: S3Server;
+  let work: string;
+
+  before(async function () {
+    this.timeout(60_000);
+    await requireTools();
+    s3 = await startS3Server();
+    work = mkdtempSync(join(tmpdir(), "ocb-failures-"));
+  });
+
+  after(async () => {
+    await s3?.close();
+    if (work) rmSync(work, { recursive: true, force: true });
+  });
+
+  /** A populated restore target whose exact content the test can compare afterwards. */
+  function existingTarget(name: string): { dir: string; before: ReturnType<typeof readTree> } {
+    const dir = join(work, name);
+    mkdirSync(join(dir, "agents/main"), { recursive: true });
+    writeFileSync(join(dir, "openclaw.json"), '{"current":"data"}');
+    writeFileSync(join(dir, "agents/main/session.jsonl"), "{}\n");
+    writeFileSync(join(dir, ".hidden"), "dot");
+    return { dir, before: readTree(dir) };
+  }
+
+  it("a backup whose S3 server goes away mid-upload exits non-zero, completes no snapshot, and the previous snapshot still restores", async () => {
+    const state = join(work, "outage/state");
+    const workspace = join(work, "outage/workspace");
+    await makeStateTree(state, workspace);
+    const big = join(state, "media/recording.bin");
+    mkdirSync(join(state, "media"), { recursive: true });
+    const original = randomBytes(4 * MB);
+    writeFileSync(big, original);
+    const env = engineEnv(s3, { OCB_TENANT: "acme", OCB_INSTANCE: "outage", OCB_KIND: "periodic", OCB_SOURCES: `state=${state} workspace=${workspace}` });
+    const first = await runEngine({ env: { ...env, OCB_NOW: uniqueStamp() }, args: ["backup"] });
+    expectExit(first, 0, "first backup");
+    const good = String(eventOf(first, "backup.complete").snapshot);
+
+    writeFileSync(big, randomBytes(4 * MB));
+    const failedStamp = uniqueStamp();
+    let cut: Promise<void> | undefined;
+    const failed = await runEngine({
+      // Slow the transfer so the outage lands mid-upload; few retries so the run ends quickly.
+      env: { ...env, OCB_NOW: failedStamp, OCB_RCLONE_EXTRA_FLAGS: "--bwlimit 2M", OCB_RCLONE_RETRIES: "1", OCB_RCLONE_LOW_LEVEL_RETRIES: "1" },
+      args: ["backup"],
+      timeoutMs: 120_000,
+      onStderr: (_chunk, soFar) => {
+        if (!cut && soFar.includes("upload: starting")) {
+          cut = new Promise((resolve) => setTimeout(resolve, 700)).then(() => s3.stop());
+        }
+      },
+    });
+    assert.ok(cut, `the run reached the upload step:\n${failed.stderr}`);
+    await cut;
+    assert.equal(failed.code, ENGINE_EXIT_CODES.store, failed.stderr);
+    assert.match(failed.stderr, /stays incomplete/);
+    await s3.start();
+
+    const objects = await rclone(s3, ["lsf", "-R", "--files-only", `store:${s3.bucket}/backups/acme/outage/periodic/${failedStamp}/`]);
+    assert.equal(objects.code, 0, objects.stderr);
+    assert.ok(!objects.stdout.split("\n").includes("snapshot.json"), "the interrupted snapshot has no completion marker");
+    const list = await runEngine({ env, args: ["list"] });
+    expectExit(list, 0, "list");
+    assert.deepEqual(list.stdout.trim().split("\n").slice(1).map((l) => l.split("\t")[5]), [good]);
+
+    const target = join(work, "outage/restored");
+    const restore = await runEngine({ env: engineEnv(s3, { OCB_SOURCES: `state=${target}`, OCB_RESTORE_FROM: "acme/outage/latest" }), args: ["restore"] });
+    expectExit(restore, 0, "restore after outage");
+    assert.equal(eventOf(restore, "restore.complete").snapshot, good);
+    assert.ok(readFileSync(join(target, "media/recording.bin")).equals(original), "the previous snapshot's bytes come back");
+  });
+
+  it("a wrong or missing passphrase fails non-zero and restores nothing (rclone alone would exit 0 with 0 files)", async () => {
+    const state = join(work, "crypt/state");
+    await makeStateTree(state, join(work, "crypt/unused-workspace"));
+    const env = engineEnv(s3, { OCB_TENANT: "acme", OCB_INSTANCE: "crypt", OCB_KIND: "manual", OCB_SOURCES: `state=${state}`, OCB_CRYPT_PASSWORD: "right one" });
+    const backup = await runEngine({ env: { ...env, OCB_NOW: uniqueStamp() }, args: ["backup"] });
+    expectExit(backup, 0, "encrypted backup");
+    const snapshot = String(eventOf(backup, "backup.complete").snapshot);
+
+    // The trap the engine has to see through: rclone with the wrong key "succeeds" with nothing.
+    const obscured = await run("rclone", ["obscure", "-"], { PATH: process.env.PATH ?? "" }, { input: "wrong one\n" });
+    const trapDir = join(work, "crypt/trap");
+    const trap = await run(
+      "rclone",
+      ["--config", "", "copy", "wrongkey:data", trapDir],
+      {
+        PATH: process.env.PATH ?? "",
+        ...storeEnv(s3),
+        RCLONE_CONFIG_WRONGKEY_TYPE: "crypt",
+        RCLONE_CONFIG_WRONGKEY_REMOTE: `store:${s3.bucket}/${snapshot}/encrypted`,
+        RCLONE_CONFIG_WRONGKEY_PASSWORD: obscured.stdout.trim(),
+      },
+      { timeoutMs: 60_000 },
+    );
+    assert.equal(trap.code, 0, "rclone itself exits 0 with a wrong key");
+    assert.deepEqual(existsSync(trapDir) ? readdirSync(trapDir, { recursive: true }) : [], [], "and restores no file");
+
+    const target = existingTarget("crypt/target");
+    for (const password of ["wrong one", undefined]) {
+      const restoreEnv = engineEnv(s3, { OCB_SOURCES: `state=${target.dir}`, OCB_RESTORE_FROM: snapshot });
+      if (password) restoreEnv.OCB_CRYPT_PASSWORD = password;
+      const restore = await runEngine({ env: restoreEnv, args: ["restore"] });
+      assert.equal(restore.code, ENGINE_EXIT_CODES.verification, restore.stderr);
+      assert.match(restore.stderr, password ? /wrong OCB_CRYPT_PASSWORD/ : /is encrypted: set OCB_CRYPT_PASSWORD/);
+      assert.deepEqual(diffTrees(target.before, readTree(target.dir)), [], "target untouched");
+    }
+    const verify = await runEngine({ env: { ...env, OCB_CRYPT_PASSWORD: "wrong one" }, args: ["verify", snapshot] });
+    assert.equal(verify.code, ENGINE_EXIT_CODES.verification, verify.stderr);
+  });
+
+  describe("a corrupted stored object is detected at restore and the target is untouched", () => {
+    let snapshot: string;
+    let env: Record<string, string>;
+
+    beforeEach(async () => {
+      const state = join(work, "corrupt/state");
+      rmSync(join(work, "corrupt"), { recursive: true, force: true });
+      await makeStateTree(state, join(work, "corrupt/unused-workspace"), { bigFileBytes: MB });
+      env = engineEnv(s3, { OCB_TENANT: "acme", OCB_INSTANCE: "corrupt", OCB_KIND: "periodic", OCB_SOURCES: `state=${state}` });
+      const backup = await runEngine({ env: { ...env, OCB_NOW: uniqueStamp() }, args: ["backup"] });
+      expectExit(backup, 0, "backup");
+      snapshot = String(eventOf(backup, "backup.complete").snapshot);
+    });
+
+    it("object rewritten through the S3 API (valid ETag, wrong bytes): the manifest's sha256 catches it", async () => {
+      const key = `${snapshot}/data/state/openclaw.json`;
+      const original = (await rclone(s3, ["cat", `store:${s3.bucket}/${key}`])).stdout;
+      const forged = join(work, "forged.json");
+      writeFileSync(forged, original.replace("t0k3n", "F0RG3"));
+      assert.equal(readFileSync(forged).length, Buffer.byteLength(original), "same size, different bytes");
+      const put = await rclone(s3, ["copyto", forged, `store:${s3.bucket}/${key}`]);
+      assert.equal(put.code, 0, put.stderr);
+
+      const target = existingTarget("corrupt/target-api");
+      const restore = await runEngine({ env: engineEnv(s3, { OCB_SOURCES: `state=${target.dir}`, OCB_RESTORE_FROM: snapshot }), args: ["restore"] });
+      assert.equal(restore.code, ENGINE_EXIT_CODES.verification, restore.stderr);
+      assert.match(restore.stderr, /sha256 differs: state\/openclaw\.json/);
+      assert.deepEqual(diffTrees(target.before, readTree(target.dir)), [], "target untouched");
+
+      const verify = await runEngine({ env, args: ["verify", snapshot] });
+      assert.equal(verify.code, ENGINE_EXIT_CODES.verification, verify.stderr);
+      assert.match(verify.stderr, /sha256 differs: state\/openclaw\.json/);
+    });
+
+    it("object bytes flipped on the server's disk: the download check catches it", async () => {
+      const file = s3.objectFile(`${snapshot}/data/state/media/inbound/voice note 1.ogg`);
+      const bytes = readFileSync(file);
+      bytes[1000] = bytes[1000]! ^ 0xff;
+      writeFileSync(file, bytes);
+
+      const target = existingTarget("corrupt/target-disk");
+      const restore = await runEngine({ env: engineEnv(s3, { OCB_SOURCES: `state=${target.dir}`, OCB_RESTORE_FROM: snapshot }), args: ["restore"] });
+      assert.equal(restore.code, ENGINE_EXIT_CODES.verification, restore.stderr);
+      assert.deepEqual(diffTrees(target.before, readTree(target.dir)), [], "target untouched");
+      const verify = await runEngine({ env, args: ["verify", snapshot] });
+      assert.equal(verify.code, ENGINE_EXIT_CODES.verification, verify.stderr);
+    });
+  });
+
+  it("a missing snapshot is exit 4, for every way of naming it", async () => {
+    const target = existingTarget("missing/target");
+    for (const from of ["acme/nobody/latest", "acme/nobody/periodic/latest", "acme/outage/periodic/20200101T000000Z", "backups/acme/outage/manual/latest", "plain:legacy/nothing-here"]) {
+      const restore = await runEngine({ env: engineEnv(s3, { OCB_SOURCES: `state=${target.dir}`, OCB_RESTORE_FROM: from }), args: ["restore"] });
+      assert.equal(restore.code, ENGINE_EXIT_CODES.notFound, `${from}: ${restore.stderr}`);
+    }
+    assert.deepEqual(diffTrees(target.before, readTree(target.dir)), [], "target untouched");
+    const verify = await runEngine({ env: engineEnv(s3, {}), args: ["verify", "acme/nobody/latest"] });
+    assert.equal(verify.code, ENGINE_EXIT_CODES.notFound, verify.stderr);
+  });
+
+  it("configuration errors are exit 2 with a message naming the variable", async () => {
+    const cases: [Record<string, string>, RegExp][] = [
+      [{ OCB_TENANT: "acme", OCB_INSTANCE: "x", OCB_KIND: "hourly", OCB_SOURCES: `state=${work}` }, /OCB_KIND='hourly'/],
+      [{ OCB_TENANT: "Acme!", OCB_INSTANCE: "x", OCB_KIND: "manual", OCB_SOURCES: `state=${work}` }, /OCB_TENANT/],
+      [{ OCB_TENANT: "acme", OCB_INSTANCE: "x", OCB_KIND: "manual", OCB_SOURCES: "state=relative/dir" }, /absolute path/],
+      [{ OCB_TENANT: "acme", OCB_INSTANCE: "x", OCB_KIND: "manual" }, /OCB_SOURCES is not set/],
+    ];
+    for (const [values, message] of cases) {
+      const r = await runEngine({ env: engineEnv(s3, values), args: ["backup"] });
+      assert.equal(r.code, ENGINE_EXIT_CODES.usage, r.stderr);
+      assert.match(r.stderr, message);
+    }
+    const unknown = await runEngine({ env: engineEnv(s3, {}), args: ["explode"] });
+    assert.equal(unknown.code, ENGINE_EXIT_CODES.usage);
+  });
+
+  it("refuses file names with a newline instead of writing an ambiguous manifest", async () => {
+    const state = join(work, "newline/state");
+    mkdirSync(state, { recursive: true });
+    writeFileSync(join(state, "bad\nname.txt"), "x");
+    const r = await runEngine({ env: engineEnv(s3, { OCB_TENANT: "acme", OCB_INSTANCE: "nl", OCB_KIND: "manual", OCB_SOURCES: `state=${state}` }), args: ["backup"] });
+    assert.equal(r.code, ENGINE_EXIT_CODES.usage, r.stderr);
+    assert.match(r.stderr, /newline/);
+  });
+
+  it("refuses to copy a live SQLite database when neither sqlite3 nor OCB_SQLITE_STAGING is available", async () => {
+    const state = join(work, "nosqlite/state");
+    await makeStateTree(state, join(work, "nosqlite/ws"));
+    const bin = join(work, "nosqlite/bin");
+    mkdirSync(bin, { recursive: true });
+    // PATH without sqlite3: the engine's tools only, linked from where they are.
+    const tools = ["rclone", "sh", "awk", "sed", "grep", "sort", "find", "stat", "date", "mktemp", "dd", "cut", "tr", "wc", "head", "tail", "dirname", "mkdir", "rm", "cat", "cp", "sha256sum", "id", "chmod", "chown", "mv", "rmdir", "uniq"];
+    for (const tool of tools) {
+      const where = await run("sh", ["-c", `command -v ${tool}`], { PATH: process.env.PATH ?? "" });
+      if (where.code === 0) await run("ln", ["-s", where.stdout.trim(), join(bin, tool)], { PATH: process.env.PATH ?? "" });
+    }
+    const r = await runEngine({
+      env: { ...engineEnv(s3, { OCB_TENANT: "acme", OCB_INSTANCE: "nosqlite", OCB_KIND: "manual", OCB_SOURCES: `state=${state}` }), PATH: bin },
+      args: ["backup"],
+    });
+    assert.equal(r.code, ENGINE_EXIT_CODES.usage, r.stderr);
+    assert.match(r.stderr, /refusing to copy a live database/);
+    const objects = await rclone(s3, ["lsf", "-R", `store:${s3.bucket}/backups/acme/nosqlite/`]);
+    assert.equal(objects.stdout.trim(), "", "nothing was uploaded");
+  });
+
+  it("takes SQLite copies from OCB_SQLITE_STAGING when given, and fails if one is missing", async () => {
+    const state = join(work, "staging/state");
+    await makeStateTree(state, join(work, "staging/ws"));
+    const staging = join(work, "staging/sqlite");
+    const env = engineEnv(s3, { OCB_TENANT: "acme", OCB_INSTANCE: "staging", OCB_KIND: "manual", OCB_SOURCES: `state=${state}`, OCB_SQLITE_STAGING: staging });
+    const missing = await runEngine({ env: { ...env, OCB_NOW: uniqueStamp() }, args: ["backup"] });
+    assert.equal(missing.code, ENGINE_EXIT_CODES.usage, missing.stderr);
+    assert.match(missing.stderr, /has no snapshot at .*sqlite-snapshot/);
+
+    // What the init container (sqlite-snapshot.mjs) would have produced, made here with sqlite3.
+    for (const rel of ["agents/main/agent/openclaw-agent.sqlite", "memory/main.sqlite"]) {
+      mkdirSync(join(staging, "state", rel, ".."), { recursive: true });
+      const made = await run("sqlite3", [join(state, rel), `VACUUM INTO '${join(staging, "state", rel)}'`], { PATH: process.env.PATH ?? "" });
+      assert.equal(made.code, 0, made.stderr);
+    }
+    await run("sqlite3", [join(staging, "state/memory/main.sqlite"), "INSERT INTO chunks(text) VALUES('from staging')"], { PATH: process.env.PATH ?? "" });
+    const ok = await runEngine({ env: { ...env, OCB_NOW: uniqueStamp() }, args: ["backup"] });
+    expectExit(ok, 0, "backup from staging");
+    const target = join(work, "staging/restored");
+    expectExit(await runEngine({ env: engineEnv(s3, { OCB_SOURCES: `state=${target}`, OCB_RESTORE_FROM: "acme/staging/latest" }), args: ["restore"] }), 0, "restore");
+    const rows = await run("sqlite3", [join(target, "memory/main.sqlite"), "SELECT count(*) FROM chunks WHERE text = 'from staging'"], { PATH: process.env.PATH ?? "" });
+    assert.equal(rows.stdout.trim(), "1", "the staged copy, not the live file, was backed up");
+  });
+});

@@ -1,0 +1,158 @@
+import { strict as assert } from "node:assert";
+import { existsSync, readdirSync, readFileSync } from "node:fs";
+import { join } from "node:path";
+import { parse } from "yaml";
+import { ROOT } from "../support/stacks";
+
+const WORKFLOWS = join(ROOT, ".github", "workflows");
+
+type WorkflowParser = typeof import("@actions/workflow-parser");
+// The parser is ESM-only; a dynamic import loads it from this CommonJS test.
+const parser: Promise<WorkflowParser> = import("@actions/workflow-parser");
+
+interface Step {
+  readonly uses?: string;
+  readonly run?: string;
+  readonly with?: Record<string, unknown>;
+  readonly if?: string;
+}
+interface Job {
+  readonly steps?: Step[];
+  readonly uses?: string;
+  readonly permissions?: Record<string, string> | string;
+  readonly environment?: string;
+  readonly needs?: string | string[];
+  readonly strategy?: { matrix?: { include?: Record<string, unknown>[] } };
+  readonly with?: Record<string, unknown>;
+  readonly if?: string;
+}
+interface Workflow {
+  readonly on: Record<string, unknown>;
+  readonly permissions?: Record<string, string>;
+  readonly jobs: Record<string, Job>;
+}
+
+const files = readdirSync(WORKFLOWS).filter((f) => /\.ya?ml$/.test(f)).sort();
+const text = (file: string) => readFileSync(join(WORKFLOWS, file), "utf8");
+const load = (file: string) => parse(text(file)) as Workflow;
+const steps = (wf: Workflow) => Object.values(wf.jobs).flatMap((job) => job.steps ?? []);
+const actionSteps = (wf: Workflow, action: string) => steps(wf).filter((s) => s.uses?.split("@")[0] === action);
+
+/** Every problem the official GitHub Actions parser finds in a workflow (schema, expressions, job graph). */
+async function workflowProblems(name: string, content: string): Promise<string[]> {
+  const { parseWorkflow, convertWorkflowTemplate, NoOperationTraceWriter } = await parser;
+  const result = parseWorkflow({ name, content }, new NoOperationTraceWriter());
+  const problems = result.context.errors.getErrors().map((e) => e.message);
+  if (result.value === undefined) return problems.length > 0 ? problems : ["the parser returned nothing"];
+  const template = await convertWorkflowTemplate(result.context, result.value);
+  return [...problems, ...(template.errors ?? []).map((e) => e.Message)];
+}
+
+describe("GitHub workflows", () => {
+  it("ships preview, deploy, drift and the two halves of the render diff", () => {
+    for (const file of ["preview.yml", "deploy.yml", "pulumi-up.yml", "drift.yml", "render-diff.yml", "render-diff-comment.yml"]) {
+      assert.ok(files.includes(file), `.github/workflows/${file} is missing`);
+    }
+  });
+
+  it("the validator rejects a broken workflow, so a pass means something", async () => {
+    const problems = await workflowProblems("broken.yml", "on: pull_request\njobs:\n  a:\n    runs-on: ubuntu-latest\n    stepz: []\n    steps:\n      - run: echo ${{ nosuchcontext.x }}\n");
+    assert.ok(problems.some((p) => /stepz/.test(p)), problems.join("\n"));
+    assert.ok(problems.some((p) => /nosuchcontext/.test(p)), problems.join("\n"));
+  });
+
+  for (const file of files) {
+    describe(file, () => {
+      it("is valid for GitHub Actions (official workflow parser)", async () => {
+        assert.deepEqual(await workflowProblems(file, text(file)), []);
+      });
+
+      it("calls only npm scripts that package.json defines", () => {
+        const scripts = Object.keys((JSON.parse(readFileSync(join(ROOT, "package.json"), "utf8")) as { scripts: Record<string, string> }).scripts);
+        for (const step of steps(load(file))) {
+          for (const match of (step.run ?? "").matchAll(/\bnpm\s+(?:run(?:-script)?\s+([\w:.-]+)|(test|start))\b/g)) {
+            const script = match[1] ?? match[2];
+            assert.ok(scripts.includes(script), `${file} runs "npm run ${script}", which package.json does not define`);
+          }
+        }
+      });
+
+      it("pins every action to a version, and pulumi/actions to a major", () => {
+        const wf = load(file);
+        for (const step of steps(wf)) {
+          if (step.uses === undefined || step.uses.startsWith("./")) continue;
+          assert.match(step.uses, /^[\w.-]+\/[\w./-]+@(v\d+(\.\d+){0,2}|[0-9a-f]{40})$/, `${file}: "${step.uses}" is not pinned to a version`);
+        }
+        for (const step of actionSteps(wf, "pulumi/actions")) assert.match(step.uses ?? "", /@v\d+$/, `${file}: pin pulumi/actions to a major version`);
+      });
+
+      it("never uses long-lived cloud keys or pull_request_target", () => {
+        assert.ok(!("pull_request_target" in load(file).on), `${file}: pull_request_target runs with secrets next to untrusted code; use pull_request + workflow_run`);
+        assert.doesNotMatch(text(file), /aws-access-key-id|aws-secret-access-key|AWS_SECRET_ACCESS_KEY|PULUMI_ACCESS_TOKEN/, `${file} must use OIDC, not stored keys`);
+        for (const step of actionSteps(load(file), "aws-actions/configure-aws-credentials")) {
+          assert.ok(typeof step.with?.["role-to-assume"] === "string", `${file}: configure-aws-credentials needs role-to-assume (OIDC)`);
+        }
+      });
+    });
+  }
+
+  describe("what each workflow does", () => {
+    const stackExists = (stack: unknown) => existsSync(join(ROOT, "stacks", `Pulumi.${String(stack)}.yaml`));
+
+    it("previews every real stack on pull requests, with the policy pack, a diff and a PR comment", () => {
+      const wf = load("preview.yml");
+      assert.ok("pull_request" in wf.on);
+      assert.ok(steps(wf).some((s) => s.run === "npm ci") && steps(wf).some((s) => s.run === "npm test"));
+      const job = wf.jobs.preview;
+      const stacks = (job.strategy?.matrix?.include ?? []).map((m) => m.stack);
+      assert.deepEqual(stacks, ["dev", "prod"]);
+      for (const stack of stacks) assert.ok(stackExists(stack), `stacks/Pulumi.${String(stack)}.yaml does not exist`);
+      assert.equal((job.permissions as Record<string, string>)["id-token"], "write", "OIDC needs id-token: write");
+      const [pulumi] = actionSteps(wf, "pulumi/actions");
+      assert.deepEqual(
+        { command: pulumi.with?.command, comment: pulumi.with?.["comment-on-pr"], diff: pulumi.with?.diff, policyPacks: pulumi.with?.policyPacks },
+        { command: "preview", comment: true, diff: true, policyPacks: "policy" },
+      );
+      assert.ok(existsSync(join(ROOT, String(pulumi.with?.policyPacks), "PulumiPolicy.yaml")), "policyPacks must point at the policy pack");
+    });
+
+    it("runs up on main per environment, dev before prod, each behind its GitHub environment", () => {
+      const deploy = load("deploy.yml");
+      assert.deepEqual((deploy.on.push as { branches: string[] }).branches, ["main"]);
+      assert.equal(deploy.jobs.dev.uses, "./.github/workflows/pulumi-up.yml");
+      assert.equal(deploy.jobs.prod.needs, "dev");
+      for (const name of ["dev", "prod"]) {
+        assert.equal(deploy.jobs[name].with?.stack, name);
+        assert.ok(stackExists(name));
+      }
+      const up = load("pulumi-up.yml");
+      assert.equal(up.jobs.up.environment, "${{ inputs.stack }}");
+      const [pulumi] = actionSteps(up, "pulumi/actions");
+      assert.equal(pulumi.with?.command, "up");
+      assert.equal(pulumi.with?.policyPacks, "policy");
+    });
+
+    it("detects drift nightly with a refreshed preview that expects no changes", () => {
+      const wf = load("drift.yml");
+      assert.ok(Array.isArray(wf.on.schedule) && wf.on.schedule.length === 1);
+      const [pulumi] = actionSteps(wf, "pulumi/actions");
+      assert.deepEqual({ command: pulumi.with?.command, refresh: pulumi.with?.refresh, expect: pulumi.with?.["expect-no-changes"] }, { command: "preview", refresh: true, expect: true });
+    });
+
+    it("renders base and head without credentials, and comments from a context that runs none of the PR's code", () => {
+      const render = load("render-diff.yml");
+      assert.ok("pull_request" in render.on);
+      assert.deepEqual(render.permissions, { contents: "read" });
+      for (const job of Object.values(render.jobs)) assert.equal(job.permissions, undefined, "no job may widen the read-only token");
+      assert.doesNotMatch(text("render-diff.yml"), /secrets\.|id-token/, "the render must run without secrets, so forks get it too");
+      assert.ok(steps(render).some((s) => /npm run render -- "\$stack"/.test(s.run ?? "")), "it must render with npm run render");
+      assert.ok(actionSteps(render, "actions/upload-artifact").length === 1);
+
+      const comment = load("render-diff-comment.yml");
+      assert.deepEqual((comment.on.workflow_run as { workflows: string[] }).workflows, [(parse(text("render-diff.yml")) as { name: string }).name]);
+      assert.equal(actionSteps(comment, "actions/checkout").length, 0, "the commenting workflow must not check out PR code");
+      assert.ok(steps(comment).every((s) => s.run === undefined), "the commenting workflow must run no shell on the artifact");
+      assert.match(text("render-diff-comment.yml"), /pr\.head\.sha !== process\.env\.HEAD_SHA/, "it must check the artifact's PR against the run's head commit");
+    });
+  });
+});
