@@ -74,20 +74,34 @@ async function main(): Promise<void> {
 
   const tables: Table[] = [];
   const results: Record<string, unknown> = { mode: args.quick ? "quick" : "full", startedAt: new Date(started).toISOString(), machine };
+  const errors: string[] = [];
+  // A failing section must not throw away the other one's results.
+  const section = async (name: string, work: () => Promise<void>) => {
+    log(`bench: ${name}`);
+    try {
+      await work();
+    } catch (err) {
+      errors.push(`${name}: ${err instanceof Error ? (err.stack ?? err.message) : String(err)}`);
+      log(`bench: ${name} FAILED: ${err instanceof Error ? err.message : String(err)}`);
+    }
+  };
   if (args.only !== "backup") {
-    const options = scaleOptions(args.quick);
-    log("bench: program scale");
-    const { results: scale, tables: t } = await runScale(options);
-    results.scale = { options: { ...options, log: undefined, repoRoot: undefined }, ...scale };
-    tables.push(...t);
+    await section("program scale", async () => {
+      const options = scaleOptions(args.quick);
+      const { results: scale, tables: t } = await runScale(options);
+      results.scale = { options: { ...options, log: undefined, repoRoot: undefined }, ...scale };
+      tables.push(...t);
+    });
   }
   if (args.only !== "scale") {
-    const options = backupOptions(args.quick);
-    log("bench: backup efficiency");
-    const { results: backup, tables: t } = await runBackup(options);
-    results.backup = { options: { ...options, log: undefined }, ...backup };
-    tables.push(...t);
+    await section("backup efficiency", async () => {
+      const options = backupOptions(args.quick);
+      const { results: backup, tables: t } = await runBackup(options);
+      results.backup = { options: { ...options, log: undefined }, ...backup };
+      tables.push(...t);
+    });
   }
+  if (errors.length > 0) results.errors = errors;
   results.durationSeconds = Math.round((Date.now() - started) / 1000);
   results.loadAverageAtEnd = loadavg();
   const markdown = tables.map(renderTable).join("\n\n");
@@ -95,6 +109,10 @@ async function main(): Promise<void> {
   writeFileSync(args.out, `${JSON.stringify(results, null, 2)}\n`);
   process.stdout.write(`${markdown}\n\n`);
   log(`bench: done in ${results.durationSeconds} s; results in ${args.out}`);
+  if (errors.length > 0) {
+    process.stderr.write(`${errors.join("\n")}\n`);
+    process.exitCode = 1;
+  }
 }
 
 main().catch((err: unknown) => {

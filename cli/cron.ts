@@ -36,8 +36,9 @@ function field(text: string, min: number, max: number, names?: readonly string[]
   for (const part of text.split(",")) {
     const [range, stepText] = part.split("/");
     const step = stepText === undefined ? 1 : Number(stepText);
-    let [from, to] = range === "*" || range === "?" ? [min, max] : range.split("-").map(value);
-    if (to === undefined) to = stepText === undefined ? from : max;
+    const [from, upTo] = range === "*" || range === "?" ? [min, max] : range.split("-").map(value);
+    // `5/15` means from 5 to the end, every 15.
+    const to = upTo ?? (stepText === undefined ? from : max);
     for (let v = from; v <= to; v += step) out.add(v === 7 && max === 6 ? 0 : v);
   }
   return out;

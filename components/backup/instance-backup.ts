@@ -16,8 +16,8 @@ export interface InstanceBackupArgs {
   readonly model: InstanceModel;
   readonly store: BackupStoreRef;
   readonly namespace: pulumi.Input<k8s.core.v1.Namespace>;
-  /** The instance's state volume; the restore Job must wait for it. */
-  readonly dataClaim?: k8s.core.v1.PersistentVolumeClaim;
+  /** The instance's persistent volumes (state, workspace); the restore Job must wait for them. */
+  readonly claims?: readonly k8s.core.v1.PersistentVolumeClaim[];
 }
 
 /** Time Pulumi gives a restore on top of the Job's own deadline: scheduling, volume attach, image pulls. */
@@ -76,7 +76,7 @@ export class InstanceBackup extends pulumi.ComponentResource {
       this.restoreJob = new k8s.batch.v1.Job(
         `${name}-restore`,
         restore,
-        child([...podPrerequisites, ...(args.dataClaim !== undefined ? [args.dataClaim] : [])], {
+        child([...podPrerequisites, ...(args.claims ?? [])], {
           // The Job's name carries the source; nothing else may re-run a restore over live data.
           // A new image or new resources would otherwise replace the (immutable) Job and restore again.
           ignoreChanges: ["spec"],

@@ -7,7 +7,7 @@
 import type * as k8s from "@pulumi/kubernetes";
 import { selectorLabels } from "../config/labels";
 import type { FleetModel, InstanceModel } from "../config/model";
-import { restrictedContainerSecurityContext, restrictedPodSecurityContext, APP_GID, APP_UID } from "../instance/pod-security";
+import { instanceIdentity, restrictedContainerSecurityContext, restrictedPodSecurityContext } from "../instance/pod-security";
 import { imageReference } from "../instance/builders/stateful-set";
 import { backupSources, type BackupSource } from "../instance/volumes";
 import { ENGINE_ENTRYPOINT, ENGINE_ENV, SQLITE_SNAPSHOT_SCRIPT, formatSources, type SnapshotKind } from "./engine";
@@ -104,8 +104,9 @@ function engineEnv(instance: InstanceModel, sources: readonly BackupSource[], ru
     case "restore":
       env.push(
         { name: ENGINE_ENV.restoreFrom, value: run.from },
-        { name: ENGINE_ENV.restoreUid, value: String(APP_UID) },
-        { name: ENGINE_ENV.restoreGid, value: String(APP_GID) },
+        // Restored files belong to the app's own user, whatever it is configured to be.
+        { name: ENGINE_ENV.restoreUid, value: String(instanceIdentity(instance.spec).uid) },
+        { name: ENGINE_ENV.restoreGid, value: String(instanceIdentity(instance.spec).gid) },
       );
       break;
     case "verify":
@@ -204,7 +205,8 @@ export function buildBackupPodTemplate(args: BackupPodArgs): k8s.types.input.cor
       enableServiceLinks: false,
       // Job retries are whole new pods (backoffLimit), so each failed attempt keeps its logs.
       restartPolicy: "Never",
-      securityContext: restrictedPodSecurityContext(),
+      // The app's own identity, so the engine can read (and a restore writes) files it owns.
+      securityContext: restrictedPodSecurityContext(instanceIdentity(instance.spec).uid, instanceIdentity(instance.spec).gid),
       terminationGracePeriodSeconds: 30,
       affinity: affinity(instance, args.placement),
       ...(run.command === "backup" ? { initContainers: [sqliteSnapshotContainer(instance, sources)] } : {}),

@@ -90,7 +90,7 @@ export class OpenClawInstance extends pulumi.ComponentResource {
     if (args.store !== undefined && spec.backup.enabled) {
       const backup = new InstanceBackup(
         `${name}-backup`,
-        { fleet: args.fleet, model, store: args.store, namespace: args.namespace, dataClaim: this.dataClaim },
+        { fleet: args.fleet, model, store: args.store, namespace: args.namespace, claims: [this.dataClaim, this.workspaceClaim].filter((c): c is k8s.core.v1.PersistentVolumeClaim => c !== undefined) },
         { parent: this },
       );
       // A restore must finish before the app starts on the volume.

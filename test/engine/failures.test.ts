@@ -2,12 +2,12 @@
 // exactly as they were.
 import assert from "node:assert/strict";
 import { randomBytes } from "node:crypto";
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from "node:fs";
-import { tmpdir } from "node:os";
+import { existsSync, mkdirSync, readFileSync, readdirSync, rmSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { ENGINE_EXIT_CODES } from "../../components/backup/engine";
-import { engineEnv, eventOf, expectExit, rclone, requireTools, run, runEngine, storeEnv, uniqueStamp } from "../support/engine-runner";
-import { startS3Server, type S3Server } from "../support/s3server";
+import { engineEnv, eventOf, expectExit, rclone, run, runEngine, storeEnv, uniqueStamp } from "../support/engine-runner";
+import { engineSuite } from "../support/engine-suite";
+import type { S3Server } from "../support/s3server";
 import { diffTrees, makeStateTree, readTree } from "../support/state-tree";
 
 const MB = 1024 * 1024;
@@ -17,16 +17,9 @@ describe("backup engine: failures fail loudly and touch nothing", function () {
   let s3: S3Server;
   let work: string;
 
-  before(async function () {
-    this.timeout(60_000);
-    await requireTools();
-    s3 = await startS3Server();
-    work = mkdtempSync(join(tmpdir(), "ocb-failures-"));
-  });
-
-  after(async () => {
-    await s3?.close();
-    if (work) rmSync(work, { recursive: true, force: true });
+  engineSuite("failures", (server, dir) => {
+    s3 = server;
+    work = dir;
   });
 
   /** A populated restore target whose exact content the test can compare afterwards. */

@@ -1,22 +1,11 @@
 // Restore over existing data, from plain operator/KubeClaw folders, and from a container spec.
 import assert from "node:assert/strict";
-import { existsSync, mkdirSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from "node:fs";
-import { tmpdir } from "node:os";
+import { existsSync, mkdirSync, readdirSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { ENGINE_ENTRYPOINT, ENGINE_ENV } from "../../components/backup/engine";
-import {
-  commandFromContainer,
-  engineEnv,
-  envFromContainer,
-  eventOf,
-  expectExit,
-  rclone,
-  requireTools,
-  runEngine,
-  uniqueStamp,
-  withStore,
-} from "../support/engine-runner";
-import { startS3Server, type S3Server } from "../support/s3server";
+import { commandFromContainer, engineEnv, envFromContainer, eventOf, expectExit, rclone, runEngine, uniqueStamp, withStore } from "../support/engine-runner";
+import { engineSuite } from "../support/engine-suite";
+import type { S3Server } from "../support/s3server";
 import { diffTrees, isDefaultExcluded, makeStateTree, readTree, type Tree } from "../support/state-tree";
 
 /** Content only: plain folders carry no permission bits. */
@@ -29,16 +18,9 @@ describe("backup engine: restore", function () {
   let s3: S3Server;
   let work: string;
 
-  before(async function () {
-    this.timeout(60_000);
-    await requireTools();
-    s3 = await startS3Server();
-    work = mkdtempSync(join(tmpdir(), "ocb-restore-"));
-  });
-
-  after(async () => {
-    await s3?.close();
-    if (work) rmSync(work, { recursive: true, force: true });
+  engineSuite("restore", (server, dir) => {
+    s3 = server;
+    work = dir;
   });
 
   it("a restore over existing data moves it, intact, into .pre-restore-<time> (never deletes), then a second restore keeps both", async () => {

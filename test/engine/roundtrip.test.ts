@@ -1,10 +1,10 @@
 // Data path, end to end: the real engine scripts, the real rclone binary, a real S3 server.
 import assert from "node:assert/strict";
-import { existsSync, mkdirSync, mkdtempSync, rmSync, statSync, writeFileSync } from "node:fs";
-import { tmpdir } from "node:os";
+import { existsSync, mkdirSync, statSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
-import { engineEnv, eventOf, expectExit, rclone, requireTools, runEngine, uniqueStamp } from "../support/engine-runner";
-import { startS3Server, type S3Server } from "../support/s3server";
+import { engineEnv, eventOf, expectExit, rclone, runEngine, uniqueStamp } from "../support/engine-runner";
+import { engineSuite } from "../support/engine-suite";
+import type { S3Server } from "../support/s3server";
 import { diffTrees, isDefaultExcluded, makeStateTree, readTree, sqlite, SqliteWriter, EXCLUDED_STATE_PATHS } from "../support/state-tree";
 
 const MB = 1024 * 1024;
@@ -15,16 +15,9 @@ describe("backup engine: round trip on a real S3 server", function () {
   let s3: S3Server;
   let work: string;
 
-  before(async function () {
-    this.timeout(60_000);
-    await requireTools();
-    s3 = await startS3Server();
-    work = mkdtempSync(join(tmpdir(), "ocb-roundtrip-"));
-  });
-
-  after(async () => {
-    await s3?.close();
-    if (work) rmSync(work, { recursive: true, force: true });
+  engineSuite("roundtrip", (server, dir) => {
+    s3 = server;
+    work = dir;
   });
 
   function dirs(name: string): { state: string; workspace: string; sources: string } {
