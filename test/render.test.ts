@@ -1,6 +1,7 @@
 import { strict as assert } from "node:assert";
 import { join } from "node:path";
 import { renderStack } from "../scripts/lib/render-stack";
+import "./support/crd-schemas";
 import { assertValidObject, schemaProblems } from "./support/k8s-schema";
 import { exampleStacks, kubernetesObjects, STACKS_DIR } from "./support/stacks";
 
