@@ -233,10 +233,12 @@ cmd_backup() {
   bk_start=$(date +%s)
   log "backup of $OCB_TENANT/$OCB_INSTANCE ($OCB_KIND) to store:$OCB_BUCKET/$SNAP_PATH encrypted=$CRYPT"
 
-  index_instance "$INSTANCE_PATH" "$WORK/index.tsv"
-  if awk -F '\t' -v k="$OCB_KIND" -v s="$STAMP" '$1 == k && $2 == s { f = 1 } END { exit !f }' "$WORK/index.tsv"; then
-    die "$E_TARGET" "snapshot $SNAP_PATH already exists; snapshots are immutable, retry in a second"
-  fi
+  # Complete or not, an existing folder of this name is never written into. One recursive listing
+  # of this one folder (normally empty): cheap, and it sees folders that hold only folders.
+  ocb_rclone lsf -R --files-only "store:$OCB_BUCKET/$SNAP_PATH/" >"$WORK/exists.list" ||
+    die "$E_STORE" "cannot list store:$OCB_BUCKET/$SNAP_PATH/ (is the endpoint reachable, the bucket there and the identity allowed to list?)"
+  [ ! -s "$WORK/exists.list" ] || die "$E_TARGET" "snapshot $SNAP_PATH already exists; snapshots are immutable, retry in a second"
+  index_markers "$INSTANCE_PATH" "$WORK/index.tsv"
   load_base
 
   STAGE="$WORK/stage"

@@ -180,10 +180,21 @@ function epoch(s,   y, m, d, mp, era, yoe, doy, doe) {
 # folders on some S3 servers, bounded timeouts so a dead store fails the run instead of hanging.
 # OCB_RCLONE_EXTRA_FLAGS is word-split on purpose (tuning flags only, never secrets).
 ocb_rclone() {
+  ocb_rclone_run --fast-list "$@"
+}
+
+# Folder-by-folder listing (S3 delimiter listings) instead of one recursive listing: a filter then
+# prunes whole subtrees (every snapshot's data/) on the server's side. Only for listings whose
+# wanted keys sit directly in folders that hold an object themselves (see index_markers).
+ocb_rclone_walk() {
+  ocb_rclone_run "$@"
+}
+
+ocb_rclone_run() {
   ocb_rclone_status=0
   set -f
   # shellcheck disable=SC2086
-  rclone --config "" --fast-list \
+  rclone --config "" \
     --contimeout "${OCB_RCLONE_CONNECT_TIMEOUT:-15s}" --timeout "${OCB_RCLONE_IO_TIMEOUT:-120s}" \
     --retries "${OCB_RCLONE_RETRIES:-3}" --low-level-retries "${OCB_RCLONE_LOW_LEVEL_RETRIES:-10}" \
     ${OCB_RCLONE_EXTRA_FLAGS:-} "$@" </dev/null || ocb_rclone_status=$?
@@ -270,10 +281,44 @@ content_root() {
 }
 
 # index_instance INSTANCE_PATH OUT -> OUT lines "kind TAB stamp TAB complete(1|0)", sorted by
-# stamp. One recursive listing: the marker snapshot.json decides completeness.
+# stamp. One recursive listing of every object of every snapshot: only prune needs it (incomplete
+# snapshots have no marker to find them by); its cost grows with snapshots x files.
 index_instance() {
   ocb_rclone lsf -R --files-only "store:$OCB_BUCKET/$1/" >"$2.raw" ||
     die "$E_STORE" "cannot list store:$OCB_BUCKET/$1/ (is the endpoint reachable, the bucket there and the identity allowed to list?)"
+  index_from_keys "$2.raw" "$2"
+}
+
+# index_markers INSTANCE_PATH OUT [KIND] -> OUT like index_instance, complete snapshots only, from
+# their snapshot.json markers alone: one listing per kind plus one per snapshot folder, never a
+# data object, so finding `latest` or a backup's base does not grow with the files kept. Each
+# kind is listed on its own because some S3 servers (s3rver) leave folders that hold only folders
+# out of delimiter listings; a snapshot folder holding its marker is never such a folder.
+index_markers() {
+  # The kinds are listed in parallel (each is a few small requests; rclone's start-up dominates),
+  # and every listing is waited for before any failure is reported.
+  im_jobs=""
+  for im_kind in ${3:-$KINDS}; do
+    ocb_rclone_walk lsf -R --files-only --include '/*/snapshot.json' "store:$OCB_BUCKET/$1/$im_kind/" >"$2.$im_kind" &
+    im_jobs="$im_jobs $im_kind:$!"
+  done
+  im_failed=""
+  : >"$2.raw"
+  for im_job in $im_jobs; do
+    im_kind=${im_job%%:*}
+    if wait "${im_job#*:}"; then
+      sed "s|^|$im_kind/|" "$2.$im_kind" >>"$2.raw"
+    else
+      im_failed="$im_failed $im_kind"
+    fi
+  done
+  [ -z "$im_failed" ] ||
+    die "$E_STORE" "cannot list the snapshot markers under store:$OCB_BUCKET/$1/ (kind(s):$im_failed; is the endpoint reachable, the bucket there and the identity allowed to list?)"
+  index_from_keys "$2.raw" "$2"
+}
+
+# Keys relative to an instance ("kind/stamp/...") -> index lines; snapshot.json marks completeness.
+index_from_keys() {
   awk -F/ -v kinds=" $KINDS " '
     index(kinds, " " $1 " ") && $2 ~ /^[0-9][0-9][0-9][0-9][0-9][0-9][0-9][0-9]T[0-9][0-9][0-9][0-9][0-9][0-9]Z$/ {
       key = $1 "\t" $2
@@ -281,7 +326,7 @@ index_instance() {
       if (NF == 3 && $3 == "snapshot.json") seen[key] = 1
     }
     END { for (i = 1; i <= n; i++) print order[i] "\t" seen[order[i]] }
-  ' "$2.raw" | LC_ALL=C sort -t "$TAB" -k2,2 -k1,1 >"$2"
+  ' "$1" | LC_ALL=C sort -t "$TAB" -k2,2 -k1,1 >"$2"
 }
 
 # newest_complete INDEX [KIND] -> prints "kind TAB stamp" of the newest complete snapshot, or nothing.

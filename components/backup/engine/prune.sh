@@ -70,8 +70,12 @@ cmd_list() {
   load_store_config
   load_instance_config
   setup_work
-  ocb_rclone cat --include '/*/*/snapshot.json' "store:$OCB_BUCKET/$INSTANCE_PATH/" >"$WORK/markers.json" ||
-    die "$E_STORE" "cannot read snapshot markers under store:$OCB_BUCKET/$INSTANCE_PATH/"
+  # Kind by kind and folder by folder (see index_markers): only marker keys are ever listed.
+  : >"$WORK/markers.json"
+  for cl_kind in $KINDS; do
+    ocb_rclone_walk cat --include '/*/snapshot.json' "store:$OCB_BUCKET/$INSTANCE_PATH/$cl_kind/" >>"$WORK/markers.json" ||
+      die "$E_STORE" "cannot read snapshot markers under store:$OCB_BUCKET/$INSTANCE_PATH/$cl_kind/"
+  done
   awk -v base="$INSTANCE_PATH" -v kinds=" $KINDS " '
     function field(name,   v) {
       if (!match($0, "\"" name "\":(\"[^\"]*\"|[^,}]*)")) return ""

@@ -52,7 +52,7 @@ resolve_spec() {
     die "$E_USAGE" "restore source '$rs_orig': tenant '$rs_tenant' or instance '$rs_instance' is not a valid name"
   rs_inst="$rs_prefix$rs_tenant/$rs_instance"
   if [ "$rs_last" = latest ]; then
-    index_instance "$rs_inst" "$WORK/rindex.tsv"
+    index_markers "$rs_inst" "$WORK/rindex.tsv" "$rs_kind"
     rs_found=$(newest_complete "$WORK/rindex.tsv" "$rs_kind")
     [ -n "$rs_found" ] || die "$E_NOTFOUND" "no complete snapshot under store:$OCB_BUCKET/$rs_inst/${rs_kind:+$rs_kind/} (restore source '$rs_orig')"
     R_SNAP="$rs_inst/$(printf '%s' "$rs_found" | tr "$TAB" /)"
