@@ -85,7 +85,7 @@ const awsStore = z
 const s3CompatibleStore = z
   .object({
     kind: z.literal("s3Compatible"),
-    endpoint: z.url({ error: (issue) => `${JSON.stringify(issue.input)} is not a URL (e.g. https://<account>.r2.cloudflarestorage.com)` }),
+    endpoint: z.url({ error: (issue) => `${JSON.stringify(issue.input)} is not a URL (e.g. https://0123456789abcdef.r2.cloudflarestorage.com for R2, https://s3.us-west-004.backblazeb2.com for B2)` }),
     bucket: z
       .string()
       .regex(/^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$/, { message: "is not a valid bucket name (3-63 lowercase letters, digits, '.' and '-')" }),
