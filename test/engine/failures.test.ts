@@ -247,4 +247,59 @@ describe("backup engine: failures fail loudly and touch nothing", function () {
     const rows = await run("sqlite3", [join(target, "memory/main.sqlite"), "SELECT count(*) FROM chunks WHERE text = 'from staging'"], { PATH: process.env.PATH ?? "" });
     assert.equal(rows.stdout.trim(), "1", "the staged copy, not the live file, was backed up");
   });
+
+  it("a file the store refuses once is sent again alone: the rest is neither uploaded nor copied twice", async () => {
+    const state = join(work, "refused/state");
+    const workspace = join(work, "refused/workspace");
+    await makeStateTree(state, workspace);
+    const env = engineEnv(s3, { OCB_TENANT: "acme", OCB_INSTANCE: "refused", OCB_KIND: "periodic", OCB_SOURCES: `state=${state} workspace=${workspace}` });
+    /** Per data key of one snapshot: how many PUTs (uploads or server-side copies) reached the server. */
+    const putsPerKey = (stamp: string, copy: boolean): Map<string, number> => {
+      const counts = new Map<string, number>();
+      for (const r of s3.requests) {
+        if (r.method !== "PUT" || r.copy !== copy || !r.key.includes(`/${stamp}/data/`)) continue;
+        counts.set(r.key, (counts.get(r.key) ?? 0) + 1);
+      }
+      return counts;
+    };
+    const refuseOnce = (copy: boolean, suffix: string) => {
+      let refused = 0;
+      s3.injectFault((r) => r.method === "PUT" && r.copy === copy && r.key.endsWith(suffix) && refused++ === 0);
+      return () => refused;
+    };
+
+    try {
+      const firstStamp = uniqueStamp();
+      s3.resetCounters();
+      const refusedUploads = refuseOnce(false, "/data/state/openclaw.json");
+      const first = await runEngine({ env: { ...env, OCB_NOW: firstStamp }, args: ["backup"] });
+      expectExit(first, 0, "a backup with one refused upload");
+      assert.equal(refusedUploads(), 2, "the upload was refused once, then accepted on the next attempt");
+      assert.match(first.stderr, /upload: attempt 2 of 3 for the 1 file\(s\) not stored yet/);
+      const uploads = putsPerKey(firstStamp, false);
+      assert.ok(uploads.size > 10, `the first backup uploads every file (${uploads.size})`);
+      for (const [key, count] of uploads) assert.equal(count, key.endsWith("/data/state/openclaw.json") ? 2 : 1, `PUTs of ${key}`);
+
+      writeFileSync(join(workspace, "USER.md"), "# User\nName: Ada Lovelace\n");
+      const secondStamp = uniqueStamp();
+      s3.resetCounters();
+      const refusedCopies = refuseOnce(true, "/data/workspace/AGENTS.md");
+      const second = await runEngine({ env: { ...env, OCB_NOW: secondStamp }, args: ["backup"] });
+      expectExit(second, 0, "a backup with one refused server-side copy");
+      assert.equal(refusedCopies(), 2, "the copy was refused once, then accepted on the next attempt");
+      assert.match(second.stderr, /copy: attempt 2 of 3 for the 1 file\(s\) not stored yet/);
+      const copies = putsPerKey(secondStamp, true);
+      assert.ok(copies.size > 10, `unchanged files are server-side copies (${copies.size})`);
+      for (const [key, count] of copies) assert.equal(count, key.endsWith("/data/workspace/AGENTS.md") ? 2 : 1, `copies of ${key}`);
+      assert.deepEqual([...putsPerKey(secondStamp, false).keys()].filter((k) => k.includes("/data/")).map((k) => k.split("/data/")[1]), ["workspace/USER.md"]);
+    } finally {
+      s3.injectFault(undefined);
+    }
+
+    const target = join(work, "refused/restored");
+    const restore = await runEngine({ env: engineEnv(s3, { OCB_SOURCES: `state=${target}/state workspace=${target}/workspace`, OCB_RESTORE_FROM: "acme/refused/latest" }), args: ["restore"] });
+    expectExit(restore, 0, "restore of the snapshot written through refusals");
+    // node_modules is excluded by default (rebuildable).
+    assert.deepEqual(diffTrees(readTree(workspace, (rel) => rel.includes("node_modules")), readTree(join(target, "workspace"))), []);
+  });
 });

@@ -3,7 +3,7 @@
 // so tests can check rclone's own transfer stats against the server's view.
 // Only async child processes may run while it serves: a sync spawn blocks its event loop.
 import { mkdtempSync, rmSync } from "node:fs";
-import type { Server } from "node:http";
+import type { IncomingMessage, Server, ServerResponse } from "node:http";
 import { createServer } from "node:net";
 import type { Socket } from "node:net";
 import { tmpdir } from "node:os";
@@ -37,6 +37,29 @@ export interface S3Server {
   close(): Promise<void>;
   /** File in which s3rver keeps the bytes of an object (to corrupt it behind the server's back). */
   objectFile(key: string): string;
+  /**
+   * Answer the requests the predicate picks with 403 AccessDenied (an error rclone does not retry
+   * at its low level) instead of serving them; undefined serves everything again.
+   */
+  injectFault(fault: FaultPredicate | undefined): void;
+  /** Every request since start (or the last resetCounters): method, object key, and whether it was a copy. */
+  readonly requests: RequestRecord[];
+}
+
+export interface RequestRecord {
+  readonly method: string;
+  /** Object key, URL-decoded, without the bucket; "" for bucket-level requests. */
+  readonly key: string;
+  /** A PUT with x-amz-copy-source: a server-side copy. */
+  readonly copy: boolean;
+}
+
+export type FaultPredicate = (request: RequestRecord) => boolean;
+
+function requestRecord(req: IncomingMessage, bucket: string): RequestRecord {
+  const path = decodeURIComponent(new URL(req.url ?? "/", "http://127.0.0.1").pathname);
+  const key = path.startsWith(`/${bucket}/`) ? path.slice(bucket.length + 2) : "";
+  return { method: req.method ?? "", key, copy: req.headers["x-amz-copy-source"] !== undefined };
 }
 
 async function freePort(): Promise<number> {
@@ -57,6 +80,8 @@ export async function startS3Server(options: { bucket?: string } = {}): Promise<
   const port = await freePort();
   const events: StoredEvent[] = [];
   const sockets = new Set<Socket>();
+  const requests: RequestRecord[] = [];
+  let fault: FaultPredicate | undefined;
   let closedBytes = 0;
   let baseline = 0;
   let current: S3rver | undefined;
@@ -72,6 +97,20 @@ export async function startS3Server(options: { bucket?: string } = {}): Promise<
     await server.run();
     current = server;
     httpServer = server.httpServer;
+    // Every request passes here first: recorded, and answered with an injected fault if one is set.
+    const serve = httpServer?.listeners("request") ?? [];
+    httpServer?.removeAllListeners("request");
+    httpServer?.on("request", (req: IncomingMessage, res: ServerResponse) => {
+      const record = requestRecord(req, bucket);
+      requests.push(record);
+      if (fault?.(record)) {
+        req.resume();
+        res.writeHead(403, { "content-type": "application/xml" });
+        res.end('<?xml version="1.0" encoding="UTF-8"?><Error><Code>AccessDenied</Code><Message>injected by the test</Message></Error>');
+        return;
+      }
+      for (const listener of serve) (listener as (req: IncomingMessage, res: ServerResponse) => void).call(httpServer, req, res);
+    });
     httpServer?.on("connection", (socket: Socket) => {
       sockets.add(socket);
       socket.on("close", () => {
@@ -102,9 +141,14 @@ export async function startS3Server(options: { bucket?: string } = {}): Promise<
     accessKeyId: "S3RVER",
     secretAccessKey: "S3RVER",
     events,
+    requests,
+    injectFault: (predicate) => {
+      fault = predicate;
+    },
     bytesReceived: () => closedBytes + [...sockets].reduce((sum, s) => sum + s.bytesRead, 0) - baseline,
     resetCounters: () => {
       events.length = 0;
+      requests.length = 0;
       baseline = closedBytes + [...sockets].reduce((sum, s) => sum + s.bytesRead, 0);
     },
     stop,

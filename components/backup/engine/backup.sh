@@ -205,10 +205,52 @@ build_manifest() {
   IFS="$TAB" read -r M_FILES M_DIRS M_BYTES C_FILES C_BYTES U_FILES <"$WORK/counts"
 }
 
-# The listing of the new snapshot must be exactly the manifest's file set with the same sizes.
-check_stored() {
+# transfer_to_snapshot NAME LIST SOURCE [RCLONE FLAGS...]: copy the files of LIST (paths relative
+# to SOURCE) into the new snapshot's data/. Sums the bytes moved into XFER_BYTES/XFER_SSC_BYTES.
+#   --no-traverse: direct lookups of the listed files instead of walking both trees (and some S3
+#     servers' delimiter listings miss folders holding only folders);
+#   --no-check-dest: the snapshot folder is new, so asking whether each file is already there is
+#     wasted requests (the copy and upload lists are disjoint).
+# With --no-check-dest, rclone's own --retries would send the WHOLE list again after one failed
+# file (a 200 MB first backup uploaded twice). So rclone runs once per attempt, and each further
+# attempt (OCB_RCLONE_RETRIES in all) takes only the files the snapshot folder does not hold yet
+# with their manifest size; S3 objects appear whole or not at all. check_stored has the last word.
+transfer_to_snapshot() {
+  tts_name=$1
+  tts_src=$3
+  cp "$2" "$WORK/$tts_name.todo"
+  shift 3
+  tts_attempt=1
+  XFER_BYTES=0
+  XFER_SSC_BYTES=0
+  while :; do
+    tts_status=0
+    ocb_xfer "$WORK/$tts_name.$tts_attempt.log" copy --retries 1 --no-traverse --no-check-dest "$@" \
+      --files-from-raw "$WORK/$tts_name.todo" "$tts_src" "${CUR_ROOT}data" || tts_status=$?
+    XFER_BYTES=$((XFER_BYTES + $(xfer_stat "$WORK/$tts_name.$tts_attempt.log" bytes)))
+    XFER_SSC_BYTES=$((XFER_SSC_BYTES + $(xfer_stat "$WORK/$tts_name.$tts_attempt.log" serverSideCopyBytes)))
+    [ "$tts_status" -ne 0 ] || return 0
+    [ "$tts_attempt" -lt "${OCB_RCLONE_RETRIES:-3}" ] || return "$tts_status"
+    list_stored
+    awk -F '\t' "$AWK_REST"'
+      FILENAME == ARGV[1] { if ($1 == "f") want[rest($0, 4)] = $3; next }
+      FILENAME == ARGV[2] { p = $0; sub(/^[^\t]*\t/, "", p); if (want[p] == $1) have[p] = 1; next }
+      !($0 in have)' "$WORK/manifest.tsv" "$WORK/stored.tsv" "$WORK/$tts_name.todo" >"$WORK/$tts_name.left"
+    mv "$WORK/$tts_name.left" "$WORK/$tts_name.todo"
+    [ -s "$WORK/$tts_name.todo" ] || return 0
+    tts_attempt=$((tts_attempt + 1))
+    log "$tts_name: attempt $tts_attempt of ${OCB_RCLONE_RETRIES:-3} for the $(wc -l <"$WORK/$tts_name.todo" | tr -d ' ') file(s) not stored yet"
+  done
+}
+
+list_stored() {
   ocb_rclone lsf -R --files-only --format sp --separator "$TAB" "${CUR_ROOT}data" >"$WORK/stored.tsv" ||
     die "$E_STORE" "cannot list the new snapshot $SNAP_PATH"
+}
+
+# The listing of the new snapshot must be exactly the manifest's file set with the same sizes.
+check_stored() {
+  list_stored
   awk -F '\t' "$AWK_REST"'
     FILENAME == ARGV[1] { if ($1 == "f") { p = rest($0, 4); want[p] = $3; n++ }; next }
     { p = $0; sub(/^[^\t]*\t/, "", p); if (!(p in want)) { print "unexpected " p; bad++ } else if (want[p] != $1) { print "size " p; bad++ } ; got[p] = 1 }
@@ -259,24 +301,18 @@ cmd_backup() {
   if [ -s "$WORK/copy.list" ]; then
     log "copy: $C_FILES unchanged file(s), $C_BYTES bytes, server-side from $BASE"
     content_root prev "$BASE" "$CRYPT"
-    # --no-traverse: direct lookups of the listed files instead of walking both trees (and some
-    # S3 servers' delimiter listings miss folders holding only folders); --no-check-dest: the
-    # snapshot folder is new, so asking whether each file is already there is wasted requests
-    # (the copy and upload lists are disjoint). Copies cost the client
-    # one small request each, so run many at once. Whether every file arrived is checked once,
-    # by check_stored, not from transfer counts (retries inflate those).
-    ocb_xfer "$WORK/copy.log" copy --no-traverse --no-check-dest --transfers 16 --checkers 16 --server-side-across-configs \
-      --files-from-raw "$WORK/copy.list" "${CONTENT_ROOT}data" "${CUR_ROOT}data" ||
+    # Copies cost the client one small request each, so run many at once.
+    transfer_to_snapshot copy "$WORK/copy.list" "${CONTENT_ROOT}data" --transfers 16 --checkers 16 --server-side-across-configs ||
       die "$E_STORE" "server-side copy from $BASE failed; the snapshot stays incomplete"
     # rclone >= 1.64 counts server-side copies apart (serverSideCopyBytes); 1.60 counts them in bytes.
-    C_XFER_BYTES=$(xfer_stat "$WORK/copy.log" serverSideCopyBytes)
-    [ "$C_XFER_BYTES" -gt 0 ] || C_XFER_BYTES=$(xfer_stat "$WORK/copy.log" bytes)
+    C_XFER_BYTES=$XFER_SSC_BYTES
+    [ "$C_XFER_BYTES" -gt 0 ] || C_XFER_BYTES=$XFER_BYTES
   fi
   if [ -s "$WORK/upload.list" ]; then
     log "upload: starting, $U_FILES changed file(s)"
-    ocb_xfer "$WORK/upload.log" copy --no-traverse --no-check-dest --files-from-raw "$WORK/upload.list" "$STAGE" "${CUR_ROOT}data" ||
+    transfer_to_snapshot upload "$WORK/upload.list" "$STAGE" ||
       die "$E_STORE" "upload to store:$OCB_BUCKET/$SNAP_PATH failed; the snapshot stays incomplete and is never restored"
-    U_XFER_BYTES=$(xfer_stat "$WORK/upload.log" bytes)
+    U_XFER_BYTES=$XFER_BYTES
   fi
   check_stored
 
