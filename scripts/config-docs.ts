@@ -4,7 +4,8 @@
  * Regenerates the key tables of docs/config.md from the zod schemas of the
  * stack config, keeping the hand-written Example and Description cells.
  * With --check it changes nothing and exits 1 when the docs are out of date
- * (CI and test/docs/config-docs.test.ts do the same check).
+ * or a key has no Description (CI and test/docs/config-docs.test.ts do the
+ * same check).
  */
 import { readdirSync, readFileSync, writeFileSync } from "node:fs";
 import { join, resolve } from "node:path";
@@ -33,7 +34,7 @@ function main(): number {
   if (values.check) {
     const problems = disagreements(current, sections);
     if (problems.length === 0) return 0;
-    process.stderr.write(`docs/config.md disagrees with the config schema:\n  ${problems.join("\n  ")}\nrun: npm run docs:config\n`);
+    process.stderr.write(`docs/config.md disagrees with the config schema:\n  ${problems.join("\n  ")}\nrun: npm run docs:config, and write a Description for every key that has none\n`);
     return 1;
   }
   const next = regenerate(current, sections);

@@ -100,7 +100,10 @@ export function regenerate(document: string, sections: readonly DocSection[]): s
   return out;
 }
 
-/** Where a document and the schema disagree, one line per key, worded as what to do. */
+/**
+ * Where a document and the schema disagree, or a documented key has no
+ * Description, one line per problem, worded as what to do.
+ */
 export function disagreements(document: string, sections: readonly DocSection[]): string[] {
   const problems: string[] = [];
   for (const section of sections) {
@@ -116,6 +119,7 @@ export function disagreements(document: string, sections: readonly DocSection[])
       else {
         if (row.type !== key.type) problems.push(`${section.id}: ${key.path} is documented as type "${row.type}", the schema says "${key.type}"`);
         if (row.default !== key.default) problems.push(`${section.id}: ${key.path} is documented with default ${row.default}, the schema says ${key.default}`);
+        if (row.description.trim() === "") problems.push(`docs/config.md: \`${key.path}\` has no description`);
       }
     }
     for (const path of rows.keys()) if (!schemaKeys.has(path)) problems.push(`${section.id}: ${path} is documented but not in the schema`);

@@ -2,7 +2,7 @@ import { strict as assert } from "node:assert";
 import { readFileSync } from "node:fs";
 import { z } from "zod";
 import { CONFIG_DOC, sectionsWithExamples } from "../../scripts/config-docs";
-import { disagreements, regenerate, renderSection, type DocSection } from "../../scripts/lib/config-docs";
+import { cellsOf, disagreements, regenerate, renderSection, type DocSection } from "../../scripts/lib/config-docs";
 import { configKeys } from "../../scripts/lib/config-reference";
 
 const FIX = "run `npm run docs:config` (npx tsx scripts/config-docs.ts), then describe any new key in docs/config.md";
@@ -11,9 +11,18 @@ describe("docs/config.md", () => {
   const document = readFileSync(CONFIG_DOC, "utf8");
   const sections = sectionsWithExamples();
 
-  it("documents exactly the keys of the zod schema, with their types and defaults", () => {
+  it("documents exactly the keys of the zod schema, with their types, defaults and a description each", () => {
     const problems = disagreements(document, sections);
     assert.deepEqual(problems, [], `docs/config.md disagrees with the schema; ${FIX}:\n  ${problems.join("\n  ")}`);
+  });
+
+  it("reports a key of the real document whose description is blanked", () => {
+    const row = document.split("\n").find((l) => l.startsWith("| `resources.requests.cpu` |"));
+    assert.ok(row !== undefined && !row.trim().endsWith("|  |"), "docs/config.md should describe resources.requests.cpu");
+    const [key, type, fallback, example] = cellsOf(row);
+    const blanked = document.replace(row, `| ${key} | ${type} | ${fallback} | ${example} |  |`);
+    assert.notEqual(blanked, document);
+    assert.deepEqual(disagreements(blanked, sections), ["docs/config.md: `resources.requests.cpu` has no description"]);
   });
 
   it("describes every stack key and every top-level instance key", () => {
@@ -44,6 +53,8 @@ describe("config docs generator", () => {
     .strict();
   const section = (s: z.core.$ZodType): DocSection => ({ id: "t", keys: configKeys(s, { placeholders: { byName: "<name>" } }) });
   const wrap = (table: string) => `# T\n\n${table}\n`;
+  /** A table with every empty Description cell filled in, as a maintained document has. */
+  const describeAll = (table: string) => table.replace(/\| {2}\|$/gm, "| Described. |");
 
   it("walks objects, unions, lists and maps, with types and defaults", () => {
     const keys = Object.fromEntries(configKeys(schema, { placeholders: { byName: "<name>" } }).map((k) => [k.path, `${k.type} = ${k.default}`]));
@@ -66,7 +77,7 @@ describe("config docs generator", () => {
   });
 
   it("reports a key added to the schema, a key removed from it, and a changed default", () => {
-    const documented = wrap(renderSection(section(schema)));
+    const documented = wrap(describeAll(renderSection(section(schema))));
     assert.deepEqual(disagreements(documented, [section(schema)]), []);
     const grown = schema.extend({ extra: z.boolean().default(false) });
     assert.deepEqual(disagreements(documented, [section(grown)]), ["t: extra is in the schema but not documented"]);
@@ -74,6 +85,16 @@ describe("config docs generator", () => {
     assert.deepEqual(disagreements(documented, [section(shrunk)]), ["t: tags is documented but not in the schema"]);
     const changed = schema.extend({ size: z.number().int().min(1).max(10).default(5) });
     assert.deepEqual(disagreements(documented, [section(changed)]), ["t: size is documented with default 3, the schema says 5"]);
+  });
+
+  it("reports a documented key without a description", () => {
+    const documented = wrap(describeAll(renderSection(section(schema))));
+    assert.deepEqual(disagreements(documented, [section(schema)]), []);
+    const blanked = documented.replace("| `size` | integer 1..10 | `3` | `3` | Described. |", "| `size` | integer 1..10 | `3` | `3` |  |");
+    assert.notEqual(blanked, documented);
+    assert.deepEqual(disagreements(blanked, [section(schema)]), ["docs/config.md: `size` has no description"]);
+    const small = section(schema.pick({ name: true, tags: true }));
+    assert.deepEqual(disagreements(wrap(renderSection(small)), [small]), ["docs/config.md: `name` has no description", "docs/config.md: `tags` has no description"]);
   });
 
   it("keeps hand-written examples and descriptions when it regenerates, and takes .describe() from the schema", () => {

@@ -117,12 +117,22 @@ describe("instance pod: security", () => {
     const r = await renderInstance({
       caBundle: { secretName: "corp-ca", key: "ca.pem" },
       skills: ["@a/b"],
+      runtimeDeps: { pnpm: true, python: true, uvImage: PINNED },
+      config: { mergeMode: "merge", raw: { agents: {} } },
       chromium: { enabled: true, image: PINNED },
-      sidecars: [{ name: "proxy", image: "envoyproxy/envoy:v1.31.0" }],
+      tailscale: { enabled: true, image: PINNED, authKeySecretRef: { name: "ts-key" } },
+      ollama: { enabled: true, image: PINNED, models: ["llama3.2"] },
+      webTerminal: { enabled: true, image: PINNED, credential: { secretRef: { name: "term" } } },
+      observability: { metrics: { enabled: true, collectorImage: PINNED } },
+      sidecars: [{ name: "proxy", image: "envoyproxy/envoy:v1.31.0", env: [{ name: "NODE_EXTRA_CA_CERTS", value: "/own/ca.pem" }] }],
       initContainers: [{ name: "wait", image: "busybox:1.37", command: ["true"] }],
     });
     assert.deepEqual(list(r.pod, "volumes").find((v) => v.name === "ca-bundle"), { name: "ca-bundle", secret: { secretName: "corp-ca", items: [{ key: "ca.pem", path: "ca.pem" }], defaultMode: 0o644 } });
-    for (const c of [r.container("openclaw"), r.container("chromium"), r.container("proxy"), r.initContainer("init-skills"), r.initContainer("wait")]) {
+    const every = [...list(r.pod, "initContainers"), ...list(r.pod, "containers")];
+    assert.ok(every.length >= 12, `every kind of container is rendered: ${every.map((c) => c.name).join(", ")}`);
+    // A container that brings its own setting keeps it.
+    assert.equal(envOf(r.container("proxy")).NODE_EXTRA_CA_CERTS?.value, "/own/ca.pem");
+    for (const c of every.filter((c) => c.name !== "proxy")) {
       assert.deepEqual(mountsOf(c)["/etc/ssl/certs/custom-ca-bundle.crt"], { name: "ca-bundle", mountPath: "/etc/ssl/certs/custom-ca-bundle.crt", subPath: "ca.pem", readOnly: true }, String(c.name));
       assert.equal(envOf(c).NODE_EXTRA_CA_CERTS?.value, "/etc/ssl/certs/custom-ca-bundle.crt", String(c.name));
     }

@@ -7,6 +7,7 @@ import { appContainer } from "../pod/app-container";
 import { initContainers } from "../pod/init-containers";
 import { podVolumes } from "../pod/pod-volumes";
 import { podSecurityContext } from "../pod/security";
+import { withCaBundle } from "../pod/shared";
 import { sidecarContainers } from "../pod/sidecars";
 import { serviceAccountName } from "./service-account";
 import { configMapData } from "./config-map";
@@ -49,8 +50,8 @@ export function buildStatefulSet(instance: InstanceModel): k8s.types.input.apps.
           securityContext: podSecurityContext(spec),
           terminationGracePeriodSeconds: 60,
           ...(spec.image.pullSecrets.length > 0 ? { imagePullSecrets: spec.image.pullSecrets.map((name) => ({ name })) } : {}),
-          initContainers: initContainers(instance),
-          containers: [appContainer(instance), ...sidecarContainers(instance)],
+          initContainers: withCaBundle(initContainers(instance), spec),
+          containers: withCaBundle([appContainer(instance), ...sidecarContainers(instance)], spec),
           volumes: podVolumes(instance),
           ...(Object.keys(availability.nodeSelector).length > 0 ? { nodeSelector: { ...availability.nodeSelector } } : {}),
           ...(availability.tolerations.length > 0 ? { tolerations: availability.tolerations.map((t) => ({ ...t })) } : {}),

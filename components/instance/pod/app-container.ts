@@ -8,7 +8,7 @@ import { featureNames } from "../names";
 import { CANVAS_PORT, CONFIG_MOUNT_DIR, GATEWAY_PORT, HOME_DIR, OLLAMA_PORT, RUNTIME_BIN_DIR, STATE_DIR, TAILSCALE_BIN_DIR, TAILSCALE_SOCKET_DIR } from "../ports";
 import { configEnv, configMounts } from "./config-wiring";
 import { appSecurityContext } from "./security";
-import { caBundleEnv, caBundleMounts, dataMounts, resources, TMP_MOUNT } from "./shared";
+import { dataMounts, resources, TMP_MOUNT } from "./shared";
 
 type Container = k8s.types.input.core.v1.Container;
 type EnvVar = k8s.types.input.core.v1.EnvVar;
@@ -44,7 +44,6 @@ function appEnv(instance: InstanceModel): EnvVar[] {
   if (spec.runtimeDeps.pnpm) env.push({ name: "COREPACK_HOME", value: `${STATE_DIR}/.local/corepack` });
   if (pathPrefixes.length > 0) env.push({ name: "PATH", value: [...pathPrefixes, SYSTEM_PATH].join(":") });
   if (spec.ollama.enabled) env.push({ name: "OLLAMA_HOST", value: `http://127.0.0.1:${OLLAMA_PORT}` });
-  env.push(...caBundleEnv(spec));
   for (const name of Object.keys(spec.env).sort()) env.push(userEnvVar(instance, name, spec.env[name]));
   return env;
 }
@@ -62,7 +61,7 @@ function probe(settings: { enabled: boolean; initialDelaySeconds: number; period
  */
 export function appContainer(instance: InstanceModel): Container {
   const spec = instance.spec;
-  const mounts = [{ name: "home", mountPath: HOME_DIR }, ...dataMounts(spec), TMP_MOUNT("tmp"), ...configMounts(instance), ...caBundleMounts(spec)];
+  const mounts = [{ name: "home", mountPath: HOME_DIR }, ...dataMounts(spec), TMP_MOUNT("tmp"), ...configMounts(instance)];
   if (spec.tailscale.enabled) {
     mounts.push({ name: "tailscale-socket", mountPath: TAILSCALE_SOCKET_DIR, readOnly: true }, { name: "tailscale-bin", mountPath: TAILSCALE_BIN_DIR, readOnly: true });
   }

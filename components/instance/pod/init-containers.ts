@@ -2,12 +2,12 @@ import type * as k8s from "@pulumi/kubernetes";
 import { imageReference } from "../../config/instance/image";
 import type { InstanceModel } from "../../config/model";
 import { BOOTSTRAP_FILE, SKILLS_FILE } from "../assets";
-import { CONFIG_MOUNT_DIR, STATE_DIR, TAILSCALE_BIN_DIR, WORKSPACE_DIR, WORKSPACE_SEED_DIR } from "../ports";
+import { CA_BUNDLE_PATH, CONFIG_MOUNT_DIR, STATE_DIR, TAILSCALE_BIN_DIR, WORKSPACE_DIR, WORKSPACE_SEED_DIR } from "../ports";
 import { configEnv, configMounts } from "./config-wiring";
 import { OLLAMA_ENV, OLLAMA_MOUNTS } from "./ollama";
 import { helperSecurityContext } from "./security";
 import { userContainer } from "./user-containers";
-import { caBundleEnv, caBundleMounts, dataMounts, TMP_MOUNT } from "./shared";
+import { dataMounts, TMP_MOUNT } from "./shared";
 
 type Container = k8s.types.input.core.v1.Container;
 
@@ -80,9 +80,10 @@ function tailscaleBinInit(instance: InstanceModel): Container {
   };
 }
 
-function installerEnv(instance: InstanceModel): k8s.types.input.core.v1.EnvVar[] {
-  return [{ name: "HOME", value: "/tmp" }, { name: "INSTALL_DIR", value: INSTALL_DIR }, ...caBundleEnv(instance.spec)];
-}
+const INSTALLER_ENV: readonly k8s.types.input.core.v1.EnvVar[] = [
+  { name: "HOME", value: "/tmp" },
+  { name: "INSTALL_DIR", value: INSTALL_DIR },
+];
 
 function pnpmInit(instance: InstanceModel): Container {
   const spec = instance.spec;
@@ -91,18 +92,18 @@ function pnpmInit(instance: InstanceModel): Container {
     image: imageReference(spec.image),
     imagePullPolicy: spec.image.pullPolicy,
     command: ["sh", "-c", PNPM_SCRIPT],
-    env: [...installerEnv(instance), { name: "COREPACK_HOME", value: `${INSTALL_DIR}/corepack` }, { name: "NPM_CONFIG_CACHE", value: "/tmp/.npm" }],
+    env: [...INSTALLER_ENV, { name: "COREPACK_HOME", value: `${INSTALL_DIR}/corepack` }, { name: "NPM_CONFIG_CACHE", value: "/tmp/.npm" }],
     // corepack writes next to node itself.
     securityContext: helperSecurityContext({ readOnlyRootFilesystem: false }),
     resources: INSTALLER,
-    volumeMounts: [...dataMounts(spec), TMP_MOUNT("tmp"), ...caBundleMounts(spec)],
+    volumeMounts: [...dataMounts(spec), TMP_MOUNT("tmp")],
   };
 }
 
 function pythonInit(instance: InstanceModel): Container {
   const spec = instance.spec;
-  const env = [...installerEnv(instance), { name: "UV_PYTHON_INSTALL_DIR", value: `${INSTALL_DIR}/python` }, { name: "XDG_CACHE_HOME", value: "/tmp/.cache" }];
-  if (spec.caBundle !== undefined) env.push({ name: "SSL_CERT_FILE", value: caBundleEnv(spec)[0].value as string });
+  const env = [...INSTALLER_ENV, { name: "UV_PYTHON_INSTALL_DIR", value: `${INSTALL_DIR}/python` }, { name: "XDG_CACHE_HOME", value: "/tmp/.cache" }];
+  if (spec.caBundle !== undefined) env.push({ name: "SSL_CERT_FILE", value: CA_BUNDLE_PATH });
   return {
     name: "init-python",
     image: imageReference(spec.runtimeDeps.uvImage),
@@ -111,7 +112,7 @@ function pythonInit(instance: InstanceModel): Container {
     env,
     securityContext: helperSecurityContext({ readOnlyRootFilesystem: false }),
     resources: INSTALLER,
-    volumeMounts: [...dataMounts(spec), TMP_MOUNT("tmp"), ...caBundleMounts(spec)],
+    volumeMounts: [...dataMounts(spec), TMP_MOUNT("tmp")],
   };
 }
 
@@ -130,12 +131,11 @@ function skillsInit(instance: InstanceModel): Container {
       { name: "OPENCLAW_STATE_DIR", value: STATE_DIR },
       { name: "WORKSPACE_DIR", value: WORKSPACE_DIR },
       { name: "SKILLS", value: JSON.stringify([...spec.skills].sort()) },
-      ...caBundleEnv(spec),
     ],
     // npx unpacks packages outside the volumes.
     securityContext: helperSecurityContext({ readOnlyRootFilesystem: false }),
     resources: INSTALLER,
-    volumeMounts: [{ name: "config", mountPath: CONFIG_MOUNT_DIR, readOnly: true }, ...dataMounts(spec), TMP_MOUNT("tmp"), ...caBundleMounts(spec)],
+    volumeMounts: [{ name: "config", mountPath: CONFIG_MOUNT_DIR, readOnly: true }, ...dataMounts(spec), TMP_MOUNT("tmp")],
   };
 }
 
@@ -146,10 +146,10 @@ function ollamaPullInit(instance: InstanceModel): Container {
     image: imageReference(ollama.image),
     imagePullPolicy: "IfNotPresent",
     command: ["sh", "-c", OLLAMA_PULL_SCRIPT],
-    env: [...OLLAMA_ENV, { name: "PULL_MODELS", value: ollama.models.join(" ") }, ...caBundleEnv(instance.spec)],
+    env: [...OLLAMA_ENV, { name: "PULL_MODELS", value: ollama.models.join(" ") }],
     securityContext: helperSecurityContext({ readOnlyRootFilesystem: true }),
     resources: { requests: { ...ollama.resources.requests }, limits: { ...ollama.resources.limits } },
-    volumeMounts: [...OLLAMA_MOUNTS, ...caBundleMounts(instance.spec)],
+    volumeMounts: [...OLLAMA_MOUNTS],
   };
 }
 
@@ -162,6 +162,6 @@ export function initContainers(instance: InstanceModel): Container[] {
   if (spec.runtimeDeps.python) out.push(pythonInit(instance));
   if (spec.skills.length > 0) out.push(skillsInit(instance));
   if (spec.ollama.enabled && spec.ollama.models.length > 0) out.push(ollamaPullInit(instance));
-  out.push(...spec.initContainers.map((c) => userContainer(instance, c)));
+  out.push(...spec.initContainers.map((c) => userContainer(c)));
   return out;
 }

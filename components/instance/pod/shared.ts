@@ -5,15 +5,28 @@ import { CA_BUNDLE_PATH, STATE_DIR, WORKSPACE_DIR } from "../ports";
 type VolumeMount = k8s.types.input.core.v1.VolumeMount;
 type EnvVar = k8s.types.input.core.v1.EnvVar;
 
-/** The CA bundle, mounted into every container when `caBundle` is set. */
-export function caBundleMounts(spec: InstanceSpec): VolumeMount[] {
-  if (spec.caBundle === undefined) return [];
-  return [{ name: "ca-bundle", mountPath: CA_BUNDLE_PATH, subPath: spec.caBundle.key, readOnly: true }];
-}
+type Container = k8s.types.input.core.v1.Container;
 
-/** Node (OpenClaw, npm, browserless) trusts the bundle in addition to its own roots. */
-export function caBundleEnv(spec: InstanceSpec): EnvVar[] {
-  return spec.caBundle === undefined ? [] : [{ name: "NODE_EXTRA_CA_CERTS", value: CA_BUNDLE_PATH }];
+/**
+ * `caBundle` reaches every container of the pod, ours and the user's, from this one place: the
+ * bundle mounted into /etc/ssl/certs (Go programs such as Tailscale and Ollama read every file
+ * there, in addition to their roots) and NODE_EXTRA_CA_CERTS for Node (OpenClaw, npm,
+ * browserless), which also only adds to the built-in roots. A container that sets the variable or
+ * mounts that path itself keeps its own.
+ */
+export function withCaBundle(containers: readonly Container[], spec: InstanceSpec): Container[] {
+  if (spec.caBundle === undefined) return [...containers];
+  const mount: VolumeMount = { name: "ca-bundle", mountPath: CA_BUNDLE_PATH, subPath: spec.caBundle.key, readOnly: true };
+  const env: EnvVar = { name: "NODE_EXTRA_CA_CERTS", value: CA_BUNDLE_PATH };
+  return containers.map((c) => {
+    const mounts = (c.volumeMounts ?? []) as VolumeMount[];
+    const vars = (c.env ?? []) as EnvVar[];
+    return {
+      ...c,
+      env: vars.some((e) => e.name === env.name) ? vars : [...vars, env],
+      volumeMounts: mounts.some((m) => m.mountPath === CA_BUNDLE_PATH) ? mounts : [...mounts, mount],
+    };
+  });
 }
 
 /** The instance's data: the state volume, and the workspace volume inside it when it is split off. */

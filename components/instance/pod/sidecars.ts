@@ -7,7 +7,7 @@ import { TAILSCALE_SOCKET } from "./app-container";
 import { OLLAMA_ENV, OLLAMA_MOUNTS } from "./ollama";
 import { userContainer } from "./user-containers";
 import { helperSecurityContext } from "./security";
-import { caBundleEnv, caBundleMounts, dataMounts, resources, TMP_MOUNT } from "./shared";
+import { dataMounts, resources, TMP_MOUNT } from "./shared";
 
 type Container = k8s.types.input.core.v1.Container;
 
@@ -28,14 +28,14 @@ function chromium(instance: InstanceModel): Container {
     image: imageReference(c.image),
     imagePullPolicy: "IfNotPresent",
     ports: [{ name: "cdp", containerPort: CHROMIUM_PORT, protocol: "TCP" }],
-    env: [{ name: "PORT", value: String(CHROMIUM_PORT) }, ...caBundleEnv(spec), ...c.extraEnv.map((e) => ({ ...e }))],
+    env: [{ name: "PORT", value: String(CHROMIUM_PORT) }, ...c.extraEnv.map((e) => ({ ...e }))],
     ...(c.extraArgs.length > 0 ? { args: [...c.extraArgs] } : {}),
     resources: resources(c.resources),
     // The app's first browser call must not race browserless' start.
     startupProbe: { httpGet: { path: "/json/version", port: CHROMIUM_PORT }, initialDelaySeconds: 1, periodSeconds: 2, timeoutSeconds: 2, failureThreshold: 15 },
     // Chromium writes profiles, caches and crash dumps outside the mounted volumes.
     securityContext: helperSecurityContext({ readOnlyRootFilesystem: false, runAsUser: CHROMIUM_UID }),
-    volumeMounts: [TMP_MOUNT("chromium-tmp"), { name: "chromium-shm", mountPath: "/dev/shm" }, ...caBundleMounts(spec)],
+    volumeMounts: [TMP_MOUNT("chromium-tmp"), { name: "chromium-shm", mountPath: "/dev/shm" }],
   };
 }
 
@@ -134,6 +134,6 @@ export function sidecarContainers(instance: InstanceModel): Container[] {
   if (spec.ollama.enabled) out.push(ollama(instance));
   if (spec.webTerminal.enabled) out.push(webTerminal(instance));
   if (spec.observability.metrics.enabled) out.push(metricsCollector(instance));
-  out.push(...spec.sidecars.map((c) => userContainer(instance, c)));
+  out.push(...spec.sidecars.map((c) => userContainer(c)));
   return out;
 }
