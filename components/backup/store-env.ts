@@ -1,6 +1,6 @@
 import type * as k8s from "@pulumi/kubernetes";
 import { identityMode } from "../config/backup-schema";
-import type { FleetModel, InstanceModel } from "../config/model";
+import { findTenantModel, type FleetModel, type InstanceModel } from "../config/model";
 import { BACKUP_SECRET_KEYS } from "./identity/secret-keys";
 import { restoreReadPrefix, sourceTenant } from "./restore-source";
 import type { BackupStoreRef } from "./store/ref";
@@ -90,7 +90,7 @@ export function restoreSourceAccess(args: BackupStoreEnvArgs): RestoreSourceAcce
   if (keyPrefix.startsWith(ownPrefix)) return undefined;
   const owner = sourceTenant(source, instance.tenant, store.prefix);
   if (owner !== undefined && owner !== instance.tenant) {
-    const tenant = fleet.tenants.find((t) => t.name === instance.tenant);
+    const tenant = findTenantModel(fleet, instance.tenant);
     if (tenant?.spec.allowCrossTenantRestore !== true) {
       throw new Error(
         `tenants.${instance.tenant}.instances.${instance.name}.backup.restoreFrom reads tenant "${owner}"'s backups, but tenants.${instance.tenant}.allowCrossTenantRestore is not true`,

@@ -39,3 +39,27 @@ export interface FleetModel {
   readonly tenants: readonly TenantModel[];
   readonly secrets: SecretResolver;
 }
+
+// Built once per fleet model, so a per-instance lookup costs O(1) instead of a scan of the fleet.
+const tenantIndexes = new WeakMap<FleetModel, ReadonlyMap<string, TenantModel>>();
+const instanceIndexes = new WeakMap<FleetModel, ReadonlyMap<string, InstanceModel>>();
+
+/** The tenant of that name, or undefined. */
+export function findTenantModel(fleet: FleetModel, tenant: string): TenantModel | undefined {
+  let index = tenantIndexes.get(fleet);
+  if (index === undefined) {
+    index = new Map(fleet.tenants.map((t) => [t.name, t]));
+    tenantIndexes.set(fleet, index);
+  }
+  return index.get(tenant);
+}
+
+/** The instance `<tenant>/<instance>`, or undefined (e.g. one removed from the config). */
+export function findInstanceModel(fleet: FleetModel, tenant: string, instance: string): InstanceModel | undefined {
+  let index = instanceIndexes.get(fleet);
+  if (index === undefined) {
+    index = new Map(fleet.tenants.flatMap((t) => t.instances.map((i) => [`${t.name}/${i.name}`, i] as const)));
+    instanceIndexes.set(fleet, index);
+  }
+  return index.get(`${tenant}/${instance}`);
+}

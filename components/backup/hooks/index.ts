@@ -18,7 +18,7 @@
 import * as pulumi from "@pulumi/pulumi";
 import { MockMonitor } from "@pulumi/pulumi/runtime/mocks";
 import { getMonitor } from "@pulumi/pulumi/runtime/settings";
-import type { FleetModel } from "../../config/model";
+import { findInstanceModel, type FleetModel } from "../../config/model";
 import { APP_CONTAINER, imageReference } from "../../instance/builders/stateful-set";
 import { preDeletePolicy, recordedPreDeletePolicy, STOPPED_REPLICAS_ANNOTATION, type PreDeletePolicy } from "./annotations";
 import { kubernetesLifecycleApi } from "./client";
@@ -75,7 +75,7 @@ function policyFor(model: FleetModel, ref: InstanceRef, annotations: Record<stri
   const skipped = (process.env[SKIP_PRE_DELETE_ENV] ?? "").split(",").map((s) => s.trim());
   if (skipped.includes(`${ref.tenant}/${ref.instance}`)) return "skip";
   const recorded = recordedPreDeletePolicy(annotations);
-  const configured = model.tenants.find((t) => t.name === ref.tenant)?.instances.find((i) => i.name === ref.instance);
+  const configured = findInstanceModel(model, ref.tenant, ref.instance);
   return recorded !== undefined && configured !== undefined ? preDeletePolicy(configured) : recorded;
 }
 
@@ -132,7 +132,7 @@ export function registerLifecycleHooks(model: FleetModel, deps?: Partial<HookDep
   const start = new pulumi.ResourceHook(HOOK_NAMES.startAfterRestore, async (args) => {
     const ref = refOrSkip(args.newInputs, args.name);
     if (ref === undefined) return;
-    const configured = model.tenants.find((t) => t.name === ref.tenant)?.instances.find((i) => i.name === ref.instance);
+    const configured = findInstanceModel(model, ref.tenant, ref.instance);
     await startAfterRestore(full, ref, configured !== undefined ? imageReference(configured.spec.image) : undefined);
   });
 

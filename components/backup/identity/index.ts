@@ -2,7 +2,7 @@ import * as aws from "@pulumi/aws";
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
 import { identityMode, type IdentityMode } from "../../config/backup-schema";
-import type { FleetModel, InstanceModel } from "../../config/model";
+import { findTenantModel, type FleetModel, type InstanceModel } from "../../config/model";
 import { restoreSourceAccess } from "../store-env";
 import type { BackupStoreRef } from "../store/ref";
 import { backupAccessPolicyJson, irsaTrustPolicyJson, podIdentityTrustPolicyJson } from "./builders/policies";
@@ -41,7 +41,7 @@ export class BackupIdentity extends pulumi.ComponentResource {
     this.mode = identityMode(fleet.backup);
 
     if (this.mode === "staticKeys") {
-      const keys = fleet.tenants.find((t) => t.name === instance.tenant)?.spec.backup.credentials ?? fleet.backup.store?.credentials;
+      const keys = findTenantModel(fleet, instance.tenant)?.spec.backup.credentials ?? fleet.backup.store?.credentials;
       if (keys === undefined) throw new Error(`no static keys for tenant ${instance.tenant} (validated config should have caught this)`);
       this.serviceAccount = new k8s.core.v1.ServiceAccount(`${name}-sa`, buildBackupServiceAccount(instance), k8sChild);
       this.secret = new k8s.core.v1.Secret(
