@@ -262,22 +262,15 @@ content_root() {
   fi
   [ "$CRYPT" = yes ] || die "$E_VERIFY" "snapshot $2 is encrypted: set OCB_CRYPT_PASSWORD (and OCB_CRYPT_PASSWORD2 if a salt was used)"
   case "$1" in
-    cur)
-      export RCLONE_CONFIG_OCBCUR_TYPE=crypt RCLONE_CONFIG_OCBCUR_REMOTE="store:$OCB_BUCKET/$2/encrypted"
-      export RCLONE_CONFIG_OCBCUR_PASSWORD="$CRYPT_OBSCURED" RCLONE_CONFIG_OCBCUR_PASSWORD2="$CRYPT_OBSCURED2"
-      export RCLONE_CONFIG_OCBCUR_FILENAME_ENCRYPTION=standard RCLONE_CONFIG_OCBCUR_DIRECTORY_NAME_ENCRYPTION=true
-      export RCLONE_CONFIG_OCBCUR_SERVER_SIDE_ACROSS_CONFIGS=true
-      CONTENT_ROOT="ocbcur:"
-      ;;
-    prev)
-      export RCLONE_CONFIG_OCBPREV_TYPE=crypt RCLONE_CONFIG_OCBPREV_REMOTE="store:$OCB_BUCKET/$2/encrypted"
-      export RCLONE_CONFIG_OCBPREV_PASSWORD="$CRYPT_OBSCURED" RCLONE_CONFIG_OCBPREV_PASSWORD2="$CRYPT_OBSCURED2"
-      export RCLONE_CONFIG_OCBPREV_FILENAME_ENCRYPTION=standard RCLONE_CONFIG_OCBPREV_DIRECTORY_NAME_ENCRYPTION=true
-      export RCLONE_CONFIG_OCBPREV_SERVER_SIDE_ACROSS_CONFIGS=true
-      CONTENT_ROOT="ocbprev:"
-      ;;
+    cur) cr_remote=OCBCUR ;;
+    prev) cr_remote=OCBPREV ;;
     *) die 1 "internal: unknown crypt slot $1" ;;
   esac
+  export "RCLONE_CONFIG_${cr_remote}_TYPE=crypt" "RCLONE_CONFIG_${cr_remote}_REMOTE=store:$OCB_BUCKET/$2/encrypted"
+  export "RCLONE_CONFIG_${cr_remote}_PASSWORD=$CRYPT_OBSCURED" "RCLONE_CONFIG_${cr_remote}_PASSWORD2=$CRYPT_OBSCURED2"
+  export "RCLONE_CONFIG_${cr_remote}_FILENAME_ENCRYPTION=standard" "RCLONE_CONFIG_${cr_remote}_DIRECTORY_NAME_ENCRYPTION=true"
+  export "RCLONE_CONFIG_${cr_remote}_SERVER_SIDE_ACROSS_CONFIGS=true"
+  CONTENT_ROOT="ocb$1:"
 }
 
 # index_instance INSTANCE_PATH OUT -> OUT lines "kind TAB stamp TAB complete(1|0)", sorted by
