@@ -152,6 +152,26 @@ describe("backup engine: failures fail loudly and touch nothing", function () {
       assert.match(verify.stderr, /sha256 differs: state\/openclaw\.json/);
     });
 
+    it("objects planted in the snapshot folder, small and large, are refused as unexpected", async () => {
+      // The restore downloads large and small objects in two passes split on size: each pass must
+      // still take every object of its size, or a planted file would slip past the exact-set check.
+      const planted = join(work, "planted");
+      mkdirSync(planted, { recursive: true });
+      writeFileSync(join(planted, "small.json"), '{"planted":true}');
+      writeFileSync(join(planted, "large.bin"), randomBytes(200 * 1024));
+      for (const name of ["small.json", "large.bin"]) {
+        const put = await rclone(s3, ["copyto", join(planted, name), `store:${s3.bucket}/${snapshot}/data/state/agents/planted-${name}`]);
+        assert.equal(put.code, 0, put.stderr);
+      }
+
+      const target = existingTarget("corrupt/target-planted");
+      const restore = await runEngine({ env: engineEnv(s3, { OCB_SOURCES: `state=${target.dir}`, OCB_RESTORE_FROM: snapshot }), args: ["restore"] });
+      assert.equal(restore.code, ENGINE_EXIT_CODES.verification, restore.stderr);
+      assert.match(restore.stderr, /unexpected file: state\/agents\/planted-small\.json/);
+      assert.match(restore.stderr, /unexpected file: state\/agents\/planted-large\.bin/);
+      assert.deepEqual(diffTrees(target.before, readTree(target.dir)), [], "target untouched");
+    });
+
     it("object bytes flipped on the server's disk: the download check catches it", async () => {
       const file = s3.objectFile(`${snapshot}/data/state/media/inbound/voice note 1.ogg`);
       const bytes = readFileSync(file);

@@ -1,5 +1,6 @@
 // Restore over existing data, from plain operator/KubeClaw folders, and from a container spec.
 import assert from "node:assert/strict";
+import { randomBytes } from "node:crypto";
 import { existsSync, mkdirSync, readdirSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { ENGINE_ENTRYPOINT, ENGINE_ENV } from "../../components/backup/engine";
@@ -94,6 +95,22 @@ describe("backup engine: restore", function () {
       assert.ok(existsSync(join(target, `.pre-restore-${stamp}/stale.txt`)));
     });
   }
+
+  it("files on both sides of the restore's size split (empty, 65,535 and 65,536 bytes) restore byte for byte", async () => {
+    const state = join(work, "split/state");
+    mkdirSync(join(state, "edge"), { recursive: true });
+    for (const [name, size] of [["empty", 0], ["below", 65_535], ["at", 65_536], ["above", 65_537]] as const) {
+      writeFileSync(join(state, "edge", name), randomBytes(size));
+    }
+    const env = engineEnv(s3, { OCB_TENANT: "acme", OCB_INSTANCE: "split", OCB_KIND: "manual", OCB_SOURCES: `state=${state}` });
+    expectExit(await runEngine({ env: { ...env, OCB_NOW: uniqueStamp() }, args: ["backup"] }), 0, "backup");
+    const target = join(work, "split/target");
+    const restore = await runEngine({ env: engineEnv(s3, { OCB_SOURCES: `state=${target}`, OCB_RESTORE_FROM: "acme/split/latest" }), args: ["restore"] });
+    expectExit(restore, 0, "restore");
+    const restored = readTree(target);
+    assert.deepEqual(diffTrees(readTree(state), restored), []);
+    assert.deepEqual([...restored.keys()].sort(), ["edge", "edge/above", "edge/at", "edge/below", "edge/empty"]);
+  });
 
   it("runs from a container spec as the CronJob/Job would render it (command, args, env with secret refs)", async () => {
     const state = join(work, "container/state");

@@ -119,7 +119,17 @@ add_cleanup() {
   CLEANUP_PATHS="$CLEANUP_PATHS$NL$1"
 }
 
+# Background transfers this process started (restore overlaps a download with hashing); an exit
+# on any path stops them before their staging folder is removed under them.
+BACKGROUND_PIDS=""
+add_background() {
+  BACKGROUND_PIDS="$BACKGROUND_PIDS $1"
+}
+
 cleanup() {
+  for cleanup_pid in $BACKGROUND_PIDS; do
+    kill "$cleanup_pid" 2>/dev/null && wait "$cleanup_pid" 2>/dev/null
+  done
   # Only what this process created goes; never user data.
   cleanup_ifs=$IFS
   IFS=$NL

@@ -111,11 +111,60 @@ manifest_has_files() {
 
 # rclone checks each download against the store's MD5 (and crypt authenticates every block):
 # a mismatch there is damaged data, not an unreachable store.
+# download_failed WHAT [LOG]
 download_failed() {
-  if grep -Eq 'corrupted on transfer|failed to authenticate|hash differ' "$WORK/download.log"; then
+  if grep -Eq 'corrupted on transfer|failed to authenticate|hash differ' "${2:-$WORK/download.log}"; then
     die "$E_VERIFY" "stored data of $1 is damaged (checksum/authentication failure on download); targets untouched"
   fi
   die "$E_STORE" "download of $1 failed; targets untouched"
+}
+
+# Objects of at least this many bytes are downloaded first (few objects, most of the bytes).
+RESTORE_SPLIT_BYTES=65536
+# Parallel downloads: a state is thousands of small objects, so a restore is bound by requests
+# in flight rather than bandwidth; rclone's default of 4 leaves most of a link idle.
+RESTORE_TRANSFERS=16
+
+# hash_listed DIR LIST [RCLONE FILTER...] -> "sha TAB size TAB path" of the files of LIST (lines
+# "size TAB path", from lsf) under DIR, hashed by several checkers at once.
+hash_listed() {
+  hl_dir=$1
+  hl_list=$2
+  shift 2
+  cut -f 2- "$hl_list" >"$hl_list.paths"
+  ocb_rclone hashsum sha256 --checkers 4 --files-from-raw "$hl_list.paths" "$hl_dir" >"$hl_list.sha" || return 1
+  awk -F '\t' "$AWK_REST"'
+    FILENAME == ARGV[1] { size[rest($0, 2)] = $1; next }
+    { p = substr($0, 67); print substr($0, 1, 64) "\t" size[p] "\t" p }
+  ' "$hl_list" "$hl_list.sha"
+}
+
+# download_and_hash NAME STAGING -> every object of the source's data/ folder in STAGING, and
+# "sha TAB size TAB path" of each in $WORK/got.raw. A restore costs the download plus reading every
+# byte again to hash it, so the two overlap: the large objects come first, then the many small
+# ones download in the background while the large ones are hashed. The two passes split on size,
+# so together they take every object of the folder and an unexpected one is still caught.
+download_and_hash() {
+  dh_from="${SNAP_ROOT}data/$1"
+  dh_to=$2
+  dh_what="source '$1' of $R_SNAP"
+  ocb_xfer "$WORK/download.log" copy --transfers "$RESTORE_TRANSFERS" --min-size "${RESTORE_SPLIT_BYTES}B" "$dh_from" "$dh_to" ||
+    download_failed "$dh_what"
+  ocb_rclone lsf -R --files-only --format sp --separator "$TAB" "$dh_to" >"$WORK/large.tsv" ||
+    die "$E_STORE" "cannot list the downloaded files in $dh_to"
+  ocb_xfer "$WORK/download-small.log" copy --transfers "$RESTORE_TRANSFERS" --max-size "$((RESTORE_SPLIT_BYTES - 1))B" "$dh_from" "$dh_to" &
+  dh_pid=$!
+  add_background "$dh_pid"
+  dh_hashed=0
+  hash_listed "$dh_to" "$WORK/large.tsv" >"$WORK/got.raw" || dh_hashed=$?
+  dh_downloaded=0
+  wait "$dh_pid" || dh_downloaded=$?
+  [ "$dh_downloaded" -eq 0 ] || download_failed "$dh_what" "$WORK/download-small.log"
+  [ "$dh_hashed" -eq 0 ] || die "$E_STORE" "cannot hash the downloaded files in $dh_to"
+  ocb_rclone lsf -R --files-only --format sp --separator "$TAB" --max-size "$((RESTORE_SPLIT_BYTES - 1))B" "$dh_to" >"$WORK/small.tsv" ||
+    die "$E_STORE" "cannot list the downloaded files in $dh_to"
+  hash_listed "$dh_to" "$WORK/small.tsv" >>"$WORK/got.raw" ||
+    die "$E_STORE" "cannot hash the downloaded files in $dh_to"
 }
 
 # Creates "<target>/.ocb-restore-<time>" for each restored source; $WORK/targets.tsv gets
@@ -237,13 +286,11 @@ restore_snapshot() {
 
   # Download and verify everything before the first target is touched.
   while IFS="$TAB" read -r rsn_name rsn_dir rsn_staging; do
+    : >"$WORK/got.raw"
     if manifest_has_files "$rsn_name"; then
       log "download: source '$rsn_name' into $rsn_staging"
-      ocb_xfer "$WORK/download.log" copy "${SNAP_ROOT}data/$rsn_name" "$rsn_staging" ||
-        download_failed "source '$rsn_name' of $R_SNAP"
+      download_and_hash "$rsn_name" "$rsn_staging"
     fi
-    ocb_rclone lsf -R --files-only --format hsp --hash sha256 --separator "$TAB" "$rsn_staging" >"$WORK/got.raw" ||
-      die "$E_STORE" "cannot hash the downloaded files in $rsn_staging"
     awk -F '\t' -v n="$rsn_name" "$AWK_REST"'BEGIN { OFS = "\t" } { p = rest($0, 2); print $1, $2, n "/" p }' "$WORK/got.raw" >"$WORK/got.tsv"
     compare_manifest "$WORK/got.tsv" "$rsn_name" >"$WORK/verify.out" || {
       head -n 20 "$WORK/verify.out" >&2
