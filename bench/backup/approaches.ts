@@ -1,5 +1,6 @@
 // The three ways to back up an instance's state that the benchmark compares, each able to back up
 // the tree under a stamp and to restore the newest backup into an empty directory.
+import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { ENGINE_DIR, ENGINE_ENTRYPOINT } from "../../components/backup/engine";
 import { run } from "../../test/support/engine-runner";
@@ -169,6 +170,13 @@ export function tarGz(ctx: Context): Approach {
 }
 
 /** The reference for restore time: a plain `rclone copy` of the very objects of a snapshot. */
-export async function plainCopy(ctx: Context, prefix: string, target: string): Promise<void> {
-  await rcloneOk(ctx.s3, ctx.scratch, ["copy", `store:${ctx.s3.bucket}/${prefix}/`, target], TIMEOUT_MS);
+export async function plainCopy(ctx: Context, prefix: string, target: string, flags: readonly string[] = []): Promise<void> {
+  await rcloneOk(ctx.s3, ctx.scratch, [...flags, "copy", `store:${ctx.s3.bucket}/${prefix}/`, target], TIMEOUT_MS);
+}
+
+/** Parallel downloads of the engine's restore, read from restore.sh so the comparison stays true to it. */
+export function engineRestoreTransfers(): number {
+  const match = /^RESTORE_TRANSFERS=(\d+)$/m.exec(readFileSync(join(ENGINE_DIR, "restore.sh"), "utf8"));
+  if (!match) throw new Error("RESTORE_TRANSFERS not found in restore.sh");
+  return Number(match[1]);
 }

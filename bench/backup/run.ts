@@ -6,7 +6,7 @@ import { join } from "node:path";
 import { startS3Server, type S3Server } from "../../test/support/s3server";
 import { formatBytes, formatMedianMs, formatMs, formatPercent, formatRatio, median } from "../lib/stats";
 import type { Table } from "../lib/table";
-import { engine, fullCopy, plainCopy, tarGz, type Approach, type ApproachId, type Context, type Phases, type RunOptions } from "./approaches";
+import { engine, engineRestoreTransfers, fullCopy, plainCopy, tarGz, type Approach, type ApproachId, type Context, type Phases, type RunOptions } from "./approaches";
 import { fileLevelDedup, type DedupEstimate } from "./dedup";
 import { applyChurn, generateState, treeBytes, type StateTree } from "./state";
 import { metered, prefixUsage, rcloneOk, type PrefixUsage, type Transfer } from "./store";
@@ -38,7 +38,7 @@ export interface Run extends Transfer {
 export interface BackupResults {
   readonly state: { readonly files: number; readonly bytes: number; readonly byKind: Record<string, { files: number; bytes: number }> };
   readonly scenarios: Record<ScenarioId, Partial<Record<ApproachId, readonly Run[]>>>;
-  readonly restore: Record<"engine" | "plainCopy" | "fullCopy" | "tarGz", readonly { wallMs: number; phases?: Phases }[]>;
+  readonly restore: Record<"engine" | "plainCopy" | "plainCopyParallel" | "fullCopy" | "tarGz", readonly { wallMs: number; phases?: Phases }[]>;
   readonly series: {
     readonly scale: number;
     readonly snapshots: number;
@@ -145,13 +145,14 @@ export async function runBackup(options: BackupOptions): Promise<{ results: Back
     }
 
     // Restore the newest backup of each approach, and a plain copy of the engine snapshot's own objects.
-    const restore: Record<keyof BackupResults["restore"], { wallMs: number; phases?: Phases }[]> = { engine: [], plainCopy: [], fullCopy: [], tarGz: [] };
+    const restore: Record<keyof BackupResults["restore"], { wallMs: number; phases?: Phases }[]> = { engine: [], plainCopy: [], plainCopyParallel: [], fullCopy: [], tarGz: [] };
     const snapshot = (await rcloneOk(s3, home, ["lsf", "--dirs-only", `store:${s3.bucket}/${main[0].prefix}/periodic/`])).trim().split("\n").sort().pop()?.replace(/\/$/, "");
     if (!snapshot) throw new Error("no engine snapshot to restore");
     const dataPrefix = `${main[0].prefix}/periodic/${snapshot}/data/state`;
     const restorers: [keyof BackupResults["restore"], (target: string) => Promise<Phases | undefined>][] = [
       ["engine", (t) => main[0].restore(t)],
       ["plainCopy", (t) => plainCopy(ctx("main"), dataPrefix, t).then(() => undefined)],
+      ["plainCopyParallel", (t) => plainCopy(ctx("main"), dataPrefix, t, ["--transfers", String(engineRestoreTransfers())]).then(() => undefined)],
       ["fullCopy", (t) => main[1].restore(t)],
       ["tarGz", (t) => main[2].restore(t)],
     ];
@@ -270,6 +271,10 @@ export function backupTables(r: BackupResults, options: Pick<BackupOptions, "rep
       ...(r.scenarios.first.engine?.[0]?.phases
         ? [
             `Engine phases (median): first backup ${phaseText(r.scenarios.first.engine)}; no change ${phaseText(r.scenarios.noChange.engine)}; after churn ${phaseText(r.scenarios.churn.engine)}.`,
+            // A floor for any layout: the local work before the first byte moves, against (a)'s whole run.
+            `No change, prepare phase alone (scan, SQLite capture, hashing, before any transfer): ${formatRatio(
+              med(r.scenarios.noChange.engine, (x) => x.phases?.prepare ?? Number.NaN) / med(r.scenarios.noChange.fullCopy, (x) => x.wallMs),
+            )} of (a)'s whole time.`,
           ]
         : []),
     ],
@@ -283,6 +288,7 @@ export function backupTables(r: BackupResults, options: Pick<BackupOptions, "rep
       [
         ["engine restore (download, verify every byte against the manifest, layout, swap)", "engine"],
         ["plain `rclone copy` of the same snapshot objects", "plainCopy"],
+        [`plain \`rclone copy --transfers ${engineRestoreTransfers()}\` (the engine's parallelism)`, "plainCopyParallel"],
         ["(a) `rclone copy` of its full copy", "fullCopy"],
         ["(b) `rclone cat | tar -xz`", "tarGz"],
       ] as const
