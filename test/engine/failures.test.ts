@@ -172,6 +172,25 @@ describe("backup engine: failures fail loudly and touch nothing", function () {
       assert.deepEqual(diffTrees(target.before, readTree(target.dir)), [], "target untouched");
     });
 
+    it("a download the store refuses, large (first pass) or small (background pass), is exit 3 and leaves the target as it was", async () => {
+      for (const [pass, suffix] of [
+        ["large", "/data/state/media/inbound/voice note 1.ogg"],
+        ["small", "/data/state/openclaw.json"],
+      ] as const) {
+        const target = existingTarget(`corrupt/target-refused-${pass}`);
+        s3.injectFault((r) => r.method === "GET" && r.key.endsWith(suffix));
+        try {
+          const restore = await runEngine({ env: engineEnv(s3, { OCB_SOURCES: `state=${target.dir}`, OCB_RESTORE_FROM: snapshot }), args: ["restore"] });
+          assert.equal(restore.code, ENGINE_EXIT_CODES.store, `${pass}: ${restore.stderr}`);
+          assert.match(restore.stderr, /download of source 'state' of .* failed; targets untouched/, pass);
+        } finally {
+          s3.injectFault(undefined);
+        }
+        // Compared whole: a leftover .ocb-restore-* staging folder would show up here too.
+        assert.deepEqual(diffTrees(target.before, readTree(target.dir)), [], `${pass}: target untouched`);
+      }
+    });
+
     it("object bytes flipped on the server's disk: the download check catches it", async () => {
       const file = s3.objectFile(`${snapshot}/data/state/media/inbound/voice note 1.ogg`);
       const bytes = readFileSync(file);
