@@ -119,17 +119,15 @@ add_cleanup() {
   CLEANUP_PATHS="$CLEANUP_PATHS$NL$1"
 }
 
-# Background transfers this process started (restore overlaps a download with hashing); an exit
-# on any path stops them before their staging folder is removed under them.
-BACKGROUND_PIDS=""
-add_background() {
-  BACKGROUND_PIDS="$BACKGROUND_PIDS $1"
-}
+# The background transfer running now, if any (restore overlaps a download with hashing; the
+# starter clears it once waited for): an exit on any path stops it before its staging folder is
+# removed under it.
+BACKGROUND_PID=""
 
 cleanup() {
-  for cleanup_pid in $BACKGROUND_PIDS; do
-    kill "$cleanup_pid" 2>/dev/null && wait "$cleanup_pid" 2>/dev/null
-  done
+  if [ -n "$BACKGROUND_PID" ]; then
+    kill "$BACKGROUND_PID" 2>/dev/null && wait "$BACKGROUND_PID" 2>/dev/null
+  fi
   # Only what this process created goes; never user data.
   cleanup_ifs=$IFS
   IFS=$NL

@@ -125,18 +125,21 @@ RESTORE_SPLIT_BYTES=65536
 # in flight rather than bandwidth; rclone's default of 4 leaves most of a link idle.
 RESTORE_TRANSFERS=16
 
-# hash_listed DIR LIST [RCLONE FILTER...] -> "sha TAB size TAB path" of the files of LIST (lines
-# "size TAB path", from lsf) under DIR, hashed by several checkers at once.
-hash_listed() {
-  hl_dir=$1
-  hl_list=$2
-  shift 2
-  cut -f 2- "$hl_list" >"$hl_list.paths"
-  ocb_rclone hashsum sha256 --checkers 4 --files-from-raw "$hl_list.paths" "$hl_dir" >"$hl_list.sha" || return 1
+# join_hashes SIZES HASHES -> "sha TAB size TAB path": SIZES from `lsf --format sp`, HASHES from
+# `hashsum sha256` ("sha  path").
+join_hashes() {
   awk -F '\t' "$AWK_REST"'
     FILENAME == ARGV[1] { size[rest($0, 2)] = $1; next }
     { p = substr($0, 67); print substr($0, 1, 64) "\t" size[p] "\t" p }
-  ' "$hl_list" "$hl_list.sha"
+  ' "$1" "$2"
+}
+
+# hash_listed DIR LIST -> "sha TAB size TAB path" of the files of LIST ("size TAB path" lines
+# from lsf) under DIR.
+hash_listed() {
+  cut -f 2- "$2" >"$2.paths"
+  ocb_rclone hashsum sha256 --files-from-raw "$2.paths" "$1" >"$2.sha" || return 1
+  join_hashes "$2" "$2.sha"
 }
 
 # download_and_hash NAME STAGING -> every object of the source's data/ folder in STAGING, and
@@ -153,12 +156,12 @@ download_and_hash() {
   ocb_rclone lsf -R --files-only --format sp --separator "$TAB" "$dh_to" >"$WORK/large.tsv" ||
     die "$E_STORE" "cannot list the downloaded files in $dh_to"
   ocb_xfer "$WORK/download-small.log" copy --transfers "$RESTORE_TRANSFERS" --max-size "$((RESTORE_SPLIT_BYTES - 1))B" "$dh_from" "$dh_to" &
-  dh_pid=$!
-  add_background "$dh_pid"
+  BACKGROUND_PID=$!
   dh_hashed=0
   hash_listed "$dh_to" "$WORK/large.tsv" >"$WORK/got.raw" || dh_hashed=$?
   dh_downloaded=0
-  wait "$dh_pid" || dh_downloaded=$?
+  wait "$BACKGROUND_PID" || dh_downloaded=$?
+  BACKGROUND_PID=""
   [ "$dh_downloaded" -eq 0 ] || download_failed "$dh_what" "$WORK/download-small.log"
   [ "$dh_hashed" -eq 0 ] || die "$E_STORE" "cannot hash the downloaded files in $dh_to"
   ocb_rclone lsf -R --files-only --format sp --separator "$TAB" --max-size "$((RESTORE_SPLIT_BYTES - 1))B" "$dh_to" >"$WORK/small.tsv" ||
@@ -365,10 +368,7 @@ cmd_verify() {
     ocb_rclone lsf -R --files-only --format sp --separator "$TAB" "${SNAP_ROOT}data" >"$WORK/sizes.out" ||
       die "$E_STORE" "cannot list the files of $R_SNAP"
   fi
-  awk -F '\t' '
-    FILENAME == ARGV[1] { p = $0; sub(/^[^\t]*\t/, "", p); size[p] = $1; next }
-    { p = substr($0, 67); print substr($0, 1, 64) "\t" size[p] "\t" p }
-  ' "$WORK/sizes.out" "$WORK/hashes.out" >"$WORK/got.tsv"
+  join_hashes "$WORK/sizes.out" "$WORK/hashes.out" >"$WORK/got.tsv"
   vf_sources=$(awk -F '\t' '$1 == "s" { printf "%s ", $2 }' "$WORK/manifest.tsv")
   # shellcheck disable=SC2086
   compare_manifest "$WORK/got.tsv" $vf_sources >"$WORK/verify.out" || {
