@@ -4,7 +4,8 @@
 # Pipeline (every step writes files in $WORK so no pipeline hides a failure):
 #   scan      list files/dirs/modes of each source through the rclone filter (excludes)
 #   sqlite    capture each SQLite database through SQLite itself into $STAGE
-#   diff      hash only files whose path+size match the previous manifest; equal hash = unchanged
+#   trust     periodic runs: size+mtime+ctime+inode as recorded, ctime before the last scan = unchanged
+#   diff      hash the other files whose path+size match the previous manifest; equal hash = unchanged
 #   stage     copy changed files into $STAGE so the bytes we hash are the bytes we upload
 #   upload    ONE server-side copy (unchanged, from the previous snapshot) + ONE upload (changed)
 #   seal      check the stored file set, then write manifest.tsv, then snapshot.json (last)
@@ -44,6 +45,7 @@ scan_sources() {
   : >"$WORK/files.tsv"
   : >"$WORK/dirs.tsv"
   : >"$WORK/modes.tsv"
+  : >"$WORK/stat.tsv"
   while IFS="$TAB" read -r scan_name scan_dir; do
     [ -d "$scan_dir" ] || die "$E_USAGE" "source '$scan_name': directory $scan_dir does not exist"
     find "$scan_dir" -name "*$NL*" >"$WORK/newline.txt" 2>/dev/null || true
@@ -61,9 +63,14 @@ scan_sources() {
     ocb_rclone lsf -R --dirs-only --skip-links --format p --filter-from "$WORK/filters" "$scan_dir" >"$WORK/lsf.out" ||
       die "$E_STORE" "cannot list directories of source '$scan_name' ($scan_dir)"
     awk -v n="$scan_name" '{ sub(/\/$/, ""); print n "/" $0 }' "$WORK/lsf.out" >>"$WORK/dirs.tsv"
-    # Permission bits, best effort: a file deleted between find and stat only loses its mode.
-    (cd "$scan_dir" && find . -type f -exec stat -c '%a %n' {} + 2>/dev/null) | awk -v n="$scan_name" \
-      '{ m = $1; p = substr($0, length(m) + 4); print "f\t" m "\t" n "/" p }' >>"$WORK/modes.tsv" || true
+    # Permission bits and change fingerprints, best effort: a file deleted between find and stat
+    # only loses its mode and is hashed. Every regular file, excluded ones too: a database's
+    # fingerprint includes its -wal and -journal.
+    (cd "$scan_dir" && find . -type f -exec stat -c '%a %s %Y %Z %i %n' {} + 2>/dev/null) | awk -v n="$scan_name" -v dir="$WORK" '{
+      p = n "/" substr($0, length($1 " " $2 " " $3 " " $4 " " $5) + 4)
+      print "f\t" $1 "\t" p
+      print $2 ":" $3 ":" $4 ":" $5 "\t" $4 "\t" p >> (dir "/stat.tsv")
+    }' >>"$WORK/modes.tsv" || true
     (cd "$scan_dir" && find . -mindepth 1 -type d -exec stat -c '%a %n' {} + 2>/dev/null) | awk -v n="$scan_name" \
       '{ m = $1; p = substr($0, length(m) + 4); print "d\t" m "\t" n "/" p }' >>"$WORK/modes.tsv" || true
   done <"$WORK/sources.tsv"
@@ -73,12 +80,68 @@ source_dir() {
   awk -F '\t' -v n="$1" '$1 == n { print $2 }' "$WORK/sources.tsv"
 }
 
+# Listed files that may be SQLite databases (by name; capture_sqlite checks the header).
+list_db_candidates() {
+  awk -F '\t' '$2 ~ /\.(sqlite|sqlite3|db)$/ { p = $0; sub(/^[^\t]*\t/, "", p); print p }' "$WORK/files.tsv" >"$WORK/dbcand.list"
+}
+
+# Change detection by metadata. The kernel sets a file's ctime on every write, and no tool can set
+# it back. So a file whose size, mtime, ctime and inode are those the previous snapshot recorded,
+# with that ctime earlier than the second the previous scan began, has not been written since that
+# snapshot read it: its recorded sha256 stands without reading a byte. A file written in the very
+# second the previous scan began may have changed after being read ("racily clean"), so it is
+# hashed. A database's fingerprint also covers its -wal and -journal, where a commit may land.
+# Only periodic backups trust metadata: pre-delete, pre-update and manual ones (and any run with
+# OCB_HASH_ALL=true) read every byte. Writes $WORK/fp.tsv ("fp TAB ctime TAB path", recorded in
+# the manifest for the next run), $WORK/trusted.list and the first lines of $WORK/unchanged.tsv.
+trust_unchanged() {
+  : >"$WORK/unchanged.tsv"
+  tu_since=""
+  if [ -n "$BASE" ] && [ "$OCB_KIND" = periodic ] && [ "${OCB_HASH_ALL:-false}" != true ]; then
+    tu_since=$(json_field "$WORK/prev.json" scanStarted)
+    valid_uint "$tu_since" || tu_since=""
+  fi
+  tu_db=yes
+  [ -z "${OCB_SQLITE_STAGING:-}" ] || tu_db=no # a copy made before the scan may be older than the live file's metadata
+  awk -F '\t' -v dir="$WORK" -v since="$tu_since" -v trustdb="$tu_db" "$AWK_REST"'
+    FILENAME == ARGV[1] {
+      if ($1 == "f") { p = rest($0, 4); psha[p] = $2; psize[p] = $3 }
+      else if ($1 == "t") prevfp[rest($0, 3)] = $2
+      next
+    }
+    FILENAME == ARGV[2] { p = rest($0, 2); fp[p] = $1; ct[p] = $2 + 0; next }
+    FILENAME == ARGV[3] { db[$0] = 1; next }
+    {
+      p = rest($0, 1)
+      if (!(p in fp)) next
+      f = fp[p]; c = ct[p]
+      if (p in db) {
+        for (i = 1; i <= 2; i++) {
+          side = p ((i == 1) ? "-wal" : "-journal")
+          if (side in fp) { f = f "+" fp[side]; if (ct[side] > c) c = ct[side] } else f = f "+"
+        }
+      }
+      print f "\t" c "\t" p > (dir "/fp.tsv")
+      if (since == "" || !(p in psha) || prevfp[p] != f || c >= since + 0) next
+      if ((p in db) && trustdb != "yes") next
+      print p > (dir "/trusted.list")
+      print psha[p] "\t" psize[p] "\t" p > (dir "/unchanged.tsv")
+    }
+  ' "$WORK/prev.manifest" "$WORK/stat.tsv" "$WORK/dbcand.list" "$WORK/files.tsv"
+  : >>"$WORK/fp.tsv"
+  : >>"$WORK/trusted.list"
+  if [ -n "$tu_since" ]; then
+    log "change detection: $(wc -l <"$WORK/trusted.list" | tr -d ' ') of $(wc -l <"$WORK/files.tsv" | tr -d ' ') file(s) unchanged since $BASE by size, mtime, ctime and inode; the rest are read"
+  fi
+}
+
 # SQLite databases among the listed files are replaced by a consistent copy in $STAGE, made by
 # `VACUUM INTO` (a read transaction: writers carry on, WAL content committed so far is included)
-# or taken from OCB_SQLITE_STAGING. Copying the live file (+ -wal) is never an option.
+# or taken from OCB_SQLITE_STAGING. Copying the live file (+ -wal) is never an option. Databases
+# trusted unchanged keep their previous copy.
 capture_sqlite() {
   : >"$WORK/sqlite.list"
-  awk -F '\t' '$2 ~ /\.(sqlite|sqlite3|db)$/ { p = $0; sub(/^[^\t]*\t/, "", p); print p }' "$WORK/files.tsv" >"$WORK/dbcand.list"
+  awk 'FILENAME == ARGV[1] { t[$0] = 1; next } !($0 in t)' "$WORK/trusted.list" "$WORK/dbcand.list" >"$WORK/dbcapture.list"
   while IFS= read -r cap_path; do
     cap_name=${cap_path%%/*}
     cap_rel=${cap_path#*/}
@@ -103,33 +166,33 @@ capture_sqlite() {
       die "$E_USAGE" "found SQLite database $cap_src but neither sqlite3 nor OCB_SQLITE_STAGING is available; refusing to copy a live database (install sqlite3 or run sqlite-snapshot.mjs into OCB_SQLITE_STAGING)"
     fi
     printf '%s\n' "$cap_path" >>"$WORK/sqlite.list"
-  done <"$WORK/dbcand.list"
+  done <"$WORK/dbcapture.list"
   if [ -s "$WORK/sqlite.list" ]; then
     log "captured $(wc -l <"$WORK/sqlite.list" | tr -d ' ') SQLite database(s) consistently"
   fi
 }
 
-# Files whose path and size match the previous manifest get hashed in place; the rest are changed.
+# Files not trusted whose path and size match the previous manifest get hashed in place; the rest
+# are changed.
 # Writes $WORK/hashcand/<source>.list (relative paths) and $WORK/changed/<source>.list.
 classify_by_size() {
   mkdir -p "$WORK/hashcand" "$WORK/changed"
   awk -F '\t' -v dir="$WORK" "$AWK_REST"'
     FILENAME == ARGV[1] { if ($1 == "f") { p = rest($0, 4); prev[p] = $3 }; next }
-    FILENAME == ARGV[2] { db[$0] = 1; next }
+    FILENAME == ARGV[2] || FILENAME == ARGV[3] { skip[$0] = 1; next }
     {
       p = $0; sub(/^[^\t]*\t/, "", p)
-      if (p in db) next
+      if (p in skip) next
       n = p; sub(/\/.*/, "", n); rel = substr(p, length(n) + 2)
       out = ((p in prev) && prev[p] == $1) ? "/hashcand/" : "/changed/"
       print rel > (dir out n ".list")
     }
-  ' "$WORK/prev.manifest" "$WORK/sqlite.list" "$WORK/files.tsv"
+  ' "$WORK/prev.manifest" "$WORK/sqlite.list" "$WORK/trusted.list" "$WORK/files.tsv"
 }
 
 # Hash the size-matching candidates in place; equal sha256 = unchanged (server-side copy later),
 # else changed. Unchanged -> $WORK/unchanged.tsv "sha TAB size TAB path".
 hash_candidates() {
-  : >"$WORK/unchanged.tsv"
   while IFS="$TAB" read -r hc_name hc_dir; do
     [ -s "$WORK/hashcand/$hc_name.list" ] || continue
     ocb_rclone hashsum sha256 --files-from-raw "$WORK/hashcand/$hc_name.list" "$hc_dir" >"$WORK/hashsum.out" ||
@@ -177,6 +240,7 @@ build_manifest() {
     FILENAME == ARGV[2] { mode[$1 "\t" rest($0, 2)] = $2; next }
     FILENAME == ARGV[3] { srcs[++ns] = $1; next }
     FILENAME == ARGV[4] { if ($0 != "") dirs[++nd] = $0; next }
+    FILENAME == ARGV[5] { p = rest($0, 2); fpv[p] = $1 "\t" $2; next }
     {
       p = rest($0, 2)
       if (p in seen) next
@@ -193,13 +257,14 @@ build_manifest() {
       for (i = 1; i <= nf; i++) {
         p = files[i]; m = mode["f\t" p]; if (m == "") m = "600"
         print "f\t" sha[p] "\t" size[p] "\t" m "\t" p > (dir "/manifest.body")
+        if (p in fpv) print "t\t" fpv[p] "\t" p > (dir "/manifest.body")
         bytes += size[p]
         if ((p in psha) && psha[p] == sha[p] && psize[p] == size[p]) { print p > (dir "/copy.list"); cb += size[p]; cn++ }
         else { print p > (dir "/upload.list"); ub += size[p]; un++ }
       }
       printf "%d\t%d\t%d\t%d\t%d\t%d\n", nf, nd, bytes, cn, cb, un > (dir "/counts")
     }
-  ' "$WORK/prev.manifest" "$WORK/modes.tsv" "$WORK/sources.tsv" "$WORK/dirs.tsv" "$WORK/unchanged.tsv" "$WORK/staged.tsv"
+  ' "$WORK/prev.manifest" "$WORK/modes.tsv" "$WORK/sources.tsv" "$WORK/dirs.tsv" "$WORK/fp.tsv" "$WORK/unchanged.tsv" "$WORK/staged.tsv"
   # Deterministic order: header, sources, dirs, files, each sorted bytewise.
   { head -n 1 "$WORK/manifest.body"; sed 1d "$WORK/manifest.body" | LC_ALL=C sort; } >"$WORK/manifest.tsv"
   IFS="$TAB" read -r M_FILES M_DIRS M_BYTES C_FILES C_BYTES U_FILES <"$WORK/counts"
@@ -285,7 +350,10 @@ cmd_backup() {
 
   STAGE="$WORK/stage"
   mkdir -p "$STAGE"
+  SCAN_START=$(date +%s)
   scan_sources
+  list_db_candidates
+  trust_unchanged
   capture_sqlite
   classify_by_size
   hash_candidates
@@ -324,9 +392,9 @@ cmd_backup() {
   bk_enc=false
   [ "$CRYPT" = yes ] && bk_enc=true
   bk_secs=$(($(date +%s) - bk_start))
-  printf '{"format":"openclaw-backup/v1","tenant":"%s","instance":"%s","kind":"%s","time":"%s","files":%s,"dirs":%s,"bytes":%s,"encrypted":%s,"uploadedFiles":%s,"uploadedBytes":%s,"copiedFiles":%s,"copiedBytes":%s,"base":"%s","manifestSha256":"%s","durationSeconds":%s}\n' \
+  printf '{"format":"openclaw-backup/v1","tenant":"%s","instance":"%s","kind":"%s","time":"%s","files":%s,"dirs":%s,"bytes":%s,"encrypted":%s,"uploadedFiles":%s,"uploadedBytes":%s,"copiedFiles":%s,"copiedBytes":%s,"base":"%s","manifestSha256":"%s","scanStarted":%s,"durationSeconds":%s}\n' \
     "$OCB_TENANT" "$OCB_INSTANCE" "$OCB_KIND" "$STAMP" "$M_FILES" "$M_DIRS" "$M_BYTES" "$bk_enc" \
-    "$U_FILES" "$U_XFER_BYTES" "$C_FILES" "$C_XFER_BYTES" "$BASE" "$bk_msha" "$bk_secs" >"$WORK/snapshot.json"
+    "$U_FILES" "$U_XFER_BYTES" "$C_FILES" "$C_XFER_BYTES" "$BASE" "$bk_msha" "$SCAN_START" "$bk_secs" >"$WORK/snapshot.json"
   ocb_rclone copyto "$WORK/snapshot.json" "store:$OCB_BUCKET/$SNAP_PATH/snapshot.json" ||
     die "$E_STORE" "cannot write the completion marker of $SNAP_PATH; the snapshot stays incomplete"
   log "backup complete: $SNAP_PATH files=$M_FILES dirs=$M_DIRS bytes=$M_BYTES uploaded_files=$U_FILES uploaded_bytes=$U_XFER_BYTES copied_files=$C_FILES copied_bytes=$C_XFER_BYTES duration_s=$bk_secs"

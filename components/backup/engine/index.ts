@@ -69,6 +69,8 @@ export const ENGINE_ENV = {
   // Runtime.
   workDir: "OCB_WORK_DIR",
   sqliteStaging: "OCB_SQLITE_STAGING",
+  /** "true": a periodic backup reads every file instead of trusting unchanged metadata. */
+  hashAll: "OCB_HASH_ALL",
   now: "OCB_NOW",
   rcloneExtraFlags: "OCB_RCLONE_EXTRA_FLAGS",
   rcloneRetries: "OCB_RCLONE_RETRIES",
