@@ -21,6 +21,8 @@ export interface SnapshotMarker {
   readonly bytes: number;
   readonly encrypted: boolean;
   readonly manifestSha256: string;
+  /** Stored objects (files stored alone and packs); absent in markers written before packs. */
+  readonly objects?: number;
 }
 
 export interface Snapshot {

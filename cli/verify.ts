@@ -1,9 +1,10 @@
 /**
  * `backups verify`: the manifest check of one snapshot, without restoring.
- * The marker names the manifest's sha256; the manifest names every file with
- * its size and sha256; the stored file set must be exactly that. `--deep`
- * also downloads every file and checks its sha256 (what the engine's own
- * `verify` does). An encrypted snapshot's names and bytes are opaque here:
+ * The marker names the manifest's sha256; the manifest names every stored
+ * object (a file stored alone, or a pack of small files) with its size and
+ * sha256; the stored object set must be exactly that. `--deep` also downloads
+ * every object and checks its sha256 (the engine's own `verify` goes on to
+ * unpack the packs and check every file). An encrypted snapshot's names and bytes are opaque here:
  * its stored object count is checked, and the byte check is the engine's.
  */
 import { createHash } from "node:crypto";
@@ -13,7 +14,8 @@ import { humanBytes, json, table } from "./output";
 import { resolveSnapshot } from "./resolve";
 import { listKeys, readMarker, readObject } from "./snapshots";
 
-const MANIFEST_HEADER = "#openclaw-backup-manifest v1";
+/** v1: one object per file under data/; v2 adds packs (packs/<source>/<name>.tar, `p` and `l` lines). */
+const MANIFEST_HEADERS = ["#openclaw-backup-manifest v1", "#openclaw-backup-manifest v2"];
 
 export interface VerifyReport {
   readonly snapshot: string;
@@ -26,22 +28,41 @@ export interface VerifyReport {
   readonly problems: string[];
 }
 
-interface ManifestFile {
-  sha256: string;
-  size: number;
+/** One stored object the manifest accounts for: a file stored alone, or a pack. */
+interface StoredObject {
+  readonly sha256: string;
+  readonly size: number;
+  /** How problems name it: the file path, or "pack <source>/<name>.tar". */
+  readonly label: string;
 }
 
-function parseManifest(text: string): Map<string, ManifestFile> | string {
+/**
+ * The objects a snapshot must hold, keyed by their path under the snapshot's content root
+ * (`data/<source>/<path>` or `packs/<source>/<name>.tar`), or why the manifest cannot be read.
+ */
+function parseManifest(text: string): Map<string, StoredObject> | string {
   const lines = text.split("\n").filter((l) => l !== "");
-  if (lines[0] !== MANIFEST_HEADER) return `unknown manifest format (first line: ${JSON.stringify((lines[0] ?? "").slice(0, 60))})`;
-  const files = new Map<string, ManifestFile>();
+  if (!MANIFEST_HEADERS.includes(lines[0] ?? "")) return `unknown manifest format (first line: ${JSON.stringify((lines[0] ?? "").slice(0, 60))})`;
+  const files = new Map<string, { sha256: string; size: number }>();
+  const packed = new Set<string>();
+  const objects = new Map<string, StoredObject>();
   for (const line of lines.slice(1)) {
     const fields = line.split("\t");
-    if (fields[0] !== "f") continue;
-    // f, sha256, size, mode, path (the path is last and may contain tabs)
-    files.set(fields.slice(4).join("\t"), { sha256: fields[1], size: Number(fields[2]) });
+    // The path is always last and may contain tabs.
+    if (fields[0] === "f") files.set(fields.slice(4).join("\t"), { sha256: fields[1] ?? "", size: Number(fields[2]) });
+    else if (fields[0] === "l") packed.add(fields.slice(2).join("\t"));
+    else if (fields[0] === "p") {
+      // p, source, seq, name, sha256, size, member bytes
+      const name = `${fields[1]}/${fields[3]}.tar`;
+      objects.set(`packs/${name}`, { sha256: fields[4] ?? "", size: Number(fields[5]), label: `pack ${name}` });
+    }
   }
-  return files;
+  for (const [path, file] of files) if (!packed.has(path)) objects.set(`data/${path}`, { ...file, label: path });
+  return objects;
+}
+
+function labelOf(key: string): string {
+  return key.startsWith("packs/") ? `pack ${key.slice("packs/".length)}` : key.slice("data/".length);
 }
 
 export async function verifySnapshot(ctx: Context, text: string | undefined, deep: boolean): Promise<VerifyReport> {
@@ -59,8 +80,10 @@ export async function verifySnapshot(ctx: Context, text: string | undefined, dee
 
   if (marker.encrypted) {
     const objects = stored.filter((o) => o.key.startsWith(`${snapshot.path}/encrypted/`));
-    const expected = marker.files + 1; // every file plus the manifest
-    checks.push({ check: "object count", ok: objects.length === expected, detail: `${objects.length} encrypted objects, ${expected} expected (files + manifest)` });
+    // Every stored object (files stored alone, packs) plus the manifest; markers older than
+    // packs have no `objects` and stored one object per file.
+    const expected = (marker.objects ?? marker.files) + 1;
+    checks.push({ check: "object count", ok: objects.length === expected, detail: `${objects.length} encrypted objects, ${expected} expected (stored objects + manifest)` });
     checks.push({ check: "checksums", ok: true, detail: "encrypted: names and bytes need the passphrase; the engine's verify checks them (docs/runbooks/restore.md)" });
   } else {
     const manifestBody = await readObject(client, snapshot.bucket, `${snapshot.path}/manifest.tsv`);
@@ -71,24 +94,24 @@ export async function verifySnapshot(ctx: Context, text: string | undefined, dee
     if (typeof manifest === "string") {
       checks.push({ check: "file set", ok: false, detail: manifest });
     } else if (manifestOk) {
-      const dataPrefix = `${snapshot.path}/data/`;
-      const got = new Map(stored.filter((o) => o.key.startsWith(dataPrefix)).map((o) => [o.key.slice(dataPrefix.length), o.size]));
-      for (const [path, file] of manifest) {
-        const size = got.get(path);
-        if (size === undefined) problems.push(`missing file: ${path}`);
-        else if (size !== file.size) problems.push(`size differs: ${path} (manifest ${file.size}, stored ${size})`);
+      const root = `${snapshot.path}/`;
+      const got = new Map(stored.filter((o) => o.key.startsWith(`${root}data/`) || o.key.startsWith(`${root}packs/`)).map((o) => [o.key.slice(root.length), o.size]));
+      for (const [key, object] of manifest) {
+        const size = got.get(key);
+        if (size === undefined) problems.push(`missing ${object.label.startsWith("pack ") ? "" : "file: "}${object.label}`);
+        else if (size !== object.size) problems.push(`size differs: ${object.label} (manifest ${object.size}, stored ${size})`);
       }
-      for (const path of got.keys()) if (!manifest.has(path)) problems.push(`unexpected file: ${path}`);
-      checks.push({ check: "file set", ok: problems.length === 0, detail: `${got.size} stored, ${manifest.size} in the manifest${problems.length > 0 ? `, ${problems.length} problem(s)` : ", sizes match"}` });
+      for (const key of got.keys()) if (!manifest.has(key)) problems.push(`unexpected ${key.startsWith("packs/") ? "" : "file: "}${labelOf(key)}`);
+      checks.push({ check: "file set", ok: problems.length === 0, detail: `${got.size} objects stored, ${manifest.size} in the manifest${problems.length > 0 ? `, ${problems.length} problem(s)` : ", sizes match"}` });
       if (deep && problems.length === 0) {
         let n = 0;
-        for (const [path, file] of manifest) {
-          if (++n % 50 === 0) ctx.out.err(`checked ${n} of ${manifest.size} files…`);
-          const body = await readObject(client, snapshot.bucket, `${dataPrefix}${path}`);
+        for (const [key, object] of manifest) {
+          if (++n % 50 === 0) ctx.out.err(`checked ${n} of ${manifest.size} objects…`);
+          const body = await readObject(client, snapshot.bucket, `${root}${key}`);
           const sha = body === undefined ? "" : createHash("sha256").update(body).digest("hex");
-          if (sha !== file.sha256) problems.push(`sha256 differs: ${path}`);
+          if (sha !== object.sha256) problems.push(`sha256 differs: ${object.label}`);
         }
-        checks.push({ check: "checksums", ok: problems.length === 0, detail: `${manifest.size} files downloaded and hashed${problems.length > 0 ? `, ${problems.length} differ` : ", all match"}` });
+        checks.push({ check: "checksums", ok: problems.length === 0, detail: `${manifest.size} objects downloaded and hashed${problems.length > 0 ? `, ${problems.length} differ` : ", all match"}` });
       }
     }
   }

@@ -120,24 +120,29 @@ describe("fleet CLI against a real S3 server and real engine snapshots", functio
       assert.ok(report.checks.some((c) => c.check === "checksums" && c.ok));
     });
 
-    it("finds a damaged file: a changed size at once, changed bytes with --deep (as the engine's own verify does)", async () => {
+    it("finds a damaged pack: a changed size at once, changed bytes with --deep (as the engine's own verify does)", async () => {
       const snapshot = `backups/acme/bot/periodic/${t.botOld}`;
-      const key = `${snapshot}/data/state/cron/jobs.json`;
-      const original = await (await client.send(new GetObjectCommand({ Bucket: s3.bucket, Key: key }))).Body?.transformToString();
-      assert.ok(original !== undefined);
-      await client.send(new PutObjectCommand({ Bucket: s3.bucket, Key: key, Body: original.replace(/[a-z]/, "X") }));
+      const listed = await client.send(new ListObjectsV2Command({ Bucket: s3.bucket, Prefix: `${snapshot}/packs/state/` }));
+      const key = listed.Contents?.[0]?.Key;
+      assert.ok(key !== undefined && listed.Contents?.length === 1, "the small files of state are in one pack");
+      const original = Buffer.from((await (await client.send(new GetObjectCommand({ Bucket: s3.bucket, Key: key }))).Body?.transformToByteArray()) ?? []);
+      const at = original.indexOf("jobs");
+      assert.ok(at > 0, "cron/jobs.json is in the pack");
+      const damaged = Buffer.from(original);
+      damaged[at] = "J".charCodeAt(0);
+      await client.send(new PutObjectCommand({ Bucket: s3.bucket, Key: key, Body: damaged }));
       const shallow = await run(["backups", "verify", `acme/bot/periodic/${t.botOld}`]);
       assert.equal(shallow.code, 0, "same size: only the bytes differ");
       const deep = await run(["backups", "verify", `acme/bot/periodic/${t.botOld}`, "--deep"]);
       assert.equal(deep.code, 5, deep.stdout);
-      assert.match(deep.stdout, /sha256 differs: state\/cron\/jobs.json/);
+      assert.match(deep.stdout, /sha256 differs: pack state\/\d{8}T\d{6}Z-001\.tar/);
       const engine = await runEngine({ args: ["verify", `acme/bot/periodic/${t.botOld}`], env: engineEnv(s3, {}) });
       expectExit(engine, 5, "the engine agrees");
 
-      await client.send(new PutObjectCommand({ Bucket: s3.bucket, Key: key, Body: `${original}extra` }));
+      await client.send(new PutObjectCommand({ Bucket: s3.bucket, Key: key, Body: Buffer.concat([original, Buffer.from("extra")]) }));
       const grown = await run(["backups", "verify", `acme/bot/periodic/${t.botOld}`]);
       assert.equal(grown.code, 5);
-      assert.match(grown.stdout, /size differs: state\/cron\/jobs.json/);
+      assert.match(grown.stdout, /size differs: pack state\/\d{8}T\d{6}Z-001\.tar/);
       await client.send(new PutObjectCommand({ Bucket: s3.bucket, Key: key, Body: original }));
     });
 

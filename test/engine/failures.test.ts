@@ -118,6 +118,8 @@ describe("backup engine: failures fail loudly and touch nothing", function () {
     assert.equal(verify.code, ENGINE_EXIT_CODES.verification, verify.stderr);
   });
 
+  // One object per file: the v1 layout, still written for files of 1 MiB and more, and for every
+  // file with OCB_PACK_BELOW_BYTES=0.
   describe("a corrupted stored object is detected at restore and the target is untouched", () => {
     let snapshot: string;
     let env: Record<string, string>;
@@ -126,7 +128,7 @@ describe("backup engine: failures fail loudly and touch nothing", function () {
       const state = join(work, "corrupt/state");
       rmSync(join(work, "corrupt"), { recursive: true, force: true });
       await makeStateTree(state, join(work, "corrupt/unused-workspace"), { bigFileBytes: MB });
-      env = engineEnv(s3, { OCB_TENANT: "acme", OCB_INSTANCE: "corrupt", OCB_KIND: "periodic", OCB_SOURCES: `state=${state}` });
+      env = engineEnv(s3, { OCB_TENANT: "acme", OCB_INSTANCE: "corrupt", OCB_KIND: "periodic", OCB_SOURCES: `state=${state}`, OCB_PACK_BELOW_BYTES: "0" });
       const backup = await runEngine({ env: { ...env, OCB_NOW: uniqueStamp() }, args: ["backup"] });
       expectExit(backup, 0, "backup");
       snapshot = String(eventOf(backup, "backup.complete").snapshot);
@@ -201,6 +203,76 @@ describe("backup engine: failures fail loudly and touch nothing", function () {
       const restore = await runEngine({ env: engineEnv(s3, { OCB_SOURCES: `state=${target.dir}`, OCB_RESTORE_FROM: snapshot }), args: ["restore"] });
       assert.equal(restore.code, ENGINE_EXIT_CODES.verification, restore.stderr);
       assert.deepEqual(diffTrees(target.before, readTree(target.dir)), [], "target untouched");
+      const verify = await runEngine({ env, args: ["verify", snapshot] });
+      assert.equal(verify.code, ENGINE_EXIT_CODES.verification, verify.stderr);
+    });
+  });
+
+  describe("a corrupted pack is detected at restore and verify, and the target is untouched", () => {
+    let snapshot: string;
+    let env: Record<string, string>;
+    let pack: string;
+    let runs = 0;
+
+    beforeEach(async () => {
+      runs += 1;
+      const state = join(work, "corrupt-pack/state");
+      rmSync(join(work, "corrupt-pack"), { recursive: true, force: true });
+      await makeStateTree(state, join(work, "corrupt-pack/unused-workspace"), { bigFileBytes: MB });
+      env = engineEnv(s3, { OCB_TENANT: "acme", OCB_INSTANCE: `corrupt-pack-${runs}`, OCB_KIND: "periodic", OCB_SOURCES: `state=${state}` });
+      const backup = await runEngine({ env: { ...env, OCB_NOW: uniqueStamp() }, args: ["backup"] });
+      expectExit(backup, 0, "backup");
+      snapshot = String(eventOf(backup, "backup.complete").snapshot);
+      const packs = await rclone(s3, ["lsf", `store:${s3.bucket}/${snapshot}/packs/state/`]);
+      assert.equal(packs.code, 0, packs.stderr);
+      assert.equal(packs.stdout.trim().split("\n").length, 1, `one pack: ${packs.stdout}`);
+      pack = `${snapshot}/packs/state/${packs.stdout.trim()}`;
+    });
+
+    async function refused(name: string, code: number, pattern: RegExp): Promise<void> {
+      const target = existingTarget(`corrupt-pack/target-${name}`);
+      const restore = await runEngine({ env: engineEnv(s3, { OCB_SOURCES: `state=${target.dir}`, OCB_RESTORE_FROM: snapshot }), args: ["restore"] });
+      assert.equal(restore.code, code, restore.stderr);
+      assert.match(restore.stderr, pattern);
+      // Compared whole: a leftover staging or packs folder would show up here too.
+      assert.deepEqual(diffTrees(target.before, readTree(target.dir)), [], "target untouched");
+    }
+
+    it("a pack rewritten through the S3 API (valid ETag, same size, wrong bytes): its sha256 in the manifest catches it", async () => {
+      const original = readFileSync(s3.objectFile(pack));
+      const at = original.indexOf("t0k3n");
+      assert.ok(at > 0, "openclaw.json is in the pack");
+      const forged = join(work, "forged.tar");
+      writeFileSync(forged, Buffer.concat([original.subarray(0, at), Buffer.from("F0RG3"), original.subarray(at + 5)]));
+      assert.equal(readFileSync(forged).length, original.length, "same size, different bytes");
+      const put = await rclone(s3, ["copyto", forged, `store:${s3.bucket}/${pack}`]);
+      assert.equal(put.code, 0, put.stderr);
+      await refused("api", ENGINE_EXIT_CODES.verification, /pack sha256 differs: .*\.tar/);
+      const verify = await runEngine({ env, args: ["verify", snapshot] });
+      assert.equal(verify.code, ENGINE_EXIT_CODES.verification, verify.stderr);
+      assert.match(verify.stderr, /pack sha256 differs/);
+    });
+
+    it("a pack planted next to the real one is refused as unexpected", async () => {
+      const planted = join(work, "planted.tar");
+      writeFileSync(planted, randomBytes(10_240));
+      const put = await rclone(s3, ["copyto", planted, `store:${s3.bucket}/${snapshot}/packs/state/20200101T000000Z-001.tar`]);
+      assert.equal(put.code, 0, put.stderr);
+      await refused("planted", ENGINE_EXIT_CODES.verification, /unexpected pack: 20200101T000000Z-001\.tar/);
+    });
+
+    it("a pack download the store refuses is exit 3; bytes flipped on the server's disk are exit 5", async () => {
+      s3.injectFault((r) => r.method === "GET" && r.key.endsWith(".tar"));
+      try {
+        await refused("refused", ENGINE_EXIT_CODES.store, /download of the packs of source 'state' of .* failed; targets untouched/);
+      } finally {
+        s3.injectFault(undefined);
+      }
+      const file = s3.objectFile(pack);
+      const bytes = readFileSync(file);
+      bytes[600] = bytes[600]! ^ 0xff;
+      writeFileSync(file, bytes);
+      await refused("disk", ENGINE_EXIT_CODES.verification, /damaged/);
       const verify = await runEngine({ env, args: ["verify", snapshot] });
       assert.equal(verify.code, ENGINE_EXIT_CODES.verification, verify.stderr);
     });
@@ -291,7 +363,7 @@ describe("backup engine: failures fail loudly and touch nothing", function () {
     const state = join(work, "refused/state");
     const workspace = join(work, "refused/workspace");
     await makeStateTree(state, workspace);
-    const env = engineEnv(s3, { OCB_TENANT: "acme", OCB_INSTANCE: "refused", OCB_KIND: "periodic", OCB_SOURCES: `state=${state} workspace=${workspace}` });
+    const env = engineEnv(s3, { OCB_TENANT: "acme", OCB_INSTANCE: "refused", OCB_KIND: "periodic", OCB_SOURCES: `state=${state} workspace=${workspace}`, OCB_PACK_BELOW_BYTES: "0" });
     /** Per data key of one snapshot: how many PUTs (uploads or server-side copies) reached the server. */
     const putsPerKey = (stamp: string, copy: boolean): Map<string, number> => {
       const counts = new Map<string, number>();
@@ -314,7 +386,7 @@ describe("backup engine: failures fail loudly and touch nothing", function () {
       const first = await runEngine({ env: { ...env, OCB_NOW: firstStamp }, args: ["backup"] });
       expectExit(first, 0, "a backup with one refused upload");
       assert.equal(refusedUploads(), 2, "the upload was refused once, then accepted on the next attempt");
-      assert.match(first.stderr, /upload: attempt 2 of 3 for the 1 file\(s\) not stored yet/);
+      assert.match(first.stderr, /upload-data: attempt 2 of 3 for the 1 file\(s\) not stored yet/);
       const uploads = putsPerKey(firstStamp, false);
       assert.ok(uploads.size > 10, `the first backup uploads every file (${uploads.size})`);
       for (const [key, count] of uploads) assert.equal(count, key.endsWith("/data/state/openclaw.json") ? 2 : 1, `PUTs of ${key}`);
@@ -326,7 +398,7 @@ describe("backup engine: failures fail loudly and touch nothing", function () {
       const second = await runEngine({ env: { ...env, OCB_NOW: secondStamp }, args: ["backup"] });
       expectExit(second, 0, "a backup with one refused server-side copy");
       assert.equal(refusedCopies(), 2, "the copy was refused once, then accepted on the next attempt");
-      assert.match(second.stderr, /copy: attempt 2 of 3 for the 1 file\(s\) not stored yet/);
+      assert.match(second.stderr, /copy-data: attempt 2 of 3 for the 1 file\(s\) not stored yet/);
       const copies = putsPerKey(secondStamp, true);
       assert.ok(copies.size > 10, `unchanged files are server-side copies (${copies.size})`);
       for (const [key, count] of copies) assert.equal(count, key.endsWith("/data/workspace/AGENTS.md") ? 2 : 1, `copies of ${key}`);

@@ -27,7 +27,7 @@ load_base() {
   content_root prev "$BASE_PATH" "$load_base_enc"
   BASE_ROOT=$CONTENT_ROOT
   if ! fetch_object "${BASE_ROOT}manifest.tsv" "$WORK/prev.manifest" ||
-    [ "$(head -n 1 "$WORK/prev.manifest")" != "$MANIFEST_HEADER" ] ||
+    ! manifest_format "$WORK/prev.manifest" >/dev/null ||
     [ "$(sha256sum <"$WORK/prev.manifest" | cut -d ' ' -f 1)" != "$(json_field "$WORK/prev.json" manifestSha256)" ]; then
     # A rotated passphrase lands here too; a full upload is the safe answer, but say it loudly.
     log "warning: cannot read a valid manifest of $BASE_PATH (passphrase changed or snapshot damaged): full upload"
@@ -169,7 +169,26 @@ capture_sqlite() {
   done <"$WORK/dbcapture.list"
   if [ -s "$WORK/sqlite.list" ]; then
     log "captured $(wc -l <"$WORK/sqlite.list" | tr -d ' ') SQLite database(s) consistently"
+    settle_captures
   fi
+}
+
+# A capture byte-identical to the stored copy (VACUUM INTO of an unchanged database is) is
+# unchanged: it joins $WORK/unchanged.tsv, so it stays where it is stored (and keeps its pack
+# current), and its staged copy goes.
+settle_captures() {
+  ocb_rclone hashsum sha256 --files-from-raw "$WORK/sqlite.list" "$STAGE" >"$WORK/captures.sha" ||
+    die "$E_STORE" "cannot hash the SQLite copies in $STAGE"
+  awk -F '\t' -v dir="$WORK" "$AWK_REST"'
+    FILENAME == ARGV[1] { if ($1 == "f") { p = rest($0, 4); sha[p] = $2; size[p] = $3 }; next }
+    {
+      h = substr($0, 1, 64); p = substr($0, 67)
+      if ((p in sha) && sha[p] == h) { print h "\t" size[p] "\t" p >> (dir "/unchanged.tsv"); print p > (dir "/captures.same") }
+    }
+  ' "$WORK/prev.manifest" "$WORK/captures.sha"
+  [ -f "$WORK/captures.same" ] || return 0
+  tr '\n' '\000' <"$WORK/captures.same" | (cd "$STAGE" && xargs -0 -r rm -f --) ||
+    die "$E_STORE" "cannot remove unchanged SQLite copies from $STAGE"
 }
 
 # Files not trusted whose path and size match the previous manifest get hashed in place; the rest
@@ -232,75 +251,101 @@ stage_changed() {
   done <"$WORK/sources.tsv"
 }
 
-# Manifest + transfer lists. Staged files identical to the base (e.g. an unchanged database) are
-# copied server-side instead of uploaded.
+# Manifest, transfer lists and the object sets the snapshot must end up with ($WORK/want.data,
+# $WORK/want.packs: "size TAB path"). Unpacked files identical to the base's are copied server-side
+# instead of uploaded.
 build_manifest() {
-  awk -F '\t' -v dir="$WORK" -v header="$MANIFEST_HEADER" "$AWK_REST"'
-    FILENAME == ARGV[1] { if ($1 == "f") { p = rest($0, 4); psha[p] = $2; psize[p] = $3 }; next }
+  pack_records >"$WORK/precords.tsv"
+  awk -F '\t' -v dir="$WORK" -v v1="$MANIFEST_HEADER" -v v2="$MANIFEST_HEADER_V2" "$AWK_REST"'
+    FILENAME == ARGV[1] {
+      if ($1 == "f") { p = rest($0, 4); psha[p] = $2; psize[p] = $3 }
+      else if ($1 == "l") ploc[rest($0, 2)] = $2
+      next
+    }
     FILENAME == ARGV[2] { mode[$1 "\t" rest($0, 2)] = $2; next }
     FILENAME == ARGV[3] { srcs[++ns] = $1; next }
     FILENAME == ARGV[4] { if ($0 != "") dirs[++nd] = $0; next }
     FILENAME == ARGV[5] { p = rest($0, 2); fpv[p] = $1 "\t" $2; next }
+    FILENAME == ARGV[6] { loc[rest($0, 1)] = $1; next }
+    FILENAME == ARGV[7] { packs[++np] = $0; next }
+    FILENAME == ARGV[8] { newpack[$3] = 1; next }
     {
       p = rest($0, 2)
       if (p in seen) next
       seen[p] = 1; files[++nf] = p; sha[p] = $1; size[p] = $2
     }
     END {
-      print header > (dir "/manifest.body")
-      for (i = 1; i <= ns; i++) print "s\t" srcs[i] > (dir "/manifest.body")
+      out = dir "/manifest.body"
+      print ((np > 0) ? v2 : v1) > out
+      for (i = 1; i <= ns; i++) print "s\t" srcs[i] > out
       for (i = 1; i <= nd; i++) {
         m = mode["d\t" dirs[i]]; if (m == "") m = "700"
-        print "d\t" m "\t" dirs[i] > (dir "/manifest.body")
+        print "d\t" m "\t" dirs[i] > out
+      }
+      for (i = 1; i <= np; i++) {
+        print "p\t" packs[i] > out
+        split(packs[i], r, "\t"); print r[5] "\t" r[1] "/" r[3] ".tar" > (dir "/want.packs")
       }
       bytes = 0
       for (i = 1; i <= nf; i++) {
         p = files[i]; m = mode["f\t" p]; if (m == "") m = "600"
-        print "f\t" sha[p] "\t" size[p] "\t" m "\t" p > (dir "/manifest.body")
-        if (p in fpv) print "t\t" fpv[p] "\t" p > (dir "/manifest.body")
+        print "f\t" sha[p] "\t" size[p] "\t" m "\t" p > out
+        if (p in fpv) print "t\t" fpv[p] "\t" p > out
         bytes += size[p]
-        if ((p in psha) && psha[p] == sha[p] && psize[p] == size[p]) { print p > (dir "/copy.list"); cb += size[p]; cn++ }
+        l = (p in loc) ? loc[p] : "-"
+        if (l != "-") {
+          print "l\t" l "\t" p > out
+          if (l in newpack) { ub += size[p]; un++ } else { cb += size[p]; cn++ }
+          continue
+        }
+        print size[p] "\t" p > (dir "/want.data")
+        pl = (p in ploc) ? ploc[p] : "-"
+        if ((p in psha) && pl == "-" && psha[p] == sha[p] && psize[p] == size[p]) { print p > (dir "/copy.list"); cb += size[p]; cn++ }
         else { print p > (dir "/upload.list"); ub += size[p]; un++ }
       }
       printf "%d\t%d\t%d\t%d\t%d\t%d\n", nf, nd, bytes, cn, cb, un > (dir "/counts")
     }
-  ' "$WORK/prev.manifest" "$WORK/modes.tsv" "$WORK/sources.tsv" "$WORK/dirs.tsv" "$WORK/fp.tsv" "$WORK/unchanged.tsv" "$WORK/staged.tsv"
-  # Deterministic order: header, sources, dirs, files, each sorted bytewise.
+  ' "$WORK/prev.manifest" "$WORK/modes.tsv" "$WORK/sources.tsv" "$WORK/dirs.tsv" "$WORK/fp.tsv" "$WORK/loc.tsv" \
+    "$WORK/precords.tsv" "$WORK/newpacks.tsv" "$WORK/unchanged.tsv" "$WORK/staged.tsv"
+  # Deterministic order: header, then every record sorted bytewise.
   { head -n 1 "$WORK/manifest.body"; sed 1d "$WORK/manifest.body" | LC_ALL=C sort; } >"$WORK/manifest.tsv"
   IFS="$TAB" read -r M_FILES M_DIRS M_BYTES C_FILES C_BYTES U_FILES <"$WORK/counts"
 }
 
-# transfer_to_snapshot NAME LIST SOURCE [RCLONE FLAGS...]: copy the files of LIST (paths relative
-# to SOURCE) into the new snapshot's data/. Sums the bytes moved into XFER_BYTES/XFER_SSC_BYTES.
+# transfer_to_snapshot NAME LIST SOURCE FOLDER [RCLONE FLAGS...]: copy the files of LIST (paths
+# relative to SOURCE) into FOLDER (data or packs) of the new snapshot. Sums the bytes moved into
+# XFER_BYTES/XFER_SSC_BYTES.
 #   --no-traverse: direct lookups of the listed files instead of walking both trees (and some S3
 #     servers' delimiter listings miss folders holding only folders);
 #   --no-check-dest: the snapshot folder is new, so asking whether each file is already there is
 #     wasted requests (the copy and upload lists are disjoint).
 # With --no-check-dest, rclone's own --retries would send the WHOLE list again after one failed
 # file (a 200 MB first backup uploaded twice). So rclone runs once per attempt, and each further
-# attempt (OCB_RCLONE_RETRIES in all) takes only the files the snapshot folder does not hold yet
-# with their manifest size; S3 objects appear whole or not at all. check_stored has the last word.
+# attempt (OCB_RCLONE_RETRIES in all) takes only the files the folder does not hold yet with the
+# size the snapshot wants ($WORK/want.FOLDER); S3 objects appear whole or not at all.
+# check_stored has the last word.
 transfer_to_snapshot() {
   tts_name=$1
   tts_src=$3
+  tts_folder=$4
   cp "$2" "$WORK/$tts_name.todo"
-  shift 3
+  shift 4
   tts_attempt=1
   XFER_BYTES=0
   XFER_SSC_BYTES=0
   while :; do
     tts_status=0
     ocb_xfer "$WORK/$tts_name.$tts_attempt.log" copy --retries 1 --no-traverse --no-check-dest "$@" \
-      --files-from-raw "$WORK/$tts_name.todo" "$tts_src" "${CUR_ROOT}data" || tts_status=$?
+      --files-from-raw "$WORK/$tts_name.todo" "$tts_src" "${CUR_ROOT}$tts_folder" || tts_status=$?
     XFER_BYTES=$((XFER_BYTES + $(xfer_stat "$WORK/$tts_name.$tts_attempt.log" bytes)))
     XFER_SSC_BYTES=$((XFER_SSC_BYTES + $(xfer_stat "$WORK/$tts_name.$tts_attempt.log" serverSideCopyBytes)))
     [ "$tts_status" -ne 0 ] || return 0
     [ "$tts_attempt" -lt "${OCB_RCLONE_RETRIES:-3}" ] || return "$tts_status"
-    list_stored
+    list_stored "$tts_folder"
     awk -F '\t' "$AWK_REST"'
-      FILENAME == ARGV[1] { if ($1 == "f") want[rest($0, 4)] = $3; next }
-      FILENAME == ARGV[2] { p = $0; sub(/^[^\t]*\t/, "", p); if (want[p] == $1) have[p] = 1; next }
-      !($0 in have)' "$WORK/manifest.tsv" "$WORK/stored.tsv" "$WORK/$tts_name.todo" >"$WORK/$tts_name.left"
+      FILENAME == ARGV[1] { want[rest($0, 1)] = $1; next }
+      FILENAME == ARGV[2] { p = rest($0, 1); if (want[p] == $1) have[p] = 1; next }
+      !($0 in have)' "$WORK/want.$tts_folder" "$WORK/stored.$tts_folder" "$WORK/$tts_name.todo" >"$WORK/$tts_name.left"
     mv "$WORK/$tts_name.left" "$WORK/$tts_name.todo"
     [ -s "$WORK/$tts_name.todo" ] || return 0
     tts_attempt=$((tts_attempt + 1))
@@ -308,22 +353,30 @@ transfer_to_snapshot() {
   done
 }
 
+# list_stored FOLDER -> $WORK/stored.FOLDER "size TAB path". A folder the snapshot wants nothing
+# in is not listed (S3 servers answer an empty prefix as "directory not found").
 list_stored() {
-  ocb_rclone lsf -R --files-only --format sp --separator "$TAB" "${CUR_ROOT}data" >"$WORK/stored.tsv" ||
-    die "$E_STORE" "cannot list the new snapshot $SNAP_PATH"
+  : >"$WORK/stored.$1"
+  [ -s "$WORK/want.$1" ] || return 0
+  ocb_rclone lsf -R --files-only --format sp --separator "$TAB" "${CUR_ROOT}$1" >"$WORK/stored.$1" ||
+    die "$E_STORE" "cannot list $1/ of the new snapshot $SNAP_PATH"
 }
 
-# The listing of the new snapshot must be exactly the manifest's file set with the same sizes.
+# The listing of the new snapshot must be exactly the wanted object set with the same sizes.
 check_stored() {
-  list_stored
-  awk -F '\t' "$AWK_REST"'
-    FILENAME == ARGV[1] { if ($1 == "f") { p = rest($0, 4); want[p] = $3; n++ }; next }
-    { p = $0; sub(/^[^\t]*\t/, "", p); if (!(p in want)) { print "unexpected " p; bad++ } else if (want[p] != $1) { print "size " p; bad++ } ; got[p] = 1 }
-    END { for (p in want) if (!(p in got)) { print "missing " p; bad++ }; exit bad > 0 }
-  ' "$WORK/manifest.tsv" "$WORK/stored.tsv" >"$WORK/stored.diff" || {
+  : >"$WORK/stored.diff"
+  for cs_folder in data packs; do
+    list_stored "$cs_folder"
+    awk -F '\t' -v f="$cs_folder/" "$AWK_REST"'
+      FILENAME == ARGV[1] { want[rest($0, 1)] = $1; next }
+      { p = rest($0, 1); if (!(p in want)) print "unexpected " f p; else if (want[p] != $1) print "size " f p; got[p] = 1 }
+      END { for (p in want) if (!(p in got)) print "missing " f p }
+    ' "$WORK/want.$cs_folder" "$WORK/stored.$cs_folder" >>"$WORK/stored.diff"
+  done
+  if [ -s "$WORK/stored.diff" ]; then
     head -n 10 "$WORK/stored.diff" >&2
     die "$E_STORE" "the stored snapshot $SNAP_PATH does not match what was uploaded ($(wc -l <"$WORK/stored.diff" | tr -d ' ') problem(s)); it stays incomplete"
-  }
+  fi
 }
 
 cmd_backup() {
@@ -335,6 +388,7 @@ cmd_backup() {
   load_sources
   crypt_init
   check_retention_env
+  check_pack_env
   STAMP=$(now_stamp)
   SNAP_PATH="$INSTANCE_PATH/$OCB_KIND/$STAMP"
   bk_start=$(date +%s)
@@ -357,30 +411,51 @@ cmd_backup() {
   capture_sqlite
   classify_by_size
   hash_candidates
+  plan_kept_packs
   stage_changed
+  plan_new_packs
+  build_packs
   : >"$WORK/copy.list"
   : >"$WORK/upload.list"
+  : >"$WORK/want.data"
+  : >"$WORK/want.packs"
   build_manifest
 
   content_root cur "$SNAP_PATH" "$CRYPT"
   CUR_ROOT=$CONTENT_ROOT
   C_XFER_BYTES=0
   U_XFER_BYTES=0
-  if [ -s "$WORK/copy.list" ]; then
-    log "copy: $C_FILES unchanged file(s), $C_BYTES bytes, server-side from $BASE"
-    content_root prev "$BASE" "$CRYPT"
+  content_root prev "${BASE:-none}" "$CRYPT"
+  PREV_ROOT=$CONTENT_ROOT
+  awk -F '\t' '{ print $1 "/" $3 ".tar" }' "$WORK/keep.packs" >"$WORK/copy-packs.list"
+  if [ -s "$WORK/copy.list" ] || [ -s "$WORK/copy-packs.list" ]; then
+    log "copy: $C_FILES unchanged file(s) in $(wc -l <"$WORK/copy.list" | tr -d ' ') object(s) and $(wc -l <"$WORK/copy-packs.list" | tr -d ' ') pack(s), $C_BYTES bytes, server-side from $BASE"
     # Copies cost the client one small request each, so run many at once.
-    transfer_to_snapshot copy "$WORK/copy.list" "${CONTENT_ROOT}data" --transfers 16 --checkers 16 --server-side-across-configs ||
-      die "$E_STORE" "server-side copy from $BASE failed; the snapshot stays incomplete"
-    # rclone >= 1.64 counts server-side copies apart (serverSideCopyBytes); 1.60 counts them in bytes.
-    C_XFER_BYTES=$XFER_SSC_BYTES
-    [ "$C_XFER_BYTES" -gt 0 ] || C_XFER_BYTES=$XFER_BYTES
+    for bk_folder in data packs; do
+      bk_list="$WORK/copy.list"
+      [ "$bk_folder" = data ] || bk_list="$WORK/copy-packs.list"
+      [ -s "$bk_list" ] || continue
+      transfer_to_snapshot "copy-$bk_folder" "$bk_list" "${PREV_ROOT}$bk_folder" "$bk_folder" --transfers 16 --checkers 16 --server-side-across-configs ||
+        die "$E_STORE" "server-side copy from $BASE failed; the snapshot stays incomplete"
+      # rclone >= 1.64 counts server-side copies apart (serverSideCopyBytes); 1.60 counts them in bytes.
+      bk_copied=$XFER_SSC_BYTES
+      [ "$bk_copied" -gt 0 ] || bk_copied=$XFER_BYTES
+      C_XFER_BYTES=$((C_XFER_BYTES + bk_copied))
+    done
   fi
-  if [ -s "$WORK/upload.list" ]; then
-    log "upload: starting, $U_FILES changed file(s)"
-    transfer_to_snapshot upload "$WORK/upload.list" "$STAGE" ||
-      die "$E_STORE" "upload to store:$OCB_BUCKET/$SNAP_PATH failed; the snapshot stays incomplete and is never restored"
-    U_XFER_BYTES=$XFER_BYTES
+  cut -f 3 "$WORK/packs.tsv" >"$WORK/upload-packs.list"
+  if [ -s "$WORK/upload.list" ] || [ -s "$WORK/upload-packs.list" ]; then
+    log "upload: starting, $U_FILES changed file(s) in $(wc -l <"$WORK/upload.list" | tr -d ' ') object(s) and $(wc -l <"$WORK/upload-packs.list" | tr -d ' ') pack(s)"
+    if [ -s "$WORK/upload.list" ]; then
+      transfer_to_snapshot upload-data "$WORK/upload.list" "$STAGE" data ||
+        die "$E_STORE" "upload to store:$OCB_BUCKET/$SNAP_PATH failed; the snapshot stays incomplete and is never restored"
+      U_XFER_BYTES=$XFER_BYTES
+    fi
+    if [ -s "$WORK/upload-packs.list" ]; then
+      transfer_to_snapshot upload-packs "$WORK/upload-packs.list" "$WORK/packs" packs ||
+        die "$E_STORE" "upload to store:$OCB_BUCKET/$SNAP_PATH failed; the snapshot stays incomplete and is never restored"
+      U_XFER_BYTES=$((U_XFER_BYTES + XFER_BYTES))
+    fi
   fi
   check_stored
 
@@ -392,9 +467,10 @@ cmd_backup() {
   bk_enc=false
   [ "$CRYPT" = yes ] && bk_enc=true
   bk_secs=$(($(date +%s) - bk_start))
-  printf '{"format":"openclaw-backup/v1","tenant":"%s","instance":"%s","kind":"%s","time":"%s","files":%s,"dirs":%s,"bytes":%s,"encrypted":%s,"uploadedFiles":%s,"uploadedBytes":%s,"copiedFiles":%s,"copiedBytes":%s,"base":"%s","manifestSha256":"%s","scanStarted":%s,"durationSeconds":%s}\n' \
+  printf '{"format":"openclaw-backup/v1","tenant":"%s","instance":"%s","kind":"%s","time":"%s","files":%s,"dirs":%s,"bytes":%s,"encrypted":%s,"uploadedFiles":%s,"uploadedBytes":%s,"copiedFiles":%s,"copiedBytes":%s,"base":"%s","manifestSha256":"%s","objects":%s,"scanStarted":%s,"durationSeconds":%s}\n' \
     "$OCB_TENANT" "$OCB_INSTANCE" "$OCB_KIND" "$STAMP" "$M_FILES" "$M_DIRS" "$M_BYTES" "$bk_enc" \
-    "$U_FILES" "$U_XFER_BYTES" "$C_FILES" "$C_XFER_BYTES" "$BASE" "$bk_msha" "$SCAN_START" "$bk_secs" >"$WORK/snapshot.json"
+    "$U_FILES" "$U_XFER_BYTES" "$C_FILES" "$C_XFER_BYTES" "$BASE" "$bk_msha" \
+    "$(cat "$WORK/want.data" "$WORK/want.packs" | wc -l | tr -d ' ')" "$SCAN_START" "$bk_secs" >"$WORK/snapshot.json"
   ocb_rclone copyto "$WORK/snapshot.json" "store:$OCB_BUCKET/$SNAP_PATH/snapshot.json" ||
     die "$E_STORE" "cannot write the completion marker of $SNAP_PATH; the snapshot stays incomplete"
   log "backup complete: $SNAP_PATH files=$M_FILES dirs=$M_DIRS bytes=$M_BYTES uploaded_files=$U_FILES uploaded_bytes=$U_XFER_BYTES copied_files=$C_FILES copied_bytes=$C_XFER_BYTES duration_s=$bk_secs"

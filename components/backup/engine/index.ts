@@ -71,6 +71,10 @@ export const ENGINE_ENV = {
   sqliteStaging: "OCB_SQLITE_STAGING",
   /** "true": a periodic backup reads every file instead of trusting unchanged metadata. */
   hashAll: "OCB_HASH_ALL",
+  /** Files smaller than this many bytes travel in tar packs ("0": one object per file). */
+  packBelowBytes: "OCB_PACK_BELOW_BYTES",
+  /** A new pack is closed once its members reach this many bytes. */
+  packTargetBytes: "OCB_PACK_TARGET_BYTES",
   now: "OCB_NOW",
   rcloneExtraFlags: "OCB_RCLONE_EXTRA_FLAGS",
   rcloneRetries: "OCB_RCLONE_RETRIES",

@@ -15,6 +15,17 @@ NL='
 '
 KINDS="periodic pre-delete pre-update manual"
 MANIFEST_HEADER="#openclaw-backup-manifest v1"
+# v2 adds packs (`p` and `l` lines, see packs.sh); a snapshot without packs is still written as v1.
+MANIFEST_HEADER_V2="#openclaw-backup-manifest v2"
+
+# manifest_format FILE -> prints 1 or 2, or fails for anything else.
+manifest_format() {
+  case "$(head -n 1 "$1")" in
+    "$MANIFEST_HEADER") echo 1 ;;
+    "$MANIFEST_HEADER_V2") echo 2 ;;
+    *) return 1 ;;
+  esac
+}
 
 log() {
   printf '%s ocb[%s] %s\n' "$(date -u +%Y-%m-%dT%H:%M:%SZ)" "${OCB_CMD:-engine}" "$*" >&2

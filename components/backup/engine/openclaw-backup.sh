@@ -10,6 +10,8 @@ set -eu
 ENGINE_DIR=$(CDPATH='' cd -- "$(dirname -- "$0")" && pwd)
 # shellcheck source=lib.sh
 . "$ENGINE_DIR/lib.sh"
+# shellcheck source=packs.sh
+. "$ENGINE_DIR/packs.sh"
 # shellcheck source=backup.sh
 . "$ENGINE_DIR/backup.sh"
 # shellcheck source=prune.sh

@@ -76,7 +76,7 @@ load_manifest() {
       die "$E_VERIFY" "cannot decrypt snapshot $R_SNAP: wrong OCB_CRYPT_PASSWORD/OCB_CRYPT_PASSWORD2 (or the manifest is gone)"
     die "$E_VERIFY" "snapshot $R_SNAP has a completion marker but no manifest: it is damaged"
   fi
-  [ "$(head -n 1 "$WORK/manifest.tsv")" = "$MANIFEST_HEADER" ] ||
+  R_FORMAT=$(manifest_format "$WORK/manifest.tsv") ||
     die "$E_VERIFY" "manifest of $R_SNAP has an unknown format (first line: $(head -n 1 "$WORK/manifest.tsv" | cut -c 1-60))"
   [ "$(sha256sum <"$WORK/manifest.tsv" | cut -d ' ' -f 1)" = "$(json_field "$WORK/marker.json" manifestSha256)" ] ||
     die "$E_VERIFY" "manifest of $R_SNAP does not match the checksum in its snapshot.json: damaged or tampered with"
@@ -170,6 +170,70 @@ download_and_hash() {
     die "$E_STORE" "cannot hash the downloaded files in $dh_to"
 }
 
+# fetch_packed_source NAME STAGING PACKS -> the source of a v2 snapshot in STAGING, and "sha TAB
+# size TAB path" of every file there in $WORK/got.raw. Its packs come down first, all at once,
+# into PACKS (a scratch folder on the target's filesystem); each must be exactly a pack the
+# manifest names, with its sha256, before tar reads it. They are unpacked oldest first (a file's
+# current version is in the newest pack holding it), then members the manifest does not name as
+# current are removed with any folder only they needed. Files stored one object each follow.
+fetch_packed_source() {
+  fps_name=$1
+  fps_staging=$2
+  fps_packs=$3
+  fps_what="source '$fps_name' of $R_SNAP"
+  awk -F '\t' -v s="$fps_name" '$1 == "p" && $2 == s { print $3 "\t" $4 "\t" $5 "\t" $6 }' "$WORK/manifest.tsv" |
+    LC_ALL=C sort >"$WORK/packs.want"
+  if [ -s "$WORK/packs.want" ]; then
+    mkdir -m 700 -p "$fps_packs" || die "$E_TARGET" "cannot create $fps_packs"
+    ocb_xfer "$WORK/download-packs.log" copy --transfers "$RESTORE_TRANSFERS" "${SNAP_ROOT}packs/$fps_name" "$fps_packs" ||
+      download_failed "the packs of $fps_what" "$WORK/download-packs.log"
+    ocb_rclone lsf --files-only --format hsp --hash sha256 --separator "$TAB" "$fps_packs" >"$WORK/packs.got" ||
+      die "$E_STORE" "cannot hash the downloaded packs in $fps_packs"
+    awk -F '\t' "$AWK_REST"'
+      FILENAME == ARGV[1] { sha[$2 ".tar"] = $3; size[$2 ".tar"] = $4; next }
+      {
+        p = rest($0, 2)
+        if (!(p in sha)) print "unexpected pack: " p
+        else if (size[p] != $2) print "pack size differs: " p
+        else if (sha[p] != $1) print "pack sha256 differs: " p
+        got[p] = 1
+      }
+      END { for (p in sha) if (!(p in got)) print "missing pack: " p }
+    ' "$WORK/packs.want" "$WORK/packs.got" >"$WORK/packs.diff"
+    if [ -s "$WORK/packs.diff" ]; then
+      head -n 20 "$WORK/packs.diff" >&2
+      die "$E_VERIFY" "the packs of $fps_what do not match the manifest: $(wc -l <"$WORK/packs.diff" | tr -d ' ') problem(s); targets untouched"
+    fi
+    while IFS="$TAB" read -r fps_seq fps_pack fps_sha fps_size; do
+      tar -xf "$fps_packs/$fps_pack.tar" -C "$fps_staging" ||
+        die "$E_VERIFY" "cannot unpack $fps_pack of $fps_what; targets untouched"
+      rm -f "$fps_packs/$fps_pack.tar"
+    done <"$WORK/packs.want"
+    # Members that are not current: files first, then folders only they made (deepest first;
+    # rmdir leaves any folder that still holds something).
+    ocb_rclone lsf -R --files-only --format p "$fps_staging" >"$WORK/unpacked.list" ||
+      die "$E_STORE" "cannot list the unpacked files in $fps_staging"
+    awk -F '\t' -v s="$fps_name" "$AWK_REST"'
+      FILENAME == ARGV[1] { if ($1 == "l") { p = rest($0, 2); if (index(p, s "/") == 1) cur[substr(p, length(s) + 2)] = 1 }; next }
+      !($0 in cur)' "$WORK/manifest.tsv" "$WORK/unpacked.list" | tr '\n' '\000' >"$WORK/dead.files"
+    (cd "$fps_staging" && xargs -0 -r rm -f -- <"$WORK/dead.files") || die "$E_TARGET" "cannot remove superseded files from $fps_staging"
+    (cd "$fps_staging" && find . -mindepth 1 -type d) | awk -v s="$fps_name" "$AWK_REST"'
+      FILENAME == ARGV[1] { if ($0 ~ /^d\t/) { p = rest($0, 2); if (index(p, s "/") == 1) keep["./" substr(p, length(s) + 2)] = 1 }; next }
+      !($0 in keep)' "$WORK/manifest.tsv" - | LC_ALL=C sort -r | tr '\n' '\000' >"$WORK/dead.dirs"
+    (cd "$fps_staging" && xargs -0 -r rmdir -- <"$WORK/dead.dirs" 2>/dev/null) || true
+  fi
+  if awk -F '\t' -v s="$fps_name" "$AWK_REST"'
+    $1 == "l" { p = rest($0, 2); if (index(p, s "/") == 1) packed[p] = 1; next }
+    $1 == "f" { p = rest($0, 4); if (index(p, s "/") == 1 && !(p in packed)) one[p] = 1 }
+    END { for (p in one) if (!(p in packed)) exit 0; exit 1 }' "$WORK/manifest.tsv"; then
+    ocb_xfer "$WORK/download.log" copy --transfers "$RESTORE_TRANSFERS" "${SNAP_ROOT}data/$fps_name" "$fps_staging" ||
+      download_failed "$fps_what"
+  fi
+  ocb_rclone lsf -R --files-only --format sp --separator "$TAB" "$fps_staging" >"$WORK/all.tsv" ||
+    die "$E_STORE" "cannot list the restored files in $fps_staging"
+  hash_listed "$fps_staging" "$WORK/all.tsv" >"$WORK/got.raw" || die "$E_STORE" "cannot hash the restored files in $fps_staging"
+}
+
 # Creates "<target>/.ocb-restore-<time>" for each restored source; $WORK/targets.tsv gets
 # "name TAB target TAB staging".
 prepare_target() {
@@ -184,6 +248,7 @@ prepare_target() {
   mkdir -m 700 "$pt_staging" ||
     die "$E_TARGET" "cannot create $pt_staging (another restore running, or a leftover of one? remove it once none runs)"
   add_cleanup "$pt_staging"
+  add_cleanup "$pt_staging.packs"
   printf '%s\t%s\t%s\n' "$pt_name" "$pt_dir" "$pt_staging" >>"$WORK/targets.tsv"
 }
 
@@ -290,7 +355,10 @@ restore_snapshot() {
   # Download and verify everything before the first target is touched.
   while IFS="$TAB" read -r rsn_name rsn_dir rsn_staging; do
     : >"$WORK/got.raw"
-    if manifest_has_files "$rsn_name"; then
+    if [ "$R_FORMAT" = 2 ]; then
+      log "download: source '$rsn_name' into $rsn_staging"
+      fetch_packed_source "$rsn_name" "$rsn_staging" "$rsn_staging.packs"
+    elif manifest_has_files "$rsn_name"; then
       log "download: source '$rsn_name' into $rsn_staging"
       download_and_hash "$rsn_name" "$rsn_staging"
     fi
@@ -349,8 +417,8 @@ cmd_restore() {
   if [ "$R_MODE" = plain ]; then restore_plain; else restore_snapshot; fi
 }
 
-# verify [SNAPSHOT]: re-reads every stored byte (streamed, nothing written to disk) and checks it
-# against the manifest.
+# verify [SNAPSHOT]: re-reads every stored byte and checks it against the manifest: streamed for a
+# v1 snapshot, unpacked into the scratch dir for a v2 one.
 cmd_verify() {
   load_store_config
   setup_work
@@ -360,6 +428,19 @@ cmd_verify() {
   resolve_spec "$vf_spec"
   [ "$R_MODE" = snapshot ] || die "$E_USAGE" "verify needs a snapshot with a manifest, not a plain folder"
   load_manifest
+  vf_sources=$(awk -F '\t' '$1 == "s" { printf "%s ", $2 }' "$WORK/manifest.tsv")
+  if [ "$R_FORMAT" = 2 ]; then
+    # Packs have to be unpacked to check each file: this one needs the snapshot's size in scratch.
+    : >"$WORK/got.tsv"
+    for vf_name in $vf_sources; do
+      mkdir -p "$WORK/verify/$vf_name"
+      fetch_packed_source "$vf_name" "$WORK/verify/$vf_name" "$WORK/verify-packs/$vf_name"
+      awk -F '\t' -v n="$vf_name" "$AWK_REST"'BEGIN { OFS = "\t" } { print $1, $2, n "/" rest($0, 2) }' "$WORK/got.raw" >>"$WORK/got.tsv"
+      rm -rf "$WORK/verify/$vf_name"
+    done
+    verify_report
+    return 0
+  fi
   : >"$WORK/hashes.out"
   : >"$WORK/sizes.out"
   if grep -q "^f$TAB" "$WORK/manifest.tsv"; then
@@ -369,7 +450,10 @@ cmd_verify() {
       die "$E_STORE" "cannot list the files of $R_SNAP"
   fi
   join_hashes "$WORK/sizes.out" "$WORK/hashes.out" >"$WORK/got.tsv"
-  vf_sources=$(awk -F '\t' '$1 == "s" { printf "%s ", $2 }' "$WORK/manifest.tsv")
+  verify_report
+}
+
+verify_report() {
   # shellcheck disable=SC2086
   compare_manifest "$WORK/got.tsv" $vf_sources >"$WORK/verify.out" || {
     head -n 20 "$WORK/verify.out" >&2
