@@ -144,11 +144,13 @@ export async function runBackup(options: BackupOptions): Promise<{ results: Back
       for (const a of rotated(main, rep)) record("churn", a.id, await backupRun(s3, a, tree.root, nextStamp()));
     }
 
-    // Restore the newest backup of each approach, and a plain copy of the engine snapshot's own objects.
+    // Restore the newest backup of each approach, and a plain copy of the same data stored one
+    // object per file: (a)'s newest copy, taken after the same churn as the engine's newest snapshot
+    // (the engine's own objects are now mostly packs, so they are no longer "the same data").
     const restore: Record<keyof BackupResults["restore"], { wallMs: number; phases?: Phases }[]> = { engine: [], plainCopy: [], plainCopyParallel: [], fullCopy: [], tarGz: [] };
-    const snapshot = (await rcloneOk(s3, home, ["lsf", "--dirs-only", `store:${s3.bucket}/${main[0].prefix}/periodic/`])).trim().split("\n").sort().pop()?.replace(/\/$/, "");
-    if (!snapshot) throw new Error("no engine snapshot to restore");
-    const dataPrefix = `${main[0].prefix}/periodic/${snapshot}/data/state`;
+    const newestCopy = (await rcloneOk(s3, home, ["lsf", "--dirs-only", `store:${s3.bucket}/${main[1].prefix}/`])).trim().split("\n").sort().pop()?.replace(/\/$/, "");
+    if (!newestCopy) throw new Error("no full copy to restore");
+    const dataPrefix = `${main[1].prefix}/${newestCopy}`;
     const restorers: [keyof BackupResults["restore"], (target: string) => Promise<Phases | undefined>][] = [
       ["engine", (t) => main[0].restore(t)],
       ["plainCopy", (t) => plainCopy(ctx("main"), dataPrefix, t).then(() => undefined)],
@@ -287,7 +289,7 @@ export function backupTables(r: BackupResults, options: Pick<BackupOptions, "rep
     rows: (
       [
         ["engine restore (download, verify every byte against the manifest, layout, swap)", "engine"],
-        ["plain `rclone copy` of the same snapshot objects", "plainCopy"],
+        ["plain `rclone copy` of the same data, one object per file ((a)'s newest copy)", "plainCopy"],
         [`plain \`rclone copy --transfers ${engineRestoreTransfers()}\` (the engine's parallelism)`, "plainCopyParallel"],
         ["(a) `rclone copy` of its full copy", "fullCopy"],
         ["(b) `rclone cat | tar -xz`", "tarGz"],

@@ -386,7 +386,7 @@ describe("backup engine: failures fail loudly and touch nothing", function () {
       const first = await runEngine({ env: { ...env, OCB_NOW: firstStamp }, args: ["backup"] });
       expectExit(first, 0, "a backup with one refused upload");
       assert.equal(refusedUploads(), 2, "the upload was refused once, then accepted on the next attempt");
-      assert.match(first.stderr, /upload-data: attempt 2 of 3 for the 1 file\(s\) not stored yet/);
+      assert.match(first.stderr, /upload: attempt 2 of 3 for the 1 file\(s\) not stored yet/);
       const uploads = putsPerKey(firstStamp, false);
       assert.ok(uploads.size > 10, `the first backup uploads every file (${uploads.size})`);
       for (const [key, count] of uploads) assert.equal(count, key.endsWith("/data/state/openclaw.json") ? 2 : 1, `PUTs of ${key}`);
@@ -398,7 +398,7 @@ describe("backup engine: failures fail loudly and touch nothing", function () {
       const second = await runEngine({ env: { ...env, OCB_NOW: secondStamp }, args: ["backup"] });
       expectExit(second, 0, "a backup with one refused server-side copy");
       assert.equal(refusedCopies(), 2, "the copy was refused once, then accepted on the next attempt");
-      assert.match(second.stderr, /copy-data: attempt 2 of 3 for the 1 file\(s\) not stored yet/);
+      assert.match(second.stderr, /copy: attempt 2 of 3 for the 1 file\(s\) not stored yet/);
       const copies = putsPerKey(secondStamp, true);
       assert.ok(copies.size > 10, `unchanged files are server-side copies (${copies.size})`);
       for (const [key, count] of copies) assert.equal(count, key.endsWith("/data/workspace/AGENTS.md") ? 2 : 1, `copies of ${key}`);

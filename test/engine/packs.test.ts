@@ -147,5 +147,13 @@ describe("backup engine: packs over a life of changes", function () {
     const v2 = await backupAndRestore(env, source, "m2-packs");
     assert.equal(v2.header, "#openclaw-backup-manifest v2");
     assert.equal(v2.location.size, 12, "every small file moved into a pack");
+
+    // After a damaged object was found: one backup that copies nothing.
+    const full = await runEngine({ env: { ...env, OCB_FULL_UPLOAD: "true", OCB_NOW: uniqueStamp() }, args: ["backup"] });
+    expectExit(full, 0, "full upload");
+    const ev = eventOf(full, "backup.complete");
+    assert.equal(Number(ev.copiedFiles), 0, full.stderr);
+    assert.equal(Number(ev.uploadedFiles), 12);
+    assert.equal(ev.base, "");
   });
 });

@@ -16,17 +16,34 @@ load_base() {
   : >"$WORK/prev.manifest"
   load_base_last=$(newest_complete "$WORK/index.tsv")
   [ -n "$load_base_last" ] || { log "no previous complete snapshot: full upload"; return 0; }
+  if [ "${OCB_FULL_UPLOAD:-false}" = true ]; then
+    log "OCB_FULL_UPLOAD=true: full upload, nothing copied from earlier snapshots"
+    return 0
+  fi
   BASE_PATH="$INSTANCE_PATH/$(printf '%s' "$load_base_last" | tr "$TAB" /)"
-  fetch_object "store:$OCB_BUCKET/$BASE_PATH/snapshot.json" "$WORK/prev.json" || return 0
+  # The manifest is fetched alongside the marker, where it is if the base was encrypted like
+  # this run; the marker then says whether it is usable.
+  content_root prev "$BASE_PATH" "$CRYPT"
+  BASE_ROOT=$CONTENT_ROOT
+  ocb_rclone copyto "${BASE_ROOT}manifest.tsv" "$WORK/prev.fetched" 2>"$WORK/fetch-manifest.err" &
+  BACKGROUND_PID=$!
+  load_base_marker=0
+  fetch_object "store:$OCB_BUCKET/$BASE_PATH/snapshot.json" "$WORK/prev.json" || load_base_marker=$?
+  load_base_fetched=0
+  wait "$BACKGROUND_PID" || load_base_fetched=$?
+  BACKGROUND_PID=""
+  [ "$load_base_marker" -eq 0 ] || return 0
   load_base_enc=no
   [ "$(json_field "$WORK/prev.json" encrypted)" = true ] && load_base_enc=yes
   if [ "$load_base_enc" != "$CRYPT" ]; then
     log "previous snapshot $BASE_PATH has encrypted=$load_base_enc, this run encrypted=$CRYPT: full upload"
     return 0
   fi
-  content_root prev "$BASE_PATH" "$load_base_enc"
-  BASE_ROOT=$CONTENT_ROOT
-  if ! fetch_object "${BASE_ROOT}manifest.tsv" "$WORK/prev.manifest" ||
+  if [ "$load_base_fetched" -ne 0 ]; then
+    cat "$WORK/fetch-manifest.err" >&2
+    die "$E_STORE" "cannot read ${BASE_ROOT}manifest.tsv from the store (is the endpoint reachable and are the credentials valid?)"
+  fi
+  if [ ! -f "$WORK/prev.fetched" ] || ! mv "$WORK/prev.fetched" "$WORK/prev.manifest" ||
     ! manifest_format "$WORK/prev.manifest" >/dev/null ||
     [ "$(sha256sum <"$WORK/prev.manifest" | cut -d ' ' -f 1)" != "$(json_field "$WORK/prev.json" manifestSha256)" ]; then
     # A rotated passphrase lands here too; a full upload is the safe answer, but say it loudly.
@@ -55,14 +72,15 @@ scan_sources() {
     fi
     scan_links=$(find "$scan_dir" -type l 2>/dev/null | wc -l | tr -d ' ')
     [ "$scan_links" -eq 0 ] || log "warning: source '$scan_name' holds $scan_links symlink(s); symlinks are not backed up"
-    ocb_rclone lsf -R --files-only --skip-links --format sp --separator "$TAB" \
+    # Files and folders in one listing: a folder's path ends in "/".
+    ocb_rclone lsf -R --skip-links --format sp --separator "$TAB" \
       --filter-from "$WORK/filters" "$scan_dir" >"$WORK/lsf.out" ||
       die "$E_STORE" "cannot list source '$scan_name' ($scan_dir): unreadable files? see rclone's error above"
-    awk -F '\t' -v n="$scan_name" 'BEGIN { OFS = "\t" } { p = $0; sub(/^[^\t]*\t/, "", p); print $1, n "/" p }' \
-      "$WORK/lsf.out" >>"$WORK/files.tsv"
-    ocb_rclone lsf -R --dirs-only --skip-links --format p --filter-from "$WORK/filters" "$scan_dir" >"$WORK/lsf.out" ||
-      die "$E_STORE" "cannot list directories of source '$scan_name' ($scan_dir)"
-    awk -v n="$scan_name" '{ sub(/\/$/, ""); print n "/" $0 }' "$WORK/lsf.out" >>"$WORK/dirs.tsv"
+    awk -F '\t' -v n="$scan_name" -v dirs="$WORK/dirs.tsv" '
+      { p = $0; sub(/^[^\t]*\t/, "", p) }
+      p ~ /\/$/ { sub(/\/$/, "", p); print n "/" p >> dirs; next }
+      { print $1 "\t" n "/" p }
+    ' "$WORK/lsf.out" >>"$WORK/files.tsv"
     # Permission bits and change fingerprints, best effort: a file deleted between find and stat
     # only loses its mode and is hashed. Every regular file, excluded ones too: a database's
     # fingerprint includes its -wal and -journal.
@@ -236,8 +254,11 @@ stage_changed() {
     ocb_xfer "$WORK/stage.log" copy --files-from-raw "$WORK/changed/$st_name.list" "$st_dir" "$STAGE/$st_name" ||
       die "$E_STORE" "cannot copy changed files of source '$st_name' into the scratch dir $STAGE (disk full? set OCB_WORK_DIR)"
   done <"$WORK/sources.tsv"
-  ocb_rclone lsf -R --files-only --format hsp --hash sha256 --separator "$TAB" "$STAGE" >"$WORK/staged.tsv" ||
-    die "$E_STORE" "cannot hash the staged files in $STAGE"
+  : >"$WORK/staged.tsv"
+  if [ -n "$(find "$STAGE" -type f | head -n 1)" ]; then
+    ocb_rclone lsf -R --files-only --format hsp --hash sha256 --separator "$TAB" "$STAGE" >"$WORK/staged.tsv" ||
+      die "$E_STORE" "cannot hash the staged files in $STAGE"
+  fi
   # Every changed file must have arrived; only one deleted since the scan may be missing.
   while IFS="$TAB" read -r st_name st_dir; do
     [ -s "$WORK/changed/$st_name.list" ] || continue
@@ -251,9 +272,9 @@ stage_changed() {
   done <"$WORK/sources.tsv"
 }
 
-# Manifest, transfer lists and the object sets the snapshot must end up with ($WORK/want.data,
-# $WORK/want.packs: "size TAB path"). Unpacked files identical to the base's are copied server-side
-# instead of uploaded.
+# Manifest, transfer lists (paths relative to a snapshot's content root: data/... and packs/...)
+# and the object set the snapshot must end up with ($WORK/want.tsv, "size TAB path"). Files
+# stored alone and identical to the base's are copied server-side instead of uploaded.
 build_manifest() {
   pack_records >"$WORK/precords.tsv"
   awk -F '\t' -v dir="$WORK" -v v1="$MANIFEST_HEADER" -v v2="$MANIFEST_HEADER_V2" "$AWK_REST"'
@@ -284,7 +305,7 @@ build_manifest() {
       }
       for (i = 1; i <= np; i++) {
         print "p\t" packs[i] > out
-        split(packs[i], r, "\t"); print r[5] "\t" r[1] "/" r[3] ".tar" > (dir "/want.packs")
+        split(packs[i], r, "\t"); print r[5] "\tpacks/" r[1] "/" r[3] ".tar" > (dir "/want.tsv")
       }
       bytes = 0
       for (i = 1; i <= nf; i++) {
@@ -298,10 +319,10 @@ build_manifest() {
           if (l in newpack) { ub += size[p]; un++ } else { cb += size[p]; cn++ }
           continue
         }
-        print size[p] "\t" p > (dir "/want.data")
+        print size[p] "\tdata/" p > (dir "/want.tsv")
         pl = (p in ploc) ? ploc[p] : "-"
-        if ((p in psha) && pl == "-" && psha[p] == sha[p] && psize[p] == size[p]) { print p > (dir "/copy.list"); cb += size[p]; cn++ }
-        else { print p > (dir "/upload.list"); ub += size[p]; un++ }
+        if ((p in psha) && pl == "-" && psha[p] == sha[p] && psize[p] == size[p]) { print "data/" p > (dir "/copy.list"); cb += size[p]; cn++ }
+        else { print "data/" p > (dir "/upload.list"); ub += size[p]; un++ }
       }
       printf "%d\t%d\t%d\t%d\t%d\t%d\n", nf, nd, bytes, cn, cb, un > (dir "/counts")
     }
@@ -312,8 +333,8 @@ build_manifest() {
   IFS="$TAB" read -r M_FILES M_DIRS M_BYTES C_FILES C_BYTES U_FILES <"$WORK/counts"
 }
 
-# transfer_to_snapshot NAME LIST SOURCE FOLDER [RCLONE FLAGS...]: copy the files of LIST (paths
-# relative to SOURCE) into FOLDER (data or packs) of the new snapshot. Sums the bytes moved into
+# transfer_to_snapshot NAME LIST SOURCE [RCLONE FLAGS...]: copy the files of LIST (paths relative
+# to SOURCE, data/... and packs/...) into the new snapshot. Sums the bytes moved into
 # XFER_BYTES/XFER_SSC_BYTES.
 #   --no-traverse: direct lookups of the listed files instead of walking both trees (and some S3
 #     servers' delimiter listings miss folders holding only folders);
@@ -321,31 +342,30 @@ build_manifest() {
 #     wasted requests (the copy and upload lists are disjoint).
 # With --no-check-dest, rclone's own --retries would send the WHOLE list again after one failed
 # file (a 200 MB first backup uploaded twice). So rclone runs once per attempt, and each further
-# attempt (OCB_RCLONE_RETRIES in all) takes only the files the folder does not hold yet with the
-# size the snapshot wants ($WORK/want.FOLDER); S3 objects appear whole or not at all.
-# check_stored has the last word.
+# attempt (OCB_RCLONE_RETRIES in all) takes only the files the snapshot does not hold yet with the
+# size it wants ($WORK/want.tsv); S3 objects appear whole or not at all. check_stored has the
+# last word.
 transfer_to_snapshot() {
   tts_name=$1
   tts_src=$3
-  tts_folder=$4
   cp "$2" "$WORK/$tts_name.todo"
-  shift 4
+  shift 3
   tts_attempt=1
   XFER_BYTES=0
   XFER_SSC_BYTES=0
   while :; do
     tts_status=0
     ocb_xfer "$WORK/$tts_name.$tts_attempt.log" copy --retries 1 --no-traverse --no-check-dest "$@" \
-      --files-from-raw "$WORK/$tts_name.todo" "$tts_src" "${CUR_ROOT}$tts_folder" || tts_status=$?
+      --files-from-raw "$WORK/$tts_name.todo" "$tts_src" "$CUR_ROOT" || tts_status=$?
     XFER_BYTES=$((XFER_BYTES + $(xfer_stat "$WORK/$tts_name.$tts_attempt.log" bytes)))
     XFER_SSC_BYTES=$((XFER_SSC_BYTES + $(xfer_stat "$WORK/$tts_name.$tts_attempt.log" serverSideCopyBytes)))
     [ "$tts_status" -ne 0 ] || return 0
     [ "$tts_attempt" -lt "${OCB_RCLONE_RETRIES:-3}" ] || return "$tts_status"
-    list_stored "$tts_folder"
+    list_stored
     awk -F '\t' "$AWK_REST"'
       FILENAME == ARGV[1] { want[rest($0, 1)] = $1; next }
       FILENAME == ARGV[2] { p = rest($0, 1); if (want[p] == $1) have[p] = 1; next }
-      !($0 in have)' "$WORK/want.$tts_folder" "$WORK/stored.$tts_folder" "$WORK/$tts_name.todo" >"$WORK/$tts_name.left"
+      !($0 in have)' "$WORK/want.tsv" "$WORK/stored.tsv" "$WORK/$tts_name.todo" >"$WORK/$tts_name.left"
     mv "$WORK/$tts_name.left" "$WORK/$tts_name.todo"
     [ -s "$WORK/$tts_name.todo" ] || return 0
     tts_attempt=$((tts_attempt + 1))
@@ -353,26 +373,24 @@ transfer_to_snapshot() {
   done
 }
 
-# list_stored FOLDER -> $WORK/stored.FOLDER "size TAB path". A folder the snapshot wants nothing
-# in is not listed (S3 servers answer an empty prefix as "directory not found").
+# The new snapshot's objects so far -> $WORK/stored.tsv "size TAB path". Nothing but data/ and
+# packs/ is there before the seal. A snapshot that wants nothing is not listed (some S3 servers
+# answer an empty prefix as "directory not found").
 list_stored() {
-  : >"$WORK/stored.$1"
-  [ -s "$WORK/want.$1" ] || return 0
-  ocb_rclone lsf -R --files-only --format sp --separator "$TAB" "${CUR_ROOT}$1" >"$WORK/stored.$1" ||
-    die "$E_STORE" "cannot list $1/ of the new snapshot $SNAP_PATH"
+  : >"$WORK/stored.tsv"
+  [ -s "$WORK/want.tsv" ] || return 0
+  ocb_rclone lsf -R --files-only --format sp --separator "$TAB" "$CUR_ROOT" >"$WORK/stored.tsv" ||
+    die "$E_STORE" "cannot list the new snapshot $SNAP_PATH"
 }
 
 # The listing of the new snapshot must be exactly the wanted object set with the same sizes.
 check_stored() {
-  : >"$WORK/stored.diff"
-  for cs_folder in data packs; do
-    list_stored "$cs_folder"
-    awk -F '\t' -v f="$cs_folder/" "$AWK_REST"'
-      FILENAME == ARGV[1] { want[rest($0, 1)] = $1; next }
-      { p = rest($0, 1); if (!(p in want)) print "unexpected " f p; else if (want[p] != $1) print "size " f p; got[p] = 1 }
-      END { for (p in want) if (!(p in got)) print "missing " f p }
-    ' "$WORK/want.$cs_folder" "$WORK/stored.$cs_folder" >>"$WORK/stored.diff"
-  done
+  list_stored
+  awk -F '\t' "$AWK_REST"'
+    FILENAME == ARGV[1] { want[rest($0, 1)] = $1; next }
+    { p = rest($0, 1); if (!(p in want)) print "unexpected " p; else if (want[p] != $1) print "size " p; got[p] = 1 }
+    END { for (p in want) if (!(p in got)) print "missing " p }
+  ' "$WORK/want.tsv" "$WORK/stored.tsv" >"$WORK/stored.diff"
   if [ -s "$WORK/stored.diff" ]; then
     head -n 10 "$WORK/stored.diff" >&2
     die "$E_STORE" "the stored snapshot $SNAP_PATH does not match what was uploaded ($(wc -l <"$WORK/stored.diff" | tr -d ' ') problem(s)); it stays incomplete"
@@ -396,13 +414,20 @@ cmd_backup() {
 
   # Complete or not, an existing folder of this name is never written into. One recursive listing
   # of this one folder (normally empty): cheap, and it sees folders that hold only folders.
-  ocb_rclone lsf -R --files-only "store:$OCB_BUCKET/$SNAP_PATH/" >"$WORK/exists.list" ||
+  # It runs alongside the listing of the markers.
+  ocb_rclone lsf -R --files-only "store:$OCB_BUCKET/$SNAP_PATH/" >"$WORK/exists.list" &
+  BACKGROUND_PID=$!
+  index_markers "$INSTANCE_PATH" "$WORK/index.tsv"
+  bk_listed=0
+  wait "$BACKGROUND_PID" || bk_listed=$?
+  BACKGROUND_PID=""
+  [ "$bk_listed" -eq 0 ] ||
     die "$E_STORE" "cannot list store:$OCB_BUCKET/$SNAP_PATH/ (is the endpoint reachable, the bucket there and the identity allowed to list?)"
   [ ! -s "$WORK/exists.list" ] || die "$E_TARGET" "snapshot $SNAP_PATH already exists; snapshots are immutable, retry in a second"
-  index_markers "$INSTANCE_PATH" "$WORK/index.tsv"
   load_base
 
-  STAGE="$WORK/stage"
+  # Staged files and new packs sit where they go in the snapshot: one upload sends both.
+  STAGE="$WORK/up/data"
   mkdir -p "$STAGE"
   SCAN_START=$(date +%s)
   scan_sources
@@ -417,8 +442,7 @@ cmd_backup() {
   build_packs
   : >"$WORK/copy.list"
   : >"$WORK/upload.list"
-  : >"$WORK/want.data"
-  : >"$WORK/want.packs"
+  : >"$WORK/want.tsv"
   build_manifest
 
   content_root cur "$SNAP_PATH" "$CRYPT"
@@ -427,35 +451,24 @@ cmd_backup() {
   U_XFER_BYTES=0
   content_root prev "${BASE:-none}" "$CRYPT"
   PREV_ROOT=$CONTENT_ROOT
-  awk -F '\t' '{ print $1 "/" $3 ".tar" }' "$WORK/keep.packs" >"$WORK/copy-packs.list"
+  awk -F '\t' '{ print "packs/" $1 "/" $3 ".tar" }' "$WORK/keep.packs" >"$WORK/copy-packs.list"
   if [ -s "$WORK/copy.list" ] || [ -s "$WORK/copy-packs.list" ]; then
     log "copy: $C_FILES unchanged file(s) in $(wc -l <"$WORK/copy.list" | tr -d ' ') object(s) and $(wc -l <"$WORK/copy-packs.list" | tr -d ' ') pack(s), $C_BYTES bytes, server-side from $BASE"
+    cat "$WORK/copy-packs.list" >>"$WORK/copy.list"
     # Copies cost the client one small request each, so run many at once.
-    for bk_folder in data packs; do
-      bk_list="$WORK/copy.list"
-      [ "$bk_folder" = data ] || bk_list="$WORK/copy-packs.list"
-      [ -s "$bk_list" ] || continue
-      transfer_to_snapshot "copy-$bk_folder" "$bk_list" "${PREV_ROOT}$bk_folder" "$bk_folder" --transfers 16 --checkers 16 --server-side-across-configs ||
-        die "$E_STORE" "server-side copy from $BASE failed; the snapshot stays incomplete"
-      # rclone >= 1.64 counts server-side copies apart (serverSideCopyBytes); 1.60 counts them in bytes.
-      bk_copied=$XFER_SSC_BYTES
-      [ "$bk_copied" -gt 0 ] || bk_copied=$XFER_BYTES
-      C_XFER_BYTES=$((C_XFER_BYTES + bk_copied))
-    done
+    transfer_to_snapshot copy "$WORK/copy.list" "$PREV_ROOT" --transfers 16 --checkers 16 --server-side-across-configs ||
+      die "$E_STORE" "server-side copy from $BASE failed; the snapshot stays incomplete"
+    # rclone >= 1.64 counts server-side copies apart (serverSideCopyBytes); 1.60 counts them in bytes.
+    C_XFER_BYTES=$XFER_SSC_BYTES
+    [ "$C_XFER_BYTES" -gt 0 ] || C_XFER_BYTES=$XFER_BYTES
   fi
-  cut -f 3 "$WORK/packs.tsv" >"$WORK/upload-packs.list"
+  awk -F '\t' '{ p = $0; sub(/^[^\t]*\t[^\t]*\t/, "", p); print "packs/" p }' "$WORK/packs.tsv" >"$WORK/upload-packs.list"
   if [ -s "$WORK/upload.list" ] || [ -s "$WORK/upload-packs.list" ]; then
     log "upload: starting, $U_FILES changed file(s) in $(wc -l <"$WORK/upload.list" | tr -d ' ') object(s) and $(wc -l <"$WORK/upload-packs.list" | tr -d ' ') pack(s)"
-    if [ -s "$WORK/upload.list" ]; then
-      transfer_to_snapshot upload-data "$WORK/upload.list" "$STAGE" data ||
-        die "$E_STORE" "upload to store:$OCB_BUCKET/$SNAP_PATH failed; the snapshot stays incomplete and is never restored"
-      U_XFER_BYTES=$XFER_BYTES
-    fi
-    if [ -s "$WORK/upload-packs.list" ]; then
-      transfer_to_snapshot upload-packs "$WORK/upload-packs.list" "$WORK/packs" packs ||
-        die "$E_STORE" "upload to store:$OCB_BUCKET/$SNAP_PATH failed; the snapshot stays incomplete and is never restored"
-      U_XFER_BYTES=$((U_XFER_BYTES + XFER_BYTES))
-    fi
+    cat "$WORK/upload-packs.list" >>"$WORK/upload.list"
+    transfer_to_snapshot upload "$WORK/upload.list" "$WORK/up" ||
+      die "$E_STORE" "upload to store:$OCB_BUCKET/$SNAP_PATH failed; the snapshot stays incomplete and is never restored"
+    U_XFER_BYTES=$XFER_BYTES
   fi
   check_stored
 
@@ -470,7 +483,7 @@ cmd_backup() {
   printf '{"format":"openclaw-backup/v1","tenant":"%s","instance":"%s","kind":"%s","time":"%s","files":%s,"dirs":%s,"bytes":%s,"encrypted":%s,"uploadedFiles":%s,"uploadedBytes":%s,"copiedFiles":%s,"copiedBytes":%s,"base":"%s","manifestSha256":"%s","objects":%s,"scanStarted":%s,"durationSeconds":%s}\n' \
     "$OCB_TENANT" "$OCB_INSTANCE" "$OCB_KIND" "$STAMP" "$M_FILES" "$M_DIRS" "$M_BYTES" "$bk_enc" \
     "$U_FILES" "$U_XFER_BYTES" "$C_FILES" "$C_XFER_BYTES" "$BASE" "$bk_msha" \
-    "$(cat "$WORK/want.data" "$WORK/want.packs" | wc -l | tr -d ' ')" "$SCAN_START" "$bk_secs" >"$WORK/snapshot.json"
+    "$(wc -l <"$WORK/want.tsv" | tr -d ' ')" "$SCAN_START" "$bk_secs" >"$WORK/snapshot.json"
   ocb_rclone copyto "$WORK/snapshot.json" "store:$OCB_BUCKET/$SNAP_PATH/snapshot.json" ||
     die "$E_STORE" "cannot write the completion marker of $SNAP_PATH; the snapshot stays incomplete"
   log "backup complete: $SNAP_PATH files=$M_FILES dirs=$M_DIRS bytes=$M_BYTES uploaded_files=$U_FILES uploaded_bytes=$U_XFER_BYTES copied_files=$C_FILES copied_bytes=$C_XFER_BYTES duration_s=$bk_secs"

@@ -71,6 +71,8 @@ export const ENGINE_ENV = {
   sqliteStaging: "OCB_SQLITE_STAGING",
   /** "true": a periodic backup reads every file instead of trusting unchanged metadata. */
   hashAll: "OCB_HASH_ALL",
+  /** "true": upload everything, copy nothing from earlier snapshots (after a damaged object). */
+  fullUpload: "OCB_FULL_UPLOAD",
   /** Files smaller than this many bytes travel in tar packs ("0": one object per file). */
   packBelowBytes: "OCB_PACK_BELOW_BYTES",
   /** A new pack is closed once its members reach this many bytes. */

@@ -109,26 +109,26 @@ plan_new_packs() {
 
 # Moves each new pack's staged members into a folder of their own and archives it. Modes are
 # normalised to 644/755 (the manifest carries the real ones, restore applies them), so the
-# archive says nothing about the scratch dir's umask. $WORK/packs.tsv: "sha TAB size TAB
-# source/name.tar" of the new packs.
+# archive says nothing about the scratch dir's umask. Packs go to $WORK/up/packs/<source>/;
+# $WORK/packs.tsv: "sha TAB size TAB source/name.tar" of the new packs.
 build_packs() {
   : >"$WORK/packs.tsv"
   [ -s "$WORK/newpacks.tsv" ] || return 0
   while IFS="$TAB" read -r bp_src bp_seq bp_name bp_bytes; do
     bp_dir="$WORK/packdir/$bp_name"
-    mkdir -p "$bp_dir" "$WORK/packs/$bp_src"
+    mkdir -p "$bp_dir" "$WORK/up/packs/$bp_src"
     ocb_rclone move --no-traverse --files-from-raw "$WORK/packlists/$bp_name" "$STAGE/$bp_src" "$bp_dir" ||
       die "$E_STORE" "cannot gather the files of pack $bp_name in the scratch dir (disk full? set OCB_WORK_DIR)"
     bp_want=$(wc -l <"$WORK/packlists/$bp_name" | tr -d ' ')
     bp_got=$(find "$bp_dir" -type f | wc -l | tr -d ' ')
     [ "$bp_got" -eq "$bp_want" ] || die "$E_STORE" "pack $bp_name: $bp_got of $bp_want staged file(s) gathered"
     chmod -R a+rX,u+w "$bp_dir" || die "$E_STORE" "cannot set modes in $bp_dir"
-    tar -cf "$WORK/packs/$bp_src/$bp_name.tar" -C "$bp_dir" . ||
+    tar -cf "$WORK/up/packs/$bp_src/$bp_name.tar" -C "$bp_dir" . ||
       die "$E_STORE" "cannot write pack $bp_name in the scratch dir (disk full? set OCB_WORK_DIR)"
     rm -rf "$bp_dir"
   done <"$WORK/newpacks.tsv"
-  ocb_rclone lsf -R --files-only --format hsp --hash sha256 --separator "$TAB" "$WORK/packs" >"$WORK/packs.tsv" ||
-    die "$E_STORE" "cannot hash the packs in $WORK/packs"
+  ocb_rclone lsf -R --files-only --format hsp --hash sha256 --separator "$TAB" "$WORK/up/packs" >"$WORK/packs.tsv" ||
+    die "$E_STORE" "cannot hash the packs in $WORK/up/packs"
 }
 
 # Manifest `p` records of the snapshot: the kept ones as they were, the new ones with their hash
