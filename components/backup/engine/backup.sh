@@ -6,9 +6,11 @@
 #   sqlite    capture each SQLite database through SQLite itself into $STAGE
 #   trust     periodic runs: size+mtime+ctime+inode as recorded, ctime before the last scan = unchanged
 #   diff      hash the other files whose path+size match the previous manifest; equal hash = unchanged
-#   stage     copy changed files into $STAGE so the bytes we hash are the bytes we upload
+#   packs     keep the base's packs still at least half current (packs.sh)
+#   stage     copy changed files into $STAGE so the bytes we hash are the bytes we upload; pack
+#             the small ones
 #   upload    ONE server-side copy (unchanged, from the previous snapshot) + ONE upload (changed)
-#   seal      check the stored file set, then write manifest.tsv, then snapshot.json (last)
+#   seal      manifest.tsv goes up with the data; check the stored set, then snapshot.json (last)
 
 # Previous complete snapshot of this instance (any kind) whose manifest we can read, or none.
 load_base() {
@@ -373,8 +375,8 @@ transfer_to_snapshot() {
   done
 }
 
-# The new snapshot's objects so far -> $WORK/stored.tsv "size TAB path". Nothing but data/ and
-# packs/ is there before the seal. A snapshot that wants nothing is not listed (some S3 servers
+# The new snapshot's objects so far -> $WORK/stored.tsv "size TAB path". Nothing but data/,
+# packs/ and manifest.tsv is there before the seal. A snapshot that wants nothing is not listed (some S3 servers
 # answer an empty prefix as "directory not found").
 list_stored() {
   : >"$WORK/stored.tsv"
@@ -449,6 +451,12 @@ cmd_backup() {
   CUR_ROOT=$CONTENT_ROOT
   C_XFER_BYTES=0
   U_XFER_BYTES=0
+  # The manifest goes up alongside the data (check_stored checks it with the rest); until the
+  # marker exists the snapshot is invisible to list/restore and prune removes it after the
+  # grace period.
+  printf '%s\tmanifest.tsv\n' "$(wc -c <"$WORK/manifest.tsv" | tr -d ' ')" >>"$WORK/want.tsv"
+  ocb_rclone copyto --no-check-dest "$WORK/manifest.tsv" "${CUR_ROOT}manifest.tsv" 2>"$WORK/manifest-upload.err" &
+  BACKGROUND_PID=$!
   content_root prev "${BASE:-none}" "$CRYPT"
   PREV_ROOT=$CONTENT_ROOT
   awk -F '\t' '{ print "packs/" $1 "/" $3 ".tar" }' "$WORK/keep.packs" >"$WORK/copy-packs.list"
@@ -470,12 +478,16 @@ cmd_backup() {
       die "$E_STORE" "upload to store:$OCB_BUCKET/$SNAP_PATH failed; the snapshot stays incomplete and is never restored"
     U_XFER_BYTES=$XFER_BYTES
   fi
+  bk_manifest=0
+  wait "$BACKGROUND_PID" || bk_manifest=$?
+  BACKGROUND_PID=""
+  if [ "$bk_manifest" -ne 0 ]; then
+    cat "$WORK/manifest-upload.err" >&2
+    die "$E_STORE" "cannot write the manifest of $SNAP_PATH; the snapshot stays incomplete"
+  fi
   check_stored
 
-  # Seal: manifest first, the plain completion marker last. Until the marker exists the snapshot
-  # is invisible to list/restore and prune removes it after the grace period.
-  ocb_rclone copyto "$WORK/manifest.tsv" "${CUR_ROOT}manifest.tsv" ||
-    die "$E_STORE" "cannot write the manifest of $SNAP_PATH; the snapshot stays incomplete"
+  # Seal: the plain completion marker, last.
   bk_msha=$(sha256sum <"$WORK/manifest.tsv" | cut -d ' ' -f 1)
   bk_enc=false
   [ "$CRYPT" = yes ] && bk_enc=true
@@ -483,8 +495,8 @@ cmd_backup() {
   printf '{"format":"openclaw-backup/v1","tenant":"%s","instance":"%s","kind":"%s","time":"%s","files":%s,"dirs":%s,"bytes":%s,"encrypted":%s,"uploadedFiles":%s,"uploadedBytes":%s,"copiedFiles":%s,"copiedBytes":%s,"base":"%s","manifestSha256":"%s","objects":%s,"scanStarted":%s,"durationSeconds":%s}\n' \
     "$OCB_TENANT" "$OCB_INSTANCE" "$OCB_KIND" "$STAMP" "$M_FILES" "$M_DIRS" "$M_BYTES" "$bk_enc" \
     "$U_FILES" "$U_XFER_BYTES" "$C_FILES" "$C_XFER_BYTES" "$BASE" "$bk_msha" \
-    "$(wc -l <"$WORK/want.tsv" | tr -d ' ')" "$SCAN_START" "$bk_secs" >"$WORK/snapshot.json"
-  ocb_rclone copyto "$WORK/snapshot.json" "store:$OCB_BUCKET/$SNAP_PATH/snapshot.json" ||
+    "$(($(wc -l <"$WORK/want.tsv") - 1))" "$SCAN_START" "$bk_secs" >"$WORK/snapshot.json"
+  ocb_rclone copyto --no-check-dest "$WORK/snapshot.json" "store:$OCB_BUCKET/$SNAP_PATH/snapshot.json" ||
     die "$E_STORE" "cannot write the completion marker of $SNAP_PATH; the snapshot stays incomplete"
   log "backup complete: $SNAP_PATH files=$M_FILES dirs=$M_DIRS bytes=$M_BYTES uploaded_files=$U_FILES uploaded_bytes=$U_XFER_BYTES copied_files=$C_FILES copied_bytes=$C_XFER_BYTES duration_s=$bk_secs"
   printf '{"event":"backup.complete","snapshot":"%s",%s\n' "$SNAP_PATH" "$(sed 's/^{//' "$WORK/snapshot.json")"
