@@ -29,7 +29,7 @@ export const USAGE = `usage: openclaw-fleet [--stack <name>] [--stacks-dir <dir>
                                complete snapshots: time, size, file count
   backups verify <snapshot> [--deep]
                                check a snapshot against its manifest without restoring
-                               (--deep also downloads and hashes every file)
+                               (--deep also downloads and hashes every stored object)
   backups status               per instance: schedule, last snapshot, next run, retention,
                                encryption, healthy/failing/stale; exit 1 if any is stale
   doctor [--no-cluster]        check the store end to end, and each instance's own identity

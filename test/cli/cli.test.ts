@@ -109,7 +109,7 @@ describe("fleet CLI against a real S3 server and real engine snapshots", functio
   });
 
   describe("backups verify", () => {
-    it("checks a snapshot against its manifest, and with --deep every file's sha256", async () => {
+    it("checks a snapshot against its manifest, and with --deep every stored object's sha256", async () => {
       const plain = await run(["backups", "verify", "acme/bot/latest"]);
       assert.equal(plain.code, 0, plain.stderr + plain.stdout);
       assert.match(plain.stdout, /manifest\s+ok\s+sha256 matches snapshot.json/);
