@@ -2,7 +2,7 @@
 // grown past the pack limit), and every restore must still give back exactly the source: no old
 // version, no deleted file or folder brought back, modes as they were.
 import assert from "node:assert/strict";
-import { chmodSync, mkdirSync, rmSync, writeFileSync } from "node:fs";
+import { chmodSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { engineEnv, eventOf, expectExit, rclone, runEngine, uniqueStamp } from "../support/engine-runner";
 import { engineSuite } from "../support/engine-suite";
@@ -132,6 +132,28 @@ describe("backup engine: packs over a life of changes", function () {
     const superseded = await backupAndRestore(env, source, "6-superseded");
     assert.equal(superseded.packs.has(victim.name), false, `pack ${victim.name} dropped once mostly superseded`);
     for (const path of members) assert.ok(superseded.location.has(path), `${path} is in a pack still`);
+  });
+
+  it("a packed file whose name is not UTF-8 comes back under its own name, in its newest version", async () => {
+    const source = join(work, "latin1", "state");
+    mkdirSync(join(source, "notes"), { recursive: true });
+    for (let i = 0; i < 10; i++) writeFileSync(join(source, `notes/f${i}.md`), content(i));
+    // "café.md" in Latin-1: 0xE9 alone is not UTF-8.
+    const name = Buffer.concat([Buffer.from(join(source, "notes/caf")), Buffer.from([0xe9]), Buffer.from(".md")]);
+    writeFileSync(name, "v1\n");
+    const env = engineEnv(s3, { OCB_TENANT: "acme", OCB_INSTANCE: "latin1", OCB_KIND: "periodic", OCB_SOURCES: `state=${source}` });
+    expectExit(await runEngine({ env: { ...env, OCB_NOW: uniqueStamp() }, args: ["backup"] }), 0, "first backup");
+    writeFileSync(name, "v2, longer\n");
+    const second = await runEngine({ env: { ...env, OCB_NOW: uniqueStamp() }, args: ["backup"] });
+    expectExit(second, 0, "second backup");
+    assert.equal(Number(eventOf(second, "backup.complete").uploadedFiles), 1, "the old pack is kept, its member superseded");
+
+    const target = join(work, "latin1", "restored");
+    const restore = await runEngine({ env: engineEnv(s3, { OCB_SOURCES: `state=${target}`, OCB_RESTORE_FROM: "acme/latin1/latest" }), args: ["restore"] });
+    expectExit(restore, 0, "restore");
+    const names = readdirSync(join(target, "notes"), { encoding: "buffer" }).filter((n) => n.includes(0xe9));
+    assert.deepEqual(names.map((n) => n.toString("latin1")), ["café.md"]);
+    assert.equal(readFileSync(Buffer.concat([Buffer.from(join(target, "notes/caf")), Buffer.from([0xe9]), Buffer.from(".md")]), "utf8"), "v2, longer\n");
   });
 
   it("moves a snapshot of one object per file (format v1) into packs on the next backup; both restore", async () => {
