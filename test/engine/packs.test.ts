@@ -156,6 +156,23 @@ describe("backup engine: packs over a life of changes", function () {
     assert.equal(readFileSync(Buffer.concat([Buffer.from(join(target, "notes/caf")), Buffer.from([0xe9]), Buffer.from(".md")]), "utf8"), "v2, longer\n");
   });
 
+  it("an empty source next to a packed one restores as an empty folder", async () => {
+    const state = join(work, "empty-source", "state");
+    const workspace = join(work, "empty-source", "workspace");
+    mkdirSync(join(state, "notes"), { recursive: true });
+    mkdirSync(workspace, { recursive: true });
+    writeFileSync(join(state, "notes/a.md"), content(1));
+    const env = engineEnv(s3, { OCB_TENANT: "acme", OCB_INSTANCE: "empty-source", OCB_KIND: "periodic", OCB_SOURCES: `state=${state} workspace=${workspace}` });
+    expectExit(await runEngine({ env: { ...env, OCB_NOW: uniqueStamp() }, args: ["backup"] }), 0, "backup");
+    const dst = { state: join(work, "empty-source", "dst-state"), workspace: join(work, "empty-source", "dst-workspace") };
+    mkdirSync(dst.workspace, { recursive: true });
+    writeFileSync(join(dst.workspace, "old.md"), "set aside by the restore\n");
+    const restore = await runEngine({ env: engineEnv(s3, { OCB_SOURCES: `state=${dst.state} workspace=${dst.workspace}`, OCB_RESTORE_FROM: "acme/empty-source/latest" }), args: ["restore"] });
+    expectExit(restore, 0, "restore");
+    assert.deepEqual(diffTrees(readTree(state), readTree(dst.state)), []);
+    assert.deepEqual(readdirSync(dst.workspace).filter((n) => !n.startsWith(".pre-restore-")), [], "the empty source restores empty");
+  });
+
   it("moves a snapshot of one object per file (format v1) into packs on the next backup; both restore", async () => {
     const source = join(work, "migrate", "state");
     for (let i = 0; i < 12; i++) {
