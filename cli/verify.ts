@@ -32,8 +32,6 @@ export interface VerifyReport {
 interface StoredObject {
   readonly sha256: string;
   readonly size: number;
-  /** How problems name it: the file path, or "pack <source>/<name>.tar". */
-  readonly label: string;
 }
 
 /**
@@ -54,15 +52,21 @@ function parseManifest(text: string): Map<string, StoredObject> | string {
     else if (fields[0] === "p") {
       // p, source, seq, name, sha256, size, member bytes
       const name = `${fields[1]}/${fields[3]}.tar`;
-      objects.set(`packs/${name}`, { sha256: fields[4] ?? "", size: Number(fields[5]), label: `pack ${name}` });
+      objects.set(`packs/${name}`, { sha256: fields[4] ?? "", size: Number(fields[5]) });
     }
   }
-  for (const [path, file] of files) if (!packed.has(path)) objects.set(`data/${path}`, { ...file, label: path });
+  for (const [path, file] of files) if (!packed.has(path)) objects.set(`data/${path}`, file);
   return objects;
 }
 
+/** How problems name a stored object: "pack <source>/<name>.tar", or the file's path. */
 function labelOf(key: string): string {
   return key.startsWith("packs/") ? `pack ${key.slice("packs/".length)}` : key.slice("data/".length);
+}
+
+/** "file: <path>" or "pack <source>/<name>.tar", after "missing" or "unexpected". */
+function nounOf(key: string): string {
+  return key.startsWith("packs/") ? labelOf(key) : `file: ${labelOf(key)}`;
 }
 
 export async function verifySnapshot(ctx: Context, text: string | undefined, deep: boolean): Promise<VerifyReport> {
@@ -98,10 +102,10 @@ export async function verifySnapshot(ctx: Context, text: string | undefined, dee
       const got = new Map(stored.filter((o) => o.key.startsWith(`${root}data/`) || o.key.startsWith(`${root}packs/`)).map((o) => [o.key.slice(root.length), o.size]));
       for (const [key, object] of manifest) {
         const size = got.get(key);
-        if (size === undefined) problems.push(`missing ${object.label.startsWith("pack ") ? "" : "file: "}${object.label}`);
-        else if (size !== object.size) problems.push(`size differs: ${object.label} (manifest ${object.size}, stored ${size})`);
+        if (size === undefined) problems.push(`missing ${nounOf(key)}`);
+        else if (size !== object.size) problems.push(`size differs: ${labelOf(key)} (manifest ${object.size}, stored ${size})`);
       }
-      for (const key of got.keys()) if (!manifest.has(key)) problems.push(`unexpected ${key.startsWith("packs/") ? "" : "file: "}${labelOf(key)}`);
+      for (const key of got.keys()) if (!manifest.has(key)) problems.push(`unexpected ${nounOf(key)}`);
       checks.push({ check: "file set", ok: problems.length === 0, detail: `${got.size} objects stored, ${manifest.size} in the manifest${problems.length > 0 ? `, ${problems.length} problem(s)` : ", sizes match"}` });
       if (deep && problems.length === 0) {
         let n = 0;
@@ -109,7 +113,7 @@ export async function verifySnapshot(ctx: Context, text: string | undefined, dee
           if (++n % 50 === 0) ctx.out.err(`checked ${n} of ${manifest.size} objects…`);
           const body = await readObject(client, snapshot.bucket, `${root}${key}`);
           const sha = body === undefined ? "" : createHash("sha256").update(body).digest("hex");
-          if (sha !== object.sha256) problems.push(`sha256 differs: ${object.label}`);
+          if (sha !== object.sha256) problems.push(`sha256 differs: ${labelOf(key)}`);
         }
         checks.push({ check: "checksums", ok: problems.length === 0, detail: `${manifest.size} objects downloaded and hashed${problems.length > 0 ? `, ${problems.length} differ` : ", all match"}` });
       }

@@ -376,11 +376,8 @@ transfer_to_snapshot() {
 }
 
 # The new snapshot's objects so far -> $WORK/stored.tsv "size TAB path". Nothing but data/,
-# packs/ and manifest.tsv is there before the seal. A snapshot that wants nothing is not listed (some S3 servers
-# answer an empty prefix as "directory not found").
+# packs/ and manifest.tsv is there before the seal.
 list_stored() {
-  : >"$WORK/stored.tsv"
-  [ -s "$WORK/want.tsv" ] || return 0
   ocb_rclone lsf -R --files-only --format sp --separator "$TAB" "$CUR_ROOT" >"$WORK/stored.tsv" ||
     die "$E_STORE" "cannot list the new snapshot $SNAP_PATH"
 }

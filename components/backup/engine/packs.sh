@@ -63,27 +63,21 @@ plan_kept_packs() {
   mv "$WORK/unchanged.kept" "$WORK/unchanged.tsv"
 }
 
-# After staging. A staged file identical to its copy in a kept pack stays there (a database
-# captured again, unchanged); other small ones are grouped by source, in path order, into new
-# packs named <stamp>-<n>, numbered after the kept ones. Appends to $WORK/loc.tsv; writes
-# $WORK/newpacks.tsv "source TAB seq TAB name TAB member bytes" and $WORK/packlists/<name>.
+# After staging. Staged small files are grouped by source, in path order, into new packs named
+# <stamp>-<n>, numbered after the kept ones; larger ones are stored alone. (A staged file is never
+# one a kept pack already holds current: settle_captures took unchanged databases out.) Appends to
+# $WORK/loc.tsv; writes $WORK/newpacks.tsv "source TAB seq TAB name TAB member bytes" and
+# $WORK/packlists/<name>.
 plan_new_packs() {
   mkdir -p "$WORK/packlists"
   : >"$WORK/newpacks.tsv"
   awk -F '\t' -v dir="$WORK" -v below="$PACK_BELOW" "$AWK_REST"'
-    FILENAME == ARGV[1] {
-      if ($1 == "f") { p = rest($0, 4); psha[p] = $2 }
-      else if ($1 == "l") loc[rest($0, 2)] = $2
-      next
-    }
-    FILENAME == ARGV[2] { keep[$3] = 1; next }
     {
       p = rest($0, 2)
-      if ((p in loc) && (loc[p] in keep) && psha[p] == $1) print loc[p] "\t" p >> (dir "/loc.tsv")
-      else if (below > 0 && $2 < below) { s = p; sub(/\/.*/, "", s); print s "\t" $2 "\t" p > (dir "/newmembers.tsv") }
+      if (below > 0 && $2 < below) { s = p; sub(/\/.*/, "", s); print s "\t" $2 "\t" p > (dir "/newmembers.tsv") }
       else print "-\t" p >> (dir "/loc.tsv")
     }
-  ' "$WORK/prev.manifest" "$WORK/keep.packs" "$WORK/staged.tsv"
+  ' "$WORK/staged.tsv"
   [ -f "$WORK/newmembers.tsv" ] || return 0
   pnp_seq=$(awk -F '\t' '$2 + 0 > m { m = $2 + 0 } END { print m + 0 }' "$WORK/keep.packs")
   LC_ALL=C sort -t "$TAB" -k1,1 -k3 "$WORK/newmembers.tsv" | awk -F '\t' -v dir="$WORK" -v stamp="$STAMP" \

@@ -222,10 +222,11 @@ fetch_packed_source() {
       !($0 in keep)' "$WORK/manifest.tsv" - | LC_ALL=C sort -r | tr '\n' '\000' >"$WORK/dead.dirs"
     (cd "$fps_staging" && xargs -0 -r rmdir -- <"$WORK/dead.dirs" 2>/dev/null) || true
   fi
+  # Files stored alone: more `f` records than `l` ones for this source.
   if awk -F '\t' -v s="$fps_name" "$AWK_REST"'
-    $1 == "l" { p = rest($0, 2); if (index(p, s "/") == 1) packed[p] = 1; next }
-    $1 == "f" { p = rest($0, 4); if (index(p, s "/") == 1 && !(p in packed)) one[p] = 1 }
-    END { for (p in one) if (!(p in packed)) exit 0; exit 1 }' "$WORK/manifest.tsv"; then
+    $1 == "f" && index(rest($0, 4), s "/") == 1 { n++ }
+    $1 == "l" && index(rest($0, 2), s "/") == 1 { n-- }
+    END { exit n == 0 }' "$WORK/manifest.tsv"; then
     ocb_xfer "$WORK/download.log" copy --transfers "$RESTORE_TRANSFERS" "${SNAP_ROOT}data/$fps_name" "$fps_staging" ||
       download_failed "$fps_what"
   fi
