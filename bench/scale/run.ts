@@ -215,7 +215,7 @@ export function scaleTables(r: ScaleResults, repeats: number): Table[] {
     notes: [
       "Solved exactly from renders at 1, 10 and 50 instances (10 instances per tenant) and checked against every other size: " +
         `${r.resources.s3Compatible.linear ? "every rendered size matches, so resource count is exactly linear in instances and tenants" : "SOME SIZE DOES NOT MATCH the linear model"}. ` +
-        "`other` is the gateway token (random:RandomPassword), the ClaimGuard dynamic resource and explicit providers; `components` are openclaw:* ComponentResources (no cloud object).",
+        "`other` is the gateway token (a GeneratedSecret dynamic resource), the ClaimGuard dynamic resource and explicit providers; `components` are openclaw:* ComponentResources (no cloud object).",
     ],
   });
 

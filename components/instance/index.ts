@@ -1,6 +1,5 @@
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
-import * as random from "@pulumi/random";
 import { lifecycleHooks } from "../backup/hooks";
 import { withLifecycleAnnotations } from "../backup/hooks/annotations";
 import { InstanceBackup } from "../backup/instance-backup";
@@ -25,6 +24,7 @@ import { buildStatefulSet } from "./builders/stateful-set";
 import { buildTraefikMiddlewares } from "./builders/traefik-middleware";
 import { buildWorkspaceConfigMap } from "./builders/workspace-config-map";
 import { ClaimGuard } from "./claim-guard";
+import { ALPHANUMERIC, GeneratedSecret } from "./generated-secret";
 import { featureNames } from "./names";
 import { GATEWAY_PORT } from "./ports";
 
@@ -77,8 +77,8 @@ export class OpenClawInstance extends pulumi.ComponentResource {
 
     if (spec.gateway.existingSecret === undefined) {
       // Generated once and kept in state, so the token is stable across runs.
-      const token = new random.RandomPassword(`${name}-gateway-token`, { length: 48, special: false }, { parent: this });
-      beforePods.push(new k8s.core.v1.Secret(`${name}-gateway-token`, buildGatewaySecret(model, token.result), child()));
+      const token = new GeneratedSecret(`${name}-gateway-token`, { length: 48, alphabet: ALPHANUMERIC }, { parent: this });
+      beforePods.push(new k8s.core.v1.Secret(`${name}-gateway-token`, buildGatewaySecret(model, token.value), child()));
     }
     const envSecret = buildEnvSecret(model, (ref) => args.fleet.secrets.resolve(ref));
     if (envSecret !== undefined) beforePods.push(new k8s.core.v1.Secret(`${name}-env`, envSecret, child()));
@@ -143,7 +143,7 @@ export class OpenClawInstance extends pulumi.ComponentResource {
     let password: pulumi.Output<string> | undefined;
     if (generatesBasicAuth(model)) {
       // Kept in state, so the password (and its hash) stay the same on every run.
-      password = new random.RandomPassword(`${name}-basic-auth`, { length: 40, special: false }, { parent: this }).result;
+      password = new GeneratedSecret(`${name}-basic-auth`, { length: 40, alphabet: ALPHANUMERIC }, { parent: this }).value;
       before.push(new k8s.core.v1.Secret(`${name}-basic-auth`, buildBasicAuthSecret(model, password), child()));
     }
     for (const mw of buildTraefikMiddlewares(model)) {

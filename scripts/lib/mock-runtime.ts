@@ -64,8 +64,8 @@ function suffix(name: string, length: number): string {
 function computedState(type: string, name: string, inputs: Record<string, unknown>, region: string = MOCK_AWS_REGION): Record<string, unknown> {
   const generatedName = (): string => (typeof inputs.name === "string" ? inputs.name : `${typeof inputs.namePrefix === "string" ? inputs.namePrefix : `${name}-`}${suffix(name, 26)}`);
   switch (type) {
-    case "random:index/randomPassword:RandomPassword":
-      return { ...inputs, result: `generated-${name}` };
+    case "pulumi-nodejs:dynamic/instance:GeneratedSecret":
+      return { ...inputs, value: `generated-${name}` };
     case "aws:s3/bucket:Bucket": {
       const bucket = typeof inputs.bucket === "string" ? inputs.bucket : `${typeof inputs.bucketPrefix === "string" ? inputs.bucketPrefix : `${name}-`}${suffix(name, 12)}`;
       return { ...inputs, bucket, arn: `arn:aws:s3:::${bucket}`, region };

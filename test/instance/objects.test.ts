@@ -61,8 +61,8 @@ describe("instance objects: networking", () => {
     const reveal = (v: unknown) => (v instanceof SecretValue ? v.value : v);
     const password = String(reveal(data.password));
     assert.equal(reveal(data.auth), `team:{SHA}${createHash("sha1").update(password).digest("base64")}`);
-    const random = findRegistration(r.registrations, "random:index/randomPassword:RandomPassword", "acme/bot-basic-auth");
-    assert.equal(random.inputs.length, 40);
+    const generated = findRegistration(r.registrations, "pulumi-nodejs:dynamic/instance:GeneratedSecret", "acme/bot-basic-auth");
+    assert.equal(generated.inputs.length, 40);
   });
 
   it("ingress (traefik): Middlewares for redirect, HSTS, rate limit and basic auth, referenced by the router", async () => {
@@ -81,7 +81,7 @@ describe("instance objects: networking", () => {
       annotations["traefik.ingress.kubernetes.io/router.middlewares"].split(","),
       ["bot-https-redirect", "bot-headers", "bot-rate-limit", "bot-basic-auth"].map((n) => `openclaw-acme-${n}@kubernetescrd`),
     );
-    assert.ok(!r.registrations.some((x) => x.type === "random:index/randomPassword:RandomPassword" && x.name.endsWith("basic-auth")), "existingSecret: nothing generated");
+    assert.ok(!r.registrations.some((x) => x.type === "pulumi-nodejs:dynamic/instance:GeneratedSecret" && x.name.endsWith("basic-auth")), "existingSecret: nothing generated");
   });
 
   it("htpasswd uses the {SHA} scheme", () => {

@@ -32,7 +32,7 @@ export function generatesBasicAuth(instance: InstanceModel): boolean {
 /**
  * The generated basic-auth Secret: `auth` for ingress-nginx, `users` for
  * Traefik, and `username`/`password` so that the team can read the login
- * with kubectl. `password` is a secret Output (a RandomPassword kept in
+ * with kubectl. `password` is a secret Output (a GeneratedSecret kept in
  * state, so it is stable across runs); everything derived from it stays secret.
  */
 export function buildBasicAuthSecret(instance: InstanceModel, password: pulumi.Output<string>): k8s.types.input.core.v1.Secret {
