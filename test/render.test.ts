@@ -1,5 +1,7 @@
 import { strict as assert } from "node:assert";
 import { join } from "node:path";
+import { parse } from "yaml";
+import { REDACTED } from "../scripts/lib/manifests";
 import { renderStack } from "../scripts/lib/render-stack";
 import "./support/crd-schemas";
 import { assertValidObject, schemaProblems } from "./support/k8s-schema";
@@ -27,6 +29,19 @@ describe("example stacks", () => {
         const second = await renderStack(path, stack);
         assert.deepEqual([...second.files.keys()], [...first.files.keys()]);
         for (const [file, text] of first.files) assert.equal(second.files.get(file), text, `${file} differs between runs`);
+      });
+
+      it("writes each Secret as a valid manifest: its keys kept, every value redacted", async () => {
+        const rendered = await renderStack(join(STACKS_DIR, `Pulumi.${stack}.yaml`), stack);
+        const secrets = [...rendered.files].filter(([file]) => /\/Secret-[^/]+\.yaml$/.test(file));
+        assert.ok(secrets.length > 0, "no Secret rendered");
+        for (const [file, text] of secrets) {
+          const secret = parse(text) as { stringData?: Record<string, unknown>; data?: Record<string, unknown> };
+          assertValidObject(secret as never);
+          const values = { ...secret.data, ...secret.stringData };
+          assert.ok(Object.keys(values).length > 0, `${file} lost its keys`);
+          for (const [key, value] of Object.entries(values)) assert.equal(value, REDACTED, `${file}: ${key} is not redacted`);
+        }
       });
 
       it("never writes a secret value into the rendered files", async () => {

@@ -56,8 +56,8 @@ export function buildBackupNetworkPolicy(fleet: FleetModel, instance: InstanceMo
     metadata: instanceMetadata(instance, instance.names.backupNetworkPolicy, "backup"),
     spec: {
       podSelector: { matchLabels: backupPodSelector(instance.tenant, instance.name) },
+      // Ingress listed with no rules: nothing may connect (an empty `ingress` list is dropped by the API server).
       policyTypes: ["Ingress", "Egress"],
-      ingress: [],
       egress,
     },
   };

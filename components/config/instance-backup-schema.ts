@@ -85,7 +85,7 @@ export const instanceBackupSchema = z
     image,
     resources: resourceRequirements({
       requests: { cpu: "100m", memory: "256Mi" },
-      limits: { cpu: "1000m", memory: "1Gi" },
+      limits: { cpu: "1", memory: "1Gi" },
     }),
     /** A backup or restore pod running longer than this is stopped and counts as failed. */
     activeDeadlineSeconds: count(60, 7 * 24 * 3600).default(3600),

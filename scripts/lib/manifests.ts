@@ -3,14 +3,18 @@ import { SecretValue, type Registration } from "./mock-runtime";
 
 export const REDACTED = "[secret]";
 
-/** Replaces secret values with a marker, recursively. */
-export function redact(value: unknown): unknown {
-  if (value instanceof SecretValue) return REDACTED;
-  if (Array.isArray(value)) return value.map(redact);
+/**
+ * Replaces every value inside a secret with a marker, keeping the shape: a
+ * secret map (a Secret's `stringData`) keeps its keys, so the manifest stays
+ * valid and a reviewer sees which keys change.
+ */
+export function redact(value: unknown, insideSecret = false): unknown {
+  if (value instanceof SecretValue) return redact(value.value, true);
+  if (Array.isArray(value)) return value.map((v) => redact(v, insideSecret));
   if (typeof value === "object" && value !== null) {
-    return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, redact(v)]));
+    return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, redact(v, insideSecret)]));
   }
-  return value;
+  return insideSecret ? REDACTED : value;
 }
 
 /** Reveals secret values (for validation, never for output). */

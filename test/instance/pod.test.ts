@@ -87,7 +87,7 @@ describe("instance pod: image, config, workspace, skills, env", () => {
     assert.deepEqual(at(env.DB_URL, "valueFrom.secretKeyRef"), { name: "db", key: "url" });
     assert.deepEqual(at(env.NODE_NAME, "valueFrom.fieldRef"), { fieldPath: "spec.nodeName" });
     assert.deepEqual(r.container("openclaw").envFrom, [{ secretRef: { name: "provider-keys" } }]);
-    assert.deepEqual(r.container("openclaw").resources, { requests: { cpu: "500m", memory: "1Gi" }, limits: { cpu: "2000m", memory: "8Gi" } });
+    assert.deepEqual(r.container("openclaw").resources, { requests: { cpu: "500m", memory: "1Gi" }, limits: { cpu: "2", memory: "8Gi" } });
     const secret = r.registrations.find((x) => x.type === "kubernetes:core/v1:Secret" && x.name === "acme/bot-env");
     assert.ok(secret, "no env Secret");
     assert.ok(!JSON.stringify(r.registrations.filter((x) => x.type !== "kubernetes:core/v1:Secret").map((x) => x.inputs)).includes("sk-test-value"));

@@ -54,17 +54,19 @@ let current: LifecycleHooks | undefined;
 
 /**
  * The hooks of the running program, for the components to bind; undefined
- * when none are registered (offline render, mocks, backups off).
+ * when they cannot act here (offline render, mocks).
  */
 export function lifecycleHooks(): LifecycleHooks | undefined {
   return current;
 }
 
-/** Whether hooks can run here: against a real engine and a real cluster. */
+/** Whether hooks can act: there is a cluster to act on (not a render to a directory). */
 export function hooksApply(model: FleetModel): boolean {
-  if (model.cluster.kubernetes.renderYamlToDirectory !== undefined) return false;
-  if (!model.backup.enabled || model.backup.store === undefined) return false;
-  // Pulumi's mock monitor cannot register hooks (and never runs them).
+  return model.cluster.kubernetes.renderYamlToDirectory === undefined;
+}
+
+/** Pulumi's mock monitor cannot register hooks (and never runs them). */
+function engineRegistersHooks(): boolean {
   return !(getMonitor() instanceof MockMonitor);
 }
 
@@ -81,11 +83,18 @@ function policyFor(model: FleetModel, ref: InstanceRef, annotations: Record<stri
 
 /**
  * Registers the fleet's hooks (call once, first thing in the program) and
- * returns the bindings, or undefined when hooks do not apply here.
+ * returns the bindings, or undefined when hooks cannot act here.
+ *
+ * Under a real engine every hook is registered on every run, whatever the
+ * config: the engine refuses to plan (`hook "…" was not registered`) when a
+ * resource in the state is bound to a hook this run lacks, and that state
+ * may date from before backups were turned off, the store removed, or the
+ * stack switched to rendering YAML. Registered but unable to act (no
+ * cluster), a hook says so and lets the step go on.
  */
 export function registerLifecycleHooks(model: FleetModel, deps?: Partial<HookDeps>): LifecycleHooks | undefined {
   current = undefined;
-  if (!hooksApply(model)) return undefined;
+  if (!engineRegistersHooks()) return undefined;
   const full: HookDeps = {
     kube: deps?.kube ?? kubernetesLifecycleApi(model.cluster.kubernetes, deps?.log ?? pulumiLog),
     clock: deps?.clock ?? realClock,
@@ -94,7 +103,12 @@ export function registerLifecycleHooks(model: FleetModel, deps?: Partial<HookDep
   };
   // Validated by the config schema; the fallback only guards a hand-built model.
   const timeoutMs = parseDuration(model.backup.deleteTimeout) ?? 30 * 60_000;
+  const acts = hooksApply(model);
   const refOrSkip = (object: unknown, what: string): InstanceRef | undefined => {
+    if (!acts) {
+      full.log.info(`${what}: no lifecycle hook runs when the stack renders YAML to a directory (cluster.kubernetes.renderYamlToDirectory)`);
+      return undefined;
+    }
     const ref = instanceRefOf(object);
     if (ref === undefined) full.log.warn(`${what}: not an openclaw-fleet object (no instance/tenant labels); hook skipped`);
     return ref;
@@ -118,11 +132,11 @@ export function registerLifecycleHooks(model: FleetModel, deps?: Partial<HookDep
     });
   });
   const clearMarker = new pulumi.ResourceHook(HOOK_NAMES.clearStopMarker, async (args) => {
-    const ref = instanceRefOf(args.newInputs);
+    const ref = acts ? instanceRefOf(args.newInputs) : undefined;
     if (ref !== undefined && objectMeta(args.newOutputs).annotations[STOPPED_REPLICAS_ANNOTATION] !== undefined) await clearStopMarker(full, ref);
   });
   const restart = new pulumi.ErrorHook(HOOK_NAMES.restartAfterFailure, async (args) => {
-    const ref = instanceRefOf(args.newInputs ?? args.oldInputs);
+    const ref = acts ? instanceRefOf(args.newInputs ?? args.oldInputs) : undefined;
     return ref === undefined ? false : restartAfterFailure(full, ref, `${args.failedOperation} of ${args.name}`, args.errors);
   });
   const stop = new pulumi.ResourceHook(HOOK_NAMES.stopForRestore, async (args) => {
@@ -136,6 +150,7 @@ export function registerLifecycleHooks(model: FleetModel, deps?: Partial<HookDep
     await startAfterRestore(full, ref, configured !== undefined ? imageReference(configured.spec.image) : undefined);
   });
 
+  if (!acts) return undefined;
   current = {
     workload: { beforeDelete: [preDelete], beforeUpdate: [preUpdate], afterUpdate: [clearMarker], onError: [restart] },
     restore: { beforeCreate: [stop], afterCreate: [start], onError: [restart] },

@@ -93,7 +93,7 @@ export const envFrom = z.array(envFromSource).default([]);
 
 export const resources = resourceRequirements({
   requests: { cpu: "500m", memory: "1Gi" },
-  limits: { cpu: "2000m", memory: "4Gi" },
+  limits: { cpu: "2", memory: "4Gi" },
 });
 
 export const gateway = z

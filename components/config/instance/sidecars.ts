@@ -13,7 +13,7 @@ export const chromium = z
   .object({
     enabled: z.boolean().default(false),
     image: sidecarImage("ghcr.io/browserless/chromium"),
-    resources: resourceRequirements({ requests: { cpu: "250m", memory: "512Mi" }, limits: { cpu: "1000m", memory: "2Gi" } }),
+    resources: resourceRequirements({ requests: { cpu: "250m", memory: "512Mi" }, limits: { cpu: "1", memory: "2Gi" } }),
     /** Appended to browserless' arguments (it forwards unknown flags to Chromium). */
     extraArgs: z.array(z.string()).default([]),
     extraEnv: z.array(envVar).default([]),
@@ -50,7 +50,7 @@ export const ollama = z
       .array(z.string().regex(OLLAMA_MODEL, { message: "is not an Ollama model name (e.g. llama3.2 or nomic-embed-text:v1.5)" }))
       .max(MAX_OLLAMA_MODELS)
       .default([]),
-    resources: resourceRequirements({ requests: { cpu: "500m", memory: "1Gi" }, limits: { cpu: "2000m", memory: "4Gi" } }),
+    resources: resourceRequirements({ requests: { cpu: "500m", memory: "1Gi" }, limits: { cpu: "2", memory: "4Gi" } }),
     storage: z
       .object({
         /** Bound of the emptyDir model cache. */

@@ -50,8 +50,9 @@ function appEnv(instance: InstanceModel): EnvVar[] {
 
 function probe(settings: { enabled: boolean; initialDelaySeconds: number; periodSeconds: number; timeoutSeconds: number; failureThreshold: number }): Probe | undefined {
   if (!settings.enabled) return undefined;
-  const { enabled: _enabled, ...timings } = settings;
-  return { tcpSocket: { port: "gateway" }, ...timings };
+  const { enabled: _enabled, initialDelaySeconds, ...timings } = settings;
+  // 0 is Kubernetes' default, and the API server drops it: leave it out so the render matches the live object.
+  return { tcpSocket: { port: "gateway" }, ...(initialDelaySeconds > 0 ? { initialDelaySeconds } : {}), ...timings };
 }
 
 /**
@@ -76,7 +77,7 @@ export function appContainer(instance: InstanceModel): Container {
       { name: "canvas", containerPort: CANVAS_PORT, protocol: "TCP" },
     ],
     env: appEnv(instance),
-    envFrom: spec.envFrom.map((source) => ({ ...source })),
+    ...(spec.envFrom.length > 0 ? { envFrom: spec.envFrom.map((source) => ({ ...source })) } : {}),
     resources: resources(spec.resources),
     lifecycle: { postStart: { exec: { command: restoreConfig } } },
     securityContext: appSecurityContext(spec),

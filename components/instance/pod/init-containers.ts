@@ -12,7 +12,7 @@ import { dataMounts, TMP_MOUNT } from "./shared";
 type Container = k8s.types.input.core.v1.Container;
 
 const SMALL = { requests: { cpu: "50m", memory: "64Mi" }, limits: { cpu: "500m", memory: "256Mi" } };
-const INSTALLER = { requests: { cpu: "100m", memory: "256Mi" }, limits: { cpu: "1000m", memory: "1Gi" } };
+const INSTALLER = { requests: { cpu: "100m", memory: "256Mi" }, limits: { cpu: "1", memory: "1Gi" } };
 const INSTALL_DIR = `${STATE_DIR}/.local`;
 
 // Constant scripts: every input comes from the environment, never from string formatting.
