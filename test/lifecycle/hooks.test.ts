@@ -281,3 +281,28 @@ describe("one-shot backup Jobs", () => {
     assertValidObject(job as never);
   });
 });
+
+describe("lifecycle hooks: which object a delete hook reads", () => {
+  it("takes the last applied inputs, not outputs that may predate the last update or carry others' annotations", async () => {
+    const { deletedObject, objectMeta } = await import("../../components/backup/hooks/refs");
+    const { recordedPreDeletePolicy, PRE_DELETE_ANNOTATION } = await import("../../components/backup/hooks/annotations");
+    // As the e2e suite saw it: backups turned off removed the policy from the inputs, the outputs kept it.
+    const oldInputs = { metadata: { name: "ops", namespace: "openclaw-globex", labels: { "app.kubernetes.io/instance": "ops", "openclaw.io/tenant": "globex" } } };
+    const oldOutputs = { metadata: { ...oldInputs.metadata, annotations: { [PRE_DELETE_ANNOTATION]: "required" } } };
+    assert.equal(recordedPreDeletePolicy(objectMeta(deletedObject({ oldInputs, oldOutputs })).annotations), undefined);
+    assert.equal(recordedPreDeletePolicy(objectMeta(deletedObject({ oldOutputs })).annotations), "required", "outputs serve when there are no inputs");
+  });
+});
+
+describe("lifecycle hooks: after an update", () => {
+  it("clears the stop marker the live StatefulSet carries, whatever the update's outputs said, and writes nothing when there is none", async () => {
+    const { clearStopMarkerAfterUpdate } = await import("../../components/backup/hooks/workload");
+    const kube = cluster();
+    kube.statefulSets.get(`${NS}/bot`)!.annotations[STOPPED_REPLICAS_ANNOTATION] = "1";
+    assert.equal(await clearStopMarkerAfterUpdate(fakeDeps(kube), REF), true);
+    assert.equal(kube.statefulSets.get(`${NS}/bot`)?.annotations[STOPPED_REPLICAS_ANNOTATION], undefined);
+    const unmarked = cluster();
+    assert.equal(await clearStopMarkerAfterUpdate(fakeDeps(unmarked), REF), false);
+    assert.deepEqual(unmarked.writes(), []);
+  });
+});

@@ -20,15 +20,15 @@ import { MockMonitor } from "@pulumi/pulumi/runtime/mocks";
 import { getMonitor } from "@pulumi/pulumi/runtime/settings";
 import { findInstanceModel, type FleetModel } from "../../config/model";
 import { APP_CONTAINER, imageReference } from "../../instance/builders/stateful-set";
-import { preDeletePolicy, recordedPreDeletePolicy, STOPPED_REPLICAS_ANNOTATION, type PreDeletePolicy } from "./annotations";
+import { preDeletePolicy, recordedPreDeletePolicy, type PreDeletePolicy } from "./annotations";
 import { kubernetesLifecycleApi } from "./client";
 import { parseDuration } from "./duration";
 import { realClock, type HookDeps, type HookLog } from "./kube";
 import { preDeleteBackup } from "./pre-delete";
 import { preUpdateBackup } from "./pre-update";
-import { containerImage, instanceRefOf, objectMeta } from "./refs";
+import { containerImage, deletedObject, instanceRefOf, objectMeta } from "./refs";
 import { restartAfterFailure, startAfterRestore, stopForRestore } from "./restore";
-import { clearStopMarker, type InstanceRef } from "./workload";
+import { clearStopMarkerAfterUpdate, type InstanceRef } from "./workload";
 
 /** Hook names are part of the stack's state: never rename them. */
 export const HOOK_NAMES = {
@@ -115,7 +115,7 @@ export function registerLifecycleHooks(model: FleetModel, deps?: Partial<HookDep
   };
 
   const preDelete = new pulumi.ResourceHook(HOOK_NAMES.preDelete, async (args) => {
-    const object = args.oldOutputs ?? args.oldInputs;
+    const object = deletedObject(args);
     const ref = refOrSkip(object, args.name);
     if (ref === undefined) return;
     await preDeleteBackup(full, { ref, policy: policyFor(model, ref, objectMeta(object).annotations), timeoutMs });
@@ -133,7 +133,7 @@ export function registerLifecycleHooks(model: FleetModel, deps?: Partial<HookDep
   });
   const clearMarker = new pulumi.ResourceHook(HOOK_NAMES.clearStopMarker, async (args) => {
     const ref = acts ? instanceRefOf(args.newInputs) : undefined;
-    if (ref !== undefined && objectMeta(args.newOutputs).annotations[STOPPED_REPLICAS_ANNOTATION] !== undefined) await clearStopMarker(full, ref);
+    if (ref !== undefined) await clearStopMarkerAfterUpdate(full, ref);
   });
   const restart = new pulumi.ErrorHook(HOOK_NAMES.restartAfterFailure, async (args) => {
     const ref = acts ? instanceRefOf(args.newInputs ?? args.oldInputs) : undefined;

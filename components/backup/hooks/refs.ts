@@ -43,3 +43,15 @@ export function containerImage(object: unknown, container: string): string | und
   const found = containers.find((c) => c.name === container);
   return typeof found?.image === "string" ? found.image : undefined;
 }
+
+/**
+ * The object a delete hook is about: the inputs last applied, which say what
+ * this program asked for (its labels and the pre-delete policy it recorded).
+ * Not the outputs: the provider may hand back an object read before its last
+ * apply (the end-to-end suite saw a StatefulSet keep, in state, a policy
+ * annotation its last update had removed), and they also carry annotations
+ * other field managers wrote.
+ */
+export function deletedObject(args: { readonly oldInputs?: unknown; readonly oldOutputs?: unknown }): unknown {
+  return args.oldInputs ?? args.oldOutputs;
+}

@@ -74,6 +74,18 @@ export async function clearStopMarker(deps: HookDeps, ref: InstanceRef): Promise
   await deps.kube.annotateStatefulSet(ref.namespace, ref.statefulSet, { [STOPPED_REPLICAS_ANNOTATION]: null, [STOPPED_FOR_ANNOTATION]: null });
 }
 
+/**
+ * After an update: clears the stop marker if the live StatefulSet carries
+ * one. Read from the cluster, not from the update's outputs, which the
+ * provider may have read before the hooks' own patch.
+ */
+export async function clearStopMarkerAfterUpdate(deps: HookDeps, ref: InstanceRef): Promise<boolean> {
+  const state = await deps.kube.readStatefulSet(ref.namespace, ref.statefulSet);
+  if (state?.annotations[STOPPED_REPLICAS_ANNOTATION] === undefined) return false;
+  await clearStopMarker(deps, ref);
+  return true;
+}
+
 export type JobOutcome =
   | { readonly result: "succeeded" }
   | { readonly result: "failed"; readonly message: string }

@@ -1,0 +1,313 @@
+import { strict as assert } from "node:assert";
+import { join } from "node:path";
+import { startS3Server, type S3Server } from "../support/s3server";
+import { startControlPlane, type ControlPlane } from "./support/control-plane";
+import { Kube, podTemplateOf, type KubeObject } from "./support/kube";
+import { openProject, ourWarnings, type Project } from "./support/pulumi";
+import { StackFile, type ConfigValues } from "./support/stack-file";
+import { e2eSuite } from "./support/suite";
+
+const STACK = "e2e";
+const PART_OF = "app.kubernetes.io/part-of=openclaw-fleet";
+const FIRST_TAG = "2026.9.6";
+const NEXT_TAG = "2026.9.7";
+
+type Instances = Record<string, Record<string, unknown>>;
+
+interface FleetShape {
+  readonly tenants: Record<string, Instances>;
+  readonly tag?: string;
+  readonly backups?: "on" | "off-and-no-store";
+}
+
+/**
+ * The program against a real Kubernetes API server, through the real Pulumi
+ * CLI and engine, from the first `up` to `destroy --run-program`: every
+ * engine-only behaviour (hooks, ClaimGuard's dynamic provider, error hooks,
+ * outputs read back from objects the hooks changed) runs for real. kwok
+ * stands in for kubelets: pods become Ready and Job pods exit 0 without
+ * running anything, or exit with the code a pod template's
+ * `e2e.openclaw.io/exit-code` label asks for.
+ */
+describe("e2e: a fleet on a real control plane", function () {
+  const ctx = e2eSuite("cluster");
+  let plane: ControlPlane;
+  let kube: Kube;
+  let s3: S3Server;
+  let project: Project;
+  let stack: StackFile;
+  let shape: FleetShape;
+
+  const config = (fleet: FleetShape): ConfigValues => {
+    const backupsOn = fleet.backups !== "off-and-no-store";
+    return {
+      cluster: { kubernetes: { kubeconfig: plane.kubeconfig, context: "openclaw-e2e" } },
+      backup: backupsOn
+        ? {
+            store: {
+              kind: "s3Compatible",
+              endpoint: s3.endpoint,
+              bucket: s3.bucket,
+              region: "us-east-1",
+              provider: "Minio",
+              credentials: { accessKeyId: { secretRef: "store-access-key" }, secretAccessKey: { secretRef: "store-secret-key" } },
+            },
+            // Short polls keep the hooks quick against kwok's instant pods.
+            deleteTimeout: "5m",
+          }
+        : { enabled: false },
+      defaults: { image: { tag: fleet.tag ?? FIRST_TAG }, backup: { schedule: "6h" } },
+      tenants: Object.fromEntries(Object.entries(fleet.tenants).map(([tenant, instances]) => [tenant, { instances }])),
+    };
+  };
+
+  const apply = (next: FleetShape) => {
+    shape = next;
+    stack.write(config(next));
+  };
+  const up = (extra: string[] = []) => project.pulumi(["up", "-s", STACK, "--yes", "--skip-preview", ...extra], { timeoutMs: 15 * 60_000 });
+  const upOk = async (extra: string[] = []) => {
+    const result = await up(extra);
+    assert.equal(result.code, 0, `pulumi up failed:\n${result.output}`);
+    return result;
+  };
+  const statefulSet = (tenant: string, instance: string) => kube.get("statefulset", `openclaw-${tenant}`, instance);
+  const jobs = async (tenant: string, kind: string) =>
+    (await kube.list("jobs", `openclaw-${tenant}`, `openclaw.io/snapshot-kind=${kind}`)).sort((a, b) => String(a.metadata.creationTimestamp).localeCompare(String(b.metadata.creationTimestamp)));
+  const complete = (job: KubeObject) => ((job.status?.conditions as { type: string; status: string }[] | undefined) ?? []).some((c) => c.type === "Complete" && c.status === "True");
+  const stackOutput = async (name: string): Promise<unknown> => JSON.parse((await project.ok(["stack", "output", "-s", STACK, "--json", name])).stdout) as unknown;
+
+  before(async function () {
+    this.timeout(300_000);
+    plane = await startControlPlane({ binDir: ctx.bin, dir: join(ctx.dir, "cluster") });
+    kube = new Kube(plane);
+    s3 = await startS3Server();
+    project = openProject({ binDir: ctx.bin, dir: ctx.dir, env: { PULUMI_CONFIG_PASSPHRASE: "e2e-throw-away" } });
+    await project.ok(["login", "--local"]);
+    stack = new StackFile(project, STACK);
+    await stack.init({ "store-access-key": s3.accessKeyId, "store-secret-key": s3.secretAccessKey });
+  });
+
+  after(async function () {
+    this.timeout(120_000);
+    await plane?.stop();
+    await s3?.close();
+  });
+
+  it("up creates the fleet; every pod template is admitted under Pod Security restricted; the instances become Ready", async function () {
+    this.timeout(15 * 60_000);
+    apply({ tenants: { acme: { support: {}, sales: { backup: { onBackupFailure: "proceed" } } }, globex: { ops: {} } } });
+    const result = await upOk();
+    assert.deepEqual(ourWarnings(result.output), [], "the first up printed warnings");
+    assert.doesNotMatch(result.output, /violate PodSecurity/);
+    for (const [tenant, instances] of Object.entries(shape.tenants)) {
+      const ns = await kube.get("namespace", undefined, `openclaw-${tenant}`);
+      assert.equal(ns?.metadata.labels?.["pod-security.kubernetes.io/enforce"], "restricted");
+      for (const instance of Object.keys(instances)) {
+        const sts = await statefulSet(tenant, instance);
+        assert.equal(sts?.status?.readyReplicas, 1, `${tenant}/${instance} is not Ready`);
+      }
+      assert.deepEqual(await kube.events(`openclaw-${tenant}`, "FailedCreate"), [], "a controller could not create a pod");
+      const workloads = [...(await kube.list("statefulsets", `openclaw-${tenant}`)), ...(await kube.list("cronjobs", `openclaw-${tenant}`)), ...(await kube.list("jobs", `openclaw-${tenant}`))];
+      assert.ok(workloads.length >= 2 * Object.keys(instances).length, "missing StatefulSets or CronJobs");
+      for (const workload of workloads) {
+        const template = podTemplateOf(workload);
+        if (template !== undefined) await kube.admitPodTemplate(`openclaw-${tenant}`, `${workload.kind}/${workload.metadata.name}`, template);
+      }
+    }
+  });
+
+  it("a second preview plans no change (no perpetual diff)", async function () {
+    this.timeout(10 * 60_000);
+    const preview = await project.pulumi(["preview", "-s", STACK, "--expect-no-changes"]);
+    assert.equal(preview.code, 0, preview.output);
+  });
+
+  it("adding an instance creates it and changes nothing else", async function () {
+    this.timeout(15 * 60_000);
+    apply({ ...shape, tenants: { ...shape.tenants, acme: { ...shape.tenants.acme, billing: {} } } });
+    const result = await upOk();
+    assert.match(result.output, /Resources:[\s\S]*\+ \d+ created[\s\S]*\d+ unchanged/);
+    assert.doesNotMatch(result.output, /~ \d+ updated|-\d+ deleted|replaced/);
+    assert.equal((await statefulSet("acme", "billing"))?.status?.readyReplicas, 1);
+  });
+
+  it("an image bump runs each instance's pre-update backup (stopped, a Job from its CronJob awaited), then updates, and exports the snapshots", async function () {
+    this.timeout(20 * 60_000);
+    const before = new Date().toISOString();
+    apply({ ...shape, tag: NEXT_TAG });
+    const result = await upOk();
+    const snapshots = (await stackOutput("preUpdateSnapshots")) as Record<string, string>;
+    const instances = Object.entries(shape.tenants).flatMap(([t, is]) => Object.keys(is).map((i) => `${t}/${i}`));
+    assert.deepEqual(Object.keys(snapshots).sort(), instances.sort(), "preUpdateSnapshots lacks an instance");
+    for (const key of instances) {
+      const [tenant, instance] = key.split("/");
+      assert.match(snapshots[key], new RegExp(`^backups/${tenant}/${instance}/pre-update/\\d{8}T\\d{6}Z$`));
+      assert.match(result.output, new RegExp(`${tenant}/${instance}: stopping \\(scale 1 -> 0\\) for the pre-update backup`));
+      const done = (await jobs(tenant, "pre-update")).filter((j) => j.metadata.labels?.["app.kubernetes.io/instance"] === instance && String(j.metadata.creationTimestamp) >= before.slice(0, 19));
+      assert.equal(done.length, 1, `${key}: expected one pre-update Job`);
+      assert.ok(complete(done[0]), `${key}: the pre-update Job did not complete`);
+      const sts = await statefulSet(tenant, instance);
+      const image = ((sts?.spec?.template as { spec: { containers: { name: string; image: string }[] } }).spec.containers.find((c) => c.name === "openclaw") ?? { image: "" }).image;
+      assert.match(image, new RegExp(`:${NEXT_TAG.replace(/\./g, "\\.")}$`));
+      assert.equal(sts?.status?.readyReplicas, 1, `${key} did not start again`);
+      assert.equal(sts?.metadata.annotations?.["openclaw.io/pre-update-snapshot"], snapshots[key]);
+      assert.equal(sts?.metadata.annotations?.["openclaw.io/stopped-replicas"], undefined, `${key} still marked stopped`);
+    }
+    const again = await project.pulumi(["preview", "-s", STACK, "--expect-no-changes"]);
+    assert.equal(again.code, 0, `the hooks' annotations made a perpetual diff:\n${again.output}`);
+  });
+
+  it("the policy pack runs in the real analyzer: the fleet passes, and a violating config fails with the policy's message", async function () {
+    this.timeout(15 * 60_000);
+    const passing = await project.pulumi(["preview", "-s", STACK, "--policy-pack", "policy"]);
+    assert.equal(passing.code, 0, passing.output);
+    // A pack without violations prints no "Policies:" section; its loading is what shows it ran.
+    assert.match(passing.output, /Loading policy packs\.\.\.: done/, "the policy pack did not run");
+    const kept = shape;
+    apply({ ...shape, tenants: { ...shape.tenants, globex: { ops: { networkPolicy: { enabled: false } } } } });
+    const failing = await project.pulumi(["preview", "-s", STACK, "--policy-pack", "policy"]);
+    apply(kept);
+    assert.notEqual(failing.code, 0, "a violating preview passed");
+    assert.match(failing.output, /instance-network-policy/);
+    assert.match(failing.output, /StatefulSet openclaw-globex\/ops \(instance globex\/ops\): no NetworkPolicy in namespace openclaw-globex selects its pods/);
+  });
+
+  it("the fleet CLI's backup now runs a Job from the CronJob and waits for it; doctor checks the store and each identity", async function () {
+    this.timeout(10 * 60_000);
+    const now = await project.run("npm", ["run", "--silent", "fleet", "--", "--stack", STACK, "backup", "now", "acme/support", "--timeout", "5m"]);
+    assert.equal(now.code, 0, now.output);
+    assert.match(now.stdout, /^snapshot complete: backups\/acme\/support\/manual\/\d{8}T\d{6}Z$/m);
+    const manual = await jobs("acme", "manual");
+    assert.equal(manual.length, 1);
+    assert.ok(complete(manual[0]));
+    const doctor = await project.run("npm", ["run", "--silent", "fleet", "--", "--stack", STACK, "doctor"]);
+    assert.equal(doctor.code, 0, doctor.output);
+    for (const instance of ["acme/support", "acme/sales", "acme/billing", "globex/ops"]) assert.match(doctor.output, new RegExp(`identity[^\\n]*${instance}[^\\n]*ok|${instance}[^\\n]*identity[^\\n]*ok`, "i"), `doctor did not check ${instance}'s identity`);
+  });
+
+  it("restoreFrom on a running instance: stopped by the hook, the restore Job completes, then it is started again", async function () {
+    this.timeout(15 * 60_000);
+    const snapshots = (await stackOutput("preUpdateSnapshots")) as Record<string, string>;
+    const source = snapshots["acme/support"];
+    apply({ ...shape, tenants: { ...shape.tenants, acme: { ...shape.tenants.acme, support: { backup: { restoreFrom: source } } } } });
+    const result = await upOk();
+    assert.match(result.output, /acme\/support: stopping \(scale 1 -> 0\) for the restore/);
+    assert.match(result.output, /acme\/support: restored and started again/);
+    const restores = (await kube.list("jobs", "openclaw-acme", "app.kubernetes.io/component=restore")).filter((j) => j.metadata.labels?.["app.kubernetes.io/instance"] === "support");
+    assert.equal(restores.length, 1, "one restore Job");
+    assert.ok(complete(restores[0]), "the restore Job did not complete");
+    const sts = await statefulSet("acme", "support");
+    assert.equal(sts?.spec?.replicas, 1);
+    assert.equal(sts?.status?.readyReplicas, 1);
+    assert.equal(sts?.metadata.annotations?.["openclaw.io/stopped-replicas"], undefined);
+    const again = await project.pulumi(["preview", "-s", STACK, "--expect-no-changes"]);
+    assert.equal(again.code, 0, again.output);
+    // Done with it: taking restoreFrom out removes the finished Job and touches nothing else.
+    apply({ ...shape, tenants: { ...shape.tenants, acme: { ...shape.tenants.acme, support: {} } } });
+    const cleared = await upOk();
+    assert.match(cleared.output, /-\s+kubernetes:batch\/v1:Job acme\/support-backup-restore deleted/);
+    assert.doesNotMatch(cleared.output, /StatefulSet acme\/support-statefulset (updated|replaced)/);
+  });
+
+  it("a new instance cloned from a snapshot: its restore Job completes before its StatefulSet exists", async function () {
+    this.timeout(15 * 60_000);
+    const source = ((await stackOutput("preUpdateSnapshots")) as Record<string, string>)["globex/ops"];
+    apply({ ...shape, tenants: { ...shape.tenants, globex: { ...shape.tenants.globex, clone: { backup: { restoreFrom: source } } } } });
+    const result = await upOk();
+    assert.match(result.output, /globex\/clone: first start, restoring into the new volume/);
+    const [restore] = (await kube.list("jobs", "openclaw-globex", "app.kubernetes.io/component=restore")).filter((j) => j.metadata.labels?.["app.kubernetes.io/instance"] === "clone");
+    assert.ok(restore !== undefined && complete(restore), "no completed restore Job");
+    const sts = await statefulSet("globex", "clone");
+    assert.equal(sts?.status?.readyReplicas, 1);
+    const restored = Date.parse(String(restore.status?.completionTime));
+    const created = Date.parse(String(sts?.metadata.creationTimestamp));
+    assert.ok(restored <= created, `the StatefulSet (${sts?.metadata.creationTimestamp}) was created before the restore completed (${String(restore.status?.completionTime)})`);
+    apply({ ...shape, tenants: { ...shape.tenants, globex: { ...shape.tenants.globex, clone: {} } } });
+    await upOk();
+  });
+
+  it("a storage class change is refused at preview by ClaimGuard, with the config path and the fix", async function () {
+    this.timeout(10 * 60_000);
+    const kept = shape;
+    apply({ ...shape, tenants: { ...shape.tenants, globex: { ops: { persistence: { storageClass: "fast-ssd" } } } } });
+    const preview = await project.pulumi(["preview", "-s", STACK]);
+    apply(kept);
+    assert.notEqual(preview.code, 0, "the preview planned a PVC replacement");
+    assert.match(preview.output, /tenants\.globex\.instances\.ops\.persistence\.storageClass: PVC ops-data was created with storage class the cluster default, not "fast-ssd"/);
+    assert.match(preview.output, /Revert the change/);
+  });
+
+  /** Makes the instance's next backup pods exit with `code` (kwok reads the label), behind Pulumi's back. */
+  const failBackupsOf = (tenant: string, instance: string, code: number | undefined) =>
+    plane.kubectl([
+      "patch", "cronjob", `${instance}-backup`, "-n", `openclaw-${tenant}`, "--type=json",
+      "-p", JSON.stringify([code === undefined
+        ? { op: "remove", path: "/spec/jobTemplate/spec/template/metadata/labels/e2e.openclaw.io~1exit-code" }
+        : { op: "add", path: "/spec/jobTemplate/spec/template/metadata/labels/e2e.openclaw.io~1exit-code", value: String(code) }]),
+    ]);
+  const without = (tenant: string, instance: string): FleetShape => {
+    const { [instance]: _gone, ...rest } = shape.tenants[tenant];
+    return { ...shape, tenants: { ...shape.tenants, [tenant]: rest } };
+  };
+
+  it("removing an instance whose pre-delete backup fails (onBackupFailure: abort) stops the deletion with the cause, and the instance is kept", async function () {
+    this.timeout(15 * 60_000);
+    // Exit 5 is a data error: the pod failure policy fails the Job at once instead of retrying it.
+    await failBackupsOf("acme", "billing", 5);
+    const kept = shape;
+    apply(without("acme", "billing"));
+    const result = await up();
+    assert.notEqual(result.code, 0, "the deletion went ahead without its backup");
+    assert.match(result.output, /acme\/billing: deletion aborted because its pre-delete backup failed: Job openclaw-acme\/billing-pre-delete-[0-9a-z]+ failed/);
+    const sts = await statefulSet("acme", "billing");
+    assert.ok(sts !== undefined, "the StatefulSet was deleted");
+    assert.ok(await kube.get("persistentvolumeclaim", "openclaw-acme", "billing-data"), "the volume is gone");
+    // The fix: the backup works again; the next up takes the backup, then deletes.
+    await failBackupsOf("acme", "billing", undefined);
+    const retried = await upOk();
+    assert.match(retried.output, /acme\/billing: pre-delete snapshot complete: backups\/acme\/billing\/pre-delete\/\d{8}T\d{6}Z/);
+    assert.equal(await statefulSet("acme", "billing"), undefined, "the StatefulSet is still there");
+    void kept;
+  });
+
+  it("removing an instance whose pre-delete backup fails with onBackupFailure: proceed deletes it, with a warning", async function () {
+    this.timeout(15 * 60_000);
+    await failBackupsOf("acme", "sales", 5);
+    apply(without("acme", "sales"));
+    const result = await upOk();
+    assert.match(result.output, /acme\/sales: the pre-delete backup failed \(Job openclaw-acme\/sales-pre-delete-[0-9a-z]+ failed \(PodFailurePolicy: [^\n]*exit code 5[^\n]*\)\); deleting anyway because backup\.onBackupFailure is proceed/);
+    assert.equal(await statefulSet("acme", "sales"), undefined);
+  });
+
+  it("backups turned off and the store removed after instances exist: preview and up work, and so does removing an instance", async function () {
+    this.timeout(15 * 60_000);
+    apply({ ...shape, backups: "off-and-no-store" });
+    const preview = await project.pulumi(["preview", "-s", STACK]);
+    assert.equal(preview.code, 0, preview.output);
+    await upOk();
+    assert.deepEqual(await kube.list("cronjobs", "openclaw-acme"), [], "backup CronJobs are left");
+    apply({ ...shape, tenants: { acme: shape.tenants.acme } });
+    const removal = await upOk();
+    assert.equal(await kube.get("namespace", undefined, "openclaw-globex").then((ns) => ns?.metadata.name), undefined, "the tenant's namespace is left");
+    assert.doesNotMatch(removal.output, /pre-delete snapshot complete/);
+    // Backups back on, for the destroy below.
+    apply({ ...shape, backups: "on" });
+    await upOk();
+    assert.equal((await kube.list("cronjobs", "openclaw-acme")).length, Object.keys(shape.tenants.acme).length);
+  });
+
+  it("pulumi destroy --run-program runs each instance's pre-delete backup and leaves nothing of the fleet behind", async function () {
+    this.timeout(20 * 60_000);
+    const result = await project.pulumi(["destroy", "-s", STACK, "--yes", "--skip-preview", "--run-program"], { timeoutMs: 15 * 60_000 });
+    assert.equal(result.code, 0, result.output);
+    for (const instance of Object.keys(shape.tenants.acme)) {
+      assert.match(result.output, new RegExp(`acme/${instance}: pre-delete snapshot complete: backups/acme/${instance}/pre-delete/\\d{8}T\\d{6}Z`));
+    }
+    await kube.waitFor("the tenant namespaces to go", async () => (await kube.list("namespaces", undefined, PART_OF)).length === 0, 120_000);
+    const left = (await Promise.all(["statefulsets", "cronjobs", "jobs", "persistentvolumeclaims", "secrets", "configmaps"].map((kind) => kube.list(kind, undefined, PART_OF)))).flat();
+    assert.deepEqual(left.map((o) => `${o.kind} ${o.metadata.namespace}/${o.metadata.name}`), []);
+    const stackResources = JSON.parse((await project.ok(["stack", "export", "-s", STACK])).stdout) as { deployment: { resources?: unknown[] } };
+    assert.equal(stackResources.deployment.resources?.length ?? 0, 0, "the stack still holds resources");
+  });
+});

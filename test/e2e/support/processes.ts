@@ -1,0 +1,92 @@
+/**
+ * Long-running processes of the end-to-end suite (etcd, the control plane,
+ * kwok): each in its own process group with its output in a log file, and
+ * stopped by that group, so nothing it started outlives the suite.
+ */
+import { spawn, type ChildProcess } from "node:child_process";
+import { accessSync, closeSync, constants, openSync, readFileSync } from "node:fs";
+import { createServer } from "node:net";
+
+export interface Managed {
+  readonly name: string;
+  readonly pid: number;
+  readonly logFile: string;
+  /** The last lines of its log, for an error message. */
+  tail(lines?: number): string;
+  /** Whether it has exited (on its own or stopped). */
+  exited(): boolean;
+  /** SIGTERM to its process group, SIGKILL after `graceMs`; resolves when it is gone. */
+  stop(graceMs?: number): Promise<void>;
+}
+
+export function startManaged(name: string, command: string, args: readonly string[], options: { logFile: string; env?: NodeJS.ProcessEnv; cwd?: string }): Managed {
+  try {
+    accessSync(command, constants.X_OK);
+  } catch {
+    throw new Error(`${name}: ${command} is missing or not executable; build the toolchain with test/e2e/toolchain/build.sh`);
+  }
+  const log = openSync(options.logFile, "a");
+  const child: ChildProcess = spawn(command, args, { cwd: options.cwd, env: options.env ?? process.env, stdio: ["ignore", log, log], detached: true });
+  closeSync(log);
+  child.on("error", () => undefined);
+  if (child.pid === undefined) throw new Error(`${name}: could not start ${command}`);
+  const pid = child.pid;
+  let gone = false;
+  const exit = new Promise<void>((resolve) => child.once("exit", () => resolve()));
+  void exit.then(() => (gone = true));
+  const signalGroup = (signal: NodeJS.Signals) => {
+    try {
+      process.kill(-pid, signal);
+    } catch {
+      // Already gone.
+    }
+  };
+  return {
+    name,
+    pid,
+    logFile: options.logFile,
+    tail: (lines = 20) => readFileSync(options.logFile, "utf8").trimEnd().split("\n").slice(-lines).join("\n"),
+    exited: () => gone,
+    async stop(graceMs = 10_000) {
+      if (gone) return;
+      signalGroup("SIGTERM");
+      const timer = setTimeout(() => signalGroup("SIGKILL"), graceMs);
+      await exit;
+      clearTimeout(timer);
+      // Children that left the group's leader behind (none expected) get the same end.
+      signalGroup("SIGKILL");
+    },
+  };
+}
+
+/** A TCP port free on 127.0.0.1 right now. */
+export async function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const server = createServer();
+    server.once("error", reject);
+    server.listen(0, "127.0.0.1", () => {
+      const address = server.address();
+      const port = typeof address === "object" && address !== null ? address.port : 0;
+      server.close(() => resolve(port));
+    });
+  });
+}
+
+/** Polls `ready` until it answers true, the process dies, or the time is up. */
+export async function waitFor(what: string, ready: () => Promise<boolean>, options: { timeoutMs: number; process?: Managed; intervalMs?: number }): Promise<void> {
+  const deadline = Date.now() + options.timeoutMs;
+  let lastError = "";
+  for (;;) {
+    if (options.process?.exited()) throw new Error(`${what}: ${options.process.name} exited; last lines of ${options.process.logFile}:\n${options.process.tail()}`);
+    try {
+      if (await ready()) return;
+    } catch (error) {
+      lastError = (error as Error).message;
+    }
+    if (Date.now() > deadline) {
+      const tail = options.process !== undefined ? `\nlast lines of ${options.process.logFile}:\n${options.process.tail()}` : "";
+      throw new Error(`${what}: not ready within ${options.timeoutMs / 1000}s${lastError ? ` (${lastError})` : ""}${tail}`);
+    }
+    await new Promise((r) => setTimeout(r, options.intervalMs ?? 250));
+  }
+}
