@@ -17,7 +17,7 @@ interface Checked {
   webTerminal: { enabled: boolean; image: Pinned; credential?: unknown };
   runtimeDeps: { python: boolean; uvImage: Pinned };
   initContainers: { name: string }[];
-  sidecars: { name: string }[];
+  sidecars: { name: string; restartPolicy?: string }[];
   sidecarVolumes: { name: string }[];
   extraVolumes: { name: string }[];
   extraVolumeMounts: { name: string }[];
@@ -91,6 +91,9 @@ export function crossFieldIssues(spec: Checked): Issue[] {
   });
   spec.sidecars.forEach((c, i) => {
     if ((RESERVED_CONTAINERS as readonly string[]).includes(c.name)) add(["sidecars", i, "name"], `"${c.name}" is reserved for the program's own containers (${RESERVED_CONTAINERS.join(", ")}); pick another name`);
+  });
+  spec.sidecars.forEach((c, i) => {
+    if (c.restartPolicy !== undefined) add(["sidecars", i, "restartPolicy"], "is only allowed on init containers (Kubernetes refuses it on a regular container): remove it, or move the container to initContainers to make it a native sidecar");
   });
   for (const name of duplicates([...spec.initContainers, ...spec.sidecars].map((c) => c.name))) add(["sidecars"], `the container name "${name}" is used twice; container names must be unique in the pod`);
 
