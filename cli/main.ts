@@ -40,7 +40,7 @@ export const USAGE = `usage: openclaw-fleet [--stack <name>] [--stacks-dir <dir>
 
   <snapshot>: <tenant>/<instance>/<kind>/<time>, <tenant>/<instance>/[<kind>/]latest,
               optionally with the prefix, as \`backups list\` prints it.
-  help, -h, --help             this text
+  help (or -h, --help)         this text
 
 Options: --stack (or OPENCLAW_FLEET_STACK), --stacks-dir (default: stacks), --json,
          --now <ISO time> (evaluate ages as of then).

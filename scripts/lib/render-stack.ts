@@ -1,6 +1,6 @@
 import { existsSync, readdirSync } from "node:fs";
 import { dirname } from "node:path";
-import { loadFleetConfig } from "../../components/config/load";
+import { loadFleetConfig, type RawStackConfig } from "../../components/config/load";
 import { program } from "../../components/program";
 import { isKubernetesObject, manifestOf, manifestPath, redact, toStableJson, toYaml } from "./manifests";
 import { runWithMocks, type Registration } from "./mock-runtime";
@@ -39,7 +39,11 @@ export async function renderStack(configPath: string, stack: string): Promise<Re
     const known = knownStacks(dirname(configPath));
     throw new RenderInputError(`no stack "${stack}": ${configPath} does not exist (stacks in ${dirname(configPath)}: ${known.join(", ") || "none"}; or pass --config <file>)`);
   }
-  const raw = readStackFile(configPath, PROJECT);
+  return renderConfig(readStackFile(configPath, PROJECT), stack);
+}
+
+/** Renders a stack config as read (pure: writes nothing). Throws ConfigError on bad config. */
+export async function renderConfig(raw: RawStackConfig, stack: string): Promise<RenderedStack> {
   // Validated first, so a bad config fails before the mock runtime starts, with every problem.
   const lookups = offlineLookups(loadFleetConfig(raw));
   const { registrations } = await runWithMocks(raw, program, { stack, invokes: lookups.invokes });
