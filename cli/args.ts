@@ -18,6 +18,11 @@ export function parseArgs(argv: readonly string[], valued: ReadonlySet<string>, 
       positional.push(...argv.slice(i + 1));
       break;
     }
+    if (arg === "-h" && booleans.has("help")) {
+      flags.set("help", true);
+      continue;
+    }
+    if (/^-[A-Za-z]/.test(arg) && !arg.startsWith("--")) throw new CliError(`unknown option ${arg} (see --help)`);
     if (!arg.startsWith("--")) {
       positional.push(arg);
       continue;

@@ -40,11 +40,25 @@ export const USAGE = `usage: openclaw-fleet [--stack <name>] [--stacks-dir <dir>
 
   <snapshot>: <tenant>/<instance>/<kind>/<time>, <tenant>/<instance>/[<kind>/]latest,
               optionally with the prefix, as \`backups list\` prints it.
+  help (or -h, --help)         this text
+
 Options: --stack (or OPENCLAW_FLEET_STACK), --stacks-dir (default: stacks), --json,
          --now <ISO time> (evaluate ages as of then).
-Store credentials: OPENCLAW_FLEET_S3_ACCESS_KEY_ID/OPENCLAW_FLEET_S3_SECRET_ACCESS_KEY, the AWS
-SDK's usual chain, or the stack's secrets via \`pulumi config get\`. Exit codes: 0 ok, 1 unhealthy
-(stale, failed check or Job), 2 usage or config, 3 store, 4 not found, 5 verification.`;
+
+Environment:
+  OPENCLAW_FLEET_STACK         the stack when --stack is not given
+  OPENCLAW_FLEET_S3_ACCESS_KEY_ID, OPENCLAW_FLEET_S3_SECRET_ACCESS_KEY
+                               keys for an S3-compatible store; without them the CLI reads the
+                               stack's own secrets with \`pulumi config get\` (which reads
+                               PULUMI_CONFIG_PASSPHRASE or PULUMI_ACCESS_TOKEN as usual)
+  OPENCLAW_FLEET_BUCKET        the bucket of an aws store; else read from \`pulumi stack output\`
+  AWS_ACCESS_KEY_ID, AWS_SECRET_ACCESS_KEY, AWS_SESSION_TOKEN, AWS_PROFILE, AWS_REGION, …
+                               the AWS SDK's usual credential chain (an aws store; with
+                               AWS_ACCESS_KEY_ID set, also an S3-compatible one)
+  KUBECONFIG                   the kubeconfig, unless the stack sets cluster.kubernetes.kubeconfig
+
+Exit codes: 0 ok, 1 unhealthy (stale, failed check or Job), 2 usage or config, 3 store,
+4 not found, 5 verification.`;
 
 const VALUED = new Set(["stack", "stacks-dir", "tenant", "instance", "kind", "into", "timeout", "now"]);
 const BOOLEANS = new Set(["json", "deep", "no-cluster", "help"]);
@@ -95,9 +109,10 @@ export async function main(argv: readonly string[], environment: CliEnvironment 
   const { output } = environment;
   try {
     const args = parseArgs(argv, VALUED, BOOLEANS);
-    if (args.flags.has("help") || args.positional.length === 0) {
+    const help = args.flags.has("help") || args.positional[0] === "help";
+    if (help || args.positional.length === 0) {
       output.out(USAGE);
-      return args.positional.length === 0 && !args.flags.has("help") ? EXIT.usage : EXIT.ok;
+      return help ? EXIT.ok : EXIT.usage;
     }
     const nowText = flag(args, "now");
     const now = nowText === undefined ? (environment.clock ?? realClock).now() : Date.parse(nowText);

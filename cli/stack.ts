@@ -9,6 +9,7 @@ import { join, resolve } from "node:path";
 import { loadFleetConfig } from "../components/config/load";
 import type { FleetModel, InstanceModel, TenantModel } from "../components/config/model";
 import { ConfigError } from "../components/config/problems";
+import { StackFileError } from "../components/config/stack-file";
 import { PROJECT } from "../scripts/lib/render-stack";
 import { readStackFile } from "../scripts/lib/stack-file";
 import { CliError, EXIT } from "./errors";
@@ -39,6 +40,7 @@ export function loadStack(name: string | undefined, stacksDir: string): LoadedSt
     return { name, file, model: loadFleetConfig(readStackFile(file, PROJECT)) };
   } catch (error) {
     if (error instanceof ConfigError) throw new CliError(`stack "${name}" has an invalid config:\n${error.message}`);
+    if (error instanceof StackFileError) throw new CliError(error.message);
     throw error;
   }
 }

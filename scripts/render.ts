@@ -5,45 +5,56 @@
  * and writes the plan: one YAML file per Kubernetes object and a JSON list of
  * every other resource, secrets redacted. No credentials, no Pulumi CLI.
  */
-import { mkdirSync, rmSync, writeFileSync } from "node:fs";
+import { mkdirSync, writeFileSync } from "node:fs";
 import { dirname, join, resolve } from "node:path";
 import { parseArgs } from "node:util";
 import { ConfigError } from "../components/config/problems";
-import { renderStack } from "./lib/render-stack";
+import { StackFileError } from "../components/config/stack-file";
+import { checkOutputDir, prepareOutputDir } from "./lib/output-dir";
+import { renderStack, RenderInputError } from "./lib/render-stack";
 
 const PROJECT_ROOT = resolve(__dirname, "..");
+const USAGE = "usage: npm run render -- <stack> [--config <Pulumi.<stack>.yaml>] [--out <dir>]";
 
 async function main(): Promise<number> {
-  const { values, positionals } = parseArgs({
-    allowPositionals: true,
-    options: { config: { type: "string" }, out: { type: "string" }, help: { type: "boolean", short: "h" } },
-  });
+  let parsed;
+  try {
+    parsed = parseArgs({ allowPositionals: true, options: { config: { type: "string" }, out: { type: "string" }, help: { type: "boolean", short: "h" } } });
+  } catch (err) {
+    process.stderr.write(`${(err as Error).message}\n${USAGE}\n`);
+    return 2;
+  }
+  const { values, positionals } = parsed;
   if (values.help || positionals.length !== 1) {
-    process.stderr.write("usage: npm run render -- <stack> [--config <Pulumi.<stack>.yaml>] [--out <dir>]\n");
+    process.stderr.write(`${USAGE}\n`);
     return values.help ? 0 : 2;
   }
   const stack = positionals[0];
   const configPath = resolve(values.config ?? join(PROJECT_ROOT, "stacks", `Pulumi.${stack}.yaml`));
   const outDir = resolve(values.out ?? join(PROJECT_ROOT, "out", stack));
 
-  let rendered;
   try {
-    rendered = await renderStack(configPath, stack);
+    checkOutputDir(outDir);
+    const rendered = await renderStack(configPath, stack);
+    prepareOutputDir(outDir);
+    for (const [path, text] of rendered.files) {
+      mkdirSync(dirname(join(outDir, path)), { recursive: true });
+      writeFileSync(join(outDir, path), text);
+    }
+    process.stdout.write(`${rendered.summary}\nwrote ${rendered.files.size} files to ${outDir}\n`);
+    return 0;
   } catch (err) {
-    if (err instanceof ConfigError) {
+    // Mistakes in the input are one clear message; anything else is a bug and keeps its stack trace.
+    if (err instanceof ConfigError || err instanceof StackFileError) {
       process.stderr.write(`${err.message}\n`);
       return 1;
     }
+    if (err instanceof RenderInputError) {
+      process.stderr.write(`render: ${err.message}\n`);
+      return 2;
+    }
     throw err;
   }
-
-  rmSync(outDir, { recursive: true, force: true });
-  for (const [path, text] of rendered.files) {
-    mkdirSync(dirname(join(outDir, path)), { recursive: true });
-    writeFileSync(join(outDir, path), text);
-  }
-  process.stdout.write(`${rendered.summary}\nwrote ${rendered.files.size} files to ${outDir}\n`);
-  return 0;
 }
 
 main().then(

@@ -1,9 +1,10 @@
 import { strict as assert } from "node:assert";
 import { execFile } from "node:child_process";
-import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from "node:fs";
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { promisify } from "node:util";
+import { RENDER_MARKER } from "../scripts/lib/output-dir";
 import { ROOT } from "./support/stacks";
 
 const run = promisify(execFile);
@@ -56,9 +57,52 @@ describe("npm run render (CLI)", function () {
     assert.equal(existsSync(out), false, "render wrote output for a bad config");
   });
 
-  it("fails clearly on an unknown stack", async () => {
+  it("fails clearly on an unknown stack, naming the known ones, without a stack trace", async () => {
     const result = await render(["nosuchstack", "--out", join(work, "x")]);
-    assert.notEqual(result.code, 0);
-    assert.match(result.stderr, /no stack config at .*Pulumi\.nosuchstack\.yaml/);
+    assert.equal(result.code, 2);
+    assert.match(result.stderr, /^render: no stack "nosuchstack": .*Pulumi\.nosuchstack\.yaml does not exist \(stacks in .*: dev, local, prod; or pass --config <file>\)\n$/);
+    assert.equal(existsSync(join(work, "x")), false);
+  });
+
+  it("reports a YAML mistake with file, line and column, without a stack trace", async () => {
+    const file = join(work, "Pulumi.broken.yaml");
+    writeFileSync(file, "config:\n  openclaw-fleet:tenants:\n    acme:\n      instances:\n        bot: {}\n        bot: {}\n");
+    const result = await render(["broken", "--config", file, "--out", join(work, "x")]);
+    assert.equal(result.code, 1);
+    assert.equal(result.stderr, `${file} is not a valid stack file; nothing was deployed:\n  ${file}:6:9: Map keys must be unique\n`);
+  });
+
+  it("never deletes a folder it did not write: --out . is refused and the folder kept", async () => {
+    const folder = join(work, "checkout");
+    mkdirSync(join(folder, "src"), { recursive: true });
+    writeFileSync(join(folder, "src", "index.ts"), "keep me\n");
+    writeFileSync(join(folder, "resources.json"), "a file of the user's that happens to share a name\n");
+    const result = await render(["local", "--out", folder]);
+    assert.equal(result.code, 2);
+    assert.match(result.stderr, /holds files a render did not write \(src\)/);
+    assert.equal(readFileSync(join(folder, "src", "index.ts"), "utf8"), "keep me\n");
+    assert.equal(readFileSync(join(folder, "resources.json"), "utf8"), "a file of the user's that happens to share a name\n");
+  });
+
+  it("renders again into its own folder, replacing only what it wrote", async () => {
+    const out = join(work, "out");
+    assert.equal((await render(["local", "--out", out])).code, 0);
+    writeFileSync(join(out, "manifests", "stale.yaml"), "from an older render\n");
+    const again = await render(["local", "--out", out]);
+    assert.equal(again.code, 0, again.stderr);
+    assert.equal(existsSync(join(out, "manifests", "stale.yaml")), false);
+    assert.ok(existsSync(join(out, RENDER_MARKER)));
+  });
+
+  it("renders IRSA with only cluster.eks.clusterName offline, saying where it shows placeholders", async () => {
+    const file = join(work, "Pulumi.irsa.yaml");
+    const dev = readFileSync(join(ROOT, "stacks", "Pulumi.dev.yaml"), "utf8");
+    writeFileSync(file, dev.split("\n").filter((line) => !/oidcProviderArn|oidcIssuer/.test(line)).join("\n"));
+    const out = join(work, "irsa");
+    const result = await render(["irsa", "--config", file, "--out", out]);
+    assert.equal(result.code, 0, result.stderr);
+    assert.match(result.stdout, /looks them up from EKS cluster "openclaw-dev"; this offline render shows the placeholder issuer oidc\.eks\.eu-west-1\.amazonaws\.com\/id\/LOOKED-UP-AT-DEPLOY-openclaw-dev/);
+    const resources = readFileSync(join(out, "resources.json"), "utf8");
+    assert.ok(resources.includes("oidc.eks.eu-west-1.amazonaws.com/id/LOOKED-UP-AT-DEPLOY-openclaw-dev:sub"), "the trust policies name the looked-up issuer");
   });
 });

@@ -1,6 +1,7 @@
 import { z } from "zod";
 import type { TenantModel } from "./model";
-import { secretRef } from "./primitives";
+import { labelMap, secretRef } from "./primitives";
+import { bucketNameProblem, endpointProblem } from "./s3-names";
 import { joinPath, type ConfigProblem } from "./problems";
 import type { StackSpec } from "./stack-schema";
 import { restoreReadPrefix, sourceTenant } from "../backup/restore-source";
@@ -16,7 +17,7 @@ const backupMonitoring = z
     /** Namespace of the PrometheusRule: one the Prometheus Operator reads rules from. */
     namespace: z.string().regex(/^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/, { message: "is not a namespace name" }).default("monitoring"),
     /** Labels the Prometheus Operator's ruleSelector matches (e.g. release: kube-prometheus-stack). */
-    labels: z.record(z.string(), z.string()).default({}),
+    labels: labelMap.default({}),
     /** Base URL of this repository's docs/ folder; each alert links to its section of alerts.md there. */
     docsBaseURL: z.url().default("https://github.com/openclaw/openclaw-fleet/blob/main/docs"),
   })
@@ -85,10 +86,14 @@ const awsStore = z
 const s3CompatibleStore = z
   .object({
     kind: z.literal("s3Compatible"),
-    endpoint: z.url({ error: (issue) => `${JSON.stringify(issue.input)} is not a URL (e.g. https://0123456789abcdef.r2.cloudflarestorage.com for R2, https://s3.us-west-004.backblazeb2.com for B2)` }),
-    bucket: z
-      .string()
-      .regex(/^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$/, { message: "is not a valid bucket name (3-63 lowercase letters, digits, '.' and '-')" }),
+    endpoint: z.string().superRefine((value, ctx) => {
+      const problem = endpointProblem(value);
+      if (problem !== undefined) ctx.addIssue({ code: "custom", input: value, message: `${JSON.stringify(value)} ${problem} (e.g. https://0123456789abcdef.r2.cloudflarestorage.com for R2, https://s3.us-west-004.backblazeb2.com for B2)` });
+    }),
+    bucket: z.string().superRefine((value, ctx) => {
+      const problem = bucketNameProblem(value);
+      if (problem !== undefined) ctx.addIssue({ code: "custom", input: value, message: `${JSON.stringify(value)} is not a valid S3 bucket name: it ${problem}` });
+    }),
     region: z.string().min(1).default("auto"),
     provider: z.enum(S3_COMPATIBLE_PROVIDERS).default("Other"),
     /** Fleet-wide keys; a tenant with `tenants.<t>.backup.credentials` uses its own instead. */

@@ -6,7 +6,7 @@ import { isTimeZone, scheduleProblem } from "../backup/schedule-syntax";
 import type { BackupSpec } from "./backup-schema";
 import type { InstanceSpec } from "./instance-schema";
 import { isPlainObject } from "./merge";
-import { imageDigest, resourceRequirements, secretRef } from "./primitives";
+import { imageDigest, imageRepository, resourceRequirements, secretRef } from "./primitives";
 import { joinPath, type ConfigProblem } from "./problems";
 
 const count = (min: number, max: number) => z.number().int().min(min).max(max);
@@ -49,7 +49,7 @@ const encryption = z
 
 const image = z
   .object({
-    repository: z.string().min(1).default(BACKUP_IMAGE.repository),
+    repository: imageRepository.default(BACKUP_IMAGE.repository),
     /** Pinned by digest only: the image that holds the store credentials must never move under a tag. */
     digest: imageDigest.default(BACKUP_IMAGE.digest),
     pullPolicy: z.enum(["IfNotPresent", "Always", "Never"]).default("IfNotPresent"),

@@ -8,8 +8,10 @@ import { deepMerge, hasPath, isPlainObject } from "./merge";
 import type { FleetModel, InstanceModel, SecretResolver, TenantModel } from "./model";
 import { defaultNamespace, instanceLogicalName, instanceNames } from "./names";
 import type { SecretRef } from "./primitives";
+import { configCheckProblems } from "./checks";
 import { ConfigError, joinPath, problemsFromIssues, type ConfigProblem } from "./problems";
 import { keysAt } from "./schema-keys";
+import { locateStackFile, readStackFile } from "./stack-file";
 import { stackSchema, type StackSpec } from "./stack-schema";
 
 /** A stack's config as Pulumi hands it to the program: values by key, and which keys are secret. */
@@ -20,6 +22,13 @@ export interface RawStackConfig {
   readonly values: Readonly<Record<string, unknown>>;
   /** Keys (without prefix) whose values are Pulumi secrets. */
   readonly secretKeys: ReadonlySet<string>;
+  /** Full keys of other config namespaces (`aws:region`, a misspelt `openclaw-flet:tenants`). */
+  readonly foreignKeys?: readonly string[];
+  /**
+   * Leaves (as config paths) the stack file holds encrypted or in plain text. Pulumi tells the
+   * program only which top-level keys hold a secret, so this comes from the file when there is one.
+   */
+  readonly leafSecrecy?: { readonly secure: ReadonlySet<string>; readonly plain: ReadonlySet<string> };
 }
 
 // The SDK's own Config class uses this to mark secret values; it is not in the
@@ -30,13 +39,28 @@ const { isConfigSecret } = runtimeConfig as unknown as { isConfigSecret(key: str
 export function readPulumiConfig(namespace: string = pulumi.getProject()): RawStackConfig {
   const values: Record<string, unknown> = {};
   const secretKeys = new Set<string>();
+  const foreignKeys: string[] = [];
   for (const [fullKey, text] of Object.entries(pulumi.runtime.allConfig())) {
-    if (!fullKey.startsWith(`${namespace}:`)) continue;
+    if (!fullKey.startsWith(`${namespace}:`)) {
+      foreignKeys.push(fullKey);
+      continue;
+    }
     const key = fullKey.slice(namespace.length + 1);
     values[key] = parseConfigValue(text);
     if (isConfigSecret(fullKey)) secretKeys.add(key);
   }
-  return { namespace, values, secretKeys };
+  return { namespace, values, secretKeys, foreignKeys, leafSecrecy: stackFileSecrecy(namespace) };
+}
+
+/** Which leaves the stack file encrypts; undefined when there is no readable file (config from elsewhere). */
+function stackFileSecrecy(namespace: string): RawStackConfig["leafSecrecy"] {
+  const file = locateStackFile(process.cwd(), pulumi.getStack());
+  try {
+    return file === undefined ? undefined : readStackFile(file, namespace).leafSecrecy;
+  } catch {
+    // Pulumi read this file before the program started; a file it cannot parse is not the one it used.
+    return undefined;
+  }
 }
 
 /** Structured config values arrive as JSON text; plain strings do not. */
@@ -63,14 +87,15 @@ export function loadFleetConfig(raw: RawStackConfig): FleetModel {
   const stackKeys = (path: readonly PropertyKey[]) => keysAt(stackSchema, path);
   const instanceKeys = (path: readonly PropertyKey[]) => keysAt(instanceSchema, path);
 
-  problems.push(...secretPlacementProblems(raw));
-
   const stack = issuesOf(stackSchema, raw.values);
   problems.push(...problemsFromIssues(stack.issues, [], stackKeys));
 
   const defaultsRaw = isPlainObject(raw.values.defaults) ? raw.values.defaults : {};
   const defaults = issuesOf(instanceSchema, defaultsRaw);
   problems.push(...problemsFromIssues(defaults.issues, ["defaults"], instanceKeys));
+  const defaultsIssueKeys = new Set(defaults.issues.map((issue) => `${joinPath(issue.path)}\0${issue.message}`));
+  // A cross-field issue may involve a default and an instance's own value: only defaults' own issues are reported there.
+  const reportedAtDefaults = (issue: z.core.$ZodIssue) => defaultsIssueKeys.has(`${joinPath(issue.path)}\0${issue.message}`);
   problems.push(...defaultsBackupProblems(defaultsRaw));
 
   const tenants: TenantModel[] = [];
@@ -90,7 +115,7 @@ export function loadFleetConfig(raw: RawStackConfig): FleetModel {
       }
       const merged = issuesOf(instanceSchema, deepMerge(defaultsRaw, own));
       // A bad value inherited from `defaults` is reported once, at `defaults`.
-      const ownIssues = merged.issues.filter((issue) => hasPath(own, issue.path) || !hasPath(defaultsRaw, issue.path));
+      const ownIssues = merged.issues.filter((issue) => hasPath(own, issue.path) || !hasPath(defaultsRaw, issue.path) || !reportedAtDefaults(issue));
       problems.push(...problemsFromIssues(ownIssues, base, instanceKeys));
       if (merged.data === undefined) continue;
       problems.push(...instanceProblems(merged.data, base));
@@ -112,8 +137,7 @@ export function loadFleetConfig(raw: RawStackConfig): FleetModel {
     }
   }
 
-  problems.push(...namespaceProblems(tenants));
-  for (const tenant of tenants) problems.push(...derivedNameProblems(tenant));
+  problems.push(...configCheckProblems({ raw, stack: stack.data, tenants }));
   if (stack.data !== undefined) problems.push(...secretRefProblems(stack.data, raw.values));
   if (stack.data !== undefined) problems.push(...backupConfigProblems(stack.data, tenants));
 
@@ -137,73 +161,6 @@ function instanceProblems(spec: InstanceSpec, base: readonly string[]): ConfigPr
       path: joinPath([...base, "image", "tag"]),
       message: "no image version: set image.tag (e.g. 2026.11.1) or image.digest (sha256:…), here or in defaults, so that every rollout is pinned and reviewable",
     });
-  }
-  return problems;
-}
-
-function namespaceProblems(tenants: readonly TenantModel[]): ConfigProblem[] {
-  const owners = new Map<string, string>();
-  const problems: ConfigProblem[] = [];
-  for (const tenant of tenants) {
-    const other = owners.get(tenant.namespace);
-    if (other !== undefined) {
-      problems.push({
-        path: joinPath(["tenants", tenant.name, "namespace"]),
-        message: `namespace "${tenant.namespace}" is already used by tenant "${other}"; each tenant needs its own namespace`,
-      });
-    } else {
-      owners.set(tenant.namespace, tenant.name);
-    }
-  }
-  return problems;
-}
-
-/**
- * Two instances of a tenant share a namespace, so their derived names must not
- * collide: instance `bot-backup` would otherwise take instance `bot`'s backup
- * ServiceAccount.
- */
-function derivedNameProblems(tenant: TenantModel): ConfigProblem[] {
-  const owners = new Map<string, string>();
-  const problems: ConfigProblem[] = [];
-  for (const instance of tenant.instances) {
-    for (const name of new Set(Object.values(instance.names))) {
-      const other = owners.get(name);
-      if (other !== undefined && other !== instance.name) {
-        problems.push({
-          path: joinPath(["tenants", tenant.name, "instances", instance.name]),
-          message: `derived Kubernetes name "${name}" collides with one of instance "${other}" in namespace ${tenant.namespace}; rename one of the two instances`,
-        });
-      } else {
-        owners.set(name, instance.name);
-      }
-    }
-  }
-  return problems;
-}
-
-/**
- * Secrets live only under `secrets`, and only as Pulumi secrets: a secret
- * anywhere else would make Pulumi treat a whole subtree (tenant names
- * included) as secret, and a plain `secrets` key would sit unencrypted in the
- * stack file.
- */
-function secretPlacementProblems(raw: RawStackConfig): ConfigProblem[] {
-  const problems: ConfigProblem[] = [];
-  const secrets = raw.values.secrets;
-  if (secrets !== undefined && !raw.secretKeys.has("secrets")) {
-    problems.push({
-      path: "secrets",
-      message: "is stored in plain text; set each value with `pulumi config set --secret --path 'secrets.<name>' <value>`",
-    });
-  }
-  for (const key of [...raw.secretKeys].sort()) {
-    if (key !== "secrets") {
-      problems.push({
-        path: key,
-        message: "holds a secret value; put secrets under `secrets` (pulumi config set --secret --path 'secrets.<name>') and reference them as { secretRef: <name> }",
-      });
-    }
   }
   return problems;
 }

@@ -6,6 +6,8 @@ export interface ConfigProblem {
   /** Dotted path below the project namespace, e.g. `tenants.acme.instances.bot.image.tag`. */
   readonly path: string;
   readonly message: string;
+  /** The config namespace of the key, when it is not the project's (e.g. a misspelt `openclaw-flet`). */
+  readonly namespace?: string;
 }
 
 export class ConfigError extends Error {
@@ -22,7 +24,7 @@ export class ConfigError extends Error {
 }
 
 export function formatProblem(namespace: string, problem: ConfigProblem): string {
-  return `${namespace}:${problem.path}: ${problem.message}`;
+  return `${problem.namespace ?? namespace}:${problem.path}: ${problem.message}`;
 }
 
 export function joinPath(segments: readonly PropertyKey[]): string {
@@ -70,8 +72,9 @@ export function problemsFromIssues(
       case "invalid_type":
         problems.push({
           path: joinPath(path),
-          message:
-            issue.input === undefined
+          message: !issue.message.startsWith("Invalid input")
+            ? issue.message
+            : issue.input === undefined
               ? `is required (expected ${issue.expected})`
               : `expected ${issue.expected}, got ${describe(issue.input)}`,
         });

@@ -1,7 +1,8 @@
 import { z } from "zod";
 import { backupSchema, tenantBackupSchema } from "./backup-schema";
 import { instanceSchema } from "./instance-schema";
-import { dnsLabel, quantity } from "./primitives";
+import { dns1035Label, dnsLabel, labelMap, positiveQuantity, quantity } from "./primitives";
+import { quantityValue } from "./validators";
 
 /** Instance names become parts of Kubernetes names such as `<instance>-backup` (CronJob names allow 52). */
 export const MAX_INSTANCE_NAME = 40;
@@ -43,13 +44,33 @@ const aws = z
   })
   .strict();
 
-const resourcePair = z.object({ cpu: quantity.optional(), memory: quantity.optional() }).strict();
+const resourcePair = z.object({ cpu: positiveQuantity.optional(), memory: positiveQuantity.optional() }).strict();
+
+type ResourcePair = z.output<typeof resourcePair>;
+
+/**
+ * The order the API server requires of a LimitRange: defaultRequest ≤ default ≤ max (a missing
+ * default limit is the max).
+ */
+function limitRangeIssues(range: { defaultRequest?: ResourcePair; default?: ResourcePair; max?: ResourcePair }): { path: string[]; message: string }[] {
+  const issues: { path: string[]; message: string }[] = [];
+  for (const resource of ["cpu", "memory"] as const) {
+    const request = range.defaultRequest?.[resource];
+    const limit = range.default?.[resource];
+    const max = range.max?.[resource];
+    const above = (a: string | undefined, b: string | undefined) => a !== undefined && b !== undefined && (quantityValue(a) ?? 0) > (quantityValue(b) ?? Infinity);
+    if (above(limit, max)) issues.push({ path: ["default", resource], message: `${limit} is above max.${resource} (${max}); the API server refuses a default limit above the max` });
+    if (above(request, limit)) issues.push({ path: ["defaultRequest", resource], message: `${request} is above default.${resource} (${limit}); the API server refuses a default request above the default limit` });
+    else if (limit === undefined && above(request, max)) issues.push({ path: ["defaultRequest", resource], message: `${request} is above max.${resource} (${max}); the API server refuses a default request above the max` });
+  }
+  return issues;
+}
 
 const tenantSchema = z
   .object({
     /** Namespace for the tenant; default `openclaw-<tenant>`. */
     namespace: dnsLabel("namespace name").optional(),
-    labels: z.record(z.string(), z.string()).default({}),
+    labels: labelMap.default({}),
     quota: z
       .object({
         requestsCpu: quantity.optional(),
@@ -65,12 +86,15 @@ const tenantSchema = z
     limitRange: z
       .object({ defaultRequest: resourcePair.optional(), default: resourcePair.optional(), max: resourcePair.optional() })
       .strict()
+      .superRefine((range, ctx) => {
+        for (const issue of limitRangeIssues(range)) ctx.addIssue({ code: "custom", ...issue });
+      })
       .optional(),
     /** Allow instances of this tenant to restore from another tenant's backups. */
     allowCrossTenantRestore: z.boolean().default(false),
     /** Per-tenant backup settings, e.g. the tenant's own static store keys. */
     backup: tenantBackupSchema,
-    instances: z.record(dnsLabel("instance name", MAX_INSTANCE_NAME), z.unknown()).default({}),
+    instances: z.record(dns1035Label("instance name", MAX_INSTANCE_NAME), z.unknown()).default({}),
   })
   .strict();
 

@@ -1,7 +1,10 @@
-import { existsSync } from "node:fs";
+import { existsSync, readdirSync } from "node:fs";
+import { dirname } from "node:path";
+import { loadFleetConfig, type RawStackConfig } from "../../components/config/load";
 import { program } from "../../components/program";
 import { isKubernetesObject, manifestOf, manifestPath, redact, toStableJson, toYaml } from "./manifests";
 import { runWithMocks, type Registration } from "./mock-runtime";
+import { offlineLookups } from "./offline-lookups";
 import { readStackFile } from "./stack-file";
 
 export const PROJECT = "openclaw-fleet";
@@ -13,12 +16,39 @@ export interface RenderedStack {
   readonly summary: string;
 }
 
-/** Renders a stack file to manifests (pure: writes nothing). Throws ConfigError on bad config. */
+/** A stack that cannot be rendered for a reason the user fixes (no such stack file): one clear line, no stack trace. */
+export class RenderInputError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = "RenderInputError";
+  }
+}
+
+/** The stacks whose files are in `dir` (`Pulumi.<stack>.yaml`). */
+export function knownStacks(dir: string): string[] {
+  if (!existsSync(dir)) return [];
+  return readdirSync(dir)
+    .map((f) => /^Pulumi\.(.+)\.yaml$/.exec(f)?.[1])
+    .filter((s): s is string => s !== undefined)
+    .sort();
+}
+
+/** Renders a stack file to manifests (pure: writes nothing). Throws ConfigError on bad config, StackFileError on bad YAML. */
 export async function renderStack(configPath: string, stack: string): Promise<RenderedStack> {
-  if (!existsSync(configPath)) throw new Error(`no stack config at ${configPath}`);
-  const raw = readStackFile(configPath, PROJECT);
-  const { registrations } = await runWithMocks(raw, program, { stack });
-  return renderRegistrations(registrations, stack);
+  if (!existsSync(configPath)) {
+    const known = knownStacks(dirname(configPath));
+    throw new RenderInputError(`no stack "${stack}": ${configPath} does not exist (stacks in ${dirname(configPath)}: ${known.join(", ") || "none"}; or pass --config <file>)`);
+  }
+  return renderConfig(readStackFile(configPath, PROJECT), stack);
+}
+
+/** Renders a stack config as read (pure: writes nothing). Throws ConfigError on bad config. */
+export async function renderConfig(raw: RawStackConfig, stack: string): Promise<RenderedStack> {
+  // Validated first, so a bad config fails before the mock runtime starts, with every problem.
+  const lookups = offlineLookups(loadFleetConfig(raw));
+  const { registrations } = await runWithMocks(raw, program, { stack, invokes: lookups.invokes });
+  const rendered = renderRegistrations(registrations, stack);
+  return lookups.notes.length === 0 ? rendered : { ...rendered, summary: `${rendered.summary}\n${lookups.notes.join("\n")}` };
 }
 
 export function renderRegistrations(registrations: readonly Registration[], stack: string): RenderedStack {

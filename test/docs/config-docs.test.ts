@@ -4,6 +4,7 @@ import { z } from "zod";
 import { CONFIG_DOC, sectionsWithExamples } from "../../scripts/config-docs";
 import { cellsOf, disagreements, regenerate, renderSection, type DocSection } from "../../scripts/lib/config-docs";
 import { configKeys } from "../../scripts/lib/config-reference";
+import { CONFIG_CHECKS } from "../../components/config/checks";
 
 const FIX = "run `npm run docs:config` (npx tsx scripts/config-docs.ts), then describe any new key in docs/config.md";
 
@@ -23,6 +24,13 @@ describe("docs/config.md", () => {
     const blanked = document.replace(row, `| ${key} | ${type} | ${fallback} | ${example} |  |`);
     assert.notEqual(blanked, document);
     assert.deepEqual(disagreements(blanked, sections), ["docs/config.md: `resources.requests.cpu` has no description"]);
+  });
+
+  it("lists what every registered config check refuses, in \"What is refused\"", () => {
+    const block = /<!-- config-checks:begin -->\n([\s\S]*?)<!-- config-checks:end -->/.exec(document)?.[1];
+    assert.ok(block !== undefined, "docs/config.md has no config-checks block");
+    const expected = CONFIG_CHECKS.map((check) => `- **${check.id}** refuses ${check.refuses}.`).join("\n");
+    assert.equal(block.trimEnd(), expected, "copy each check's `refuses` into the config-checks block of docs/config.md");
   });
 
   it("describes every stack key and every top-level instance key", () => {

@@ -4,15 +4,8 @@
  * generated models of @kubernetes/client-node (unknown fields, which the JSON
  * schemas allow but the API server drops, silently losing a setting).
  */
-import * as path from "node:path";
-
-type Attribute = { name: string; baseName: string; type: string };
-type ModelClass = { attributeTypeMap?: Attribute[] };
-
-// The generated models are not exported by the package entry point; load the file directly (ESM, via require on Node >= 20.19).
-const clientModels: Record<string, ModelClass> = require(
-  path.join(path.dirname(require.resolve("@kubernetes/client-node")), "gen/models/all.js"),
-);
+import { joinPath } from "../../components/config/problems";
+import { kubernetesClientModels, unknownFields } from "../../components/config/kubernetes-schema";
 
 export interface KubernetesObject {
   apiVersion?: unknown;
@@ -52,29 +45,6 @@ function clientModelName(apiVersion: string, kind: string): string {
   return `${version.charAt(0).toUpperCase()}${version.slice(1)}${kind}`;
 }
 
-/** Finds fields the Kubernetes API does not define, by walking the generated models' type maps. */
-function unknownFields(value: unknown, type: string, at: string, problems: string[]): void {
-  if (value === null || value === undefined) return;
-  if (type.startsWith("Array<") && Array.isArray(value)) {
-    const inner = type.slice(6, -1);
-    value.forEach((item, i) => unknownFields(item, inner, `${at}[${i}]`, problems));
-    return;
-  }
-  const mapMatch = /^\{ \[key: string\]: (.*); \}$/.exec(type);
-  if (mapMatch && typeof value === "object") {
-    for (const [key, item] of Object.entries(value)) unknownFields(item, mapMatch[1], `${at}.${key}`, problems);
-    return;
-  }
-  const model = clientModels[type];
-  if (model?.attributeTypeMap === undefined || typeof value !== "object" || Array.isArray(value)) return;
-  const attributes = new Map(model.attributeTypeMap.map((a) => [a.baseName, a.type]));
-  for (const [key, item] of Object.entries(value as Record<string, unknown>)) {
-    const attributeType = attributes.get(key);
-    if (attributeType === undefined) problems.push(`${at ? `${at}.` : ""}${key}: unknown field (not in ${type})`);
-    else unknownFields(item, attributeType, at ? `${at}.${key}` : key, problems);
-  }
-}
-
 /** Returns every schema problem of one object (empty when valid). */
 export function schemaProblems(object: KubernetesObject): string[] {
   const apiVersion = String(object.apiVersion ?? "");
@@ -85,14 +55,15 @@ export function schemaProblems(object: KubernetesObject): string[] {
 
   const Model = loadModel(apiVersion, kind);
   const typeName = clientModelName(apiVersion, kind);
-  if (Model === undefined || clientModels[typeName] === undefined) return [`no schema known for ${apiVersion} ${kind}`];
+  if (Model === undefined || kubernetesClientModels()[typeName] === undefined) return [`no schema known for ${apiVersion} ${kind}`];
   const problems: string[] = [];
   try {
     new Model(object).validate();
   } catch (err) {
     problems.push(...(err instanceof Error ? err.message : String(err)).split(", "));
   }
-  unknownFields(object, typeName, "", problems);
+  // The same check the config validation runs on pass-through fields (components/config/kubernetes-schema.ts).
+  problems.push(...unknownFields(object, typeName).map((p) => `${joinPath(p.path)}: ${p.message} (not in ${typeName})`));
   return problems;
 }
 

@@ -28,7 +28,8 @@ export function eksClusterIdentity(fleet: FleetModel, opts: pulumi.InvokeOutputO
   }
   const issuer = aws.eks.getClusterOutput({ name: eks.clusterName }, opts).apply((cluster) => {
     const url = cluster.identities[0]?.oidcs[0]?.issuer;
-    if (url === undefined) throw new Error(`EKS cluster ${eks.clusterName} has no OIDC issuer; associate an IAM OIDC provider with it (eksctl utils associate-iam-oidc-provider) or use identity mode podIdentity`);
+    // A RunError is printed as its message alone, without a stack trace.
+    if (url === undefined) throw new pulumi.RunError(`EKS cluster ${eks.clusterName} has no OIDC issuer; associate an IAM OIDC provider with it (eksctl utils associate-iam-oidc-provider) or use identity mode podIdentity`);
     return stripScheme(url);
   });
   const account = aws.getCallerIdentityOutput({}, opts).accountId;

@@ -16,8 +16,8 @@ interface Checked {
   ollama: { enabled: boolean; image: Pinned };
   webTerminal: { enabled: boolean; image: Pinned; credential?: unknown };
   runtimeDeps: { python: boolean; uvImage: Pinned };
-  initContainers: { name: string }[];
-  sidecars: { name: string }[];
+  initContainers: { name: string; restartPolicy?: string; livenessProbe?: unknown; readinessProbe?: unknown; startupProbe?: unknown; lifecycle?: unknown }[];
+  sidecars: { name: string; restartPolicy?: string }[];
   sidecarVolumes: { name: string }[];
   extraVolumes: { name: string }[];
   extraVolumeMounts: { name: string }[];
@@ -91,6 +91,15 @@ export function crossFieldIssues(spec: Checked): Issue[] {
   });
   spec.sidecars.forEach((c, i) => {
     if ((RESERVED_CONTAINERS as readonly string[]).includes(c.name)) add(["sidecars", i, "name"], `"${c.name}" is reserved for the program's own containers (${RESERVED_CONTAINERS.join(", ")}); pick another name`);
+  });
+  spec.initContainers.forEach((c, i) => {
+    if (c.restartPolicy === "Always") return;
+    for (const key of ["livenessProbe", "readinessProbe", "startupProbe", "lifecycle"] as const) {
+      if (c[key] !== undefined) add(["initContainers", i, key], "is only allowed on an init container with restartPolicy: Always (a native sidecar); Kubernetes refuses it on one that runs to completion");
+    }
+  });
+  spec.sidecars.forEach((c, i) => {
+    if (c.restartPolicy !== undefined) add(["sidecars", i, "restartPolicy"], "is only allowed on init containers (Kubernetes refuses it on a regular container): remove it, or move the container to initContainers to make it a native sidecar");
   });
   for (const name of duplicates([...spec.initContainers, ...spec.sidecars].map((c) => c.name))) add(["sidecars"], `the container name "${name}" is used twice; container names must be unique in the pod`);
 

@@ -1,5 +1,5 @@
 import { z } from "zod";
-import { dnsLabel, imageDigest, imageTag } from "../primitives";
+import { dnsLabel, imageDigest, imageRepository, imageTag } from "../primitives";
 
 export const DEFAULT_IMAGE_REPOSITORY = "ghcr.io/openclaw/openclaw";
 export const pullPolicy = z.enum(["IfNotPresent", "Always", "Never"]);
@@ -9,7 +9,7 @@ const LATEST = `"latest" is not a pinned version: set a release tag or a digest 
 /** The OpenClaw image. A missing version is checked after `defaults` are merged in (load.ts), since either may set it. */
 export const image = z
   .object({
-    repository: z.string().min(1).default(DEFAULT_IMAGE_REPOSITORY),
+    repository: imageRepository.default(DEFAULT_IMAGE_REPOSITORY),
     tag: imageTag.optional(),
     /** Wins over `tag`. */
     digest: imageDigest.optional(),
@@ -31,7 +31,7 @@ export const image = z
 export function sidecarImage(repository: string) {
   return z
     .object({
-      repository: z.string().min(1).default(repository),
+      repository: imageRepository.default(repository),
       tag: imageTag.optional(),
       digest: imageDigest.optional(),
     })

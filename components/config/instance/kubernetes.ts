@@ -1,6 +1,7 @@
 import type * as k8s from "@pulumi/kubernetes";
 import { z } from "zod";
-import { dnsLabel, envVarName, port, quantity } from "../primitives";
+import { kubernetesTypeProblems } from "../kubernetes-schema";
+import { dnsLabel, envVarName, imageRef, port, portName, quantity, requestsAboveLimits } from "../primitives";
 
 /**
  * Kubernetes types passed through to the pod as written (containers,
@@ -21,12 +22,16 @@ export function passthroughTypeOf(schema: z.core.$ZodType): string | undefined {
 }
 
 /**
- * A Kubernetes type checked as "an object" here and in full by the API server
- * (and by the test suite's schema validation). Typing it as the Kubernetes
- * input type is the one place the config is trusted to have that shape.
+ * A Kubernetes type passed through as written, checked against the official
+ * Kubernetes OpenAPI schema (kubernetes-schema.ts): types, required fields,
+ * enums, quantities and unknown fields, each at its own config path. Typing it
+ * as the Kubernetes input type rests on that check.
  */
 function opaque<T>(typeName: string): z.ZodType<T> {
-  return kubernetesType(typeName, z.record(z.string(), z.unknown())) as unknown as z.ZodType<T>;
+  const schema = z.record(z.string(), z.unknown()).superRefine((value, ctx) => {
+    for (const problem of kubernetesTypeProblems(typeName, value)) ctx.addIssue({ code: "custom", path: [...problem.path], message: problem.message });
+  });
+  return kubernetesType(typeName, schema) as unknown as z.ZodType<T>;
 }
 
 /** A key that must not be set; the message says why and what to do instead. */
@@ -82,7 +87,7 @@ export const volumeMount = z
 
 const containerPort = z
   .object({
-    name: z.string().max(15).optional(),
+    name: portName.optional(),
     containerPort: port,
     protocol: z.enum(["TCP", "UDP", "SCTP"]).optional(),
     hostPort: forbidden(`host ports are not allowed: ${RESTRICTED}`),
@@ -97,7 +102,7 @@ export const container = kubernetesType(
   z
     .object({
       name: dnsLabel("container name"),
-      image: z.string().min(1),
+      image: imageRef,
       imagePullPolicy: z.enum(["IfNotPresent", "Always", "Never"]).optional(),
       command: z.array(z.string()).optional(),
       args: z.array(z.string()).optional(),
@@ -108,6 +113,9 @@ export const container = kubernetesType(
       resources: z
         .object({ requests: z.record(z.string(), quantity).optional(), limits: z.record(z.string(), quantity).optional() })
         .strict()
+        .superRefine((r, ctx) => {
+          for (const issue of requestsAboveLimits(r)) ctx.addIssue({ code: "custom", ...issue });
+        })
         .optional(),
       volumeMounts: z.array(volumeMount).optional(),
       securityContext: restrictedSecurityContext.optional(),

@@ -1,19 +1,18 @@
 import { z } from "zod";
-import { dnsLabel, port } from "../primitives";
-import { stringMap } from "./kubernetes";
+import { annotationMap, dnsLabel, port, portName } from "../primitives";
 
 const protocol = z.enum(["TCP", "UDP", "SCTP"]);
 
 export const service = z
   .object({
     type: z.enum(["ClusterIP", "LoadBalancer", "NodePort"]).default("ClusterIP"),
-    annotations: stringMap.default({}),
+    annotations: annotationMap.default({}),
     /** When set, these replace the default ports (gateway, canvas and the enabled extras). */
     ports: z
       .array(
         z
           .object({
-            name: dnsLabel("port name", 15),
+            name: portName,
             port,
             /** Default: `port`. */
             targetPort: port.optional(),
@@ -35,7 +34,7 @@ export const ingress = z
     enabled: z.boolean().default(false),
     /** IngressClass; nginx (the default when unset) and traefik get the security settings below. */
     className: z.string().min(1).optional(),
-    annotations: stringMap.default({}),
+    annotations: annotationMap.default({}),
     hosts: z
       .array(
         z

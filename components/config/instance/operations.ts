@@ -1,6 +1,6 @@
 import { z } from "zod";
-import { port } from "../primitives";
-import { affinity, stringMap, toleration, topologySpreadConstraint } from "./kubernetes";
+import { labelMap, port } from "../primitives";
+import { affinity, toleration, topologySpreadConstraint } from "./kubernetes";
 import { sidecarImage } from "./image";
 
 function probe(defaults: { initialDelaySeconds: number; periodSeconds: number; timeoutSeconds: number; failureThreshold: number }) {
@@ -37,7 +37,7 @@ export const observability = z
         port: port.default(9090),
         collectorImage: sidecarImage("otel/opentelemetry-collector-contrib"),
         serviceMonitor: z
-          .object({ enabled: z.boolean().default(false), interval: duration.default("30s"), labels: stringMap.default({}) })
+          .object({ enabled: z.boolean().default(false), interval: duration.default("30s"), labels: labelMap.default({}) })
           .strict()
           .prefault({}),
       })
@@ -46,13 +46,13 @@ export const observability = z
     prometheusRule: z
       .object({
         enabled: z.boolean().default(false),
-        labels: stringMap.default({}),
+        labels: labelMap.default({}),
         runbookBaseURL: z.url().default("https://openclaw.rocks/docs/runbooks"),
       })
       .strict()
       .prefault({}),
     grafanaDashboard: z
-      .object({ enabled: z.boolean().default(false), labels: stringMap.default({}), folder: z.string().min(1).default("OpenClaw") })
+      .object({ enabled: z.boolean().default(false), labels: labelMap.default({}), folder: z.string().min(1).default("OpenClaw") })
       .strict()
       .prefault({}),
     logging: z
@@ -68,7 +68,7 @@ const percent = z.number().int().min(1).max(100);
 export const availability = z
   .object({
     podDisruptionBudget: z.object({ enabled: z.boolean().default(true), maxUnavailable: z.number().int().min(0).default(1) }).strict().prefault({}),
-    nodeSelector: stringMap.default({}),
+    nodeSelector: labelMap.default({}),
     tolerations: z.array(toleration).default([]),
     affinity: affinity.optional(),
     topologySpreadConstraints: z.array(topologySpreadConstraint).default([]),

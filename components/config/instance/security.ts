@@ -1,6 +1,5 @@
 import { z } from "zod";
-import { cidr, dnsLabel, port } from "../primitives";
-import { stringMap } from "./kubernetes";
+import { annotationMap, cidr, dnsLabel, port } from "../primitives";
 
 const RESTRICTED = "the tenant namespace enforces the restricted Pod Security Standard";
 
@@ -77,7 +76,7 @@ export const rbac = z
     createServiceAccount: z.boolean().default(true),
     /** An existing ServiceAccount; only with createServiceAccount: false. */
     serviceAccountName: dnsLabel("ServiceAccount name", 253).optional(),
-    serviceAccountAnnotations: stringMap.default({}),
+    serviceAccountAnnotations: annotationMap.default({}),
     /** Appended to the instance's Role. A non-empty list also mounts the ServiceAccount token, since the app then calls the API. */
     additionalRules: z.array(rbacRule).default([]),
   })

@@ -1,5 +1,5 @@
 import { z } from "zod";
-import { dnsLabel, quantity, resourceRequirements } from "../primitives";
+import { dnsLabel, positiveQuantity, resourceRequirements } from "../primitives";
 import { sidecarImage } from "./image";
 import { container, envVar, volume, volumeMount } from "./kubernetes";
 
@@ -54,7 +54,7 @@ export const ollama = z
     storage: z
       .object({
         /** Bound of the emptyDir model cache. */
-        sizeLimit: quantity.default("20Gi"),
+        sizeLimit: positiveQuantity.default("20Gi"),
         /** A PVC for the model cache instead of the emptyDir, so models survive restarts. */
         existingClaim: dnsLabel("PersistentVolumeClaim name", 253).optional(),
       })

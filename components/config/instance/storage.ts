@@ -1,5 +1,5 @@
 import { z } from "zod";
-import { dnsLabel, quantity } from "../primitives";
+import { dnsLabel, dnsSubdomain, positiveQuantity } from "../primitives";
 
 const accessModes = z.array(z.enum(["ReadWriteOnce", "ReadWriteOncePod", "ReadWriteMany", "ReadOnlyMany"])).min(1).default(["ReadWriteOnce"]);
 
@@ -7,8 +7,8 @@ function volumeOptions(defaults: { enabled: boolean; size: string }) {
   return {
     enabled: z.boolean().default(defaults.enabled),
     /** Immutable after the claim exists: a change fails the preview (see docs/instance.md). */
-    storageClass: z.string().min(1).optional(),
-    size: quantity.default(defaults.size),
+    storageClass: dnsSubdomain("StorageClass name").optional(),
+    size: positiveQuantity.default(defaults.size),
     accessModes,
     /** Use this PVC instead of creating one; it is never modified or deleted. */
     existingClaim: dnsLabel("PersistentVolumeClaim name", 253).optional(),

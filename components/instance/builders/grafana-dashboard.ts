@@ -19,12 +19,22 @@ function panel(id: number, title: string, expr: string, unit: string, y: number)
   };
 }
 
+/** Grafana's uid (at most 40 characters); the config validation refuses two instances with one uid. */
+export function dashboardUid(instance: InstanceModel): string {
+  return `openclaw-${instance.tenant}-${instance.name}`.slice(0, 40);
+}
+
+/** The file the dashboard sidecar writes; one folder holds every instance's. */
+export function dashboardFileName(instance: InstanceModel): string {
+  return `openclaw-${instance.tenant}-${instance.name}.json`;
+}
+
 /** One dashboard per instance: CPU, memory, restarts and volume usage, from cAdvisor, kubelet and kube-state-metrics. */
 export function dashboardJson(instance: InstanceModel): string {
   const sel = `namespace="${instance.namespace}",pod="${instance.names.statefulSet}-0"`;
   const pvc = `namespace="${instance.namespace}",persistentvolumeclaim=~"${instance.name}-(data|workspace)"`;
   const dashboard = {
-    uid: `openclaw-${instance.tenant}-${instance.name}`.slice(0, 40),
+    uid: dashboardUid(instance),
     title: `OpenClaw ${instance.tenant}/${instance.name}`,
     tags: ["openclaw", instance.tenant],
     schemaVersion: 39,
@@ -47,5 +57,5 @@ export function buildGrafanaDashboard(instance: InstanceModel): k8s.types.input.
   const metadata = instanceMetadata(instance, featureNames(instance).dashboard);
   metadata.labels = { ...g.labels, [DASHBOARD_LABEL]: "1", ...(metadata.labels as Record<string, string>) };
   metadata.annotations = { [FOLDER_ANNOTATION]: g.folder };
-  return { apiVersion: "v1", kind: "ConfigMap", metadata, data: { [`openclaw-${instance.tenant}-${instance.name}.json`]: dashboardJson(instance) } };
+  return { apiVersion: "v1", kind: "ConfigMap", metadata, data: { [dashboardFileName(instance)]: dashboardJson(instance) } };
 }

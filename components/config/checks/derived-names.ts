@@ -1,0 +1,88 @@
+import { ownedObjects } from "../../instance/owned-objects";
+import { dashboardFileName, dashboardUid } from "../../instance/builders/grafana-dashboard";
+import type { InstanceModel, TenantModel } from "../model";
+import { joinPath, type ConfigProblem } from "../problems";
+import type { ConfigCheck } from "./types";
+
+/** Namespaces a tenant must not take over: deleting the tenant would delete them. */
+const SYSTEM_NAMESPACES = ["default", "kube-system", "kube-public", "kube-node-lease"];
+
+function namespaceProblems(tenants: readonly TenantModel[], monitoringNamespace: string | undefined): ConfigProblem[] {
+  const owners = new Map<string, string>();
+  const problems: ConfigProblem[] = [];
+  for (const tenant of tenants) {
+    const path = joinPath(["tenants", tenant.name, "namespace"]);
+    const other = owners.get(tenant.namespace);
+    if (SYSTEM_NAMESPACES.includes(tenant.namespace)) {
+      problems.push({ path, message: `"${tenant.namespace}" is a Kubernetes system namespace; a tenant owns its namespace (and removing the tenant deletes it): pick another name` });
+    } else if (tenant.namespace === monitoringNamespace) {
+      problems.push({ path, message: `"${tenant.namespace}" is backup.monitoring.namespace, where the fleet's backup alerts live; a tenant owns its namespace (and removing the tenant deletes it): pick another name` });
+    }
+    if (other !== undefined) {
+      problems.push({ path, message: `namespace "${tenant.namespace}" is already used by tenant "${other}"; each tenant needs its own namespace` });
+    } else {
+      owners.set(tenant.namespace, tenant.name);
+    }
+  }
+  return problems;
+}
+
+/**
+ * The instances of a tenant share a namespace, so no two may derive the same name for objects
+ * of one kind: instance `bot-backup` would otherwise take instance `bot`'s backup ServiceAccount.
+ */
+function objectNameProblems(tenant: TenantModel): ConfigProblem[] {
+  const owners = new Map<string, string>();
+  const clashes = new Map<string, { other: string; name: string; kinds: Set<string> }>();
+  for (const instance of tenant.instances) {
+    for (const object of ownedObjects(instance)) {
+      const key = `${object.kind}/${object.name}`;
+      const other = owners.get(key);
+      if (other === undefined) owners.set(key, instance.name);
+      else if (other !== instance.name) {
+        const clash = clashes.get(`${instance.name}\0${object.name}`) ?? { other, name: object.name, kinds: new Set<string>() };
+        clash.kinds.add(object.kind);
+        clashes.set(`${instance.name}\0${object.name}`, clash);
+      }
+    }
+  }
+  return [...clashes.entries()].map(([key, clash]) => ({
+    path: joinPath(["tenants", tenant.name, "instances", key.split("\0")[0]]),
+    message: `derived Kubernetes name "${clash.name}" collides with one of instance "${clash.other}" in namespace ${tenant.namespace} (${[...clash.kinds].sort().join(", ")}); rename one of the two instances`,
+  }));
+}
+
+/** Grafana's dashboard sidecar loads every dashboard into one Grafana: uids and file names are fleet-wide. */
+function dashboardProblems(tenants: readonly TenantModel[]): ConfigProblem[] {
+  const problems: ConfigProblem[] = [];
+  const seen = new Map<string, InstanceModel>();
+  for (const instance of tenants.flatMap((t) => t.instances)) {
+    if (!instance.spec.observability.grafanaDashboard.enabled) continue;
+    for (const [what, id] of [
+      ["uid", dashboardUid(instance)],
+      ["file name", dashboardFileName(instance)],
+    ] as const) {
+      const other = seen.get(`${what}\0${id}`);
+      if (other === undefined) {
+        seen.set(`${what}\0${id}`, instance);
+        continue;
+      }
+      problems.push({
+        path: joinPath(["tenants", instance.tenant, "instances", instance.name, "observability", "grafanaDashboard", "enabled"]),
+        message: `the Grafana dashboard ${what} "${id}" is also that of ${other.tenant}/${other.name}, and Grafana would show only one of them: rename one of the two instances, or turn off observability.grafanaDashboard for one`,
+      });
+    }
+  }
+  return problems;
+}
+
+export const derivedNames: ConfigCheck = {
+  id: "derived-names",
+  refuses:
+    "two tenants with one namespace, a tenant namespace that is a system namespace or `backup.monitoring.namespace`, two instances of a tenant deriving the same object name for one kind (e.g. `bot` and `bot-backup`), and two instances whose Grafana dashboard uid (truncated to 40 characters) or file name coincide",
+  stack: ({ tenants, stack }) => [
+    ...namespaceProblems(tenants, stack?.backup.monitoring.enabled ? stack.backup.monitoring.namespace : undefined),
+    ...tenants.flatMap(objectNameProblems),
+    ...dashboardProblems(tenants),
+  ],
+};

@@ -1,0 +1,22 @@
+/**
+ * Every config check that needs more than one value's schema, in one list. A new class of
+ * refusal is a small file exporting a ConfigCheck, added here; the loader runs them all after
+ * the schemas, and docs/config.md lists each one's `refuses` (test/docs checks it).
+ */
+import { configNamespaces } from "./config-namespaces";
+import { derivedNames } from "./derived-names";
+import { mountPaths } from "./mount-paths";
+import { objectReferences } from "./object-references";
+import { resourceFit } from "./resource-fit";
+import { runChecks } from "./run";
+import { secretEnvLiterals } from "./secret-env-literals";
+import { secretsInPlainText } from "./secrets-in-plain-text";
+import type { CheckContext, ConfigCheck } from "./types";
+
+export const CONFIG_CHECKS: readonly ConfigCheck[] = [configNamespaces, secretsInPlainText, secretEnvLiterals, derivedNames, objectReferences, mountPaths, resourceFit];
+
+export function configCheckProblems(context: CheckContext) {
+  return runChecks(CONFIG_CHECKS, context);
+}
+
+export type { CheckContext, ConfigCheck, InstanceProblem } from "./types";
