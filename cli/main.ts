@@ -18,6 +18,7 @@ import { CliError, EXIT } from "./errors";
 import { listCommand } from "./list";
 import { processOutput, type Output } from "./output";
 import { restoreSnippetCommand } from "./restore-snippet";
+import { rolloutCommand } from "./rollout";
 import { loadStack } from "./stack";
 import { statusCommand } from "./status";
 import { openStore, type ConfigReader, type OutputReader, type Store } from "./store";
@@ -37,6 +38,8 @@ export const USAGE = `usage: openclaw-fleet [--stack <name>] [--stacks-dir <dir>
                                run a manual backup from the instance's CronJob and wait
   restore-snippet <snapshot> [--into <tenant>/<instance>]
                                print the config lines that restore (or clone) from it
+  rollout [--minutes]          the waves a change to many instances goes in, and the longest
+                               a pulumi up can take (--minutes: that number alone, for CI)
 
   <snapshot>: <tenant>/<instance>/<kind>/<time>, <tenant>/<instance>/[<kind>/]latest,
               optionally with the prefix, as \`backups list\` prints it.
@@ -61,7 +64,7 @@ Exit codes: 0 ok, 1 unhealthy (stale, failed check or Job), 2 usage or config, 3
 4 not found, 5 verification.`;
 
 const VALUED = new Set(["stack", "stacks-dir", "tenant", "instance", "kind", "into", "timeout", "now"]);
-const BOOLEANS = new Set(["json", "deep", "no-cluster", "help"]);
+const BOOLEANS = new Set(["json", "deep", "no-cluster", "help", "minutes"]);
 
 /** What the CLI reaches outside the process; tests replace the cluster, the clock and pulumi. */
 export interface CliEnvironment {
@@ -96,6 +99,9 @@ async function dispatch(args: ParsedArgs, ctx: () => Context): Promise<number> {
     case "doctor":
       expectArgs(args, 1, "doctor [--no-cluster]");
       return doctorCommand(ctx(), { cluster: !args.flags.has("no-cluster") });
+    case "rollout":
+      expectArgs(args, 1, "rollout [--minutes]");
+      return rolloutCommand(ctx(), args.flags.has("minutes"));
     case "restore-snippet":
       expectArgs(args, 2, "restore-snippet <snapshot> [--into <tenant>/<instance>]");
       return restoreSnippetCommand(ctx(), sub, flag(args, "into"));

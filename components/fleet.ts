@@ -4,6 +4,8 @@ import * as pulumi from "@pulumi/pulumi";
 import { BackupStore } from "./backup/store";
 import { identityMode } from "./config/backup-schema";
 import type { FleetModel } from "./config/model";
+import { RolloutOrder } from "./rollout/order";
+import { fleetRolloutWaves } from "./rollout/plan";
 import { Tenant, type TenantOutputs } from "./tenant";
 
 export interface FleetArgs {
@@ -39,6 +41,8 @@ export class Fleet extends pulumi.ComponentResource {
   public readonly tenants: ReadonlyMap<string, Tenant>;
   /** The fleet's backup store; undefined when backups are off. */
   public readonly backupStore?: BackupStore;
+  /** The rollout waves, `<tenant>/<instance>` each, in order. */
+  public readonly waves: readonly (readonly string[])[];
 
   constructor(name: string, args: FleetArgs, opts?: pulumi.ComponentResourceOptions) {
     super("openclaw:fleet:Fleet", name, {}, opts);
@@ -49,11 +53,14 @@ export class Fleet extends pulumi.ComponentResource {
     const providers = { kubernetes: this.kubernetes, ...(this.aws !== undefined ? { aws: this.aws } : {}) };
     const backupStore = args.model.backup.enabled ? new BackupStore(`${name}-backup-store`, { model: args.model }, { parent: this, providers }) : undefined;
     this.backupStore = backupStore;
+    this.waves = fleetRolloutWaves(args.model);
+    const rollout = new RolloutOrder(this.waves);
     const tenants = new Map<string, Tenant>();
     for (const tenant of args.model.tenants) {
       const store = backupStore?.refFor(tenant.name);
-      tenants.set(tenant.name, new Tenant(tenant.name, { model: tenant, fleet: args.model, store }, { parent: this, providers }));
+      tenants.set(tenant.name, new Tenant(tenant.name, { model: tenant, fleet: args.model, store, rollout }, { parent: this, providers }));
     }
+    rollout.seal();
     this.tenants = tenants;
     this.registerOutputs({});
   }

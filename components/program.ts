@@ -3,6 +3,7 @@ import { BackupAlerts } from "./backup/alerts";
 import { registerLifecycleHooks } from "./backup/hooks";
 import { preUpdateSnapshots } from "./backup/hooks/outputs";
 import { Fleet } from "./fleet";
+import { deployBudget } from "./rollout/budget";
 
 /** The whole program: config in, fleet out, outputs returned for export. */
 export function program(raw: RawStackConfig = readPulumiConfig()) {
@@ -15,5 +16,7 @@ export function program(raw: RawStackConfig = readPulumiConfig()) {
   // Tenant -> bucket: AWS bucket names carry a generated suffix, and the fleet CLI reads them from here.
   const store = fleet.backupStore;
   const backupBuckets = store !== undefined ? Object.fromEntries(model.tenants.map((t) => [t.name, store.refFor(t.name).bucket])) : {};
-  return { tenants: fleet.outputs(), preUpdateSnapshots: preUpdateSnapshots(workloads), backupBuckets };
+  // The rollout plan, so that a preview shows which instances change together, and in what order.
+  const rollout = { waves: fleet.waves, worstCaseMinutes: deployBudget(model, fleet.waves.length).totalMinutes };
+  return { tenants: fleet.outputs(), preUpdateSnapshots: preUpdateSnapshots(workloads), backupBuckets, rollout };
 }

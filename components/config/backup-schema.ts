@@ -74,7 +74,13 @@ const awsStore = z
     lifecycle,
     /** Object Lock (WORM) for ransomware protection; can only be turned on when the bucket is created. */
     objectLock: objectLock.optional(),
-    /** Let `pulumi destroy` delete a bucket that still holds backups. Leave false unless the stack is disposable. */
+    /**
+     * Keep the bucket (with its settings) and its KMS keys when the stack is destroyed or the store
+     * removed from config, so the backups stay readable. To delete them: set false, `pulumi up`,
+     * then `pulumi destroy` (with forceDestroy for a bucket that still holds backups).
+     */
+    keepOnDestroy: z.boolean().default(true),
+    /** Let `pulumi destroy` delete a bucket that still holds backups (with keepOnDestroy: false). Leave false unless the stack is disposable. */
     forceDestroy: z.boolean().default(false),
     /** Tags on the bucket, key and roles, on top of `aws.tags`. */
     tags: z.record(z.string(), z.string()).default({}),

@@ -150,6 +150,7 @@ export function loadFleetConfig(raw: RawStackConfig): FleetModel {
     aws: stack.data.aws,
     backup: stack.data.backup,
     tenants,
+    rollout: stack.data.rollout,
     secrets: secretResolver(stack.data.secrets),
   };
 }

@@ -3,6 +3,7 @@ import type { BackupSpec } from "./backup-schema";
 import type { InstanceSpec } from "./instance-schema";
 import type { InstanceNames } from "./names";
 import type { SecretRef } from "./primitives";
+import type { RolloutSpec } from "./rollout-schema";
 import type { StackSpec, TenantSpec } from "./stack-schema";
 
 /** Everything the components need about one instance, validated and with defaults applied. */
@@ -37,6 +38,7 @@ export interface FleetModel {
   readonly backup: BackupSpec;
   /** Sorted by name. */
   readonly tenants: readonly TenantModel[];
+  readonly rollout: RolloutSpec;
   readonly secrets: SecretResolver;
 }
 

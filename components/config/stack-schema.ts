@@ -2,6 +2,7 @@ import { z } from "zod";
 import { backupSchema, tenantBackupSchema } from "./backup-schema";
 import { instanceSchema } from "./instance-schema";
 import { dns1035Label, dnsLabel, labelMap, positiveQuantity, quantity } from "./primitives";
+import { rolloutSchema } from "./rollout-schema";
 import { quantityValue } from "./validators";
 
 /** Instance names become parts of Kubernetes names such as `<instance>-backup` (CronJob names allow 52). */
@@ -110,6 +111,8 @@ export const stackSchema = z
     backup: backupSchema,
     defaults: z.record(z.string(), z.unknown()).default({}),
     tenants: z.record(dnsLabel("tenant name", MAX_TENANT_NAME), tenantSchema).default({}),
+    /** How changes that touch many instances reach the fleet: canaries, then waves (docs/runbooks/upgrade-the-fleet.md). */
+    rollout: rolloutSchema,
     /** Secret values, referenced elsewhere as `{ secretRef: <name> }`. */
     secrets: z.record(z.string(), z.string()).default({}),
   })

@@ -23,6 +23,7 @@ import { buildServiceAccount } from "./builders/service-account";
 import { buildStatefulSet } from "./builders/stateful-set";
 import { buildTraefikMiddlewares } from "./builders/traefik-middleware";
 import { buildWorkspaceConfigMap } from "./builders/workspace-config-map";
+import type { RolloutOrder } from "../rollout/order";
 import { ClaimGuard } from "./claim-guard";
 import { ALPHANUMERIC, GeneratedSecret } from "./generated-secret";
 import { featureNames } from "./names";
@@ -39,6 +40,8 @@ export interface OpenClawInstanceArgs {
   readonly fleet: FleetModel;
   /** Where this instance's backups go; undefined when backups are off for the stack. */
   readonly store?: BackupStoreRef;
+  /** The fleet's rollout waves: the StatefulSet waits for those of the wave before this instance's. */
+  readonly rollout?: RolloutOrder;
 }
 
 /**
@@ -100,11 +103,15 @@ export class OpenClawInstance extends pulumi.ComponentResource {
       beforePods.push(backup);
     }
 
-    this.statefulSet = new k8s.apps.v1.StatefulSet(
-      `${name}-statefulset`,
-      withLifecycleAnnotations(buildStatefulSet(model), args.fleet, model),
-      child(beforePods, { hooks: lifecycleHooks()?.workload }),
-    );
+    const key = `${model.tenant}/${model.name}`;
+    const previousWave: Promise<pulumi.Resource[]> = args.rollout?.after(key) ?? Promise.resolve([]);
+    const dependsOn: Promise<pulumi.Input<pulumi.Resource>[]> = previousWave.then((wave) => [args.namespace, ...beforePods, ...wave]);
+    this.statefulSet = new k8s.apps.v1.StatefulSet(`${name}-statefulset`, withLifecycleAnnotations(buildStatefulSet(model), args.fleet, model), {
+      parent: this,
+      hooks: lifecycleHooks()?.workload,
+      dependsOn,
+    });
+    args.rollout?.add(key, this.statefulSet);
     const service = new k8s.core.v1.Service(`${name}-service`, buildService(model), child());
 
     const networkPolicy = buildNetworkPolicy(model);

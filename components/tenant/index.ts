@@ -2,9 +2,12 @@ import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
 import type { BackupStoreRef } from "../backup/store";
 import type { FleetModel, TenantModel } from "../config/model";
+import { lifecycleHooks } from "../backup/hooks";
 import { OpenClawInstance } from "../instance";
+import type { RolloutOrder } from "../rollout/order";
 import { buildLimitRange } from "./builders/limit-range";
 import { buildNamespace } from "./builders/namespace";
+import { keptClaims } from "./kept-claims";
 import { buildResourceQuota } from "./builders/resource-quota";
 
 export interface TenantArgs {
@@ -12,6 +15,8 @@ export interface TenantArgs {
   readonly fleet: FleetModel;
   /** The store this tenant's instances back up to; undefined when backups are off. */
   readonly store?: BackupStoreRef;
+  /** The fleet's rollout waves, which order the instances' workloads. */
+  readonly rollout?: RolloutOrder;
 }
 
 export interface TenantOutputs {
@@ -29,7 +34,12 @@ export class Tenant extends pulumi.ComponentResource {
     super("openclaw:tenant:Tenant", name, {}, opts);
     const model = args.model;
     this.namespaceName = model.namespace;
-    this.namespace = new k8s.core.v1.Namespace(`${name}-namespace`, buildNamespace(model), { parent: this });
+    // Deleting a Namespace deletes every claim in it: a tenant whose claims are kept keeps its Namespace when removed.
+    this.namespace = new k8s.core.v1.Namespace(`${name}-namespace`, buildNamespace(model), {
+      parent: this,
+      retainOnDelete: keptClaims(model).length > 0,
+      hooks: lifecycleHooks()?.namespace,
+    });
     const quota = buildResourceQuota(model);
     if (quota !== undefined) new k8s.core.v1.ResourceQuota(`${name}-quota`, quota, { parent: this, dependsOn: [this.namespace] });
     const limits = buildLimitRange(model);
@@ -37,7 +47,7 @@ export class Tenant extends pulumi.ComponentResource {
 
     const instances = new Map<string, OpenClawInstance>();
     for (const instance of model.instances) {
-      instances.set(instance.name, new OpenClawInstance(instance.logicalName, { model: instance, namespace: this.namespace, fleet: args.fleet, store: args.store }, { parent: this }));
+      instances.set(instance.name, new OpenClawInstance(instance.logicalName, { model: instance, namespace: this.namespace, fleet: args.fleet, store: args.store, rollout: args.rollout }, { parent: this }));
     }
     this.instances = instances;
     this.registerOutputs({ namespace: model.namespace });

@@ -17,6 +17,11 @@ export interface Registration {
   readonly custom: boolean;
   /** Provider reference (`urn::id`) when one was set explicitly. */
   readonly provider?: string;
+  /** Logical names of the resources it depends on, as the engine would record them (`dependsOn` and inputs). */
+  readonly dependencies?: readonly string[];
+  /** Options the engine acts on at deletion: `retainOnDelete` (left in place) and `protect` (refused). */
+  readonly retainOnDelete?: boolean;
+  readonly protect?: boolean;
   /** The state the mocks returned: what the engine would report as outputs (policy stack validation reads these). */
   readonly outputs?: Record<string, unknown>;
 }
@@ -24,6 +29,15 @@ export interface Registration {
 export interface MockRunResult<T> {
   readonly registrations: readonly Registration[];
   readonly outputs: T;
+}
+
+/** The part of a RegisterResourceRequest the capture reads. */
+interface RegistrationRequest {
+  getType(): string;
+  getName(): string;
+  getDependenciesList(): string[];
+  getRetainondelete(): boolean | undefined;
+  getProtect(): boolean | undefined;
 }
 
 /** Handlers for provider functions (invokes) the test expects; any other invoke fails the run. */
@@ -106,6 +120,9 @@ export async function runWithMocks<T>(raw: RawStackConfig, program: (raw: RawSta
         registrations.push({
           type: args.type,
           name: args.name,
+          dependencies: requests.get(`${args.type}::${args.name}`)?.dependencies,
+          retainOnDelete: requests.get(`${args.type}::${args.name}`)?.retainOnDelete,
+          protect: requests.get(`${args.type}::${args.name}`)?.protect,
           inputs: decode(inputs) as Record<string, unknown>,
           custom: args.custom ?? true,
           provider: args.provider || undefined,
@@ -123,6 +140,18 @@ export async function runWithMocks<T>(raw: RawStackConfig, program: (raw: RawSta
     options.stack ?? "test",
     options.preview ?? false,
   );
+  // The mocks see neither dependencies nor deletion options; the request the SDK sends to the monitor carries them.
+  const requests = new Map<string, { dependencies: string[]; retainOnDelete: boolean; protect: boolean }>();
+  const monitor = settings.getMonitor() as unknown as { registerResource(req: RegistrationRequest, callback: unknown): void };
+  const register = monitor.registerResource.bind(monitor);
+  monitor.registerResource = (req, callback) => {
+    requests.set(`${req.getType()}::${req.getName()}`, {
+      dependencies: req.getDependenciesList().map((urn) => urn.slice(urn.lastIndexOf("::") + 2)).sort(),
+      retainOnDelete: req.getRetainondelete() ?? false,
+      protect: req.getProtect() ?? false,
+    });
+    register(req, callback);
+  };
   const config: Record<string, string> = {};
   for (const [key, value] of Object.entries(raw.values)) {
     config[`${raw.namespace}:${key}`] = typeof value === "string" ? value : JSON.stringify(value);

@@ -1,7 +1,7 @@
 import { strict as assert } from "node:assert";
 import { join } from "node:path";
 import { startS3Server, type S3Server } from "../support/s3server";
-import { startControlPlane, type ControlPlane } from "./support/control-plane";
+import { BROKEN_NODE, startControlPlane, type ControlPlane } from "./support/control-plane";
 import { Kube, podTemplateOf, type KubeObject } from "./support/kube";
 import { openProject, ourWarnings, type Project } from "./support/pulumi";
 import { StackFile, type ConfigValues } from "./support/stack-file";
@@ -18,6 +18,7 @@ interface FleetShape {
   readonly tenants: Record<string, Instances>;
   readonly tag?: string;
   readonly backups?: "on" | "off-and-no-store";
+  readonly rollout?: Record<string, unknown>;
 }
 
 /**
@@ -37,6 +38,8 @@ describe("e2e: a fleet on a real control plane", function () {
   let project: Project;
   let stack: StackFile;
   let shape: FleetShape;
+  /** The snapshot `backup now` took, for the restore retry. */
+  let manualSnapshot = "";
 
   const config = (fleet: FleetShape): ConfigValues => {
     const backupsOn = fleet.backups !== "off-and-no-store";
@@ -57,6 +60,7 @@ describe("e2e: a fleet on a real control plane", function () {
           }
         : { enabled: false },
       defaults: { image: { tag: fleet.tag ?? FIRST_TAG }, backup: { schedule: "6h" } },
+      ...(fleet.rollout !== undefined ? { rollout: fleet.rollout } : {}),
       tenants: Object.fromEntries(Object.entries(fleet.tenants).map(([tenant, instances]) => [tenant, { instances }])),
     };
   };
@@ -132,11 +136,28 @@ describe("e2e: a fleet on a real control plane", function () {
     assert.equal((await statefulSet("acme", "billing"))?.status?.readyReplicas, 1);
   });
 
-  it("an image bump runs each instance's pre-update backup (stopped, a Job from its CronJob awaited), then updates, and exports the snapshots", async function () {
+  it("an image bump in waves of one: each instance stopped, backed up by a Job from its CronJob, updated, one at a time; the snapshots exported", async function () {
     this.timeout(20 * 60_000);
     const before = new Date().toISOString();
-    apply({ ...shape, tag: NEXT_TAG });
+    apply({ ...shape, tag: NEXT_TAG, rollout: { maxPerWave: 1 } });
+    const waves = ((await project.run("npm", ["run", "--silent", "fleet", "--", "--stack", STACK, "rollout", "--json"])).stdout.trim());
+    const order = (JSON.parse(waves) as { waves: string[][] }).waves.map((wave) => {
+      assert.equal(wave.length, 1);
+      return wave[0];
+    });
     const result = await upOk();
+    // At most one instance down at a time: the next instance is stopped only after the previous one's update is done.
+    const at = (pattern: RegExp, what: string) => {
+      const index = result.output.search(pattern);
+      assert.ok(index >= 0, `no "${what}" in the output`);
+      return index;
+    };
+    for (let i = 1; i < order.length; i++) {
+      const [tenant, instance] = order[i - 1].split("/");
+      const updated = at(new RegExp(`~\\s+kubernetes:apps/v1:StatefulSet ${tenant}/${instance}-statefulset updated`), `${order[i - 1]} updated`);
+      const stopped = at(new RegExp(`${order[i]}: stopping \\(scale 1 -> 0\\) for the pre-update backup`), `${order[i]} stopping`);
+      assert.ok(updated < stopped, `${order[i]} was stopped before ${order[i - 1]} was updated`);
+    }
     const snapshots = (await stackOutput("preUpdateSnapshots")) as Record<string, string>;
     const instances = Object.entries(shape.tenants).flatMap(([t, is]) => Object.keys(is).map((i) => `${t}/${i}`));
     assert.deepEqual(Object.keys(snapshots).sort(), instances.sort(), "preUpdateSnapshots lacks an instance");
@@ -178,6 +199,7 @@ describe("e2e: a fleet on a real control plane", function () {
     const now = await project.run("npm", ["run", "--silent", "fleet", "--", "--stack", STACK, "backup", "now", "acme/support", "--timeout", "5m"]);
     assert.equal(now.code, 0, now.output);
     assert.match(now.stdout, /^snapshot complete: backups\/acme\/support\/manual\/\d{8}T\d{6}Z$/m);
+    manualSnapshot = /snapshot complete: (\S+)/.exec(now.stdout)?.[1] ?? "";
     const manual = await jobs("acme", "manual");
     assert.equal(manual.length, 1);
     assert.ok(complete(manual[0]));
@@ -208,6 +230,31 @@ describe("e2e: a fleet on a real control plane", function () {
     const cleared = await upOk();
     assert.match(cleared.output, /-\s+kubernetes:batch\/v1:Job acme\/support-backup-restore deleted/);
     assert.doesNotMatch(cleared.output, /StatefulSet acme\/support-statefulset (updated|replaced)/);
+  });
+
+  it("a failed restore leaves the instance running on its data, shows in the preview, and the next up tries it again", async function () {
+    this.timeout(20 * 60_000);
+    const nodes = (cordon: string, uncordon: string) => Promise.all([plane.kubectl(["cordon", cordon]), plane.kubectl(["uncordon", uncordon])]);
+    // Every Job pod on the broken node fails: send the restore there.
+    await nodes("e2e-node-0", BROKEN_NODE);
+    apply({ ...shape, tenants: { ...shape.tenants, acme: { ...shape.tenants.acme, support: { backup: { restoreFrom: manualSnapshot } } } } });
+    const failed = await up();
+    await nodes(BROKEN_NODE, "e2e-node-0");
+    assert.notEqual(failed.code, 0, "the up succeeded with a failed restore");
+    assert.match(failed.output, new RegExp(`acme/support: the restore from ${manualSnapshot.replace(/\//g, "\\/")} failed`));
+    assert.match(failed.output, /The failed Job openclaw-acme\/support-restore-\S+ was deleted: the next `pulumi up` runs the restore again/);
+    const sts = await statefulSet("acme", "support");
+    assert.equal(sts?.spec?.replicas, 1, "the instance was left stopped");
+    assert.equal(sts?.metadata.annotations?.["openclaw.io/stopped-replicas"], undefined);
+    const preview = await project.pulumi(["preview", "-s", STACK, "--diff"]);
+    assert.equal(preview.code, 0, preview.output);
+    assert.match(preview.output, /kubernetes:batch\/v1:Job: \((create|update|replace)\)[\s\S]*acme\/support-backup-restore/, "the preview does not show the restore will run again");
+    const retried = await upOk();
+    assert.match(retried.output, /acme\/support: restored and started again/);
+    const [restore] = (await kube.list("jobs", "openclaw-acme", "app.kubernetes.io/component=restore")).filter((j) => j.metadata.labels?.["app.kubernetes.io/instance"] === "support");
+    assert.ok(restore !== undefined && complete(restore), "no completed restore Job after the retry");
+    apply({ ...shape, tenants: { ...shape.tenants, acme: { ...shape.tenants.acme, support: {} } } });
+    await upOk();
   });
 
   it("a new instance cloned from a snapshot: its restore Job completes before its StatefulSet exists", async function () {
@@ -287,26 +334,41 @@ describe("e2e: a fleet on a real control plane", function () {
     assert.equal(preview.code, 0, preview.output);
     await upOk();
     assert.deepEqual(await kube.list("cronjobs", "openclaw-acme"), [], "backup CronJobs are left");
+    const globex = shape.tenants.globex;
     apply({ ...shape, tenants: { acme: shape.tenants.acme } });
     const removal = await upOk();
-    assert.equal(await kube.get("namespace", undefined, "openclaw-globex").then((ns) => ns?.metadata.name), undefined, "the tenant's namespace is left");
     assert.doesNotMatch(removal.output, /pre-delete snapshot complete/);
+    // The tenant's claims are kept (persistence.orphan, the default), so is the namespace that holds them.
+    const claims = Object.keys(globex).map((instance) => `${instance}-data`).sort();
+    assert.match(removal.output, new RegExp(`namespace openclaw-globex is kept, with its claims ${claims.join(", ")}`));
+    assert.deepEqual((await kube.list("persistentvolumeclaims", "openclaw-globex")).map((c) => c.metadata.name).sort(), claims);
+    assert.deepEqual(await kube.list("statefulsets", "openclaw-globex"), []);
+    // Putting the tenant back takes its namespace and claims up again.
+    apply({ ...shape, tenants: { ...shape.tenants, globex } });
+    await upOk();
+    assert.equal((await statefulSet("globex", "ops"))?.status?.readyReplicas, 1);
+    apply({ ...shape, tenants: { acme: shape.tenants.acme } });
+    await upOk();
     // Backups back on, for the destroy below.
     apply({ ...shape, backups: "on" });
     await upOk();
     assert.equal((await kube.list("cronjobs", "openclaw-acme")).length, Object.keys(shape.tenants.acme).length);
   });
 
-  it("pulumi destroy --run-program runs each instance's pre-delete backup and leaves nothing of the fleet behind", async function () {
+  it("pulumi destroy --run-program runs each instance's pre-delete backup and leaves only the claims it promised to keep", async function () {
     this.timeout(20 * 60_000);
     const result = await project.pulumi(["destroy", "-s", STACK, "--yes", "--skip-preview", "--run-program"], { timeoutMs: 15 * 60_000 });
     assert.equal(result.code, 0, result.output);
     for (const instance of Object.keys(shape.tenants.acme)) {
       assert.match(result.output, new RegExp(`acme/${instance}: pre-delete snapshot complete: backups/acme/${instance}/pre-delete/\\d{8}T\\d{6}Z`));
     }
-    await kube.waitFor("the tenant namespaces to go", async () => (await kube.list("namespaces", undefined, PART_OF)).length === 0, 120_000);
-    const left = (await Promise.all(["statefulsets", "cronjobs", "jobs", "persistentvolumeclaims", "secrets", "configmaps"].map((kind) => kube.list(kind, undefined, PART_OF)))).flat();
+    const left = (await Promise.all(["statefulsets", "cronjobs", "jobs", "secrets", "configmaps", "services", "networkpolicies"].map((kind) => kube.list(kind, undefined, PART_OF)))).flat();
     assert.deepEqual(left.map((o) => `${o.kind} ${o.metadata.namespace}/${o.metadata.name}`), []);
+    // Kept: the state claims of every instance this run removed (persistence.orphan, the default), in their namespaces.
+    const kept = (await kube.list("persistentvolumeclaims", undefined, PART_OF)).map((c) => `${c.metadata.namespace}/${c.metadata.name}`).sort();
+    assert.deepEqual(kept, ["openclaw-acme/billing-data", "openclaw-acme/sales-data", "openclaw-acme/support-data", "openclaw-globex/clone-data", "openclaw-globex/ops-data"]);
+    assert.match(result.output, /namespace openclaw-acme is kept, with its claims support-data/);
+    assert.deepEqual((await kube.list("namespaces", undefined, PART_OF)).map((n) => n.metadata.name).sort(), ["openclaw-acme", "openclaw-globex"]);
     const stackResources = JSON.parse((await project.ok(["stack", "export", "-s", STACK])).stdout) as { deployment: { resources?: unknown[] } };
     assert.equal(stackResources.deployment.resources?.length ?? 0, 0, "the stack still holds resources");
   });

@@ -94,13 +94,18 @@ export class FakeKube implements LifecycleKube {
     return { active: done ? 0 : 1, succeeded: conditions[0]?.type === "Complete" ? 1 : 0, failed: conditions[0]?.type === "Failed" ? 1 : 0, conditions };
   }
 
+  async deleteJob(namespace: string, name: string): Promise<void> {
+    this.calls.push(`deleteJob ${namespace}/${name}`);
+    this.jobs.delete(`${namespace}/${name}`);
+  }
+
   async jobLogTail(): Promise<string | undefined> {
     return "ocb[backup] ERROR: cannot list store:openclaw-backups/backups/acme/bot/";
   }
 
   /** The calls that change the cluster, in order. */
   writes(): string[] {
-    return this.calls.filter((c) => /^(scale|annotate|createJob)/.test(c));
+    return this.calls.filter((c) => /^(scale|annotate|createJob|deleteJob)/.test(c));
   }
 }
 

@@ -306,3 +306,22 @@ describe("lifecycle hooks: after an update", () => {
     assert.deepEqual(unmarked.writes(), []);
   });
 });
+
+describe("lifecycle hooks: a failed restore", () => {
+  it("starts the instance again, deletes the failed Job so that the next up retries, and says so with the Job's last lines", async () => {
+    const { restoreFailed } = await import("../../components/backup/hooks/restore");
+    const kube = cluster();
+    const deps = fakeDeps(kube);
+    await stopForRestore(deps, REF, THIRTY_MIN);
+    const retry = await restoreFailed(deps, REF, { namespace: NS, name: "bot-restore-1a2b3c", source: "backups/acme/bot/periodic/20261101T000000Z" }, ["Job failed: exit code 4"]);
+    assert.equal(retry, false, "a failed restore is never retried within the run");
+    assert.deepEqual(
+      kube.writes().map((w) => w.replace(/ \{.*/, "")),
+      ["annotate openclaw-acme/bot", "scale openclaw-acme/bot 0", "deleteJob openclaw-acme/bot-restore-1a2b3c", "scale openclaw-acme/bot 1", "annotate openclaw-acme/bot"],
+    );
+    const warning = deps.logged.warn.join("\n");
+    assert.match(warning, /acme\/bot: the restore from backups\/acme\/bot\/periodic\/20261101T000000Z failed \(Job failed: exit code 4\)/);
+    assert.match(warning, /last log lines:\nocb\[backup\] ERROR/);
+    assert.match(warning, /the next `pulumi up` runs the restore again/);
+  });
+});

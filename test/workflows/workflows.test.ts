@@ -25,6 +25,8 @@ interface Job {
   readonly strategy?: { matrix?: { include?: Record<string, unknown>[] } };
   readonly with?: Record<string, unknown>;
   readonly if?: string;
+  readonly "timeout-minutes"?: number | string;
+  readonly outputs?: Record<string, string>;
 }
 interface Workflow {
   readonly on: Record<string, unknown>;
@@ -70,7 +72,7 @@ describe("GitHub workflows", () => {
       it("calls only npm scripts that package.json defines", () => {
         const scripts = Object.keys((JSON.parse(readFileSync(join(ROOT, "package.json"), "utf8")) as { scripts: Record<string, string> }).scripts);
         for (const step of steps(load(file))) {
-          for (const match of (step.run ?? "").matchAll(/\bnpm\s+(?:run(?:-script)?\s+([\w:.-]+)|(test|start))\b/g)) {
+          for (const match of (step.run ?? "").matchAll(/\bnpm\s+(?:run(?:-script)?\s+(?:--?[a-z-]+\s+)*(\w[\w:.-]*)|(test|start))\b/g)) {
             const script = match[1] ?? match[2];
             assert.ok(scripts.includes(script), `${file} runs "npm run ${script}", which package.json does not define`);
           }
@@ -130,6 +132,15 @@ describe("GitHub workflows", () => {
       const [pulumi] = actionSteps(up, "pulumi/actions");
       assert.equal(pulumi.with?.command, "up");
       assert.equal(pulumi.with?.policyPacks, "policy");
+    });
+
+    it("times out a deploy after the worst case its stack's config allows, not a fixed hour", () => {
+      const up = load("pulumi-up.yml");
+      assert.equal(up.jobs.up.needs, "budget");
+      assert.equal(up.jobs.up["timeout-minutes"], "${{ fromJSON(needs.budget.outputs.minutes) }}");
+      const budget = (up.jobs.budget.steps ?? []).find((step) => /\brollout --minutes\b/.test(step.run ?? ""));
+      assert.ok(budget, "no step computes the budget with the fleet CLI's `rollout --minutes`");
+      assert.match(String(up.jobs.budget.outputs?.minutes), /steps\.budget\.outputs\.minutes/);
     });
 
     it("detects drift nightly with a refreshed preview that expects no changes", () => {

@@ -83,6 +83,10 @@ export function kubernetesLifecycleApi(access: ClusterAccess, log?: HookLog): Li
       const { batch } = await connect();
       await batch.createNamespacedJob({ namespace, body: job, fieldManager: FIELD_MANAGER });
     },
+    async deleteJob(namespace, name) {
+      const { batch } = await connect();
+      await orUndefined(batch.deleteNamespacedJob({ namespace, name, propagationPolicy: "Background" }));
+    },
     async readJob(namespace, name): Promise<JobState | undefined> {
       const { batch } = await connect();
       const job = await orUndefined(batch.readNamespacedJob({ namespace, name }));

@@ -27,7 +27,9 @@ import { realClock, type HookDeps, type HookLog } from "./kube";
 import { preDeleteBackup } from "./pre-delete";
 import { preUpdateBackup } from "./pre-update";
 import { containerImage, deletedObject, instanceRefOf, objectMeta } from "./refs";
-import { restartAfterFailure, startAfterRestore, stopForRestore } from "./restore";
+import { RESTORE_FROM_ANNOTATION } from "../restore-job";
+import { KEPT_CLAIMS_ANNOTATION } from "../../tenant/builders/namespace";
+import { restartAfterFailure, restoreFailed, startAfterRestore, stopForRestore } from "./restore";
 import { clearStopMarkerAfterUpdate, type InstanceRef } from "./workload";
 
 /** Hook names are part of the stack's state: never rename them. */
@@ -38,6 +40,8 @@ export const HOOK_NAMES = {
   restartAfterFailure: "openclaw-restart-after-failure",
   stopForRestore: "openclaw-stop-for-restore",
   startAfterRestore: "openclaw-start-after-restore",
+  restoreFailed: "openclaw-restore-failed",
+  tenantRemoved: "openclaw-tenant-removed",
 } as const;
 
 /** Comma-separated `<tenant>/<instance>` list whose pre-delete backup is skipped (escape hatch for a store that is gone). */
@@ -48,6 +52,8 @@ export interface LifecycleHooks {
   readonly workload: pulumi.ResourceHookBinding;
   /** Bound to every restore Job. */
   readonly restore: pulumi.ResourceHookBinding;
+  /** Bound to every tenant Namespace. */
+  readonly namespace: pulumi.ResourceHookBinding;
 }
 
 let current: LifecycleHooks | undefined;
@@ -68,6 +74,14 @@ export function hooksApply(model: FleetModel): boolean {
 /** Pulumi's mock monitor cannot register hooks (and never runs them). */
 function engineRegistersHooks(): boolean {
   return !(getMonitor() instanceof MockMonitor);
+}
+
+/** What a removed tenant leaves behind, and how to remove it when the data is no longer wanted. */
+export function keptNamespaceMessage(namespace: string, claims: readonly string[]): string {
+  return (
+    `namespace ${namespace} is kept, with its claims ${claims.join(", ")} (persistence.orphan or existingClaim); ` +
+    `its instances' pre-delete snapshots are listed above. When the data is no longer wanted: kubectl delete namespace ${namespace}`
+  );
 }
 
 const pulumiLog: HookLog = { info: (m) => pulumi.log.info(m), warn: (m) => pulumi.log.warn(m) };
@@ -150,10 +164,24 @@ export function registerLifecycleHooks(model: FleetModel, deps?: Partial<HookDep
     await startAfterRestore(full, ref, configured !== undefined ? imageReference(configured.spec.image) : undefined);
   });
 
+  const restoreFailure = new pulumi.ErrorHook(HOOK_NAMES.restoreFailed, async (args) => {
+    const job = objectMeta(args.newInputs);
+    const ref = acts ? instanceRefOf(args.newInputs) : undefined;
+    if (ref === undefined || job.name === undefined) return false;
+    return restoreFailed(full, ref, { namespace: ref.namespace, name: job.name, source: job.annotations[RESTORE_FROM_ANNOTATION] }, args.errors);
+  });
+
+  const tenantRemoved = new pulumi.ResourceHook(HOOK_NAMES.tenantRemoved, async (args) => {
+    const meta = objectMeta(deletedObject(args));
+    const kept = (meta.annotations[KEPT_CLAIMS_ANNOTATION] ?? "").split(",").filter((c) => c !== "");
+    if (meta.name !== undefined && kept.length > 0) full.log.info(keptNamespaceMessage(meta.name, kept));
+  });
+
   if (!acts) return undefined;
   current = {
     workload: { beforeDelete: [preDelete], beforeUpdate: [preUpdate], afterUpdate: [clearMarker], onError: [restart] },
-    restore: { beforeCreate: [stop], afterCreate: [start], onError: [restart] },
+    restore: { beforeCreate: [stop], afterCreate: [start], onError: [restoreFailure] },
+    namespace: { beforeDelete: [tenantRemoved] },
   };
   return current;
 }

@@ -45,3 +45,29 @@ export async function restartAfterFailure(deps: HookDeps, ref: InstanceRef, oper
   );
   return false;
 }
+
+/**
+ * onError of the restore Job: a failed restore must be retryable. The engine
+ * left the volume as it was, so the instance is started again on its current
+ * data; the failed Job is deleted (its last log lines printed first), so the
+ * next `pulumi up` creates it again, a new attempt, instead of waiting on the
+ * same failed Job. Never retried within this run: the cause needs a person.
+ */
+export async function restoreFailed(
+  deps: HookDeps,
+  ref: InstanceRef,
+  job: { readonly namespace: string; readonly name: string; readonly source?: string },
+  errors: readonly string[],
+): Promise<boolean> {
+  const who = describe(ref);
+  const tail = await deps.kube.jobLogTail(job.namespace, job.name, 20).catch(() => undefined);
+  await deps.kube.deleteJob(job.namespace, job.name);
+  const restarted = await startInstance(deps, ref);
+  deps.log.warn(
+    `${who}: the restore${job.source !== undefined ? ` from ${job.source}` : ""} failed (${errors[0] ?? "unknown error"}).` +
+      `${tail !== undefined && tail !== "" ? ` Its last log lines:\n${tail}\n` : " "}` +
+      `${restarted ? "The instance runs again on its current data, which the failed restore left untouched. " : ""}` +
+      `The failed Job ${job.namespace}/${job.name} was deleted: the next \`pulumi up\` runs the restore again. To give up instead, remove backup.restoreFrom.`,
+  );
+  return false;
+}

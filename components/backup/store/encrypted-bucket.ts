@@ -11,6 +11,7 @@ import {
   buildVersioning,
 } from "./builders/bucket";
 import { buildLifecycleRules } from "./builders/lifecycle";
+import { BucketGuard } from "./bucket-guard";
 
 export interface EncryptedBucketArgs {
   readonly spec: AwsStoreSpec;
@@ -22,6 +23,8 @@ export interface EncryptedBucketArgs {
   /** Bucket name prefix; S3 names are global, so AWS appends a unique suffix. */
   readonly bucketPrefix: string;
   readonly tags: Readonly<Record<string, string>>;
+  /** The AWS region of the provider the bucket is created with. */
+  readonly region: string;
 }
 
 /**
@@ -35,12 +38,11 @@ export class EncryptedBucket extends pulumi.ComponentResource {
 
   constructor(name: string, args: EncryptedBucketArgs, opts?: pulumi.ComponentResourceOptions) {
     super("openclaw:backup:EncryptedBucket", name, {}, opts);
-    const child = { parent: this };
-    this.bucket = new aws.s3.Bucket(name, buildBucket(args.spec, args.bucketPrefix, { ...args.tags }), {
-      ...child,
-      // A bucket of backups is never replaced by a config change: that would orphan or destroy every snapshot.
-      protect: !args.spec.forceDestroy,
-    });
+    // Kept when the stack is destroyed or the store removed (keepOnDestroy), with every setting that protects it.
+    const child = { parent: this, retainOnDelete: args.spec.keepOnDestroy };
+    // A bucket of backups is never replaced by a config change: that would leave every snapshot behind.
+    const guard = new BucketGuard(`${name}-guard`, { configPath: "backup.store", bucketPrefix: args.bucketPrefix, region: args.region, objectLock: args.spec.objectLock !== undefined }, { parent: this });
+    this.bucket = new aws.s3.Bucket(name, buildBucket(args.spec, args.bucketPrefix, { ...args.tags }), { ...child, dependsOn: [guard] });
     this.name = this.bucket.bucket;
     this.arn = this.bucket.arn;
 

@@ -93,8 +93,10 @@ export class BackupStore extends pulumi.ComponentResource {
     });
     const newKey = (logical: string, tenant?: string): aws.kms.Key => {
       const scope = tenant === undefined ? `fleet ${model.project}/${stack}` : `tenant ${tenant} of ${model.project}/${stack}`;
-      const key = new aws.kms.Key(logical, buildKmsKey(spec, `OpenClaw backups: ${scope}`, tagsFor(tenant)), child);
-      new aws.kms.Alias(`${logical}-alias`, { name: kmsAliasName("openclaw", model.project, stack, ...(tenant ? [tenant] : [])), targetKeyId: key.keyId }, child);
+      // A deleted key makes every backup it encrypts unreadable: kept with the bucket (keepOnDestroy).
+      const kept = { ...child, retainOnDelete: spec.keepOnDestroy };
+      const key = new aws.kms.Key(logical, buildKmsKey(spec, `OpenClaw backups: ${scope}`, tagsFor(tenant)), kept);
+      new aws.kms.Alias(`${logical}-alias`, { name: kmsAliasName("openclaw", model.project, stack, ...(tenant ? [tenant] : [])), targetKeyId: key.keyId }, kept);
       return key;
     };
     const newBucket = (logical: string, key: aws.kms.Key, tenant?: string): EncryptedBucket =>
@@ -107,6 +109,7 @@ export class BackupStore extends pulumi.ComponentResource {
           expireAfterDays,
           bucketPrefix: bucketNamePrefix(model.project, stack, tenant ?? "backups"),
           tags: tagsFor(tenant),
+          region: model.aws?.region ?? "",
         },
         child,
       );

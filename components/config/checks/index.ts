@@ -8,12 +8,13 @@ import { derivedNames } from "./derived-names";
 import { mountPaths } from "./mount-paths";
 import { objectReferences } from "./object-references";
 import { resourceFit } from "./resource-fit";
+import { rolloutFit } from "./rollout";
 import { runChecks } from "./run";
 import { secretEnvLiterals } from "./secret-env-literals";
 import { secretsInPlainText } from "./secrets-in-plain-text";
 import type { CheckContext, ConfigCheck } from "./types";
 
-export const CONFIG_CHECKS: readonly ConfigCheck[] = [configNamespaces, secretsInPlainText, secretEnvLiterals, derivedNames, objectReferences, mountPaths, resourceFit];
+export const CONFIG_CHECKS: readonly ConfigCheck[] = [configNamespaces, secretsInPlainText, secretEnvLiterals, derivedNames, objectReferences, mountPaths, resourceFit, rolloutFit];
 
 export function configCheckProblems(context: CheckContext) {
   return runChecks(CONFIG_CHECKS, context);

@@ -1,14 +1,20 @@
 import type * as k8s from "@pulumi/kubernetes";
 import { tenantLabels } from "../../config/labels";
 import type { TenantModel } from "../../config/model";
+import { keptClaims } from "../kept-claims";
+
+/** The claims a removed tenant leaves behind, comma-separated, for the hook that says so. */
+export const KEPT_CLAIMS_ANNOTATION = "openclaw.io/kept-claims";
 
 /** The tenant's Namespace, with Pod Security Admission `restricted` enforced. */
 export function buildNamespace(tenant: TenantModel): k8s.types.input.core.v1.Namespace {
+  const kept = keptClaims(tenant);
   return {
     apiVersion: "v1",
     kind: "Namespace",
     metadata: {
       name: tenant.namespace,
+      ...(kept.length > 0 ? { annotations: { [KEPT_CLAIMS_ANNOTATION]: kept.join(",") } } : {}),
       labels: {
         ...tenant.spec.labels,
         ...tenantLabels(tenant.name),

@@ -40,6 +40,12 @@ export interface ControlPlaneOptions {
   readonly nodes?: number;
 }
 
+/**
+ * A fake node on which every Job pod fails (exit 6), cordoned until a test
+ * sends pods there (uncordon it, cordon the others) to make a Job fail.
+ */
+export const BROKEN_NODE = "e2e-node-broken";
+
 function httpsReady(server: string, certs: ControlPlaneCerts, path: string): Promise<boolean> {
   return new Promise((resolve, reject) => {
     const req = request(
@@ -188,7 +194,7 @@ export async function startControlPlane(options: ControlPlaneOptions): Promise<C
       async () => {
         const out = await kubectl(["get", "nodes", "-l", `${FAKE_NODE_LABEL}=true`, "-o", "jsonpath={range .items[*]}{.status.conditions[?(@.type=='Ready')].status}{'\\n'}{end}"]);
         const statuses = out.trim().split("\n").filter(Boolean);
-        return statuses.length === (options.nodes ?? 1) && statuses.every((s) => s === "True");
+        return statuses.length === (options.nodes ?? 1) + 1 && statuses.every((s) => s === "True");
       },
       { timeoutMs: 60_000, process: kwok },
     );
@@ -237,22 +243,23 @@ function clusterObjects(nodes: number): string {
       "allowVolumeExpansion: true",
     ].join("\n"),
   ];
-  for (let i = 0; i < nodes; i++) {
+  for (let i = 0; i <= nodes; i++) {
+    const name = i < nodes ? `e2e-node-${i}` : BROKEN_NODE;
     docs.push(
       [
         "apiVersion: v1",
         "kind: Node",
         "metadata:",
-        `  name: e2e-node-${i}`,
+        `  name: ${name}`,
         "  labels:",
         `    ${FAKE_NODE_LABEL}: "true"`,
         "    kubernetes.io/os: linux",
         "    kubernetes.io/arch: amd64",
-        `    kubernetes.io/hostname: e2e-node-${i}`,
+        `    kubernetes.io/hostname: ${name}`,
         `    topology.kubernetes.io/zone: e2e-zone-${i % 3}`,
         "  annotations:",
         "    kwok.x-k8s.io/node: fake",
-        "spec: {}",
+        i < nodes ? "spec: {}" : "spec: { unschedulable: true }",
       ].join("\n"),
     );
   }
