@@ -4,6 +4,7 @@ import type { z } from "zod";
 import { backupConfigProblems } from "./backup-schema";
 import { defaultsBackupProblems, instanceBackupProblems } from "./instance-backup-schema";
 import { instanceSchema, type InstanceSpec } from "./instance-schema";
+import { isolationProblems } from "./isolation";
 import { deepMerge, hasPath, isPlainObject } from "./merge";
 import type { FleetModel, InstanceModel, SecretResolver, TenantModel } from "./model";
 import { defaultNamespace, instanceLogicalName, instanceNames } from "./names";
@@ -113,7 +114,7 @@ export function loadFleetConfig(raw: RawStackConfig): FleetModel {
   }
 
   problems.push(...namespaceProblems(tenants));
-  for (const tenant of tenants) problems.push(...derivedNameProblems(tenant));
+  for (const tenant of tenants) problems.push(...derivedNameProblems(tenant), ...isolationProblems(tenant, { fleetPrefix: stack.data?.backup.prefix ?? "backups/", apiServerCIDRs: stack.data?.cluster.kubernetes.apiServerCIDRs ?? [] }));
   if (stack.data !== undefined) problems.push(...secretRefProblems(stack.data, raw.values));
   if (stack.data !== undefined) problems.push(...backupConfigProblems(stack.data, tenants));
 

@@ -1,7 +1,7 @@
 import { z } from "zod";
 import { backupSchema, tenantBackupSchema } from "./backup-schema";
 import { instanceSchema } from "./instance-schema";
-import { dnsLabel, quantity } from "./primitives";
+import { cidr, dnsLabel, quantity } from "./primitives";
 
 /** Instance names become parts of Kubernetes names such as `<instance>-backup` (CronJob names allow 52). */
 export const MAX_INSTANCE_NAME = 40;
@@ -14,6 +14,8 @@ const kubernetes = z
     context: z.string().min(1).optional(),
     /** Write manifests to this directory instead of talking to a cluster (`pulumi up` without a cluster). */
     renderYamlToDirectory: z.string().min(1).optional(),
+    /** The API server's endpoint addresses (kubectl get endpoints kubernetes -n default): never reachable from an instance unless it sets networkPolicy.allowAPIServer. */
+    apiServerCIDRs: z.array(cidr).default([]),
   })
   .strict()
   .prefault({});
@@ -23,6 +25,8 @@ const eks = z
     clusterName: z.string().min(1),
     /** ARN of the cluster's IAM OIDC provider (IRSA). */
     oidcProviderArn: z.string().startsWith("arn:aws", { message: "must be an IAM OIDC provider ARN (arn:aws:iam::<account>:oidc-provider/…)" }).optional(),
+    /** The cluster's ARN (aws eks describe-cluster --query cluster.arn), for Pod Identity trust; looked up by name when unset. */
+    clusterArn: z.string().regex(/^arn:aws[a-z-]*:eks:[a-z0-9-]+:\d{12}:cluster\/[A-Za-z0-9_-]+$/, { message: "is not an EKS cluster ARN (arn:aws:eks:<region>:<account>:cluster/<name>)" }).optional(),
     /** The cluster's OIDC issuer without https://, e.g. oidc.eks.eu-west-1.amazonaws.com/id/ABC. */
     oidcIssuer: z.string().min(1).optional(),
   })
