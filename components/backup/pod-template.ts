@@ -12,10 +12,12 @@ import { imageReference } from "../instance/builders/stateful-set";
 import { withEphemeralRequest } from "../instance/pod/shared";
 import { backupSources, type BackupSource } from "../instance/volumes";
 import { identityMode } from "../config/backup-schema";
+import { CAPTURE_GUARD, SKIP_CONTAINERS_ANNOTATION } from "./capture-isolation";
 import { ENGINE_CONFIG_MAP } from "./engine-config-map";
 import { ENGINE_ENTRYPOINT, ENGINE_ENV, SQLITE_SNAPSHOT_SCRIPT, formatSources, type SnapshotKind } from "./engine";
 import { backupPodLabels } from "./labels";
 import { PASSPHRASE_KEYS, passphraseSecretName } from "./passphrase-secret";
+import { BACKUP_EPHEMERAL_STORAGE, sourcesSize, TMP_LIMIT } from "./scratch";
 import { backupStoreEnv } from "./store-env";
 import type { BackupStoreRef } from "./store";
 
@@ -75,59 +77,6 @@ const workMount: VolumeMount = { name: "work", mountPath: WORK_DIR };
 const sqliteMount: VolumeMount = { name: "sqlite-staging", mountPath: SQLITE_STAGING_DIR };
 const tmpMount: VolumeMount = { name: "tmp", mountPath: "/tmp" };
 const sqliteTmpMount: VolumeMount = { name: "sqlite-tmp", mountPath: "/tmp" };
-
-/** /tmp of a backup container: rclone's and sh's small temporary files. */
-const TMP_LIMIT = "1Gi";
-/** What the scheduler reserves for each backup container's scratch space; the emptyDirs' sizeLimits bound it. */
-export const BACKUP_EPHEMERAL_STORAGE = "1Gi";
-
-/**
- * The engine's scratch dir and the SQLite copies can never hold more than the
- * volumes they come from, so together the volumes' sizes bound both
- * (`persistence.size`, `workspaceVolume.size`; set them to an existing
- * claim's real size).
- */
-export function sourcesSize(instance: InstanceModel): string {
-  const gi = (q: string) => quantityGi(q);
-  const spec = instance.spec;
-  const total = gi(spec.persistence.size) + (spec.workspaceVolume.enabled ? gi(spec.workspaceVolume.size) : 0);
-  return `${Math.max(1, Math.ceil(total))}Gi`;
-}
-
-const UNITS: Record<string, number> = { Ki: 2 ** -20, Mi: 2 ** -10, Gi: 1, Ti: 2 ** 10, Pi: 2 ** 20, k: 1e3 / 2 ** 30, M: 1e6 / 2 ** 30, G: 1e9 / 2 ** 30, T: 1e12 / 2 ** 30, P: 1e15 / 2 ** 30 };
-
-/** A storage quantity in GiB (validated quantities only: plain bytes, binary and decimal suffixes). */
-function quantityGi(q: string): number {
-  const m = /^([0-9.]+)(Ki|Mi|Gi|Ti|Pi|k|M|G|T|P)?$/.exec(q);
-  if (m === null) throw new Error(`cannot size a volume of ${q}`);
-  return Number(m[1]) * (m[2] === undefined ? 2 ** -30 : UNITS[m[2]]);
-}
-
-/**
- * The EKS pod identity webhook projects IRSA and Pod Identity credentials
- * into every container of a pod unless the pod names it here. The SQLite
- * capture opens files the agent controls, in the app's image: it must never
- * hold the store identity, only the engine container does.
- */
-export const SKIP_CONTAINERS_ANNOTATION = "eks.amazonaws.com/skip-containers";
-
-/**
- * Runs before the capture script and refuses to go on when credentials
- * reached the container anyway (a webhook that ignores skip-containers, a
- * hand-edited Job): a failed backup, loudly, rather than store credentials
- * next to agent-controlled files. The script's path is the next argument.
- */
-export const CAPTURE_GUARD = [
-  'import { existsSync } from "node:fs";',
-  'import { pathToFileURL } from "node:url";',
-  'const vars = ["AWS_WEB_IDENTITY_TOKEN_FILE", "AWS_ROLE_ARN", "AWS_CONTAINER_CREDENTIALS_FULL_URI", "AWS_CONTAINER_AUTHORIZATION_TOKEN_FILE", "AWS_ACCESS_KEY_ID", "AWS_SECRET_ACCESS_KEY", "AWS_SESSION_TOKEN"].filter((k) => process.env[k]);',
-  'const dirs = ["/var/run/secrets/eks.amazonaws.com", "/var/run/secrets/pods.eks.amazonaws.com", "/var/run/secrets/kubernetes.io/serviceaccount"].filter((d) => existsSync(d));',
-  "if (vars.length + dirs.length > 0) {",
-  '  console.error(`sqlite-snapshot: refusing to open the instance\'s SQLite files: this container holds credentials (${[...vars, ...dirs].join(", ")}); the pod annotation eks.amazonaws.com/skip-containers must keep them out (upgrade the EKS pod identity webhook)`);',
-  "  process.exit(2);",
-  "}",
-  "await import(pathToFileURL(process.argv[1]).href);",
-].join("\n");
 
 function secretEnv(name: string, secret: string, key: string): EnvVar {
   return { name, valueFrom: { secretKeyRef: { name: secret, key } } };

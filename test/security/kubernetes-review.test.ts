@@ -164,3 +164,15 @@ describe("Kubernetes review of the rendered stacks", function () {
     assert.ok(one.bytes > 50_000, `the engine is ${one.bytes} bytes`);
   });
 });
+
+describe("backup scratch bounds", () => {
+  it("reads every quantity form config accepts, in GiB", async () => {
+    const { quantityGi } = await import("../../components/backup/scratch");
+    assert.equal(quantityGi("10Gi"), 10);
+    assert.equal(quantityGi("512Mi"), 0.5);
+    assert.equal(quantityGi("1Ti"), 1024);
+    assert.equal(quantityGi("1G"), 1e9 / 2 ** 30);
+    assert.equal(quantityGi("2e9"), 2e9 / 2 ** 30);
+    assert.equal(quantityGi(String(2 ** 31)), 2);
+  });
+});
