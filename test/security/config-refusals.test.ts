@@ -105,3 +105,36 @@ describe("isolation: a plain restore reads one instance's folder, never a tenant
     }
   });
 });
+
+describe("isolation: an instance's config never names another instance's objects, nor its own backup objects", () => {
+  const refused: [string, Record<string, unknown>, string, string][] = [
+    ["its own static store keys through env", { env: { KEY: { secretKeyRef: { name: "bot-backup", key: "accessKeyId" } } } }, "env.KEY.secretKeyRef.name", "backup identity or passphrase"],
+    ["a sibling's store keys through envFrom", { envFrom: [{ secretRef: { name: "support-backup" } }] }, "envFrom[0].secretRef.name", `instance "support"`],
+    ["a sibling's gateway token", { gateway: { existingSecret: { name: "support-gateway-token" } } }, "gateway.existingSecret.name", `instance "support"`],
+    ["a sibling's state volume", { persistence: { existingClaim: "support-data" } }, "persistence.existingClaim", `instance "support"`],
+    ["a sibling's workspace volume", { workspaceVolume: { enabled: true, existingClaim: "support-workspace" } }, "workspaceVolume.existingClaim", `instance "support"`],
+    ["a sibling's passphrase as a volume", { extraVolumes: [{ name: "x", secret: { secretName: "support-backup-passphrase" } }] }, "extraVolumes[0].secret.secretName", `instance "support"`],
+    ["a sibling's claim as a volume", { extraVolumes: [{ name: "x", persistentVolumeClaim: { claimName: "support-data" } }] }, "extraVolumes[0].persistentVolumeClaim.claimName", `instance "support"`],
+    [
+      "a clone of a sibling's volume",
+      { extraVolumes: [{ name: "x", ephemeral: { volumeClaimTemplate: { spec: { accessModes: ["ReadWriteOnce"], resources: { requests: { storage: "1Gi" } }, dataSource: { kind: "PersistentVolumeClaim", name: "support-data" } } } } }] },
+      "extraVolumes[0].ephemeral.volumeClaimTemplate.spec.dataSource.name",
+      `instance "support"`,
+    ],
+    ["its own passphrase in a sidecar", { sidecars: [{ name: "x", image: "busybox:1.36", env: [{ name: "P", valueFrom: { secretKeyRef: { name: "bot-backup-passphrase", key: "passphrase" } } }] }] }, "sidecars[0].env[0].valueFrom.secretKeyRef.name", "backup identity or passphrase"],
+    ["a sibling's config as a configMapRef", { config: { configMapRef: { name: "support-config" } } }, "config.configMapRef.name", `instance "support"`],
+  ];
+  for (const [what, bot, path, fragment] of refused) {
+    it(`refuses ${what}`, () => assertRefused(twoInstances(bot), `${BOT}.${path}`, fragment));
+  }
+
+  it("accepts objects of the user's own, shared by several instances, and the instance's own non-backup objects", () => {
+    assertAccepted(
+      twoInstances(
+        { env: { KEY: { secretKeyRef: { name: "shared-api-keys", key: "openai" } } }, gateway: { existingSecret: { name: "bot-gateway-token" } }, extraVolumes: [{ name: "x", configMap: { name: "team-prompts" } }] },
+        {},
+        { envFrom: [{ secretRef: { name: "shared-api-keys" } }] },
+      ),
+    );
+  });
+});

@@ -7,6 +7,7 @@
 import type { TenantModel } from "../model";
 import type { ConfigProblem } from "../problems";
 import { networkProblems } from "./network";
+import { objectReferenceProblems } from "./object-references";
 import { plainRestoreProblems } from "./plain-restore";
 import { rbacRuleProblems } from "./rbac-rules";
 import { serviceAccountProblems } from "./service-account";
@@ -20,5 +21,12 @@ export interface FleetFacts {
 }
 
 export function isolationProblems(tenant: TenantModel, fleet: FleetFacts): ConfigProblem[] {
-  return [...serviceAccountProblems(tenant), ...rbacRuleProblems(tenant), ...networkProblems(tenant, fleet.apiServerCIDRs), ...plainRestoreProblems(tenant, fleet.fleetPrefix), ...tailscaleProblems(tenant)];
+  return [
+    ...serviceAccountProblems(tenant),
+    ...objectReferenceProblems(tenant),
+    ...rbacRuleProblems(tenant),
+    ...networkProblems(tenant, fleet.apiServerCIDRs),
+    ...plainRestoreProblems(tenant, fleet.fleetPrefix),
+    ...tailscaleProblems(tenant),
+  ];
 }
