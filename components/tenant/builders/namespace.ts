@@ -2,7 +2,15 @@ import type * as k8s from "@pulumi/kubernetes";
 import { tenantLabels } from "../../config/labels";
 import type { TenantModel } from "../../config/model";
 
-/** The tenant's Namespace, with Pod Security Admission `restricted` enforced. */
+/**
+ * The Pod Security Standards version the namespaces enforce. Pinned, not
+ * `latest`: a cluster upgrade must never change which pods are admitted
+ * without a reviewed change here (every pod this program renders is checked
+ * against `restricted` field by field in the tests).
+ */
+export const POD_SECURITY_VERSION = "v1.33";
+
+/** The tenant's Namespace, with Pod Security Admission `restricted` enforced, audited and warned at one pinned version. */
 export function buildNamespace(tenant: TenantModel): k8s.types.input.core.v1.Namespace {
   return {
     apiVersion: "v1",
@@ -13,9 +21,11 @@ export function buildNamespace(tenant: TenantModel): k8s.types.input.core.v1.Nam
         ...tenant.spec.labels,
         ...tenantLabels(tenant.name),
         "pod-security.kubernetes.io/enforce": "restricted",
-        "pod-security.kubernetes.io/enforce-version": "latest",
+        "pod-security.kubernetes.io/enforce-version": POD_SECURITY_VERSION,
         "pod-security.kubernetes.io/audit": "restricted",
+        "pod-security.kubernetes.io/audit-version": POD_SECURITY_VERSION,
         "pod-security.kubernetes.io/warn": "restricted",
+        "pod-security.kubernetes.io/warn-version": POD_SECURITY_VERSION,
       },
     },
   };
