@@ -2,7 +2,6 @@ import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
 import type { FleetModel, InstanceModel } from "../config/model";
 import { backupSources } from "../instance/volumes";
-import { buildEngineConfigMap } from "./engine-config-map";
 import { lifecycleHooks } from "./hooks";
 import { BackupIdentity } from "./identity";
 import { buildBackupNetworkPolicy } from "./network-policy";
@@ -16,6 +15,8 @@ export interface InstanceBackupArgs {
   readonly model: InstanceModel;
   readonly store: BackupStoreRef;
   readonly namespace: pulumi.Input<k8s.core.v1.Namespace>;
+  /** The tenant namespace's engine ConfigMap (tenant/index.ts), which every backup pod mounts. */
+  readonly engine: pulumi.Resource;
   /** The instance's persistent volumes (state, workspace); the restore Job must wait for them. */
   readonly claims?: readonly k8s.core.v1.PersistentVolumeClaim[];
 }
@@ -57,8 +58,7 @@ export class InstanceBackup extends pulumi.ComponentResource {
       return;
     }
 
-    const podPrerequisites: pulumi.Resource[] = [...identity];
-    podPrerequisites.push(new k8s.core.v1.ConfigMap(`${name}-engine`, buildEngineConfigMap(model), child()));
+    const podPrerequisites: pulumi.Resource[] = [...identity, args.engine];
     const encryption = model.spec.backup.encryption;
     if (encryption !== undefined) {
       const values = {

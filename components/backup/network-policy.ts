@@ -3,6 +3,7 @@ import type * as k8s from "@pulumi/kubernetes";
 import { identityMode } from "../config/backup-schema";
 import type { FleetModel, InstanceModel } from "../config/model";
 import { dnsEgressRule } from "../instance/builders/network-policy";
+import { INTERNET, ipBlockPeers, METADATA_BLOCKS } from "../instance/egress-blocks";
 import { instanceMetadata } from "../instance/metadata";
 import { backupPodSelector } from "./labels";
 
@@ -11,7 +12,8 @@ type Peer = k8s.types.input.networking.v1.NetworkPolicyPeer;
 
 /** The EKS Pod Identity Agent, a link-local address on every node. */
 const POD_IDENTITY_AGENT: readonly Peer[] = [{ ipBlock: { cidr: "169.254.170.23/32" } }, { ipBlock: { cidr: "fd00:ec2::23/128" } }];
-const ANYWHERE: readonly Peer[] = [{ ipBlock: { cidr: "0.0.0.0/0" } }, { ipBlock: { cidr: "::/0" } }];
+/** Anywhere but the metadata and credential endpoints (the Pod Identity agent has its own rule). */
+const ANYWHERE: readonly Peer[] = ipBlockPeers(INTERNET, METADATA_BLOCKS);
 
 /** Where the object store is, as far as a NetworkPolicy can say it. */
 export interface StoreEndpoint {
@@ -20,7 +22,8 @@ export interface StoreEndpoint {
 }
 
 /**
- * The store's port and peers: AWS S3 (and STS, for IRSA) on 443 anywhere; an
+ * The store's port and peers: AWS S3 (and STS, for IRSA) on 443 anywhere but
+ * link-local (no backup pod needs the node's metadata service); an
  * S3-compatible endpoint on its own port, pinned to its address when it is an
  * IP, or to its namespace when it is an in-cluster Service (`<svc>.<ns>.svc…`),
  * because ipBlock rules do not reliably match pod IPs.

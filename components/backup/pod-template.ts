@@ -9,10 +9,15 @@ import { selectorLabels } from "../config/labels";
 import type { FleetModel, InstanceModel } from "../config/model";
 import { instanceIdentity, restrictedContainerSecurityContext, restrictedPodSecurityContext } from "../instance/pod-security";
 import { imageReference } from "../instance/builders/stateful-set";
+import { withEphemeralRequest } from "../instance/pod/shared";
 import { backupSources, type BackupSource } from "../instance/volumes";
+import { identityMode } from "../config/backup-schema";
+import { CAPTURE_GUARD, SKIP_CONTAINERS_ANNOTATION } from "./capture-isolation";
+import { ENGINE_CONFIG_MAP } from "./engine-config-map";
 import { ENGINE_ENTRYPOINT, ENGINE_ENV, SQLITE_SNAPSHOT_SCRIPT, formatSources, type SnapshotKind } from "./engine";
 import { backupPodLabels } from "./labels";
 import { PASSPHRASE_KEYS, passphraseSecretName } from "./passphrase-secret";
+import { BACKUP_EPHEMERAL_STORAGE, sourcesSize, TMP_LIMIT } from "./scratch";
 import { backupStoreEnv } from "./store-env";
 import type { BackupStoreRef } from "./store";
 
@@ -71,6 +76,7 @@ const engineMount: VolumeMount = { name: "engine", mountPath: ENGINE_MOUNT, read
 const workMount: VolumeMount = { name: "work", mountPath: WORK_DIR };
 const sqliteMount: VolumeMount = { name: "sqlite-staging", mountPath: SQLITE_STAGING_DIR };
 const tmpMount: VolumeMount = { name: "tmp", mountPath: "/tmp" };
+const sqliteTmpMount: VolumeMount = { name: "sqlite-tmp", mountPath: "/tmp" };
 
 function secretEnv(name: string, secret: string, key: string): EnvVar {
   return { name, valueFrom: { secretKeyRef: { name: secret, key } } };
@@ -134,14 +140,14 @@ function sqliteSnapshotContainer(instance: InstanceModel, sources: readonly Back
     name: SQLITE_CONTAINER,
     image: imageReference(instance.spec.image),
     imagePullPolicy: instance.spec.image.pullPolicy,
-    command: ["node", `${ENGINE_MOUNT}/${SQLITE_SNAPSHOT_SCRIPT}`],
+    command: ["node", "--input-type=module", "-e", CAPTURE_GUARD, `${ENGINE_MOUNT}/${SQLITE_SNAPSHOT_SCRIPT}`],
     env: [
       { name: ENGINE_ENV.sources, value: sourcesEnv(sources) },
       { name: ENGINE_ENV.sqliteStaging, value: SQLITE_STAGING_DIR },
     ],
-    resources: resources(instance),
+    resources: withEphemeralRequest(resources(instance), BACKUP_EPHEMERAL_STORAGE),
     securityContext: restrictedContainerSecurityContext(),
-    volumeMounts: [...sourceMounts(sources, false), engineMount, sqliteMount, tmpMount],
+    volumeMounts: [...sourceMounts(sources, false), engineMount, sqliteMount, sqliteTmpMount],
   };
 }
 
@@ -160,7 +166,7 @@ function engineContainer(args: BackupPodArgs, sources: readonly BackupSource[]):
     command: ["/bin/sh", `${ENGINE_MOUNT}/${ENGINE_ENTRYPOINT}`],
     args: run.command === "verify" && run.snapshot !== undefined ? ["verify", run.snapshot] : [run.command],
     env: [...backupStoreEnv({ fleet, instance, store }), ...engineEnv(instance, sources, run)],
-    resources: resources(instance),
+    resources: withEphemeralRequest(resources(instance), BACKUP_EPHEMERAL_STORAGE),
     securityContext: restrictedContainerSecurityContext(),
     volumeMounts: mounts,
   };
@@ -169,11 +175,12 @@ function engineContainer(args: BackupPodArgs, sources: readonly BackupSource[]):
 function volumes(instance: InstanceModel, sources: readonly BackupSource[], run: BackupRun): Volume[] {
   const out: Volume[] = sources.map((s) => ({ name: volumeName(s), persistentVolumeClaim: { claimName: s.claimName } }));
   out.push(
-    { name: "engine", configMap: { name: instance.names.backupScripts, defaultMode: 0o444 } },
-    { name: "work", emptyDir: {} },
-    { name: "tmp", emptyDir: {} },
+    { name: "engine", configMap: { name: ENGINE_CONFIG_MAP, defaultMode: 0o444 } },
+    { name: "work", emptyDir: { sizeLimit: sourcesSize(instance) } },
+    { name: "tmp", emptyDir: { sizeLimit: TMP_LIMIT } },
   );
-  if (run.command === "backup") out.push({ name: "sqlite-staging", emptyDir: {} });
+  // The capture container's own /tmp: nothing it leaves there reaches the engine container.
+  if (run.command === "backup") out.push({ name: "sqlite-staging", emptyDir: { sizeLimit: sourcesSize(instance) } }, { name: "sqlite-tmp", emptyDir: { sizeLimit: TMP_LIMIT } });
   return out;
 }
 
@@ -196,8 +203,13 @@ export function buildBackupPodTemplate(args: BackupPodArgs): k8s.types.input.cor
   const sources = backupSources(instance);
   if (sources.length === 0) throw new Error(`${instance.logicalName}: no persistent volume to back up or restore (persistence is off)`);
   const component = run.command === "restore" ? "restore" : "backup";
+  const cloudIdentity = identityMode(args.fleet.backup) !== "staticKeys";
+  const capture = run.command === "backup";
   return {
-    metadata: { labels: backupPodLabels(instance.tenant, instance.name, component) },
+    metadata: {
+      labels: backupPodLabels(instance.tenant, instance.name, component),
+      ...(cloudIdentity && capture ? { annotations: { [SKIP_CONTAINERS_ANNOTATION]: SQLITE_CONTAINER } } : {}),
+    },
     spec: {
       serviceAccountName: instance.names.backupServiceAccount,
       // The engine never calls the Kubernetes API; IRSA and Pod Identity inject their own projected token.

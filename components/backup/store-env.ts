@@ -1,5 +1,6 @@
 import type * as k8s from "@pulumi/kubernetes";
 import { identityMode } from "../config/backup-schema";
+import { plainFolderTooWide } from "../config/isolation/plain-restore";
 import { findTenantModel, type FleetModel, type InstanceModel } from "../config/model";
 import { BACKUP_SECRET_KEYS } from "./identity/secret-keys";
 import { restoreReadPrefix, sourceTenant } from "./restore-source";
@@ -98,5 +99,7 @@ export function restoreSourceAccess(args: BackupStoreEnvArgs): RestoreSourceAcce
     }
   }
   if (store.prefix.startsWith(keyPrefix)) throw new Error(`restoreFrom "${keyPrefix}" would grant read access to every tenant's backups`);
+  const tooWide = source.type === "plain" ? plainFolderTooWide(source.path, store.prefix) : undefined;
+  if (tooWide !== undefined) throw new Error(`tenants.${instance.tenant}.instances.${instance.name}.backup.restoreFrom: ${tooWide}`);
   return { tenant: owner, store: owner === undefined || owner === instance.tenant ? store : store.forTenant(owner), keyPrefix };
 }

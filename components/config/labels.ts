@@ -1,7 +1,7 @@
 export const TENANT_LABEL = "openclaw.io/tenant";
 export const PART_OF = "openclaw-fleet";
 
-export type Component = "gateway" | "backup" | "restore";
+export type Component = "gateway" | "metrics" | "backup" | "restore";
 
 /** Labels that select an instance's pods; immutable once a StatefulSet exists. */
 export function selectorLabels(tenant: string, instance: string): Record<string, string> {

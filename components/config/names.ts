@@ -15,7 +15,6 @@ export interface InstanceNames {
   readonly backupServiceAccount: string;
   readonly backupCronJob: string;
   readonly backupNetworkPolicy: string;
-  readonly backupScripts: string;
   readonly backupSecret: string;
 }
 
@@ -36,7 +35,6 @@ export function instanceNames(instance: string): InstanceNames {
     backupServiceAccount: `${instance}-backup`,
     backupCronJob: `${instance}-backup`,
     backupNetworkPolicy: `${instance}-backup`,
-    backupScripts: `${instance}-backup-engine`,
     backupSecret: `${instance}-backup`,
   };
 }

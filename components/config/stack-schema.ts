@@ -1,7 +1,7 @@
 import { z } from "zod";
 import { backupSchema, tenantBackupSchema } from "./backup-schema";
 import { instanceSchema } from "./instance-schema";
-import { dns1035Label, dnsLabel, labelMap, positiveQuantity, quantity } from "./primitives";
+import { cidr, dns1035Label, dnsLabel, labelMap, positiveQuantity, quantity } from "./primitives";
 import { rolloutSchema } from "./rollout-schema";
 import { quantityValue } from "./validators";
 
@@ -16,6 +16,8 @@ const kubernetes = z
     context: z.string().min(1).optional(),
     /** Write manifests to this directory instead of talking to a cluster (`pulumi up` without a cluster). */
     renderYamlToDirectory: z.string().min(1).optional(),
+    /** The API server's endpoint addresses (kubectl get endpoints kubernetes -n default): never reachable from an instance unless it sets networkPolicy.allowAPIServer. */
+    apiServerCIDRs: z.array(cidr).default([]),
   })
   .strict()
   .prefault({});
@@ -25,6 +27,8 @@ const eks = z
     clusterName: z.string().min(1),
     /** ARN of the cluster's IAM OIDC provider (IRSA). */
     oidcProviderArn: z.string().startsWith("arn:aws", { message: "must be an IAM OIDC provider ARN (arn:aws:iam::<account>:oidc-provider/…)" }).optional(),
+    /** The cluster's ARN (aws eks describe-cluster --query cluster.arn), for Pod Identity trust; looked up by name when unset. */
+    clusterArn: z.string().regex(/^arn:aws[a-z-]*:eks:[a-z0-9-]+:\d{12}:cluster\/[A-Za-z0-9_-]+$/, { message: "is not an EKS cluster ARN (arn:aws:eks:<region>:<account>:cluster/<name>)" }).optional(),
     /** The cluster's OIDC issuer without https://, e.g. oidc.eks.eu-west-1.amazonaws.com/id/ABC. */
     oidcIssuer: z.string().min(1).optional(),
   })

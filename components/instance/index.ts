@@ -18,7 +18,7 @@ import { buildIngress } from "./builders/ingress";
 import { buildPrometheusRule, buildServiceMonitor } from "./builders/monitoring";
 import { buildNetworkPolicy } from "./builders/network-policy";
 import { buildRole, buildRoleBinding } from "./builders/role";
-import { buildService } from "./builders/service";
+import { buildHeadlessService, buildMetricsService, buildService } from "./builders/service";
 import { buildServiceAccount } from "./builders/service-account";
 import { buildStatefulSet } from "./builders/stateful-set";
 import { buildTraefikMiddlewares } from "./builders/traefik-middleware";
@@ -42,6 +42,8 @@ export interface OpenClawInstanceArgs {
   readonly store?: BackupStoreRef;
   /** The fleet's rollout waves: the StatefulSet waits for those of the wave before this instance's. */
   readonly rollout?: RolloutOrder;
+  /** The tenant namespace's backup engine ConfigMap; present whenever an instance there has backups. */
+  readonly backupEngine?: pulumi.Resource;
 }
 
 /**
@@ -72,8 +74,12 @@ export class OpenClawInstance extends pulumi.ComponentResource {
     const serviceAccountSpec = buildServiceAccount(model);
     const serviceAccount = serviceAccountSpec !== undefined ? new k8s.core.v1.ServiceAccount(`${name}-sa`, serviceAccountSpec, child()) : undefined;
     if (serviceAccount !== undefined) beforePods.push(serviceAccount);
-    const role = new k8s.rbac.v1.Role(`${name}-role`, buildRole(model), child());
-    new k8s.rbac.v1.RoleBinding(`${name}-rolebinding`, buildRoleBinding(model), child([role, ...(serviceAccount ? [serviceAccount] : [])]));
+    const roleSpec = buildRole(model);
+    const bindingSpec = buildRoleBinding(model);
+    if (roleSpec !== undefined && bindingSpec !== undefined) {
+      const role = new k8s.rbac.v1.Role(`${name}-role`, roleSpec, child());
+      beforePods.push(new k8s.rbac.v1.RoleBinding(`${name}-rolebinding`, bindingSpec, child([role, ...(serviceAccount ? [serviceAccount] : [])])));
+    }
     beforePods.push(new k8s.core.v1.ConfigMap(`${name}-config`, buildConfigMap(model), child()));
     const seed = buildWorkspaceConfigMap(model);
     if (seed !== undefined) beforePods.push(new k8s.core.v1.ConfigMap(`${name}-workspace-seed`, seed, child()));
@@ -91,9 +97,10 @@ export class OpenClawInstance extends pulumi.ComponentResource {
     beforePods.push(...[this.dataClaim, this.workspaceClaim].filter((c): c is k8s.core.v1.PersistentVolumeClaim => c !== undefined));
 
     if (args.store !== undefined && spec.backup.enabled) {
+      if (args.backupEngine === undefined) throw new Error(`${model.logicalName}: backups are on but the tenant has no engine ConfigMap`);
       const backup = new InstanceBackup(
         `${name}-backup`,
-        { fleet: args.fleet, model, store: args.store, namespace: args.namespace, claims: [this.dataClaim, this.workspaceClaim].filter((c): c is k8s.core.v1.PersistentVolumeClaim => c !== undefined) },
+        { fleet: args.fleet, model, store: args.store, namespace: args.namespace, engine: args.backupEngine, claims: [this.dataClaim, this.workspaceClaim].filter((c): c is k8s.core.v1.PersistentVolumeClaim => c !== undefined) },
         { parent: this },
       );
       // A restore must finish before the app starts on the volume.
@@ -113,13 +120,16 @@ export class OpenClawInstance extends pulumi.ComponentResource {
     });
     args.rollout?.add(key, this.statefulSet);
     const service = new k8s.core.v1.Service(`${name}-service`, buildService(model), child());
+    new k8s.core.v1.Service(`${name}-headless`, buildHeadlessService(model), child());
+    const metricsServiceSpec = buildMetricsService(model);
+    const metricsService = metricsServiceSpec !== undefined ? new k8s.core.v1.Service(`${name}-metrics`, metricsServiceSpec, child()) : undefined;
 
-    const networkPolicy = buildNetworkPolicy(model);
+    const networkPolicy = buildNetworkPolicy(model, args.fleet.cluster.kubernetes.apiServerCIDRs);
     if (networkPolicy !== undefined) new k8s.networking.v1.NetworkPolicy(`${name}-netpol`, networkPolicy, child());
 
     this.basicAuthPassword = this.ingress(name, model, service, child);
     this.availability(name, model, child);
-    this.monitoring(name, model, service, child);
+    this.monitoring(name, model, metricsService ?? service, child);
 
     this.gatewayEndpoint = pulumi.output(`${model.names.service}.${model.namespace}.svc.cluster.local:${GATEWAY_PORT}`);
     this.gatewayTokenSecret = gatewayTokenRef(model);

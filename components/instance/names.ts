@@ -7,6 +7,10 @@ import type { InstanceModel } from "../config/model";
  */
 export interface FeatureNames {
   readonly workspaceClaim: string;
+  /** The headless Service the StatefulSet's pods get their DNS names from. */
+  readonly headlessService: string;
+  /** The ClusterIP Service of the metrics port, apart from the client Service (which may be a LoadBalancer). */
+  readonly metricsService: string;
   readonly workspaceConfigMap: string;
   readonly envSecret: string;
   readonly ingress: string;
@@ -24,6 +28,8 @@ export function featureNames(instance: InstanceModel): FeatureNames {
   const n = instance.name;
   return {
     workspaceClaim: `${n}-workspace`,
+    headlessService: `${n}-headless`,
+    metricsService: `${n}-metrics`,
     workspaceConfigMap: `${n}-workspace-seed`,
     envSecret: `${n}-env`,
     ingress: n,

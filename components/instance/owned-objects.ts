@@ -25,6 +25,8 @@ export function ownedObjects(instance: InstanceModel): OwnedObject[] {
   return [
     app("StatefulSet", n.statefulSet),
     app("Service", n.service),
+    app("Service", f.headlessService),
+    app("Service", f.metricsService),
     app("ServiceAccount", n.serviceAccount),
     app("Role", n.role),
     app("RoleBinding", n.role),
@@ -46,7 +48,6 @@ export function ownedObjects(instance: InstanceModel): OwnedObject[] {
     backup("ServiceAccount", n.backupServiceAccount),
     backup("CronJob", n.backupCronJob),
     backup("NetworkPolicy", n.backupNetworkPolicy),
-    backup("ConfigMap", n.backupScripts),
     backup("Secret", n.backupSecret),
     backup("Secret", passphraseSecretName(instance)),
   ];

@@ -1,5 +1,6 @@
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
+import { buildEngineConfigMap } from "../backup/engine-config-map";
 import type { BackupStoreRef } from "../backup/store";
 import type { FleetModel, TenantModel } from "../config/model";
 import { lifecycleHooks } from "../backup/hooks";
@@ -45,9 +46,16 @@ export class Tenant extends pulumi.ComponentResource {
     const limits = buildLimitRange(model);
     if (limits !== undefined) new k8s.core.v1.LimitRange(`${name}-limits`, limits, { parent: this, dependsOn: [this.namespace] });
 
+    // One engine ConfigMap for the namespace's backup pods, not a 90 KB copy per instance.
+    const backedUp = args.store !== undefined && model.instances.some((i) => i.spec.backup.enabled);
+    const backupEngine = backedUp ? new k8s.core.v1.ConfigMap(`${name}-backup-engine`, buildEngineConfigMap(model), { parent: this, dependsOn: [this.namespace] }) : undefined;
+
     const instances = new Map<string, OpenClawInstance>();
     for (const instance of model.instances) {
-      instances.set(instance.name, new OpenClawInstance(instance.logicalName, { model: instance, namespace: this.namespace, fleet: args.fleet, store: args.store, rollout: args.rollout }, { parent: this }));
+      instances.set(
+        instance.name,
+        new OpenClawInstance(instance.logicalName, { model: instance, namespace: this.namespace, fleet: args.fleet, store: args.store, backupEngine, rollout: args.rollout }, { parent: this }),
+      );
     }
     this.instances = instances;
     this.registerOutputs({ namespace: model.namespace });

@@ -160,12 +160,14 @@ describe("backup Kubernetes objects", () => {
 
   it("the engine ConfigMap carries every engine script", async () => {
     const { objects } = await render(backupStack());
-    const cm = objectNamed(objects, "ConfigMap", "bot-backup-engine");
+    const engines = objects.filter((o) => o.kind === "ConfigMap" && o.metadata.name === "openclaw-backup-engine");
+    assert.deepEqual(engines.map((o) => o.metadata.namespace).sort(), ["openclaw-acme", "openclaw-globex"], "one per tenant namespace");
+    const cm = engines.find((o) => o.metadata.namespace === "openclaw-acme") as Manifest;
     const data = cm.data as Record<string, string>;
     for (const file of ["openclaw-backup.sh", "lib.sh", "backup.sh", "restore.sh", "prune.sh", "sqlite-snapshot.mjs"]) assert.ok(data[file]?.length > 0, file);
     assert.match(cm.metadata.annotations?.["openclaw.io/engine-sha256"] ?? "", /^[0-9a-f]{64}$/);
     const volume = podOf(objectNamed(objects, "CronJob", "bot-backup")).volumes.find((v) => v.name === "engine");
-    assert.equal(volume?.configMap?.name, "bot-backup-engine");
+    assert.equal(volume?.configMap?.name, "openclaw-backup-engine");
   });
 
   it("a NetworkPolicy lets backup pods reach DNS and the store only", async () => {
@@ -182,7 +184,13 @@ describe("backup Kubernetes objects", () => {
   });
 
   it("the store's port and peers follow its endpoint", () => {
-    assert.deepEqual(storeEndpoint(undefined), { port: 443, peers: [{ ipBlock: { cidr: "0.0.0.0/0" } }, { ipBlock: { cidr: "::/0" } }] });
+    assert.deepEqual(storeEndpoint(undefined), {
+      port: 443,
+      peers: [
+        { ipBlock: { cidr: "0.0.0.0/0", except: ["169.254.0.0/16"] } },
+        { ipBlock: { cidr: "::/0", except: ["fe80::/10", "fd00:ec2::/32"] } },
+      ],
+    });
     assert.equal(storeEndpoint("https://acct.r2.cloudflarestorage.com").port, 443);
     assert.equal(storeEndpoint("http://minio.example.com").port, 80);
     assert.deepEqual(storeEndpoint("http://10.1.2.3:9000"), { port: 9000, peers: [{ ipBlock: { cidr: "10.1.2.3/32" } }] });
@@ -192,7 +200,7 @@ describe("backup Kubernetes objects", () => {
   it("on AWS: 443 anywhere (S3 and STS), plus the Pod Identity agent in podIdentity mode", async () => {
     const aws = (mode?: string) =>
       rawConfig({
-        cluster: { kubernetes: { renderYamlToDirectory: "out" }, eks: { clusterName: "c", oidcProviderArn: "arn:aws:iam::111122223333:oidc-provider/oidc.eks.eu-west-1.amazonaws.com/id/X", oidcIssuer: "oidc.eks.eu-west-1.amazonaws.com/id/X" } },
+        cluster: { kubernetes: { renderYamlToDirectory: "out" }, eks: { clusterName: "c", clusterArn: "arn:aws:eks:eu-west-1:111122223333:cluster/c", oidcProviderArn: "arn:aws:iam::111122223333:oidc-provider/oidc.eks.eu-west-1.amazonaws.com/id/X", oidcIssuer: "oidc.eks.eu-west-1.amazonaws.com/id/X" } },
         aws: { region: "eu-west-1" },
         backup: { store: { kind: "aws" }, ...(mode !== undefined ? { identity: { mode } } : {}) },
         defaults: { image: { tag: "2026.11.1" } },

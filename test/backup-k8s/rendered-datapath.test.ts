@@ -110,7 +110,7 @@ describe("rendered CronJob and restore Job on a real S3 server", function () {
 
   it("backs up with the CronJob's containers and restores with the restore Job's, byte for byte", async () => {
     const secrets = objects.filter((o) => o.kind === "Secret");
-    const engine = objects.find((o) => o.kind === "ConfigMap" && o.metadata.name === "bot-backup-engine");
+    const engine = objects.find((o) => o.kind === "ConfigMap" && o.metadata.name === "openclaw-backup-engine");
     assert.ok(engine !== undefined, "the engine ConfigMap is rendered");
     const cronJob = objectNamed(objects, "CronJob", "bot-backup");
     const restoreJob = objectNamed(objects, "Job", restoreJobName("bot", "acme/bot/periodic/latest"));

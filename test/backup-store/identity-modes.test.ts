@@ -2,7 +2,7 @@ import { strict as assert } from "node:assert";
 import { MOCK_AWS_ACCOUNT, SecretValue, type Registration } from "../../scripts/lib/mock-runtime";
 import { assertValidObject } from "../support/k8s-schema";
 import { findObject, kubernetesObjects, runProgram } from "../support/stacks";
-import { awsFleet, CLUSTER, INSTANCES, inputsOf, ISSUER, ofType, roleFacts } from "./support/fleet";
+import { awsFleet, CLUSTER, CLUSTER_ARN, INSTANCES, REGION, inputsOf, ISSUER, ofType, roleFacts } from "./support/fleet";
 import { evaluateTrust } from "./support/iam";
 
 const POD_IDENTITY = "aws:eks/podIdentityAssociation:PodIdentityAssociation";
@@ -17,7 +17,7 @@ describe("backup identity modes", () => {
   describe("podIdentity", () => {
     let r: Registration[];
     before(async () => {
-      r = await runProgram(awsFleet({ identity: { mode: "podIdentity" }, eks: { clusterName: CLUSTER } }));
+      r = await runProgram(awsFleet({ identity: { mode: "podIdentity" }, eks: { clusterName: CLUSTER, clusterArn: CLUSTER_ARN } }));
     });
 
     it("associates each backup ServiceAccount with its own role, and annotates nothing", () => {
@@ -37,16 +37,18 @@ describe("backup identity modes", () => {
     it("trusts only pods.eks.amazonaws.com, for its own ServiceAccount, namespace and cluster (AssumeRole and TagSession)", () => {
       for (const own of INSTANCES) {
         const role = roleFacts(r, own.tenant, own.instance);
-        const assume = (action: "sts:AssumeRole" | "sts:TagSession", namespace: string, serviceAccount: string, cluster = CLUSTER, principal = "pods.eks.amazonaws.com") =>
+        const assume = (action: "sts:AssumeRole" | "sts:TagSession", namespace: string, serviceAccount: string, cluster = CLUSTER, principal = "pods.eks.amazonaws.com", clusterArn = CLUSTER_ARN, account = MOCK_AWS_ACCOUNT) =>
           evaluateTrust({
             principal,
             action,
             roleArn: role.arn,
             context: {
+              "aws:SourceAccount": account,
+              "aws:RequestTag/eks-cluster-arn": clusterArn,
               "aws:RequestTag/eks-cluster-name": cluster,
               "aws:RequestTag/kubernetes-namespace": namespace,
               "aws:RequestTag/kubernetes-service-account": serviceAccount,
-              "aws:TagKeys": ["eks-cluster-name", "kubernetes-namespace", "kubernetes-service-account"],
+              "aws:TagKeys": ["eks-cluster-arn", "eks-cluster-name", "kubernetes-namespace", "kubernetes-service-account"],
             },
             trustPolicy: role.trust,
           });
@@ -58,8 +60,32 @@ describe("backup identity modes", () => {
           }
           assert.equal(assume(action, `openclaw-${own.tenant}`, `${own.instance}-backup`, "other-cluster"), "ImplicitlyDenied", "another cluster");
           assert.equal(assume(action, `openclaw-${own.tenant}`, `${own.instance}-backup`, CLUSTER, "ec2.amazonaws.com"), "ImplicitlyDenied", "another service");
+          // A cluster of the same name elsewhere: another account, or another region of this one.
+          const otherAccount = CLUSTER_ARN.replace(MOCK_AWS_ACCOUNT, "210987654321");
+          assert.equal(assume(action, `openclaw-${own.tenant}`, `${own.instance}-backup`, CLUSTER, undefined, otherAccount, "210987654321"), "ImplicitlyDenied", "same cluster name, another account");
+          assert.equal(assume(action, `openclaw-${own.tenant}`, `${own.instance}-backup`, CLUSTER, undefined, CLUSTER_ARN.replace(REGION, "us-east-2")), "ImplicitlyDenied", "same cluster name, another region");
+          assert.equal(assume(action, `openclaw-${own.tenant}`, `${own.instance}-backup`, CLUSTER, undefined, CLUSTER_ARN, "210987654321"), "ImplicitlyDenied", "a request from another account");
         }
       }
+    });
+  });
+
+  describe("podIdentity with the cluster ARN looked up by name", () => {
+    it("reads the ARN from EKS and trusts that cluster", async () => {
+      const calls: string[] = [];
+      const r = await runProgram(awsFleet({ identity: { mode: "podIdentity" }, eks: { clusterName: CLUSTER } }), {
+        invokes: {
+          "aws:eks/getCluster:getCluster": (args) => {
+            calls.push(`getCluster ${String(args.name)}`);
+            return { name: CLUSTER, arn: CLUSTER_ARN, identities: [] };
+          },
+        },
+      });
+      assert.ok(calls.length > 0 && calls.every((c) => c === `getCluster ${CLUSTER}`), calls.join(", "));
+      const trust = roleFacts(r, "acme", "bot").trust;
+      const condition = trust.Statement[0].Condition?.StringEquals ?? {};
+      assert.equal(condition["aws:RequestTag/eks-cluster-arn"], CLUSTER_ARN);
+      assert.equal(condition["aws:SourceAccount"], MOCK_AWS_ACCOUNT);
     });
   });
 

@@ -14,24 +14,26 @@ const INGRESS = {
   tls: [{ hosts: ["bot.example.com"], secretName: "bot-tls" }],
 };
 const FROM_INGRESS_CONTROLLER = { allowedIngressNamespaces: ["ingress-nginx"] };
+/** The API server's endpoint, which an instance with API rights must be allowed to reach. */
+const API_SERVER = { cluster: { kubernetes: { renderYamlToDirectory: "out", apiServerCIDRs: ["10.0.0.10/32"] } } };
 
 describe("instance objects: networking", () => {
   it("service: type, annotations and the default ports; custom ports replace them", async () => {
     const r = await renderInstance({ service: { type: "LoadBalancer", annotations: { "service.beta.kubernetes.io/aws-load-balancer-type": "nlb" } } });
-    const svc = r.one("Service");
+    const svc = r.one("Service", "bot");
     assert.equal(at(svc, "spec.type"), "LoadBalancer");
     assert.equal(at(svc, "metadata.annotations.service\\.beta"), undefined);
     assert.deepEqual((svc.metadata as Record<string, unknown>).annotations, { "service.beta.kubernetes.io/aws-load-balancer-type": "nlb" });
     assert.deepEqual(list(svc, "spec.ports").map((p) => p.port), [18789, 18793]);
-    const custom = await renderInstance({ service: { ports: [{ name: "http", port: 3978 }] } });
-    assert.deepEqual(list(custom.one("Service"), "spec.ports"), [{ name: "http", port: 3978, targetPort: 3978, protocol: "TCP" }]);
+    const custom = await renderInstance({ service: { ports: [{ name: "http", port: 3978 }] }, networkPolicy: FROM_INGRESS_CONTROLLER });
+    assert.deepEqual(list(custom.one("Service", "bot"), "spec.ports"), [{ name: "http", port: 3978, targetPort: 3978, protocol: "TCP" }]);
     assert.deepEqual(list(custom.one("NetworkPolicy"), "spec.ingress.0.ports"), [{ protocol: "TCP", port: 3978 }]);
   });
 
-  it("networkPolicy: ingress from the namespace and configured peers, egress DNS, HTTPS and extra rules; off when disabled", async () => {
+  it("networkPolicy: ingress from configured peers only, egress DNS, HTTPS and extra rules; off when disabled", async () => {
     const r = await renderInstance({ networkPolicy: { allowedIngressNamespaces: ["monitoring"], allowedIngressCIDRs: ["10.0.0.0/8"], allowedEgressCIDRs: ["1.2.3.0/24"], additionalEgress: [{ namespaces: ["db"], ports: [{ port: 5432 }] }] } });
     const np = r.one("NetworkPolicy");
-    assert.equal(list(np, "spec.ingress.0.from").length, 3);
+    assert.equal(list(np, "spec.ingress.0.from").length, 2, "the configured namespace and CIDR, not the tenant's other pods");
     const egress = list(np, "spec.egress");
     assert.deepEqual(at(egress[1], "to"), [{ ipBlock: { cidr: "1.2.3.0/24" } }]);
     assert.deepEqual(at(egress[2], "ports"), [{ protocol: "TCP", port: 5432 }]);
@@ -94,15 +96,18 @@ describe("instance objects: identity", () => {
   it("rbac: annotations on the created ServiceAccount, extra rules (with a token mounted), or an existing ServiceAccount", async () => {
     const r = await renderInstance({
       rbac: { serviceAccountAnnotations: { "eks.amazonaws.com/role-arn": "arn:aws:iam::1:role/bot" }, additionalRules: [{ apiGroups: [""], resources: ["pods"], verbs: ["get", "list"] }] },
-    });
+      networkPolicy: { allowAPIServer: true },
+    }, API_SERVER);
     assert.deepEqual(at(r.one("ServiceAccount"), "metadata.annotations"), { "eks.amazonaws.com/role-arn": "arn:aws:iam::1:role/bot" });
     assert.deepEqual(list(r.one("Role"), "rules").at(-1), { apiGroups: [""], resources: ["pods"], verbs: ["get", "list"] });
     assert.equal(r.pod.automountServiceAccountToken, true);
     const existing = await renderInstance({ rbac: { createServiceAccount: false, serviceAccountName: "shared" } });
     assert.equal(existing.all("ServiceAccount").length, 0);
     assert.equal(existing.pod.serviceAccountName, "shared");
-    assert.equal(at(existing.one("RoleBinding"), "subjects.0.name"), "shared");
     assert.equal(existing.pod.automountServiceAccountToken, false);
+    assert.equal(existing.all("Role").length + existing.all("RoleBinding").length, 0, "no token, so no Role");
+    const bound = await renderInstance({ rbac: { createServiceAccount: false, serviceAccountName: "shared", additionalRules: [{ apiGroups: [""], resources: ["pods"], verbs: ["get"] }] }, networkPolicy: { allowAPIServer: true } }, API_SERVER);
+    assert.equal(at(bound.one("RoleBinding"), "subjects.0.name"), "shared");
   });
 
   it("gateway.existingSecret: no token is generated and the app reads the given Secret", async () => {
@@ -146,10 +151,14 @@ describe("instance objects: storage", () => {
 });
 
 describe("instance objects: availability and observability", () => {
-  it("creates a PodDisruptionBudget by default (maxUnavailable 1), and an HPA for a stateless instance", async () => {
+  it("creates a PodDisruptionBudget only where it protects pods (autoscaled, minReplicas above maxUnavailable), and an HPA for a stateless instance", async () => {
     const r = await renderInstance({});
-    assert.deepEqual(at(r.one("PodDisruptionBudget"), "spec.maxUnavailable"), 1);
+    assert.equal(r.all("PodDisruptionBudget").length, 0, "one replica with maxUnavailable 1: a PDB would protect nothing");
     assert.equal(r.all("HorizontalPodAutoscaler").length, 0);
+    const protectedPods = await renderInstance({ persistence: { enabled: false }, availability: { autoScaling: { enabled: true, minReplicas: 2, maxReplicas: 4 } } });
+    assert.deepEqual(at(protectedPods.one("PodDisruptionBudget"), "spec.maxUnavailable"), 1);
+    const blocking = await renderInstance({ persistence: { enabled: false }, availability: { podDisruptionBudget: { maxUnavailable: 0 }, autoScaling: { enabled: true, minReplicas: 2 } } });
+    assert.equal(blocking.all("PodDisruptionBudget").length, 0, "maxUnavailable 0 would block every node drain");
     const scaled = await renderInstance({ persistence: { enabled: false }, availability: { podDisruptionBudget: { enabled: false }, autoScaling: { enabled: true, maxReplicas: 3, targetMemoryUtilization: 70 } } });
     assert.equal(scaled.all("PodDisruptionBudget").length, 0);
     const hpa = scaled.one("HorizontalPodAutoscaler");
@@ -176,9 +185,12 @@ describe("instance objects: availability and observability", () => {
       },
     });
     assert.deepEqual(r.container("metrics-collector").ports, [{ name: "metrics", containerPort: 9090, protocol: "TCP" }]);
-    assert.ok(list(r.one("Service"), "spec.ports").some((p) => p.name === "metrics" && p.port === 9090));
-    assert.ok(list(r.one("NetworkPolicy"), "spec.ingress.0.ports").some((p) => p.port === 9090));
+    assert.deepEqual(list(r.one("Service", "bot-metrics"), "spec.ports"), [{ name: "metrics", port: 9090, targetPort: "metrics", protocol: "TCP" }]);
+    assert.equal(at(r.one("Service", "bot-metrics"), "spec.type"), "ClusterIP");
+    assert.ok(!list(r.one("Service", "bot"), "spec.ports").some((p) => p.port === 9090), "metrics never on the client Service");
+    assert.deepEqual(list(r.one("NetworkPolicy"), "spec.ingress.1.ports"), [{ protocol: "TCP", port: 9090 }]);
     const sm = r.one("ServiceMonitor");
+    assert.equal((at(sm, "spec.selector.matchLabels") as Record<string, string>)["app.kubernetes.io/component"], "metrics");
     assert.equal(at(sm, "metadata.labels.release"), "prometheus");
     assert.deepEqual(at(sm, "spec.endpoints"), [{ port: "metrics", interval: "15s", path: "/metrics" }]);
     const rules = list(r.one("PrometheusRule"), "spec.groups.0.rules");

@@ -45,7 +45,12 @@ describe("instance pod: image, config, workspace, skills, env", () => {
     assert.equal(env.CONFIG_MERGE_MODE.value, "merge");
     assert.equal(env.CONFIG_OVERLAY.value, "/etc/openclaw/managed.json");
     assert.deepEqual(list(r.pod, "volumes").find((v) => v.name === "config-ref"), { name: "config-ref", configMap: { name: "team-config", defaultMode: 0o644 } });
-    const role = r.one("Role");
+    // A Role exists only with API rights (rbac.additionalRules); it then names both ConfigMaps.
+    const withApi = await renderInstance(
+      { config: { configMapRef: { name: "team-config" }, mergeMode: "merge", format: "json5" }, rbac: { additionalRules: [{ apiGroups: [""], resources: ["pods"], verbs: ["get"] }] }, networkPolicy: { allowAPIServer: true } },
+      { cluster: { kubernetes: { renderYamlToDirectory: "out", apiServerCIDRs: ["10.0.0.10/32"] } } },
+    );
+    const role = withApi.one("Role");
     assert.deepEqual(at(role, "rules.0.resourceNames"), ["bot-config", "team-config"]);
   });
 
@@ -87,7 +92,7 @@ describe("instance pod: image, config, workspace, skills, env", () => {
     assert.deepEqual(at(env.DB_URL, "valueFrom.secretKeyRef"), { name: "db", key: "url" });
     assert.deepEqual(at(env.NODE_NAME, "valueFrom.fieldRef"), { fieldPath: "spec.nodeName" });
     assert.deepEqual(r.container("openclaw").envFrom, [{ secretRef: { name: "provider-keys" } }]);
-    assert.deepEqual(r.container("openclaw").resources, { requests: { cpu: "500m", memory: "1Gi" }, limits: { cpu: "2", memory: "8Gi" } });
+    assert.deepEqual(r.container("openclaw").resources, { requests: { cpu: "500m", memory: "1Gi", "ephemeral-storage": "1Gi" }, limits: { cpu: "2", memory: "8Gi" } });
     const secret = r.registrations.find((x) => x.type === "kubernetes:core/v1:Secret" && x.name === "acme/bot-env");
     assert.ok(secret, "no env Secret");
     assert.ok(!JSON.stringify(r.registrations.filter((x) => x.type !== "kubernetes:core/v1:Secret").map((x) => x.inputs)).includes("sk-test-value"));
@@ -155,7 +160,7 @@ describe("instance pod: sidecars and init containers", () => {
     assert.equal(mountsOf(c)["/dev/shm"].name, "chromium-shm");
     const json = JSON.parse((r.one("ConfigMap", "bot-config").data as Record<string, string>)["openclaw.json"]);
     for (const profile of ["default", "chrome"]) assert.equal(json.browser.profiles[profile].cdpUrl, "http://127.0.0.1:3000");
-    assert.ok(!list(r.one("Service"), "spec.ports").some((p) => p.port === 3000), "CDP must not be exposed");
+    assert.ok(!list(r.one("Service", "bot"), "spec.ports").some((p) => p.port === 3000), "CDP must not be exposed");
     assertRestricted(r.pod);
   });
 
@@ -212,7 +217,7 @@ describe("instance pod: sidecars and init containers", () => {
     assert.deepEqual(at(envOf(t).TTYD_PASSWORD, "valueFrom.secretKeyRef"), { name: "term", key: "password" });
     assert.equal(mountsOf(t)[STATE_DIR].readOnly, true);
     assert.equal(mountsOf(t)[WORKSPACE_DIR].readOnly, true);
-    assert.ok(list(r.one("Service"), "spec.ports").some((p) => p.name === "web-terminal" && p.port === 7681));
+    assert.ok(list(r.one("Service", "bot"), "spec.ports").some((p) => p.name === "web-terminal" && p.port === 7681));
     assertRestricted(r.pod);
   });
 

@@ -42,6 +42,10 @@ export function preDeletePolicy(instance: InstanceModel): PreDeletePolicy {
 /** Annotations the StatefulSet of an instance carries for the hooks. Pure. */
 export function lifecycleAnnotations(fleet: FleetModel, instance: InstanceModel): Record<string, string> {
   if (!instanceHasBackups(fleet, instance)) return {};
+  // patchForce only here: these are the StatefulSets the hooks scale (pre-update and restore stop the
+  // instance through the scale subresource), the one field-manager conflict Pulumi is expected to hit.
+  // An instance without backups is never scaled by anyone but Pulumi, so a conflict there is a real
+  // change made by someone else, and must fail the update rather than be overwritten.
   return { [PRE_DELETE_ANNOTATION]: preDeletePolicy(instance), [PATCH_FORCE_ANNOTATION]: "true" };
 }
 

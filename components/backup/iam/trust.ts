@@ -41,13 +41,24 @@ export function irsaTrustPolicy(args: IrsaTrustArgs): PolicyDocument {
 
 export interface PodIdentityTrustArgs extends ServiceAccountRef {
   readonly clusterName: string;
+  /** `arn:<partition>:eks:<region>:<account>:cluster/<name>`. */
+  readonly clusterArn: string;
+}
+
+/** The account of an ARN (`arn:<partition>:<service>:<region>:<account>:…`). */
+export function accountOf(arn: string): string {
+  const account = arn.split(":")[4];
+  if (account === undefined || !/^\d{12}$/.test(account)) throw new Error(`${arn} is not an ARN with an account`);
+  return account;
 }
 
 /**
  * EKS Pod Identity: the association binds the role to one ServiceAccount;
  * the trust policy repeats that binding with the session tags the Pod
  * Identity agent always sends, so a second association made by hand for
- * another ServiceAccount or cluster cannot use this role.
+ * another ServiceAccount or cluster cannot use this role. A cluster name
+ * alone is not unique (another account, another region may reuse it): the
+ * cluster's ARN and the account the request comes from are checked too.
  */
 export function podIdentityTrustPolicy(args: PodIdentityTrustArgs): PolicyDocument {
   return policyDocument([
@@ -58,6 +69,8 @@ export function podIdentityTrustPolicy(args: PodIdentityTrustArgs): PolicyDocume
       Action: ["sts:AssumeRole", "sts:TagSession"],
       Condition: {
         StringEquals: {
+          "aws:SourceAccount": accountOf(args.clusterArn),
+          "aws:RequestTag/eks-cluster-arn": args.clusterArn,
           "aws:RequestTag/eks-cluster-name": args.clusterName,
           "aws:RequestTag/kubernetes-namespace": args.namespace,
           "aws:RequestTag/kubernetes-service-account": args.serviceAccount,

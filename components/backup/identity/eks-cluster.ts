@@ -7,6 +7,8 @@ import { partitionOf, stripScheme } from "../iam";
 /** What backup roles need to know about the EKS cluster their pods run in. */
 export interface EksClusterIdentity {
   readonly clusterName?: string;
+  /** Pod Identity: the cluster's ARN, checked by the trust policy with the name. */
+  readonly clusterArn?: pulumi.Output<string>;
   /** IRSA: `arn:aws:iam::<account>:oidc-provider/<issuer>`. */
   readonly oidcProviderArn?: pulumi.Output<string>;
   /** IRSA: the issuer without `https://`. */
@@ -22,7 +24,11 @@ export function eksClusterIdentity(fleet: FleetModel, opts: pulumi.InvokeOutputO
   const eks = fleet.cluster.eks;
   const mode = identityMode(fleet.backup);
   if (eks === undefined || mode === "staticKeys") return undefined;
-  if (mode === "podIdentity") return { clusterName: eks.clusterName };
+  if (mode === "podIdentity") {
+    // Configured, or looked up by name (the one cloud call a podIdentity preview then makes).
+    const clusterArn = eks.clusterArn !== undefined ? pulumi.output(eks.clusterArn) : aws.eks.getClusterOutput({ name: eks.clusterName }, opts).arn;
+    return { clusterName: eks.clusterName, clusterArn };
+  }
   if (eks.oidcProviderArn !== undefined && eks.oidcIssuer !== undefined) {
     return { clusterName: eks.clusterName, oidcProviderArn: pulumi.output(eks.oidcProviderArn), oidcIssuer: pulumi.output(stripScheme(eks.oidcIssuer)) };
   }

@@ -57,8 +57,8 @@ export class BackupIdentity extends pulumi.ComponentResource {
         if (cluster?.oidcProviderArn === undefined || cluster.oidcIssuer === undefined) throw new Error("irsa needs the cluster's OIDC provider (validated config should have caught this)");
         trust = irsaTrustPolicyJson(instance, cluster.oidcProviderArn, cluster.oidcIssuer);
       } else {
-        if (cluster?.clusterName === undefined) throw new Error("podIdentity needs cluster.eks.clusterName (validated config should have caught this)");
-        trust = podIdentityTrustPolicyJson(instance, cluster.clusterName);
+        if (cluster?.clusterName === undefined || cluster.clusterArn === undefined) throw new Error("podIdentity needs cluster.eks.clusterName (validated config should have caught this)");
+        trust = podIdentityTrustPolicyJson(instance, cluster.clusterName, cluster.clusterArn);
       }
       const role = new aws.iam.Role(`${name}-role`, buildBackupRole(instance, trust), { parent: this });
       const policy = new aws.iam.RolePolicy(

@@ -140,7 +140,7 @@ export function crossFieldIssues(spec: Checked): Issue[] {
     );
     const np = spec.networkPolicy;
     if (np.enabled && np.allowedIngressNamespaces.length === 0 && np.allowedIngressCIDRs.length === 0) {
-      add(["networkPolicy", "allowedIngressNamespaces"], "admits no traffic from outside the tenant namespace, so the ingress controller cannot reach the instance: add its namespace here (e.g. ingress-nginx), or its CIDRs to networkPolicy.allowedIngressCIDRs");
+      add(["networkPolicy", "allowedIngressNamespaces"], "admits no namespace or CIDR, so the ingress controller cannot reach the instance: add its namespace here (e.g. ingress-nginx), or its CIDRs to networkPolicy.allowedIngressCIDRs");
     }
   }
   return issues;

@@ -46,8 +46,12 @@ export const networkPolicy = z
     enabled: z.boolean().default(true),
     allowedIngressNamespaces: z.array(dnsLabel("namespace name")).default([]),
     allowedIngressCIDRs: z.array(cidr).default([]),
-    /** Where HTTPS (443) may go; empty means anywhere. */
+    /** Other instances of the same tenant that may connect to this one's gateway (nothing else in the namespace can). */
+    allowedIngressInstances: z.array(dnsLabel("instance name")).default([]),
+    /** Where HTTPS (443) may go; empty means the internet (every address but private, link-local and loopback ones). */
     allowedEgressCIDRs: z.array(cidr).default([]),
+    /** Egress to the Kubernetes API server (cluster.kubernetes.apiServerCIDRs); needed with rbac.additionalRules. */
+    allowAPIServer: z.boolean().default(false),
     allowDNS: z.boolean().default(true),
     additionalEgress: z.array(egressRule).default([]),
   })

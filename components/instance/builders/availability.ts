@@ -4,10 +4,27 @@ import type { InstanceModel } from "../../config/model";
 import { instanceMetadata } from "../metadata";
 import { featureNames } from "../names";
 
-/** Limits voluntary disruptions (drains, upgrades); undefined when turned off. */
+/**
+ * The fewest pods the instance runs: its replicas, or the autoscaler's
+ * minimum (the HPA owns the count then).
+ */
+function minimumPods(instance: InstanceModel): number {
+  const a = instance.spec.availability.autoScaling;
+  return a.enabled ? a.minReplicas : instance.spec.replicas;
+}
+
+/**
+ * Limits voluntary disruptions (drains, upgrades), only where that protects
+ * something: with more pods than `maxUnavailable`, so a drain keeps some
+ * serving. One replica with `maxUnavailable: 1` protects nothing, and
+ * `maxUnavailable: 0` on one replica would block every node drain; both
+ * render no PDB. Undefined when turned off.
+ */
 export function buildPodDisruptionBudget(instance: InstanceModel): k8s.types.input.policy.v1.PodDisruptionBudget | undefined {
   const pdb = instance.spec.availability.podDisruptionBudget;
   if (!pdb.enabled) return undefined;
+  const pods = minimumPods(instance);
+  if (pods < 2 || pdb.maxUnavailable === 0 || pdb.maxUnavailable >= pods) return undefined;
   return {
     apiVersion: "policy/v1",
     kind: "PodDisruptionBudget",

@@ -17,7 +17,7 @@ function withLabels(instance: InstanceModel, name: string, extra: Record<string,
   return metadata;
 }
 
-/** Scrapes the metrics collector through the instance's Service; undefined unless enabled. */
+/** Scrapes the metrics collector through the instance's metrics Service (component `metrics`); undefined unless enabled. */
 export function buildServiceMonitor(instance: InstanceModel): MonitoringObject | undefined {
   const metrics = instance.spec.observability.metrics;
   if (!metrics.enabled || !metrics.serviceMonitor.enabled) return undefined;
@@ -26,7 +26,7 @@ export function buildServiceMonitor(instance: InstanceModel): MonitoringObject |
     kind: "ServiceMonitor",
     metadata: withLabels(instance, featureNames(instance).serviceMonitor, metrics.serviceMonitor.labels),
     spec: {
-      selector: { matchLabels: selectorLabels(instance.tenant, instance.name) },
+      selector: { matchLabels: { ...selectorLabels(instance.tenant, instance.name), "app.kubernetes.io/component": "metrics" } },
       namespaceSelector: { matchNames: [instance.namespace] },
       endpoints: [{ port: "metrics", interval: metrics.serviceMonitor.interval, path: "/metrics" }],
     },

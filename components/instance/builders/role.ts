@@ -4,8 +4,18 @@ import { instanceMetadata } from "../metadata";
 import { gatewayTokenRef } from "./gateway-secret";
 import { serviceAccountName } from "./service-account";
 
-/** Read access to the instance's own config and gateway token, by name, then `rbac.additionalRules`. */
-export function buildRole(instance: InstanceModel): k8s.types.input.rbac.v1.Role {
+/**
+ * Whether the app calls the Kubernetes API: only `rbac.additionalRules` make
+ * it, and only then is a token mounted and a Role bound. Without them a Role
+ * would be rights nobody can use, and one more object to audit.
+ */
+export function appCallsApi(instance: InstanceModel): boolean {
+  return instance.spec.rbac.additionalRules.length > 0;
+}
+
+/** Read access to the instance's own config and gateway token, by name, then `rbac.additionalRules`; undefined without API use. */
+export function buildRole(instance: InstanceModel): k8s.types.input.rbac.v1.Role | undefined {
+  if (!appCallsApi(instance)) return undefined;
   const spec = instance.spec;
   const configMaps = [instance.names.configMap, ...(spec.config.configMapRef !== undefined ? [spec.config.configMapRef.name] : [])];
   return {
@@ -25,7 +35,8 @@ export function buildRole(instance: InstanceModel): k8s.types.input.rbac.v1.Role
   };
 }
 
-export function buildRoleBinding(instance: InstanceModel): k8s.types.input.rbac.v1.RoleBinding {
+export function buildRoleBinding(instance: InstanceModel): k8s.types.input.rbac.v1.RoleBinding | undefined {
+  if (!appCallsApi(instance)) return undefined;
   return {
     apiVersion: "rbac.authorization.k8s.io/v1",
     kind: "RoleBinding",

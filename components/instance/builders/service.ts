@@ -2,14 +2,17 @@ import type * as k8s from "@pulumi/kubernetes";
 import { selectorLabels } from "../../config/labels";
 import type { InstanceModel } from "../../config/model";
 import { instanceMetadata } from "../metadata";
+import { featureNames } from "../names";
 import { CANVAS_PORT, GATEWAY_PORT, WEB_TERMINAL_PORT } from "../ports";
 
 type ServicePort = k8s.types.input.core.v1.ServicePort;
+type Service = k8s.types.input.core.v1.Service;
 
 /**
- * Gateway and canvas, plus metrics and the web terminal when enabled;
- * `service.ports` replaces them all. Chromium's CDP port is never exposed
- * (unauthenticated browser control; the operator publishes it).
+ * Gateway and canvas, plus the web terminal when enabled; `service.ports`
+ * replaces them all. Never metrics (their own ClusterIP Service) and never
+ * Chromium's CDP port (unauthenticated browser control; the operator
+ * publishes it).
  */
 export function servicePorts(instance: InstanceModel): ServicePort[] {
   const spec = instance.spec;
@@ -20,12 +23,12 @@ export function servicePorts(instance: InstanceModel): ServicePort[] {
     { name: "gateway", port: GATEWAY_PORT, targetPort: "gateway", protocol: "TCP" },
     { name: "canvas", port: CANVAS_PORT, targetPort: "canvas", protocol: "TCP" },
   ];
-  if (spec.observability.metrics.enabled) ports.push({ name: "metrics", port: spec.observability.metrics.port, targetPort: "metrics", protocol: "TCP" });
   if (spec.webTerminal.enabled) ports.push({ name: "web-terminal", port: WEB_TERMINAL_PORT, targetPort: "web-terminal", protocol: "TCP" });
   return ports;
 }
 
-export function buildService(instance: InstanceModel): k8s.types.input.core.v1.Service {
+/** The clients' Service: ClusterIP by default, or the LoadBalancer/NodePort `service.type` asks for. */
+export function buildService(instance: InstanceModel): Service {
   const service = instance.spec.service;
   const metadata = instanceMetadata(instance, instance.names.service);
   if (Object.keys(service.annotations).length > 0) metadata.annotations = { ...service.annotations };
@@ -37,6 +40,45 @@ export function buildService(instance: InstanceModel): k8s.types.input.core.v1.S
       type: service.type,
       selector: selectorLabels(instance.tenant, instance.name),
       ports: servicePorts(instance),
+    },
+  };
+}
+
+/**
+ * The StatefulSet's governing Service: headless (no virtual IP, no load
+ * balancing), as `serviceName` requires, so each pod gets a stable DNS name.
+ * It publishes the gateway port only for that record.
+ */
+export function buildHeadlessService(instance: InstanceModel): Service {
+  return {
+    apiVersion: "v1",
+    kind: "Service",
+    metadata: instanceMetadata(instance, featureNames(instance).headlessService),
+    spec: {
+      clusterIP: "None",
+      selector: selectorLabels(instance.tenant, instance.name),
+      ports: [{ name: "gateway", port: GATEWAY_PORT, targetPort: "gateway", protocol: "TCP" }],
+    },
+  };
+}
+
+/**
+ * The metrics endpoint on a ClusterIP Service of its own, so that it is
+ * never published by a LoadBalancer or NodePort client Service (the
+ * collector's endpoint has no authentication). Undefined without metrics or
+ * with `service.ports` (the user then chose every port).
+ */
+export function buildMetricsService(instance: InstanceModel): Service | undefined {
+  const metrics = instance.spec.observability.metrics;
+  if (!metrics.enabled || instance.spec.service.ports !== undefined) return undefined;
+  return {
+    apiVersion: "v1",
+    kind: "Service",
+    metadata: instanceMetadata(instance, featureNames(instance).metricsService, "metrics"),
+    spec: {
+      type: "ClusterIP",
+      selector: selectorLabels(instance.tenant, instance.name),
+      ports: [{ name: "metrics", port: metrics.port, targetPort: "metrics", protocol: "TCP" }],
     },
   };
 }

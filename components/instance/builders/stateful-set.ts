@@ -3,12 +3,14 @@ import type * as k8s from "@pulumi/kubernetes";
 import { instanceLabels, selectorLabels } from "../../config/labels";
 import type { InstanceModel } from "../../config/model";
 import { instanceMetadata } from "../metadata";
+import { featureNames } from "../names";
 import { appContainer } from "../pod/app-container";
 import { initContainers } from "../pod/init-containers";
 import { podVolumes } from "../pod/pod-volumes";
 import { podSecurityContext } from "../pod/security";
 import { withCaBundle } from "../pod/shared";
 import { sidecarContainers } from "../pod/sidecars";
+import { appCallsApi } from "./role";
 import { serviceAccountName } from "./service-account";
 import { configMapData } from "./config-map";
 
@@ -32,7 +34,7 @@ export function buildStatefulSet(instance: InstanceModel): k8s.types.input.apps.
     spec: {
       // With autoscaling the HPA owns the replica count; setting it here would fight it on every run.
       ...(availability.autoScaling.enabled ? {} : { replicas: spec.replicas }),
-      serviceName: instance.names.service,
+      serviceName: featureNames(instance).headlessService,
       selector: { matchLabels: selectorLabels(instance.tenant, instance.name) },
       // One writer per volume: never run old and new pods side by side.
       podManagementPolicy: "OrderedReady",
@@ -44,8 +46,8 @@ export function buildStatefulSet(instance: InstanceModel): k8s.types.input.apps.
         },
         spec: {
           serviceAccountName: serviceAccountName(instance),
-          // Only an instance given API rights (rbac.additionalRules) gets a token.
-          automountServiceAccountToken: spec.rbac.additionalRules.length > 0,
+          // Only an instance given API rights (rbac.additionalRules) gets a token, and a Role.
+          automountServiceAccountToken: appCallsApi(instance),
           enableServiceLinks: false,
           securityContext: podSecurityContext(spec),
           terminationGracePeriodSeconds: 60,

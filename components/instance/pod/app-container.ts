@@ -8,14 +8,32 @@ import { featureNames } from "../names";
 import { CANVAS_PORT, CONFIG_MOUNT_DIR, GATEWAY_PORT, HOME_DIR, OLLAMA_PORT, RUNTIME_BIN_DIR, STATE_DIR, TAILSCALE_BIN_DIR, TAILSCALE_SOCKET_DIR } from "../ports";
 import { configEnv, configMounts } from "./config-wiring";
 import { appSecurityContext } from "./security";
-import { dataMounts, resources, TMP_MOUNT } from "./shared";
+import { dataMounts, resources, TMP_MOUNT, withEphemeralRequest } from "./shared";
 
 type Container = k8s.types.input.core.v1.Container;
 type EnvVar = k8s.types.input.core.v1.EnvVar;
 type Probe = k8s.types.input.core.v1.Probe;
 
 export const APP_CONTAINER = "openclaw";
+/**
+ * What the app writes outside its volumes (home, /tmp), so the scheduler
+ * counts it; each scratch volume is bounded by its own sizeLimit.
+ */
+export const APP_EPHEMERAL_STORAGE = "1Gi";
 export const TAILSCALE_SOCKET = `${TAILSCALE_SOCKET_DIR}/tailscaled.sock`;
+
+/**
+ * The app reaches tailscaled only for Tailscale SSO (`tailscale.authSSO`):
+ * OpenClaw checks a tailnet identity with `tailscale whois` over the local
+ * socket. Otherwise the socket and the CLI stay out of the app container, so
+ * the agent cannot drive `tailscale serve` or `funnel`. Even with SSO,
+ * tailscaled runs as its own UID (TAILSCALE_UID), and tailscaled gives a
+ * client of another non-root UID a read-only LocalAPI: whois and status, but
+ * no serve, funnel, up, down or logout.
+ */
+export function appUsesTailscaleSocket(instance: InstanceModel): boolean {
+  return instance.spec.tailscale.enabled && instance.spec.tailscale.authSSO;
+}
 const SYSTEM_PATH = "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin";
 
 /** A user env value as a Kubernetes EnvVar; stack secrets come from the instance's env Secret. */
@@ -36,7 +54,7 @@ function appEnv(instance: InstanceModel): EnvVar[] {
     { name: "OPENCLAW_GATEWAY_TOKEN", valueFrom: { secretKeyRef: { name: token.name, key: token.key } } },
   ];
   const pathPrefixes: string[] = [];
-  if (spec.tailscale.enabled) {
+  if (appUsesTailscaleSocket(instance)) {
     env.push({ name: "TS_SOCKET", value: TAILSCALE_SOCKET });
     pathPrefixes.push(TAILSCALE_BIN_DIR);
   }
@@ -63,7 +81,7 @@ function probe(settings: { enabled: boolean; initialDelaySeconds: number; period
 export function appContainer(instance: InstanceModel): Container {
   const spec = instance.spec;
   const mounts = [{ name: "home", mountPath: HOME_DIR }, ...dataMounts(spec), TMP_MOUNT("tmp"), ...configMounts(instance)];
-  if (spec.tailscale.enabled) {
+  if (appUsesTailscaleSocket(instance)) {
     mounts.push({ name: "tailscale-socket", mountPath: TAILSCALE_SOCKET_DIR, readOnly: true }, { name: "tailscale-bin", mountPath: TAILSCALE_BIN_DIR, readOnly: true });
   }
   mounts.push(...spec.extraVolumeMounts.map((m) => ({ ...m })));
@@ -78,7 +96,7 @@ export function appContainer(instance: InstanceModel): Container {
     ],
     env: appEnv(instance),
     ...(spec.envFrom.length > 0 ? { envFrom: spec.envFrom.map((source) => ({ ...source })) } : {}),
-    resources: resources(spec.resources),
+    resources: withEphemeralRequest(resources(spec.resources), APP_EPHEMERAL_STORAGE),
     lifecycle: { postStart: { exec: { command: restoreConfig } } },
     securityContext: appSecurityContext(spec),
     volumeMounts: mounts,

@@ -3,6 +3,7 @@ import { imageReference } from "../../config/instance/image";
 import type { InstanceModel } from "../../config/model";
 import { BOOTSTRAP_FILE, SKILLS_FILE } from "../assets";
 import { CA_BUNDLE_PATH, CONFIG_MOUNT_DIR, STATE_DIR, TAILSCALE_BIN_DIR, WORKSPACE_DIR, WORKSPACE_SEED_DIR } from "../ports";
+import { appUsesTailscaleSocket } from "./app-container";
 import { configEnv, configMounts } from "./config-wiring";
 import { OLLAMA_ENV, OLLAMA_MOUNTS } from "./ollama";
 import { helperSecurityContext } from "./security";
@@ -157,7 +158,7 @@ function ollamaPullInit(instance: InstanceModel): Container {
 export function initContainers(instance: InstanceModel): Container[] {
   const spec = instance.spec;
   const out = [configInit(instance)];
-  if (spec.tailscale.enabled) out.push(tailscaleBinInit(instance));
+  if (appUsesTailscaleSocket(instance)) out.push(tailscaleBinInit(instance));
   if (spec.runtimeDeps.pnpm) out.push(pnpmInit(instance));
   if (spec.runtimeDeps.python) out.push(pythonInit(instance));
   if (spec.skills.length > 0) out.push(skillsInit(instance));

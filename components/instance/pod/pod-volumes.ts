@@ -2,10 +2,29 @@ import type * as k8s from "@pulumi/kubernetes";
 import type { InstanceModel } from "../../config/model";
 import { workspaceSeedItems } from "../builders/workspace-config-map";
 import { featureNames } from "../names";
+import { appUsesTailscaleSocket } from "./app-container";
 import { stateClaimName, workspaceClaimName } from "../volumes";
 
 type Volume = k8s.types.input.core.v1.Volume;
-const emptyDir = (name: string): Volume => ({ name, emptyDir: {} });
+
+/**
+ * Bounds of the program's scratch volumes. A pod whose emptyDir outgrows its
+ * sizeLimit is evicted instead of filling the node's disk for every other
+ * tenant's pods on it.
+ */
+export const SCRATCH_LIMITS = {
+  home: "2Gi",
+  tmp: "1Gi",
+  "tailscale-socket": "1Mi",
+  "tailscale-bin": "128Mi",
+  "tailscale-tmp": "64Mi",
+  "chromium-tmp": "2Gi",
+  "ollama-tmp": "1Gi",
+  "web-terminal-tmp": "256Mi",
+  "metrics-tmp": "256Mi",
+} as const;
+
+const emptyDir = (name: keyof typeof SCRATCH_LIMITS): Volume => ({ name, emptyDir: { sizeLimit: SCRATCH_LIMITS[name] } });
 const READABLE = 0o644;
 
 /** Every volume of the pod: the program's, then the user's sidecarVolumes and extraVolumes. */
@@ -18,7 +37,8 @@ export function podVolumes(instance: InstanceModel): Volume[] {
   volumes.push(emptyDir("home"), emptyDir("tmp"));
 
   const state = stateClaimName(instance);
-  volumes.push(state !== undefined ? { name: "state", persistentVolumeClaim: { claimName: state } } : emptyDir("state"));
+  // Without persistence the state lives on the node's disk, bounded like the volume it replaces.
+  volumes.push(state !== undefined ? { name: "state", persistentVolumeClaim: { claimName: state } } : { name: "state", emptyDir: { sizeLimit: spec.persistence.size } });
   const workspace = workspaceClaimName(instance);
   if (workspace !== undefined) volumes.push({ name: "workspace", persistentVolumeClaim: { claimName: workspace } });
 
@@ -30,7 +50,8 @@ export function podVolumes(instance: InstanceModel): Volume[] {
         : { name: "ca-bundle", secret: { secretName: spec.caBundle.secretName, items, defaultMode: READABLE } },
     );
   }
-  if (spec.tailscale.enabled) volumes.push(emptyDir("tailscale-socket"), emptyDir("tailscale-bin"), emptyDir("tailscale-tmp"));
+  if (spec.tailscale.enabled) volumes.push(emptyDir("tailscale-socket"), emptyDir("tailscale-tmp"));
+  if (appUsesTailscaleSocket(instance)) volumes.push(emptyDir("tailscale-bin"));
   if (spec.chromium.enabled) volumes.push(emptyDir("chromium-tmp"), { name: "chromium-shm", emptyDir: { medium: "Memory", sizeLimit: "1Gi" } });
   if (spec.ollama.enabled) {
     const storage = spec.ollama.storage;

@@ -41,4 +41,9 @@ export function resources(r: { requests: { cpu: string; memory: string }; limits
   return { requests: { ...r.requests }, limits: { ...r.limits } };
 }
 
+/** Resources plus an ephemeral-storage request (a request only: the emptyDirs' sizeLimits are the bounds). */
+export function withEphemeralRequest(r: k8s.types.input.core.v1.ResourceRequirements, ephemeral: string): k8s.types.input.core.v1.ResourceRequirements {
+  return { ...r, requests: { ...(r.requests as Record<string, string>), "ephemeral-storage": ephemeral } };
+}
+
 export const TMP_MOUNT = (name: string): VolumeMount => ({ name, mountPath: "/tmp" });

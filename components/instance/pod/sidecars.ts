@@ -13,6 +13,13 @@ type Container = k8s.types.input.core.v1.Container;
 
 /** browserless' own user. */
 export const CHROMIUM_UID = 999;
+/**
+ * tailscaled's own UID. tailscaled grants its LocalAPI read-write only to
+ * root and to its own UID; any other non-root client is read-only. The app
+ * runs as another UID (config validation keeps them apart), so even with the
+ * socket mounted for SSO it cannot change serve, funnel or login state.
+ */
+export const TAILSCALE_UID = 65532;
 
 const TTYD_SCRIPT = `set -eu
 set -- -p "$TTYD_PORT"
@@ -59,7 +66,7 @@ function tailscale(instance: InstanceModel): Container {
     imagePullPolicy: "IfNotPresent",
     env,
     resources: resources(ts.resources),
-    securityContext: helperSecurityContext({ readOnlyRootFilesystem: true }),
+    securityContext: helperSecurityContext({ readOnlyRootFilesystem: true, runAsUser: TAILSCALE_UID }),
     volumeMounts: [{ name: "tailscale-socket", mountPath: TAILSCALE_SOCKET_DIR }, { name: "config", mountPath: CONFIG_MOUNT_DIR, readOnly: true }, TMP_MOUNT("tailscale-tmp")],
   };
 }

@@ -7,6 +7,7 @@ export const REGION = "eu-west-1";
 export const ISSUER = "oidc.eks.eu-west-1.amazonaws.com/id/EXAMPLED539D4633E53DE1B71EXAMPLE";
 export const OIDC_PROVIDER_ARN = `arn:aws:iam::${MOCK_AWS_ACCOUNT}:oidc-provider/${ISSUER}`;
 export const CLUSTER = "openclaw-test";
+export const CLUSTER_ARN = `arn:aws:eks:${REGION}:${MOCK_AWS_ACCOUNT}:cluster/${CLUSTER}`;
 
 /**
  * Three tenants with two instances each. Instance names are chosen so that

@@ -23,6 +23,8 @@ export function irsaTrustPolicyJson(instance: InstanceModel, oidcProviderArn: pu
     );
 }
 
-export function podIdentityTrustPolicyJson(instance: InstanceModel, clusterName: string): string {
-  return policyJson(podIdentityTrustPolicy({ clusterName, namespace: instance.namespace, serviceAccount: instance.names.backupServiceAccount }));
+export function podIdentityTrustPolicyJson(instance: InstanceModel, clusterName: string, clusterArn: pulumi.Input<string>): pulumi.Output<string> {
+  return pulumi
+    .output(clusterArn)
+    .apply((arn) => policyJson(podIdentityTrustPolicy({ clusterName, clusterArn: arn, namespace: instance.namespace, serviceAccount: instance.names.backupServiceAccount })));
 }
