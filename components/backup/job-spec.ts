@@ -34,3 +34,23 @@ export function backupJobSpec(instance: InstanceModel, template: k8s.types.input
     template,
   };
 }
+
+/**
+ * The Job spec of a restore, which Pulumi creates and waits for. The
+ * Kubernetes provider ends that wait on a failed Job only when the Job failed
+ * for `BackoffLimitExceeded` or `DeadlineExceeded` (cloud-ready-checks'
+ * Job check): a FailJob rule's `PodFailurePolicy` reason would leave
+ * `pulumi up` waiting out the whole timeout (the end-to-end suite saw it). So
+ * no retry within the Job, and no FailJob rule: the first failure fails the
+ * Job at once, for a reason the provider reports, and the next `pulumi up` is
+ * the retry (the restore's error hook deletes the failed Job). A node drain
+ * still does not count as a failure.
+ */
+export function restoreJobSpec(instance: InstanceModel, template: k8s.types.input.core.v1.PodTemplateSpec): k8s.types.input.batch.v1.JobSpec {
+  return {
+    backoffLimit: 0,
+    activeDeadlineSeconds: instance.spec.backup.activeDeadlineSeconds,
+    podFailurePolicy: { rules: [{ action: "Ignore", onPodConditions: [{ type: "DisruptionTarget", status: "True" }] }] },
+    template,
+  };
+}

@@ -2,7 +2,7 @@ import { createHash } from "node:crypto";
 import type * as k8s from "@pulumi/kubernetes";
 import type { FleetModel, InstanceModel } from "../config/model";
 import { instanceMetadata } from "../instance/metadata";
-import { backupJobSpec } from "./job-spec";
+import { restoreJobSpec } from "./job-spec";
 import { buildBackupPodTemplate } from "./pod-template";
 import { engineRestoreSpec } from "./restore-source";
 import type { BackupStoreRef } from "./store";
@@ -48,6 +48,6 @@ export function buildRestoreJob(args: RestoreJobArgs): k8s.types.input.batch.v1.
     apiVersion: "batch/v1",
     kind: "Job",
     metadata: { ...metadata, annotations: { [RESTORE_FROM_ANNOTATION]: spec } },
-    spec: backupJobSpec(instance, template),
+    spec: restoreJobSpec(instance, template),
   };
 }

@@ -128,6 +128,10 @@ describe("backup Kubernetes objects", () => {
     const job = objectNamed(first.objects, "Job", jobs(first)[0]);
     const spec = job.spec as Record<string, unknown>;
     assert.ok(!("ttlSecondsAfterFinished" in spec), "a Job that disappears would be re-created and restore again");
+    // Its first failure fails it for a reason Pulumi's Kubernetes provider reports (BackoffLimitExceeded); a FailJob
+    // rule's reason would leave `pulumi up` waiting out the timeout. The next `up` is the retry.
+    assert.equal(spec.backoffLimit, 0);
+    assert.deepEqual(spec.podFailurePolicy, { rules: [{ action: "Ignore", onPodConditions: [{ type: "DisruptionTarget", status: "True" }] }] });
     assert.equal(job.metadata.annotations?.["openclaw.io/restore-from"], "acme/bot/periodic/latest");
     const pod = podOf(job);
     assertRestricted("restore pod", pod);

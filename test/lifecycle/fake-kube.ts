@@ -94,6 +94,14 @@ export class FakeKube implements LifecycleKube {
     return { active: done ? 0 : 1, succeeded: conditions[0]?.type === "Complete" ? 1 : 0, failed: conditions[0]?.type === "Failed" ? 1 : 0, conditions };
   }
 
+  /** PersistentVolumeClaims by namespace. */
+  readonly claims = new Map<string, string[]>();
+
+  async listClaims(namespace: string): Promise<string[]> {
+    this.calls.push(`listClaims ${namespace}`);
+    return [...(this.claims.get(namespace) ?? [])].sort();
+  }
+
   async deleteJob(namespace: string, name: string): Promise<void> {
     this.calls.push(`deleteJob ${namespace}/${name}`);
     this.jobs.delete(`${namespace}/${name}`);

@@ -1,6 +1,6 @@
 import { strict as assert } from "node:assert";
 import { keptNamespaceMessage } from "../../components/backup/hooks";
-import { KEPT_CLAIMS_ANNOTATION } from "../../components/tenant/builders/namespace";
+import { KEPT_ON_REMOVAL_ANNOTATION } from "../../components/tenant/builders/namespace";
 import { rawConfig, runProgram } from "../support/stacks";
 
 function stack(instances: Record<string, unknown>) {
@@ -25,22 +25,29 @@ async function namespaceOf(instances: Record<string, unknown>) {
  * existing claim) keeps its Namespace, and says which claims it holds.
  */
 describe("a removed tenant keeps the claims it promised to keep", () => {
-  it("keeps the Namespace when a claim is kept (the default), naming the claims", async () => {
+  it("keeps the Namespace when a claim is kept (the default), and marks it for the hook that names the claims", async () => {
     const ns = await namespaceOf({ bot: {}, web: { workspaceVolume: { enabled: true } } });
     assert.equal(ns.retainOnDelete, true);
-    assert.equal(ns.annotations[KEPT_CLAIMS_ANNOTATION], "bot-data,web-data,web-workspace");
+    assert.equal(ns.annotations[KEPT_ON_REMOVAL_ANNOTATION], "true");
+  });
+
+  it("lists kept claims by their names: volumes kept on removal, workspace volumes and existing claims", async () => {
+    const { keptClaims } = await import("../../components/tenant/kept-claims");
+    const { loadFleetConfig } = await import("../../components/config/load");
+    const model = loadFleetConfig(stack({ bot: {}, web: { workspaceVolume: { enabled: true } }, old: { persistence: { existingClaim: "legacy-state", orphan: false } }, gone: { persistence: { orphan: false } } }));
+    assert.deepEqual(keptClaims(model.tenants[0]).sort(), ["bot-data", "legacy-state", "web-data", "web-workspace"]);
   });
 
   it("keeps it for an existing claim, which the program never deletes", async () => {
     const ns = await namespaceOf({ bot: { persistence: { existingClaim: "legacy-state", orphan: false } } });
     assert.equal(ns.retainOnDelete, true);
-    assert.equal(ns.annotations[KEPT_CLAIMS_ANNOTATION], "legacy-state");
+    assert.equal(ns.annotations[KEPT_ON_REMOVAL_ANNOTATION], "true");
   });
 
   it("deletes it when no claim is to be kept", async () => {
     const ns = await namespaceOf({ bot: { persistence: { orphan: false } }, web: { persistence: { enabled: false } } });
     assert.equal(ns.retainOnDelete, false);
-    assert.equal(ns.annotations[KEPT_CLAIMS_ANNOTATION], undefined);
+    assert.equal(ns.annotations[KEPT_ON_REMOVAL_ANNOTATION], undefined);
   });
 
   it("tells how to remove the kept namespace once the data is no longer wanted", () => {

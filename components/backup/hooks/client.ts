@@ -83,6 +83,11 @@ export function kubernetesLifecycleApi(access: ClusterAccess, log?: HookLog): Li
       const { batch } = await connect();
       await batch.createNamespacedJob({ namespace, body: job, fieldManager: FIELD_MANAGER });
     },
+    async listClaims(namespace) {
+      const { core } = await connect();
+      const claims = await core.listNamespacedPersistentVolumeClaim({ namespace });
+      return claims.items.map((c) => c.metadata?.name ?? "").filter((n) => n !== "").sort();
+    },
     async deleteJob(namespace, name) {
       const { batch } = await connect();
       await orUndefined(batch.deleteNamespacedJob({ namespace, name, propagationPolicy: "Background" }));

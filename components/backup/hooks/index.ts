@@ -28,7 +28,7 @@ import { preDeleteBackup } from "./pre-delete";
 import { preUpdateBackup } from "./pre-update";
 import { containerImage, deletedObject, instanceRefOf, objectMeta } from "./refs";
 import { RESTORE_FROM_ANNOTATION } from "../restore-job";
-import { KEPT_CLAIMS_ANNOTATION } from "../../tenant/builders/namespace";
+import { KEPT_ON_REMOVAL_ANNOTATION } from "../../tenant/builders/namespace";
 import { restartAfterFailure, restoreFailed, startAfterRestore, stopForRestore } from "./restore";
 import { clearStopMarkerAfterUpdate, type InstanceRef } from "./workload";
 
@@ -173,8 +173,9 @@ export function registerLifecycleHooks(model: FleetModel, deps?: Partial<HookDep
 
   const tenantRemoved = new pulumi.ResourceHook(HOOK_NAMES.tenantRemoved, async (args) => {
     const meta = objectMeta(deletedObject(args));
-    const kept = (meta.annotations[KEPT_CLAIMS_ANNOTATION] ?? "").split(",").filter((c) => c !== "");
-    if (meta.name !== undefined && kept.length > 0) full.log.info(keptNamespaceMessage(meta.name, kept));
+    if (!acts || meta.name === undefined || meta.annotations[KEPT_ON_REMOVAL_ANNOTATION] === undefined) return;
+    const claims = await full.kube.listClaims(meta.name);
+    if (claims.length > 0) full.log.info(keptNamespaceMessage(meta.name, claims));
   });
 
   if (!acts) return undefined;

@@ -44,6 +44,8 @@ export interface LifecycleKube {
   /** undefined when the CronJob does not exist. */
   readCronJob(namespace: string, name: string): Promise<V1CronJob | undefined>;
   createJob(namespace: string, job: V1Job): Promise<void>;
+  /** Names of the PersistentVolumeClaims in a namespace. */
+  listClaims(namespace: string): Promise<string[]>;
   /** Deletes a Job and its pods (background propagation); a Job already gone is not an error. */
   deleteJob(namespace: string, name: string): Promise<void>;
   /** undefined when the Job does not exist (never created, or deleted meanwhile). */

@@ -3,8 +3,12 @@ import { tenantLabels } from "../../config/labels";
 import type { TenantModel } from "../../config/model";
 import { keptClaims } from "../kept-claims";
 
-/** The claims a removed tenant leaves behind, comma-separated, for the hook that says so. */
-export const KEPT_CLAIMS_ANNOTATION = "openclaw.io/kept-claims";
+/**
+ * On a Namespace that is kept when its tenant is removed (it holds claims that must outlive the
+ * tenant), for the hook that then names them. A flag, not the claim names: adding or removing an
+ * instance must not change the Namespace.
+ */
+export const KEPT_ON_REMOVAL_ANNOTATION = "openclaw.io/kept-on-removal";
 
 /**
  * The Pod Security Standards version the namespaces enforce. Pinned, not
@@ -16,13 +20,13 @@ export const POD_SECURITY_VERSION = "v1.33";
 
 /** The tenant's Namespace, with Pod Security Admission `restricted` enforced, audited and warned at one pinned version. */
 export function buildNamespace(tenant: TenantModel): k8s.types.input.core.v1.Namespace {
-  const kept = keptClaims(tenant);
+  const kept = keptClaims(tenant).length > 0;
   return {
     apiVersion: "v1",
     kind: "Namespace",
     metadata: {
       name: tenant.namespace,
-      ...(kept.length > 0 ? { annotations: { [KEPT_CLAIMS_ANNOTATION]: kept.join(",") } } : {}),
+      ...(kept ? { annotations: { [KEPT_ON_REMOVAL_ANNOTATION]: "true" } } : {}),
       labels: {
         ...tenant.spec.labels,
         ...tenantLabels(tenant.name),
