@@ -232,7 +232,13 @@ describe(`backups of a real OpenClaw ${OPENCLAW_VERSION} state, hot, restored an
     assert.ok(memory.results.some((r) => r.path === "memory/fleet.md"), JSON.stringify(memory));
     const ownership = cliJson<{ status: string }>(await gateway.cli(["database", "ownership", "status", "--json"]), "database ownership status");
     assert.equal(ownership.status, "unowned", "no external owner holds the copy's database");
-    process.stderr.write(`      the copy lists agents ${agents.map((a) => a.id).join(", ")}; ${sessions.sessions.length} session(s); cron ${cron.jobs.map((j) => j.name).join(", ")}; memory hit ${memory.results[0]?.path}; database ownership ${ownership.status}\n`);
+    // OpenClaw's own read-only health checks on the copy: no error. (It warns that bind "lan" is
+    // network-accessible: that is the pod network, behind the Service and the NetworkPolicy.)
+    const doctor = await gateway.cli(["doctor", "--lint", "--json"]);
+    const lint = JSON.parse(doctor.stdout) as { checksRun: number; findings: { checkId: string; severity: string; message: string }[] };
+    assert.ok(lint.checksRun > 10, doctor.stdout);
+    assert.deepEqual(lint.findings.filter((f) => f.severity === "error"), [], doctor.stdout);
+    process.stderr.write(`      the copy lists agents ${agents.map((a) => a.id).join(", ")}; ${sessions.sessions.length} session(s); cron ${cron.jobs.map((j) => j.name).join(", ")}; memory hit ${memory.results[0]?.path}; database ownership ${ownership.status}; doctor --lint: ${lint.checksRun} checks, findings: ${lint.findings.map((f) => `${f.severity} ${f.checkId}`).join(", ") || "none"}\n`);
   }
 });
 
