@@ -67,6 +67,7 @@ describe("alert rules, as Prometheus' promtool sees them", function () {
       const count = object.spec.groups.reduce((n, g) => n + g.rules.length, 0);
       assert.equal(code, 0, `${name}:\n${out}`);
       assert.match(out, new RegExp(`SUCCESS: ${count} rules found`), `${name}:\n${out}`);
+      process.stderr.write(`      promtool check rules ${name}: ${out.trim().split("\n").pop()?.trim()}\n`);
     }
   });
 
@@ -167,5 +168,6 @@ describe("alert rules, as Prometheus' promtool sees them", function () {
     const { code, out } = promtool(["test", "rules", testFile]);
     assert.equal(code, 0, out);
     assert.match(out, /SUCCESS/);
+    process.stderr.write(`      promtool test rules (${tests.length} scenarios): ${out.trim().split("\n").join(" / ")}\n`);
   });
 });

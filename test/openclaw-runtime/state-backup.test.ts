@@ -201,7 +201,7 @@ describe(`backups of a real OpenClaw ${OPENCLAW_VERSION} state, hot, restored an
     await gateway.stop();
   });
 
-  it("(control) a copy that keeps the running gateway's owner lease is refused by OpenClaw: the lease handling is what makes the copies start", async () => {
+  it("(control) a copy that keeps the running gateway's leases is refused by OpenClaw: the lease handling is what makes the copies start", async () => {
     const volumes = podVolumes("bot-raw-copy");
     const copy = volumes.get("state") ?? "";
     cpSync(restoredState, copy, { recursive: true });
