@@ -1,7 +1,7 @@
 // `npm run bench`: program scale and backup efficiency against the approaches we replace.
 // Prints Markdown tables and writes bench/results.json. Not part of `npm test`.
 //
-//   tsx bench/index.ts [--quick] [--only scale|backup] [--out FILE]
+//   tsx bench/index.ts [--quick] [--only scale|backup|openclaw] [--out FILE]
 //
 // It runs on a shared 2-core machine: every figure is a median over several runs, and claims are
 // ratios against baselines measured side by side in the same run, never bare absolute times.
@@ -9,15 +9,19 @@ import { execFileSync } from "node:child_process";
 import { writeFileSync } from "node:fs";
 import { cpus, loadavg } from "node:os";
 import { join, resolve } from "node:path";
+import { runOpenClawAnchor, type AnchorOptions } from "./backup/openclaw-anchor";
 import { runBackup, type BackupOptions } from "./backup/run";
 import { renderTable, type Table } from "./lib/table";
 import { runScale, type ScaleOptions } from "./scale/run";
 
 const ROOT = resolve(__dirname, "..");
 
+const SECTIONS = ["scale", "backup", "openclaw"] as const;
+type Section = (typeof SECTIONS)[number];
+
 interface Args {
   readonly quick: boolean;
-  readonly only?: "scale" | "backup";
+  readonly only?: Section;
   readonly out: string;
 }
 
@@ -28,9 +32,9 @@ function parseArgs(argv: readonly string[]): Args {
   for (let i = 0; i < argv.length; i++) {
     const arg = argv[i];
     if (arg === "--quick") quick = true;
-    else if (arg === "--only" && (argv[i + 1] === "scale" || argv[i + 1] === "backup")) only = argv[++i] as Args["only"];
+    else if (arg === "--only" && (SECTIONS as readonly string[]).includes(argv[i + 1] ?? "")) only = argv[++i] as Section;
     else if (arg === "--out" && argv[i + 1] !== undefined) out = resolve(argv[++i]);
-    else throw new Error(`unknown argument '${arg}'. Usage: tsx bench/index.ts [--quick] [--only scale|backup] [--out FILE]`);
+    else throw new Error(`unknown argument '${arg}'. Usage: tsx bench/index.ts [--quick] [--only scale|backup|openclaw] [--out FILE]`);
   }
   return { quick, ...(only ? { only } : {}), out };
 }
@@ -48,6 +52,10 @@ function backupOptions(quick: boolean): BackupOptions {
   return quick
     ? { scale: 0.1, repeats: 2, firstRepeats: 1, snapshots: 10, seriesScale: 0.05, churn: 0.01, bwlimit: "12.5M", seed: 8, log }
     : { scale: 1, repeats: 3, firstRepeats: 2, snapshots: 30, seriesScale: 0.1, churn: 0.01, bwlimit: "12.5M", seed: 8, log };
+}
+
+function anchorOptions(quick: boolean): AnchorOptions {
+  return { scale: quick ? 0.1 : 0.5, seed: 8, log };
 }
 
 function tool(command: string, args: readonly string[]): string {
@@ -85,7 +93,8 @@ async function main(): Promise<void> {
       log(`bench: ${name} FAILED: ${err instanceof Error ? err.message : String(err)}`);
     }
   };
-  if (args.only !== "backup") {
+  const wanted = (name: Section) => args.only === undefined || args.only === name;
+  if (wanted("scale")) {
     await section("program scale", async () => {
       const options = scaleOptions(args.quick);
       const { results: scale, tables: t } = await runScale(options);
@@ -93,11 +102,19 @@ async function main(): Promise<void> {
       tables.push(...t);
     });
   }
-  if (args.only !== "scale") {
+  if (wanted("backup")) {
     await section("backup efficiency", async () => {
       const options = backupOptions(args.quick);
       const { results: backup, tables: t } = await runBackup(options);
       results.backup = { options: { ...options, log: undefined }, ...backup };
+      tables.push(...t);
+    });
+  }
+  if (wanted("openclaw")) {
+    await section("against OpenClaw's own backup", async () => {
+      const options = anchorOptions(args.quick);
+      const { results: anchor, tables: t } = await runOpenClawAnchor(options);
+      results.openclawAnchor = { options: { ...options, log: undefined }, ...anchor };
       tables.push(...t);
     });
   }

@@ -71,7 +71,7 @@ export function generateFleet(instances: number, store: StoreKind): RawStackConf
   }
   return rawConfig({
     ...storeConfig(store),
-    defaults: { image: { tag: "2026.11.1" }, resources: { requests: { cpu: "250m", memory: "512Mi" } } },
+    defaults: { image: { tag: "2026.9.6" }, resources: { requests: { cpu: "250m", memory: "512Mi" } } },
     tenants,
   });
 }

@@ -87,7 +87,8 @@ export function buildBackupAlertRule(fleet: FleetModel): PrometheusRuleObject | 
     alert,
     expr: exprs[alert],
     for: forDuration,
-    labels: { severity, "app.kubernetes.io/part-of": PART_OF },
+    // Alert labels are Prometheus label names ([a-zA-Z_][a-zA-Z0-9_]*): no dots or slashes, unlike object labels.
+    labels: { severity, part_of: PART_OF },
     annotations: { summary, description, runbook_url: docs(alert) },
   });
   return {

@@ -130,7 +130,7 @@ function resources(instance: InstanceModel): k8s.types.input.core.v1.ResourceReq
 /**
  * SQLite databases are captured with SQLite itself (VACUUM INTO), never by
  * copying a live file and its -wal. The rclone image has no SQLite, so this
- * runs first on the app's own image (Node 22, node:sqlite): the very SQLite
+ * runs first on the app's own image (Node 22.5+, node:sqlite): the very SQLite
  * build that writes the databases reads them. It opens them read-write as
  * any WAL reader must (for the -shm index), so the volume is writable here
  * and only here.

@@ -4,6 +4,8 @@ import type { z } from "zod";
 import { backupConfigProblems } from "./backup-schema";
 import { defaultsBackupProblems, instanceBackupProblems } from "./instance-backup-schema";
 import { instanceSchema, type InstanceSpec } from "./instance-schema";
+import { openclawConfigProblems } from "./openclaw-config-schema";
+import { OPENCLAW_VERSION } from "./openclaw-release";
 import { deepMerge, hasPath, isPlainObject } from "./merge";
 import type { FleetModel, InstanceModel, SecretResolver, TenantModel } from "./model";
 import { defaultNamespace, instanceLogicalName, instanceNames } from "./names";
@@ -122,14 +124,16 @@ export function loadFleetConfig(raw: RawStackConfig): FleetModel {
       problems.push(
         ...instanceBackupProblems(merged.data, { base, tenant: tenantName, allowCrossTenantRestore: tenantSpec?.allowCrossTenantRestore ?? false, fleetBackup: stack.data?.backup }),
       );
-      instances.push({
+      const instance: InstanceModel = {
         tenant: tenantName,
         name: instanceName,
         namespace,
         logicalName: instanceLogicalName(tenantName, instanceName),
         names: instanceNames(instanceName),
         spec: merged.data,
-      });
+      };
+      problems.push(...openclawConfigProblems(instance, { base, ownRaw: rawConfigOf(own), defaultsRaw: rawConfigOf(defaultsRaw) }));
+      instances.push(instance);
     }
     if (tenantSpec !== undefined) {
       const { instances: _ignored, ...rest } = tenantSpec;
@@ -155,12 +159,17 @@ export function loadFleetConfig(raw: RawStackConfig): FleetModel {
   };
 }
 
+/** `config.raw` as the user wrote it, at one level of the config (an instance or `defaults`). */
+function rawConfigOf(level: Record<string, unknown>): unknown {
+  return isPlainObject(level.config) ? level.config.raw : undefined;
+}
+
 function instanceProblems(spec: InstanceSpec, base: readonly string[]): ConfigProblem[] {
   const problems: ConfigProblem[] = [];
   if (spec.image.tag === undefined && spec.image.digest === undefined) {
     problems.push({
       path: joinPath([...base, "image", "tag"]),
-      message: "no image version: set image.tag (e.g. 2026.11.1) or image.digest (sha256:…), here or in defaults, so that every rollout is pinned and reviewable",
+      message: `no image version: set image.tag (e.g. ${OPENCLAW_VERSION}) or image.digest (sha256:…), here or in defaults, so that every rollout is pinned and reviewable`,
     });
   }
   return problems;

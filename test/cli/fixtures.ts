@@ -34,7 +34,7 @@ export function writeStack(dir: string, s3: S3Server, tenants?: Record<string, u
           credentials: { accessKeyId: { secretRef: "store-key" }, secretAccessKey: { secretRef: "store-secret" } },
         },
       },
-      "openclaw-fleet:defaults": { image: { tag: "2026.11.1" }, backup: { schedule: "1d" } },
+      "openclaw-fleet:defaults": { image: { tag: "2026.9.6" }, backup: { schedule: "1d" } },
       "openclaw-fleet:tenants": tenants ?? {
         acme: { instances: { bot: {}, enc: { backup: { encryption: { passphrase: { secretRef: "passphrase" } } } } } },
         globex: { instances: { ops: {}, flaky: {} } },

@@ -8,7 +8,7 @@ describe("fleet model lookups", () => {
     rawConfig({
       cluster: { kubernetes: { renderYamlToDirectory: "out" } },
       backup: { enabled: false },
-      defaults: { image: { tag: "2026.11.1" } },
+      defaults: { image: { tag: "2026.9.6" } },
       tenants: { acme: { instances: { bot: {}, web: {} } }, globex: { instances: { bot: { replicas: 0 } } } },
     }),
   );

@@ -1,5 +1,6 @@
 import { strict as assert } from "node:assert";
 import { loadFleetConfig } from "../../components/config/load";
+import { ENGINE_CONFIG_MAP } from "../../components/backup/engine-config-map";
 import { ownedObjects } from "../../components/instance/owned-objects";
 import { backupStack } from "../backup-k8s/fixtures";
 import { PINNED } from "../instance/support";
@@ -15,8 +16,8 @@ const EVERYTHING = {
   observability: { metrics: { enabled: true, collectorImage: PINNED, serviceMonitor: { enabled: true } }, prometheusRule: { enabled: true }, grafanaDashboard: { enabled: true } },
 };
 
-/** Objects of a namespace rather than of an instance; the restore Job's name carries a hash of the restore. */
-const NOT_PER_INSTANCE = new Set(["Namespace", "LimitRange", "ResourceQuota"]);
+/** Objects of a namespace rather than of an instance (the backup engine's scripts are one ConfigMap per namespace); the restore Job's name carries a hash of the restore. */
+const NOT_PER_INSTANCE = new Set(["Namespace", "LimitRange", "ResourceQuota", `ConfigMap/${ENGINE_CONFIG_MAP}`]);
 
 describe("ownedObjects: every object the program makes for an instance", () => {
   for (const [what, instance, autoscaled] of [
@@ -26,7 +27,7 @@ describe("ownedObjects: every object the program makes for an instance", () => {
     it(`lists each rendered object of the instance (${what})`, async () => {
       const raw = backupStack(autoscaled ? {} : { restoreFrom: "acme/bot/latest" }, { instance });
       const model = loadFleetConfig(raw);
-      const registered = kubernetesObjects(await runProgram(raw)).filter((o) => o.metadata.namespace === "openclaw-acme" && !NOT_PER_INSTANCE.has(o.kind));
+      const registered = kubernetesObjects(await runProgram(raw)).filter((o) => o.metadata.namespace === "openclaw-acme" && !NOT_PER_INSTANCE.has(o.kind) && !NOT_PER_INSTANCE.has(`${o.kind}/${o.metadata.name}`));
       const bot = model.tenants.find((t) => t.name === "acme")?.instances.find((i) => i.name === "bot");
       assert.ok(bot !== undefined);
       const listed = new Set(ownedObjects(bot).map((o) => `${o.kind}/${o.name}`));

@@ -14,7 +14,7 @@ describe("secret config values", () => {
         credentials: { accessKeyId: { secretRef: "ak" }, secretAccessKey: { secretRef: "sk" } },
       },
     },
-    defaults: { image: { tag: "2026.11.1" } },
+    defaults: { image: { tag: "2026.9.6" } },
     tenants: { acme: { instances: { bot: {} } } },
     secrets: { ak: "AKIAEXAMPLE", sk: "very-secret" },
   });

@@ -6,7 +6,7 @@ const DIGEST = `sha256:${"a".repeat(64)}`;
 
 describe("instance pod: image, config, workspace, skills, env", () => {
   it("uses the default repository, a digest over a tag, the pull policy and pull secrets", async () => {
-    const r = await renderInstance({ image: { tag: "2026.11.1", digest: DIGEST, pullPolicy: "Always", pullSecrets: ["ghcr-login"] } });
+    const r = await renderInstance({ image: { tag: "2026.9.6", digest: DIGEST, pullPolicy: "Always", pullSecrets: ["ghcr-login"] } });
     const app = r.container("openclaw");
     assert.equal(app.image, `ghcr.io/openclaw/openclaw@${DIGEST}`);
     assert.equal(app.imagePullPolicy, "Always");

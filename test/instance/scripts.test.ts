@@ -23,7 +23,8 @@ describe("instance bootstrap script (init-config / postStart)", () => {
     WORKSPACE_DIR: join(state, "workspace"),
     ...extra,
   });
-  const bootstrap = (extra: Record<string, string> = {}, step = "all") => run(process.execPath, [BOOTSTRAP, step], { env: env(extra) });
+  // The working directory is the temp layout: the script must find json5 in the app, not in this repository.
+  const bootstrap = (extra: Record<string, string> = {}, step = "all") => run(process.execPath, [BOOTSTRAP, step], { env: env(extra), cwd: root });
   const onVolume = () => JSON.parse(readFileSync(join(state, "openclaw.json"), "utf8"));
 
   beforeEach(() => {
@@ -65,13 +66,11 @@ describe("instance bootstrap script (init-config / postStart)", () => {
   });
 
   it("json5: parsed with the json5 module the OpenClaw image ships, without the network", async () => {
-    const app = join(root, "app");
-    mkdirSync(join(app, "node_modules", "json5"), { recursive: true });
-    // A stand-in for the real module: enough to show the script loads it from the app directory.
-    writeFileSync(join(app, "node_modules", "json5", "index.js"), "exports.parse = (t) => JSON.parse(t.replace(/\\/\\/.*$/gm, ''));");
-    writeFileSync(join(config, "openclaw.json"), '{ "a": 1 } // comment');
+    // The app directory is the pinned OpenClaw package (the image's /app): its own json5 dependency parses the file.
+    const app = join(__dirname, "..", "..", "node_modules", "openclaw");
+    writeFileSync(join(config, "openclaw.json"), "{ a: 1, // comment\n  b: 'two', }");
     await bootstrap({ CONFIG_FORMAT: "json5", OPENCLAW_APP_DIR: app });
-    assert.deepEqual(onVolume(), { a: 1 });
+    assert.deepEqual(onVolume(), { a: 1, b: "two" });
     await assert.rejects(bootstrap({ CONFIG_FORMAT: "json5", OPENCLAW_APP_DIR: join(root, "nowhere") }), /json5 module is not in the OpenClaw image/);
   });
 

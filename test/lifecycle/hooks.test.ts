@@ -17,7 +17,7 @@ import { FakeKube, fakeDeps } from "./fake-kube";
 const NS = "openclaw-acme";
 const REF: InstanceRef = { tenant: "acme", instance: "bot", namespace: NS, statefulSet: "bot" };
 const THIRTY_MIN = 30 * 60_000;
-const OLD = "ghcr.io/openclaw/openclaw:2026.11.1";
+const OLD = "ghcr.io/openclaw/openclaw:2026.9.6";
 const NEW = "ghcr.io/openclaw/openclaw:2026.12.0";
 
 let cronJob: V1CronJob;
@@ -178,7 +178,7 @@ describe("lifecycle hooks: pre-update backup", () => {
         assert.ok(error instanceof UpdateAborted);
         assert.match(error.message, /acme\/bot: update to ghcr.io\/openclaw\/openclaw:2026.12.0 stopped because the pre-update backup failed/);
         assert.match(error.message, cause);
-        assert.match(error.message, /2026.11.1 is running again/);
+        assert.match(error.message, /2026.9.6 is running again/);
         return true;
       });
       const sts = kube.statefulSets.get(`${NS}/bot`);
@@ -248,7 +248,7 @@ describe("lifecycle hooks: restore into a running instance", () => {
     const sts = kube.statefulSets.get(`${NS}/bot`);
     assert.equal(sts?.replicas, 0);
     assert.equal(sts?.annotations[STOPPED_REPLICAS_ANNOTATION], "1", "the update (or its error hook) starts it with these replicas");
-    assert.match(deps.logged.info.join("\n"), /left stopped until its update from .*2026.12.0 to .*2026.11.1 starts it/);
+    assert.match(deps.logged.info.join("\n"), /left stopped until its update from .*2026.12.0 to .*2026.9.6 starts it/);
     // Same image configured as running: a plain restore starts it at once.
     await startAfterRestore(deps, REF, NEW);
     assert.equal(kube.statefulSets.get(`${NS}/bot`)?.replicas, 1);

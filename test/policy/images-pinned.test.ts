@@ -15,11 +15,11 @@ describe("policy images-pinned", () => {
   it("parses registry ports, tags and digests apart", () => {
     assert.deepEqual(parseImage("registry.local:5000/team/app"), { repository: "registry.local:5000/team/app" });
     assert.deepEqual(parseImage("registry.local:5000/team/app:1.2"), { repository: "registry.local:5000/team/app", tag: "1.2" });
-    assert.deepEqual(parseImage(`ghcr.io/openclaw/openclaw:2026.11.1@${DIGEST}`), { repository: "ghcr.io/openclaw/openclaw", tag: "2026.11.1", digest: DIGEST });
+    assert.deepEqual(parseImage(`ghcr.io/openclaw/openclaw:2026.9.6@${DIGEST}`), { repository: "ghcr.io/openclaw/openclaw", tag: "2026.9.6", digest: DIGEST });
   });
 
   it("accepts release tags and digests, rejects no tag, latest and bad digests", () => {
-    assert.equal(unpinnedReason("ghcr.io/openclaw/openclaw:2026.11.1"), undefined);
+    assert.equal(unpinnedReason("ghcr.io/openclaw/openclaw:2026.9.6"), undefined);
     assert.equal(unpinnedReason(`ghcr.io/openclaw/openclaw@${DIGEST}`), undefined);
     assert.equal(unpinnedReason(`ghcr.io/openclaw/openclaw:latest@${DIGEST}`), undefined, "a digest pins even a floating tag");
     assert.match(unpinnedReason("ghcr.io/openclaw/openclaw") ?? "", /no tag/);

@@ -128,10 +128,10 @@ describe("isolation: an instance's config never names another instance's objects
     it(`refuses ${what}`, () => assertRefused(twoInstances(bot), `${BOT}.${path}`, fragment));
   }
 
-  it("accepts objects of the user's own, shared by several instances, and the instance's own non-backup objects", () => {
+  it("accepts objects of the user's own, shared by several instances", () => {
     assertAccepted(
       twoInstances(
-        { env: { KEY: { secretKeyRef: { name: "shared-api-keys", key: "openai" } } }, gateway: { existingSecret: { name: "bot-gateway-token" } }, extraVolumes: [{ name: "x", configMap: { name: "team-prompts" } }] },
+        { env: { KEY: { secretKeyRef: { name: "shared-api-keys", key: "openai" } } }, gateway: { existingSecret: { name: "bot-gateway-secret" } }, extraVolumes: [{ name: "x", configMap: { name: "team-prompts" } }] },
         {},
         { envFrom: [{ secretRef: { name: "shared-api-keys" } }] },
       ),

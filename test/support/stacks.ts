@@ -32,7 +32,7 @@ export function minimalStack(instance: Record<string, unknown> = {}, extra: Reco
   return rawConfig({
     cluster: { kubernetes: { renderYamlToDirectory: "out" } },
     backup: { enabled: false },
-    tenants: { acme: { instances: { bot: { image: { tag: "2026.11.1" }, ...instance } } } },
+    tenants: { acme: { instances: { bot: { image: { tag: "2026.9.6" }, ...instance } } } },
     ...extra,
   });
 }

@@ -130,8 +130,9 @@ export function diffTrees(expected: Tree, actual: Tree): string[] {
 export function isDefaultExcluded(rel: string): boolean {
   const name = rel.split("/").pop() ?? "";
   return (
-    /^(logs|tmp|npm|lost\+found)(\/|$)/.test(rel) ||
+    /^(cache|logs|tmp|npm|plugin-skills|lost\+found)(\/|$)/.test(rel) ||
     /(^|\/)(\.cache|node_modules)(\/|$)/.test(rel) ||
+    /\.sqlite\.(generation-lock|generation-writer|reindex-lock)\.sqlite$/.test(name) ||
     /\.(sock|pid)$/.test(name) ||
     /-(wal|shm|journal)$/.test(name) ||
     /^\.(pre|ocb)-restore-/.test(rel)

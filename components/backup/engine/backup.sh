@@ -182,6 +182,7 @@ capture_sqlite() {
         cat "$WORK/sqlite.err" >&2
         die "$E_VERIFY" "sqlite3 could not snapshot $cap_src (VACUUM INTO failed, see above)"
       }
+      clear_leases "$cap_out"
     else
       die "$E_USAGE" "found SQLite database $cap_src but neither sqlite3 nor OCB_SQLITE_STAGING is available; refusing to copy a live database (install sqlite3 or run sqlite-snapshot.mjs into OCB_SQLITE_STAGING)"
     fi
@@ -191,6 +192,28 @@ capture_sqlite() {
     log "captured $(wc -l <"$WORK/sqlite.list" | tr -d ' ') SQLite database(s) consistently"
     settle_captures
   fi
+}
+
+# OpenClaw's coordination leases (state_leases, agent_database_leases) name the process that held
+# them; a gateway started on a copy that keeps the running gateway's owner lease refuses to start
+# until it expires (5 minutes). OpenClaw's own snapshots delete exactly these rows from their
+# copies; so does this, from the copy only, for databases OpenClaw marks as its own (schema_meta
+# role global or agent), with the freed bytes zeroed. Mirrors clearLeases in sqlite-snapshot.mjs.
+clear_leases() {
+  cl_tables=$(sqlite3 -bail "$1" "SELECT name FROM sqlite_master WHERE type = 'table'" </dev/null) ||
+    die "$E_VERIFY" "cannot read the tables of the SQLite copy $1"
+  printf '%s\n' "$cl_tables" | grep -qx schema_meta || return 0
+  cl_role=$(sqlite3 -bail "$1" "SELECT role FROM schema_meta WHERE meta_key = 'primary'" </dev/null) ||
+    die "$E_VERIFY" "cannot read schema_meta of the SQLite copy $1"
+  case "$cl_role" in global | agent) ;; *) return 0 ;; esac
+  cl_sql='PRAGMA secure_delete = ON;'
+  for cl_table in state_leases agent_database_leases; do
+    if printf '%s\n' "$cl_tables" | grep -qx "$cl_table"; then cl_sql="$cl_sql DELETE FROM $cl_table;"; fi
+  done
+  sqlite3 -bail "$1" "$cl_sql" </dev/null >"$WORK/sqlite.err" 2>&1 || {
+    cat "$WORK/sqlite.err" >&2
+    die "$E_VERIFY" "cannot leave the leases of the running app out of the SQLite copy $1"
+  }
 }
 
 # A capture byte-identical to the stored copy (VACUUM INTO of an unchanged database is) is

@@ -99,13 +99,22 @@ export const ENGINE_SECRET_ENV: readonly EngineEnvName[] = [
   ENGINE_ENV.cryptPassword2,
 ];
 
-/** Default exclude patterns (rclone filter syntax, relative to each source). Mirrors lib.sh. */
+/**
+ * Default exclude patterns (rclone filter syntax, relative to each source). Mirrors lib.sh. What
+ * OpenClaw writes and rebuilds itself, as listed from a real run of the pinned release by
+ * test/openclaw-runtime/state-backup.test.ts; docs/backups.md gives the reason for each.
+ */
 export const DEFAULT_EXCLUDES: readonly string[] = [
+  "/cache/**",
   "/logs/**",
   "/tmp/**",
   "/npm/**",
+  "/plugin-skills/**",
   ".cache/**",
   "node_modules/**",
+  "*.sqlite.generation-lock.sqlite",
+  "*.sqlite.generation-writer.sqlite",
+  "*.sqlite.reindex-lock.sqlite",
   "*.sock",
   "*.pid",
   "*-wal",

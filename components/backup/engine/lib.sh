@@ -365,11 +365,16 @@ MANDATORY_FILTERS='- /.pre-restore-*/**
 - *.db-shm
 - *.db-journal'
 
-DEFAULT_EXCLUDES='/logs/**
+DEFAULT_EXCLUDES='/cache/**
+/logs/**
 /tmp/**
 /npm/**
+/plugin-skills/**
 .cache/**
 node_modules/**
+*.sqlite.generation-lock.sqlite
+*.sqlite.generation-writer.sqlite
+*.sqlite.reindex-lock.sqlite
 *.sock
 *.pid
 *-wal

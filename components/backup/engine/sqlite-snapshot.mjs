@@ -1,11 +1,12 @@
 // Consistent copies of every SQLite database under OCB_SOURCES, for the backup engine.
 //
-// Runs in an init container of the backup pod on the app image (Node 22+, node:sqlite), because
+// Runs in an init container of the backup pod on the app image (Node 22.5+, node:sqlite), because
 // the rclone image has no sqlite3. For each source "name=/dir" and each database <dir>/<rel>
 // (*.sqlite, *.sqlite3, *.db with the SQLite header) it writes OCB_SQLITE_STAGING/<name>/<rel>
 // with `VACUUM INTO`: a read transaction, so the live app keeps writing and every transaction
 // committed before it started (WAL included) is in the copy. openclaw-backup.sh then uploads
-// these copies instead of the live files, and fails if one it needs is missing.
+// these copies instead of the live files, and fails if one it needs is missing. The copies of
+// OpenClaw's own databases leave out the running app's leases (see clearLeases).
 //
 //   OCB_SOURCES="state=/data/state workspace=/data/workspace" OCB_SQLITE_STAGING=/staging \
 //     node sqlite-snapshot.mjs
@@ -46,6 +47,35 @@ function* databases(dir, rel = "") {
   }
 }
 
+// OpenClaw's coordination leases (tables state_leases and agent_database_leases) name the process
+// that held them, e.g. the running gateway's owner lease, renewed every 30 s and valid for 5 min.
+// A copy that keeps them makes a gateway started on it refuse to start until they expire ("Another
+// Gateway owner lease is still active"). OpenClaw's own snapshots (`openclaw backup create`,
+// `backup sqlite create`) delete exactly these rows from their copies; so does this, from the copy
+// only (never the live database), for databases OpenClaw marks as its own (schema_meta role global
+// or agent). secure_delete zeroes the freed bytes, so the copy does not carry them either. Mirrored
+// by clear_leases in backup.sh; test/openclaw-runtime/state-backup.test.ts proves the gateway
+// starts at once on a restored copy.
+const LEASE_TABLES = ["state_leases", "agent_database_leases"];
+
+function clearLeases(file) {
+  const db = new DatabaseSync(file);
+  try {
+    const tables = new Set(db.prepare("SELECT name FROM sqlite_master WHERE type = 'table'").all().map((row) => row.name));
+    if (!tables.has("schema_meta")) return 0;
+    const role = db.prepare("SELECT role FROM schema_meta WHERE meta_key = 'primary'").get()?.role;
+    if (role !== "global" && role !== "agent") return 0;
+    db.exec("PRAGMA secure_delete = ON");
+    let rows = 0;
+    for (const table of LEASE_TABLES) if (tables.has(table)) rows += Number(db.prepare(`DELETE FROM ${table}`).run().changes);
+    return rows;
+  } catch (err) {
+    return fail(`cannot leave the leases out of ${file}: ${err instanceof Error ? err.message : String(err)}`);
+  } finally {
+    db.close();
+  }
+}
+
 const staging = process.env.OCB_SQLITE_STAGING;
 const sources = (process.env.OCB_SOURCES ?? "").split(/\s+/).filter(Boolean);
 if (!staging) fail("OCB_SQLITE_STAGING is not set");
@@ -70,8 +100,9 @@ for (const pair of sources) {
     } finally {
       db.close();
     }
+    const cleared = clearLeases(out);
     count += 1;
-    process.stderr.write(`sqlite-snapshot: ${join(dir, rel)} -> ${out}\n`);
+    process.stderr.write(`sqlite-snapshot: ${join(dir, rel)} -> ${out}${cleared > 0 ? ` (${cleared} lease row(s) of the running app left out)` : ""}\n`);
   }
 }
 process.stderr.write(`sqlite-snapshot: ${count} database(s) captured into ${staging}\n`);

@@ -39,6 +39,8 @@ export function dashboardJson(instance: InstanceModel): string {
     tags: ["openclaw", instance.tenant],
     schemaVersion: 39,
     time: { from: "now-6h", to: "now" },
+    // Grafana's dashboard model requires the list; Grafana adds its built-in annotation itself.
+    annotations: { list: [] },
     templating: { list: [{ name: "datasource", type: "datasource", query: "prometheus" }] },
     panels: [
       panel(0, "CPU", `sum by (container) (rate(container_cpu_usage_seconds_total{${sel},container!=""}[5m]))`, "cores", 0),

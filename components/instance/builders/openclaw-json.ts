@@ -9,7 +9,8 @@ import { CHROMIUM_PORT, GATEWAY_PORT, OTLP_HTTP_PORT } from "../ports";
  * user's own config is merged over these (user values win), at render time
  * for `config.raw` and at pod start for `config.configMapRef`. The token is
  * not here: it comes from a Secret through OPENCLAW_GATEWAY_TOKEN, so no
- * ConfigMap holds a secret.
+ * ConfigMap holds a secret. Every key here is checked against OpenClaw's own schema
+ * (config/openclaw-config-schema.ts) and by `openclaw config validate` in the tests.
  */
 export function managedConfig(instance: InstanceModel): Record<string, unknown> {
   const spec = instance.spec;
@@ -20,9 +21,10 @@ export function managedConfig(instance: InstanceModel): Record<string, unknown> 
     logging: { level: spec.observability.logging.level, consoleStyle: spec.observability.logging.format === "json" ? "json" : "pretty" },
   };
   if (spec.chromium.enabled) {
-    // Both profiles point at the sidecar: models often ask for "chrome" explicitly. `color` is required by OpenClaw.
-    const profile = { cdpUrl: `http://127.0.0.1:${CHROMIUM_PORT}`, color: "#4285F4" };
-    config.browser = { defaultProfile: "default", attachOnly: true, remoteCdpTimeoutMs: 30000, profiles: { default: profile, chrome: profile } };
+    // Both profiles point at the sidecar: models often ask for "chrome" explicitly. Attach only:
+    // the gateway must never try to launch a browser of its own in the app container.
+    const profile = { cdpUrl: `http://127.0.0.1:${CHROMIUM_PORT}`, attachOnly: true };
+    config.browser = { enabled: true, defaultProfile: "default", attachOnly: true, profiles: { default: profile, chrome: { ...profile } } };
   }
   if (spec.observability.metrics.enabled) {
     config.diagnostics = { otel: { metrics: true, endpoint: `http://127.0.0.1:${OTLP_HTTP_PORT}` } };
@@ -30,9 +32,13 @@ export function managedConfig(instance: InstanceModel): Record<string, unknown> 
   return config;
 }
 
-/** The effective openclaw.json for `config.raw` (managed settings, then the user's config over them). */
+/** The effective openclaw.json for `config.raw`: the managed settings, then the user's config over them. */
+export function openclawJson(instance: InstanceModel): unknown {
+  return deepMerge(managedConfig(instance), instance.spec.config.raw ?? {});
+}
+
 export function renderOpenclawJson(instance: InstanceModel): string {
-  return stableJson(deepMerge(managedConfig(instance), instance.spec.config.raw ?? {}));
+  return stableJson(openclawJson(instance));
 }
 
 export function stableJson(value: unknown): string {

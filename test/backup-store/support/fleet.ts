@@ -50,7 +50,7 @@ export function awsFleet(options: FleetOptions = {}): RawStackConfig {
     },
     aws: { region: REGION, tags: { environment: "test" } },
     backup: { store: { kind: "aws", ...(options.store ?? {}) }, ...(options.identity !== undefined ? { identity: options.identity } : {}) },
-    defaults: { image: { tag: "2026.11.1" } },
+    defaults: { image: { tag: "2026.9.6" } },
     tenants,
     ...(options.secrets !== undefined ? { secrets: options.secrets } : {}),
   });

@@ -1,0 +1,252 @@
+// Backups of a real OpenClaw state (issues 19 and 20). The pinned gateway runs on the state volume
+// of an instance the program renders; its CLI makes state without a model provider (an agent, a
+// session, a cron job, indexed memory); our engine backs the volume up hot while the gateway runs
+// (the SQLite capture script on the pinned release's Node, as the backup pod's init container
+// runs it on the app image); the snapshot is restored at once into an empty volume, and a gateway
+// started on the copy becomes ready and reads that state. The same for a clone into another
+// instance. The state directory of the running gateway is listed, and every entry must be named
+// in docs/backups.md as state or as rebuildable, and the snapshot must hold exactly the first kind.
+import assert from "node:assert/strict";
+import { cpSync, mkdirSync, readFileSync, readdirSync, rmSync, statSync, writeFileSync } from "node:fs";
+import { join, relative } from "node:path";
+import { DEFAULT_EXCLUDES, ENGINE_DIR, SQLITE_SNAPSHOT_SCRIPT } from "../../components/backup/engine";
+import { OPENCLAW_VERSION } from "../../components/config/openclaw-release";
+import { STATE_DIR as POD_STATE_DIR } from "../../components/instance/ports";
+import { openclawRuntime, runBounded, type CliResult } from "../../scripts/lib/openclaw-cli";
+import { engineEnv, eventOf, expectExit, rclone, requireTools, runEngine, uniqueStamp } from "../support/engine-runner";
+import { hostVolumes, podRoot, requirePodMounts, renderPod, runInitContainer, startGateway, type Gateway, type RenderedPod } from "../support/openclaw-pod";
+import { startS3Server, type S3Server } from "../support/s3server";
+import { ROOT } from "../support/stacks";
+
+// An instance whose users add agents at runtime: `merge` keeps them across restarts and restores.
+const INSTANCE = { image: { tag: OPENCLAW_VERSION }, config: { mergeMode: "merge", raw: { agents: { defaults: { model: "anthropic/claude-sonnet-4-5" } } } } };
+
+/** The table of docs/backups.md that names every entry of the state directory. */
+interface LayoutRow {
+  readonly patterns: readonly RegExp[];
+  readonly backedUp: boolean;
+  readonly text: string;
+}
+
+function stateLayout(): LayoutRow[] {
+  const doc = readFileSync(join(ROOT, "docs", "backups.md"), "utf8");
+  const section = doc.split("### What OpenClaw writes, and what is left out")[1]?.split("\n## ")[0] ?? "";
+  const rows: LayoutRow[] = [];
+  for (const line of section.split("\n")) {
+    const cells = line.split(" | ");
+    if (!line.startsWith("| `") || cells.length < 3) continue;
+    const names = [...cells[0].matchAll(/`([^`]+)`/g)].map((m) => m[1]);
+    const patterns = names.map((n) => new RegExp(`^${n.replace(/[.+?^${}()|[\]\\]/g, "\\$&").replace(/<[a-z-]+>/g, "[^/]+").replace(/\*/g, "[^/]*")}$`));
+    rows.push({ patterns, backedUp: /^yes\b/.test(cells[1].trim()), text: line });
+  }
+  return rows;
+}
+
+/**
+ * What the state dir holds: its top-level entries, what is in cache/, and every SQLite file in the
+ * entries that are backed up (a left-out folder's contents are left out with it).
+ */
+function stateEntries(stateDir: string, rows: readonly LayoutRow[]): string[] {
+  const entries = new Set<string>();
+  for (const name of readdirSync(stateDir)) entries.add(statSync(join(stateDir, name)).isDirectory() ? `${name}/` : name);
+  if (entries.has("cache/")) for (const name of readdirSync(join(stateDir, "cache"))) entries.add(`cache/${name}/`);
+  const leftOut = (entry: string) => rows.some((r) => !r.backedUp && r.patterns.some((p) => p.test(entry)));
+  const walk = (dir: string) => {
+    for (const entry of readdirSync(dir, { withFileTypes: true })) {
+      const path = join(dir, entry.name);
+      if (entry.isDirectory()) {
+        if (dir !== stateDir || !leftOut(`${entry.name}/`)) walk(path);
+      } else if (/\.sqlite/.test(entry.name) && !/-(wal|shm|journal)$/.test(entry.name)) entries.add(relative(stateDir, path));
+    }
+  };
+  walk(stateDir);
+  return [...entries].sort();
+}
+
+function cliJson<T>(result: CliResult, what: string): T {
+  assert.equal(result.code, 0, `${what}: exit ${result.code}\n${result.stdout}\n${result.stderr}`);
+  return JSON.parse(result.stdout) as T;
+}
+
+describe(`backups of a real OpenClaw ${OPENCLAW_VERSION} state, hot, restored and cloned at once`, function () {
+  this.timeout(900_000);
+  let s3: S3Server;
+  let root: string;
+  let rendered: RenderedPod;
+  let original: Gateway | undefined;
+  const others: Gateway[] = [];
+  let stateDir: string;
+  let snapshot: string;
+  let manifest: string[];
+  let restoredState: string;
+
+  /** The volumes of one instance's pod on this host. */
+  function podVolumes(name: string): Map<string, string> {
+    return hostVolumes(rendered, join(root, name));
+  }
+
+  async function startInstance(volumes: Map<string, string>): Promise<Gateway> {
+    const init = await runInitContainer(rendered, "init-config", volumes);
+    assert.equal(init.code, 0, init.stderr);
+    return startGateway(rendered, volumes);
+  }
+
+  before(async () => {
+    await requireTools();
+    s3 = await startS3Server();
+    await requirePodMounts();
+    root = podRoot("openclaw-state-");
+    rendered = await renderPod(INSTANCE);
+  });
+  after(async () => {
+    for (const g of [...others, original]) await g?.stop();
+    await s3?.close();
+    rmSync(root, { recursive: true, force: true });
+  });
+
+  it("makes state with the real gateway and CLI: an agent, a session, a cron job, indexed memory", async () => {
+    const volumes = podVolumes("bot");
+    stateDir = volumes.get("state") ?? "";
+    original = await startInstance(volumes);
+    const gw = original;
+    cliJson(await gw.cli(["agents", "add", "research", "--non-interactive", "--role", "researcher", "--json"]), "agents add");
+    cliJson(await gw.cli(["cron", "add", "--name", "nightly", "--cron", "0 3 * * *", "--message", "summarise the day", "--agent", "research", "--disabled", "--json"]), "cron add");
+    // No model provider: the turn fails, and the session it opened stays.
+    await gw.cli(["agent", "--agent", "main", "--session-key", "fleet-test", "-m", "hello", "--timeout", "20", "--json"]);
+    mkdirSync(join(stateDir, "workspace", "memory"), { recursive: true });
+    writeFileSync(join(stateDir, "workspace", "memory", "fleet.md"), "# Fleet test\nThe colour to remember is cerulean.\n");
+    const index = await gw.cli(["memory", "index", "--agent", "main"], undefined, 240_000);
+    assert.equal(index.code, 0, index.stdout + index.stderr);
+    const sessions = cliJson<{ sessions: { key: string }[] }>(await gw.cli(["sessions", "--all-agents", "--json"]), "sessions");
+    assert.ok(sessions.sessions.some((s) => s.key === "agent:main:fleet-test"), JSON.stringify(sessions));
+  });
+
+  it("names every entry of the running gateway's state directory in docs/backups.md, and OpenClaw's own backup leaves out what we leave out", async () => {
+    const rows = stateLayout();
+    assert.ok(rows.length >= 8, "docs/backups.md has the state layout table");
+    const entries = stateEntries(stateDir, rows);
+    const unnamed = entries.filter((e) => !rows.some((r) => r.patterns.some((p) => p.test(e))));
+    assert.deepEqual(unnamed, [], `entries of OpenClaw ${OPENCLAW_VERSION}'s state dir that docs/backups.md does not classify: add each to "What OpenClaw writes, and what is left out" (and to DEFAULT_EXCLUDES if it is rebuildable)`);
+    assert.ok(entries.includes("cache/control-ui-assets/"), `the gateway keeps its Control UI cache in cache/ (entries: ${entries.join(" ")})`);
+    process.stderr.write(`      state dir entries: ${entries.join(" ")}\n`);
+    // OpenClaw's own archive plan, for this state: every root it skips as regenerable we leave out too.
+    assert.ok(original);
+    const plan = cliJson<{ skipped: { sourcePath: string; reason: string }[] }>(await original.cli(["backup", "create", "--dry-run", "--json"]), "backup create --dry-run");
+    for (const skipped of plan.skipped.filter((s) => s.reason === "regenerable")) {
+      const rel = `${relative(POD_STATE_DIR, skipped.sourcePath)}/`;
+      const row = rows.find((r) => r.patterns.some((p) => p.test(rel)));
+      assert.ok(row !== undefined && !row.backedUp, `OpenClaw's own backup skips ${rel} as regenerable; so must the defaults (${row?.text ?? "not in the table"})`);
+    }
+  });
+
+  it("backs the volume up hot with the engine: no cache/, no lock databases, no leases of the running gateway", async () => {
+    const staging = join(root, "sqlite-staging");
+    const sources = `state=${stateDir}`;
+    // The backup pod's init container: sqlite-snapshot.mjs on the app image's Node (the pinned release's).
+    const captured = await runBounded(openclawRuntime().node, [join(ENGINE_DIR, SQLITE_SNAPSHOT_SCRIPT)], { PATH: process.env.PATH ?? "", OCB_SOURCES: sources, OCB_SQLITE_STAGING: staging }, 120_000);
+    assert.equal(captured.code, 0, captured.stderr);
+    assert.match(captured.stderr, /state\/openclaw\.sqlite -> .*\(\d+ lease row\(s\) of the running app left out\)/, captured.stderr);
+    const backup = await runEngine({
+      env: engineEnv(s3, { OCB_TENANT: "acme", OCB_INSTANCE: "bot", OCB_KIND: "manual", OCB_SOURCES: sources, OCB_SQLITE_STAGING: staging, OCB_NOW: uniqueStamp(), OCB_WORK_DIR: join(root, "work") }),
+      args: ["backup"],
+      timeoutMs: 300_000,
+    });
+    expectExit(backup, 0, "hot backup");
+    const done = eventOf(backup, "backup.complete");
+    snapshot = String(done.snapshot);
+    const listing = await rclone(s3, ["cat", `store:${s3.bucket}/${snapshot}/manifest.tsv`]);
+    assert.equal(listing.code, 0, listing.stderr);
+    manifest = listing.stdout.split("\n").filter((l) => /^[fd]\t/.test(l)).map((l) => l.split("\t").pop() ?? "");
+    const files = manifest.filter((p) => p.startsWith("state/"));
+    assert.ok(files.includes("state/state/openclaw.sqlite") && files.includes("state/openclaw.json"), "the state database and the config are in it");
+    assert.deepEqual(files.filter((p) => /^state\/(cache|tmp|logs|plugin-skills)(\/|$)/.test(p) || /\.sqlite\.(generation-lock|generation-writer|reindex-lock)\.sqlite$/.test(p)), [], "no rebuildable entries");
+    const rows = stateLayout();
+    for (const entry of stateEntries(stateDir, rows)) {
+      const row = rows.find((r) => r.patterns.some((p) => p.test(entry)));
+      const inSnapshot = files.some((p) => p === `state/${entry.replace(/\/$/, "")}` || p.startsWith(`state/${entry}`));
+      assert.equal(inSnapshot, row?.backedUp, `${entry}: docs/backups.md says ${row?.backedUp ? "backed up" : "left out"}, the snapshot ${inSnapshot ? "holds" : "lacks"} it (defaults: ${DEFAULT_EXCLUDES.join(" ")})`);
+    }
+    const liveBytes = Number(done.bytes);
+    process.stderr.write(`      snapshot ${snapshot}: ${files.length} entries, ${(liveBytes / 1e6).toFixed(2)} MB backed up of a state dir holding a ${(dirBytes(join(stateDir, "cache")) / 1e6).toFixed(1)} MB cache/\n`);
+  });
+
+  it("restores at once into an empty volume, and a gateway on the copy becomes ready and reads the state", async () => {
+    const volumes = podVolumes("bot-restored");
+    restoredState = volumes.get("state") ?? "";
+    const restored = await runEngine({
+      env: engineEnv(s3, { OCB_SOURCES: `state=${volumes.get("state")}`, OCB_RESTORE_FROM: snapshot, OCB_RESTORE_UID: String(process.getuid?.() ?? 0), OCB_RESTORE_GID: String(process.getgid?.() ?? 0), OCB_WORK_DIR: join(root, "work-restore") }),
+      args: ["restore"],
+      timeoutMs: 300_000,
+    });
+    expectExit(restored, 0, "restore");
+    const gateway = await startInstance(volumes);
+    others.push(gateway);
+    process.stderr.write(`      restored copy: gateway ready in ${gateway.readySeconds.toFixed(1)} s, while the original still runs\n`);
+    await assertReadsState(gateway);
+    await gateway.stop();
+  });
+
+  it("clones into another instance at once: its gateway becomes ready and reads the state", async () => {
+    const volumes = podVolumes("globex-copy");
+    const restored = await runEngine({
+      env: engineEnv(s3, { OCB_TENANT: "globex", OCB_INSTANCE: "copy", OCB_SOURCES: `state=${volumes.get("state")}`, OCB_RESTORE_FROM: snapshot, OCB_RESTORE_UID: String(process.getuid?.() ?? 0), OCB_RESTORE_GID: String(process.getgid?.() ?? 0), OCB_WORK_DIR: join(root, "work-clone") }),
+      args: ["restore"],
+      timeoutMs: 300_000,
+    });
+    expectExit(restored, 0, "clone");
+    const gateway = await startInstance(volumes);
+    others.push(gateway);
+    process.stderr.write(`      clone: gateway ready in ${gateway.readySeconds.toFixed(1)} s\n`);
+    await assertReadsState(gateway);
+    await gateway.stop();
+  });
+
+  it("(control) a copy that keeps the running gateway's leases is refused by OpenClaw: the lease handling is what makes the copies start", async () => {
+    const volumes = podVolumes("bot-raw-copy");
+    const copy = volumes.get("state") ?? "";
+    cpSync(restoredState, copy, { recursive: true });
+    rmSync(join(copy, "state", "openclaw.sqlite"));
+    const raw = await runBounded("sqlite3", [join(stateDir, "state", "openclaw.sqlite"), `VACUUM INTO '${join(copy, "state", "openclaw.sqlite")}'`], { PATH: process.env.PATH ?? "" }, 60_000);
+    assert.equal(raw.code, 0, raw.stderr);
+    // The copied rows name the original's live process: its gateway owner lease, or the lease on an agent database.
+    const outcome = await startInstance(volumes).then(
+      async (started) => {
+        others.push(started);
+        await started.stop();
+        return "started";
+      },
+      (err: Error) => err.message,
+    );
+    assert.match(outcome, /Another Gateway owner lease is still active|database is still open in process \d+/);
+    process.stderr.write(`      raw copy refused: ${/Gateway failed to start: [^"|]*/.exec(outcome)?.[0] ?? outcome.slice(0, 200)}\n`);
+  });
+
+  async function assertReadsState(gateway: Gateway): Promise<void> {
+    const agents = cliJson<{ id: string }[]>(await gateway.cli(["agents", "list", "--json"]), "agents list");
+    assert.deepEqual(agents.map((a) => a.id).sort(), ["main", "research"]);
+    const sessions = cliJson<{ sessions: { key: string }[] }>(await gateway.cli(["sessions", "--all-agents", "--json"]), "sessions");
+    assert.ok(sessions.sessions.some((s) => s.key === "agent:main:fleet-test"), JSON.stringify(sessions.sessions.map((s) => s.key)));
+    const cron = cliJson<{ jobs: { name: string }[] }>(await gateway.cli(["cron", "list", "--all", "--json"]), "cron list");
+    assert.ok(cron.jobs.some((j) => j.name === "nightly"), JSON.stringify(cron.jobs.map((j) => j.name)));
+    const memory = cliJson<{ results: { path: string }[] }>(await gateway.cli(["memory", "search", "cerulean", "--agent", "main", "--json"]), "memory search");
+    assert.ok(memory.results.some((r) => r.path === "memory/fleet.md"), JSON.stringify(memory));
+    const ownership = cliJson<{ status: string }>(await gateway.cli(["database", "ownership", "status", "--json"]), "database ownership status");
+    assert.equal(ownership.status, "unowned", "no external owner holds the copy's database");
+    // OpenClaw's own read-only health checks on the copy: no error. (It warns that bind "lan" is
+    // network-accessible: that is the pod network, behind the Service and the NetworkPolicy.)
+    const doctor = await gateway.cli(["doctor", "--lint", "--json"]);
+    const lint = JSON.parse(doctor.stdout) as { checksRun: number; findings: { checkId: string; severity: string; message: string }[] };
+    assert.ok(lint.checksRun > 10, doctor.stdout);
+    assert.deepEqual(lint.findings.filter((f) => f.severity === "error"), [], doctor.stdout);
+    process.stderr.write(`      the copy lists agents ${agents.map((a) => a.id).join(", ")}; ${sessions.sessions.length} session(s); cron ${cron.jobs.map((j) => j.name).join(", ")}; memory hit ${memory.results[0]?.path}; database ownership ${ownership.status}; doctor --lint: ${lint.checksRun} checks, findings: ${lint.findings.map((f) => `${f.severity} ${f.checkId}`).join(", ") || "none"}\n`);
+  }
+});
+
+function dirBytes(dir: string): number {
+  let total = 0;
+  for (const entry of readdirSync(dir, { withFileTypes: true })) {
+    const path = join(dir, entry.name);
+    total += entry.isDirectory() ? dirBytes(path) : statSync(path).size;
+  }
+  return total;
+}
