@@ -241,7 +241,8 @@ describe("e2e: a fleet on a real control plane", function () {
     const failed = await up();
     await nodes(BROKEN_NODE, "e2e-node-0");
     assert.notEqual(failed.code, 0, "the up succeeded with a failed restore");
-    assert.match(failed.output, new RegExp(`acme/support: the restore from ${manualSnapshot.replace(/\//g, "\\/")} failed`));
+    // restoreFrom names the snapshot below the fleet prefix.
+    assert.match(failed.output, new RegExp(`acme/support: the restore from ${manualSnapshot.replace(/^backups\//, "").replace(/\//g, "\\/")} failed \\(\\[Pod openclaw-acme/support-restore-\\S+\\]: Container "engine" completed with exit code 6; \\[BackoffLimitExceeded\\]`));
     assert.match(failed.output, /The failed Job openclaw-acme\/support-restore-\S+ was deleted: the next `pulumi up` runs the restore again/);
     const sts = await statefulSet("acme", "support");
     assert.equal(sts?.spec?.replicas, 1, "the instance was left stopped");

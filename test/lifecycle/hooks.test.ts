@@ -325,3 +325,15 @@ describe("lifecycle hooks: a failed restore", () => {
     assert.match(warning, /the next `pulumi up` runs the restore again/);
   });
 });
+
+describe("lifecycle hooks: the cause of a provider error", () => {
+  it("keeps the cause lines of a Kubernetes provider error and drops its framing", async () => {
+    const { providerErrorCause } = await import("../../components/backup/hooks/restore");
+    const error =
+      '3 errors occurred:\n\t* resource "urn:pulumi:e2e::p::kubernetes:batch/v1:Job::acme/bot-backup-restore" was successfully created, but the Kubernetes API server reported that it failed to fully initialize or become live: Resource \'bot-restore-1\' was created but failed to initialize\n' +
+      '\t* [Pod openclaw-acme/bot-restore-1-x]: Container "engine" completed with exit code 4\n\t* [BackoffLimitExceeded] Job has reached the specified backoff limit\n\n';
+    assert.equal(providerErrorCause(error), '[Pod openclaw-acme/bot-restore-1-x]: Container "engine" completed with exit code 4; [BackoffLimitExceeded] Job has reached the specified backoff limit');
+    assert.equal(providerErrorCause("timed out"), "timed out");
+    assert.equal(providerErrorCause(undefined), "unknown error");
+  });
+});

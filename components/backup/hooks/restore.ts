@@ -64,10 +64,24 @@ export async function restoreFailed(
   await deps.kube.deleteJob(job.namespace, job.name);
   const restarted = await startInstance(deps, ref);
   deps.log.warn(
-    `${who}: the restore${job.source !== undefined ? ` from ${job.source}` : ""} failed (${errors[0] ?? "unknown error"}).` +
+    `${who}: the restore${job.source !== undefined ? ` from ${job.source}` : ""} failed (${providerErrorCause(errors[0])}).` +
       `${tail !== undefined && tail !== "" ? ` Its last log lines:\n${tail}\n` : " "}` +
       `${restarted ? "The instance runs again on its current data, which the failed restore left untouched. " : ""}` +
       `The failed Job ${job.namespace}/${job.name} was deleted: the next \`pulumi up\` runs the restore again. To give up instead, remove backup.restoreFrom.`,
   );
   return false;
+}
+
+/**
+ * The cause in a Kubernetes provider error, without its framing: the lines
+ * after "N errors occurred:", less the generic "was successfully created,
+ * but … failed to initialize" one, joined on one line.
+ */
+export function providerErrorCause(error: string | undefined): string {
+  if (error === undefined || error.trim() === "") return "unknown error";
+  const lines = error
+    .split("\n")
+    .map((line) => line.replace(/^\s*\*\s*/, "").trim())
+    .filter((line) => line !== "" && !/^\d+ errors? occurred:?$/.test(line) && !/was successfully created, but the Kubernetes API server reported/.test(line));
+  return lines.length > 0 ? lines.join("; ") : error.trim();
 }
