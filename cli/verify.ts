@@ -14,8 +14,12 @@ import { humanBytes, json, table } from "./output";
 import { resolveSnapshot } from "./resolve";
 import { listKeys, readMarker, readObject } from "./snapshots";
 
-/** v1: one object per file under data/; v2 adds packs (packs/<source>/<name>.tar, `p` and `l` lines). */
-const MANIFEST_HEADERS = ["#openclaw-backup-manifest v1", "#openclaw-backup-manifest v2"];
+/**
+ * v1: one object per file under data/; v2 adds packs (packs/<source>/<name>.tar, `p` and `l`
+ * lines); v3 adds `o` records (entries carried by their exact bytes, whose files are `f` records
+ * under <source>/.ocb-names/ like any other).
+ */
+const MANIFEST_HEADERS = ["#openclaw-backup-manifest v1", "#openclaw-backup-manifest v2", "#openclaw-backup-manifest v3"];
 
 export interface VerifyReport {
   readonly snapshot: string;

@@ -12,53 +12,85 @@
 #   upload    ONE server-side copy (unchanged, from the previous snapshot) + ONE upload (changed)
 #   seal      manifest.tsv goes up with the data; check the stored set, then snapshot.json (last)
 
-# Previous complete snapshot of this instance (any kind) whose manifest we can read, or none.
+# The base: the newest complete snapshot of this instance (any kind) encrypted like this run whose
+# manifest can be read and matches its marker. A damaged or missing manifest, or one this run's
+# passphrase cannot open, is passed over with a warning and the next older snapshot is tried, so
+# one damaged snapshot never blocks later backups; with none usable the run uploads everything.
+# A store that cannot be reached still fails the run (exit 3).
+# How many snapshots, newest first, may be tried as the base before uploading everything.
+BASE_CANDIDATES=10
+
 load_base() {
   BASE=""
   : >"$WORK/prev.manifest"
-  load_base_last=$(newest_complete "$WORK/index.tsv")
-  [ -n "$load_base_last" ] || { log "no previous complete snapshot: full upload"; return 0; }
+  awk -F '\t' '$3 == 1 { print $1 "/" $2 }' "$WORK/index.tsv" | LC_ALL=C sort -t / -k2,2r -k1,1r >"$WORK/base.candidates"
+  [ -s "$WORK/base.candidates" ] || { log "no previous complete snapshot: full upload"; return 0; }
   if [ "${OCB_FULL_UPLOAD:-false}" = true ]; then
     log "OCB_FULL_UPLOAD=true: full upload, nothing copied from earlier snapshots"
     return 0
   fi
-  BASE_PATH="$INSTANCE_PATH/$(printf '%s' "$load_base_last" | tr "$TAB" /)"
-  # The manifest is fetched alongside the marker, where it is if the base was encrypted like
+  lb_tried=0
+  while IFS= read -r lb_rel; do
+    lb_tried=$((lb_tried + 1))
+    if [ "$lb_tried" -gt "$BASE_CANDIDATES" ]; then
+      log "warning: none of the $BASE_CANDIDATES newest snapshots has a readable manifest: full upload"
+      break
+    fi
+    load_base_from "$INSTANCE_PATH/$lb_rel" && return 0
+  done <"$WORK/base.candidates"
+  : >"$WORK/prev.manifest"
+  rm -f "$WORK/prev.json"
+  log "no usable base snapshot: full upload"
+}
+
+# load_base_from SNAPSHOT_PATH -> 0 and BASE set when its marker and manifest are usable.
+load_base_from() {
+  lbf_path=$1
+  # The manifest is fetched alongside the marker, where it is if the snapshot was encrypted like
   # this run; the marker then says whether it is usable.
-  content_root prev "$BASE_PATH" "$CRYPT"
+  content_root prev "$lbf_path" "$CRYPT"
   BASE_ROOT=$CONTENT_ROOT
-  ocb_rclone copyto "${BASE_ROOT}manifest.tsv" "$WORK/prev.fetched" 2>"$WORK/fetch-manifest.err" &
+  (
+    fetch_checked "${BASE_ROOT}manifest.tsv" "$WORK/prev.fetched"
+  ) 2>"$WORK/fetch-manifest.err" &
   BACKGROUND_PID=$!
-  load_base_marker=0
-  fetch_object "store:$OCB_BUCKET/$BASE_PATH/snapshot.json" "$WORK/prev.json" || load_base_marker=$?
-  load_base_fetched=0
-  wait "$BACKGROUND_PID" || load_base_fetched=$?
+  lbf_marker=0
+  fetch_checked "store:$OCB_BUCKET/$lbf_path/snapshot.json" "$WORK/prev.json" || lbf_marker=$?
+  lbf_fetched=0
+  wait "$BACKGROUND_PID" || lbf_fetched=$?
   BACKGROUND_PID=""
-  [ "$load_base_marker" -eq 0 ] || return 0
-  load_base_enc=no
-  [ "$(json_field "$WORK/prev.json" encrypted)" = true ] && load_base_enc=yes
-  if [ "$load_base_enc" != "$CRYPT" ]; then
-    log "previous snapshot $BASE_PATH has encrypted=$load_base_enc, this run encrypted=$CRYPT: full upload"
-    return 0
+  if [ "$lbf_marker" -ne 0 ]; then
+    log "warning: the marker of $lbf_path is gone or damaged; trying an older snapshot as the base"
+    return 1
   fi
-  if [ "$load_base_fetched" -ne 0 ]; then
-    cat "$WORK/fetch-manifest.err" >&2
-    die "$E_STORE" "cannot read ${BASE_ROOT}manifest.tsv from the store (is the endpoint reachable and are the credentials valid?)"
+  lbf_enc=no
+  [ "$(json_field "$WORK/prev.json" encrypted)" = true ] && lbf_enc=yes
+  if [ "$lbf_enc" != "$CRYPT" ]; then
+    log "snapshot $lbf_path has encrypted=$lbf_enc, this run encrypted=$CRYPT: not a base"
+    return 1
   fi
-  if [ ! -f "$WORK/prev.fetched" ] || ! mv "$WORK/prev.fetched" "$WORK/prev.manifest" ||
+  case "$lbf_fetched" in
+    0 | 1 | 2) ;;
+    *)
+      cat "$WORK/fetch-manifest.err" >&2
+      die "$E_STORE" "cannot read ${BASE_ROOT}manifest.tsv from the store (is the endpoint reachable and are the credentials valid?)"
+      ;;
+  esac
+  if [ "$lbf_fetched" -ne 0 ] || ! mv "$WORK/prev.fetched" "$WORK/prev.manifest" ||
     ! manifest_format "$WORK/prev.manifest" >/dev/null ||
     [ "$(sha256sum <"$WORK/prev.manifest" | cut -d ' ' -f 1)" != "$(json_field "$WORK/prev.json" manifestSha256)" ]; then
-    # A rotated passphrase lands here too; a full upload is the safe answer, but say it loudly.
-    log "warning: cannot read a valid manifest of $BASE_PATH (passphrase changed or snapshot damaged): full upload"
+    # A rotated passphrase lands here too; passing over it is safe, but say it loudly.
+    log "warning: cannot read a valid manifest of $lbf_path (passphrase changed or snapshot damaged; run verify on it); trying an older snapshot as the base"
     : >"$WORK/prev.manifest"
-    return 0
+    return 1
   fi
-  BASE=$BASE_PATH
+  BASE=$lbf_path
   log "incremental against $BASE"
 }
 
-# Per source: refuse names with newlines, list files (size, path) and dirs through the filters,
-# record permission bits. Symlinks and special files are not backed up (counted, warned).
+# Per source: list files and dirs through the filters under their own names (plain entries), record
+# permission bits and change fingerprints, and carry odd entries, symlinks and FIFOs by their
+# exact bytes (names.sh). No name can fail the scan.
 scan_sources() {
   write_filters "$WORK/filters"
   : >"$WORK/files.tsv"
@@ -67,33 +99,35 @@ scan_sources() {
   : >"$WORK/stat.tsv"
   while IFS="$TAB" read -r scan_name scan_dir; do
     [ -d "$scan_dir" ] || die "$E_USAGE" "source '$scan_name': directory $scan_dir does not exist"
-    find "$scan_dir" -name "*$NL*" >"$WORK/newline.txt" 2>/dev/null || true
-    if [ -s "$WORK/newline.txt" ]; then
-      log "these paths contain a newline: $(tr '\n' '|' <"$WORK/newline.txt" | cut -c 1-400)"
-      die "$E_USAGE" "source '$scan_name' has file names containing a newline, which the manifest cannot represent; rename them"
-    fi
-    scan_links=$(find "$scan_dir" -type l 2>/dev/null | wc -l | tr -d ' ')
-    [ "$scan_links" -eq 0 ] || log "warning: source '$scan_name' holds $scan_links symlink(s); symlinks are not backed up"
-    # Files and folders in one listing: a folder's path ends in "/".
+    scan_odd "$scan_name" "$scan_dir"
+    # Files and folders in one listing: a folder's path ends in "/". rclone shows odd names in its
+    # display encoding; only paths that are exactly a plain path found on disk are kept.
     ocb_rclone lsf -R --skip-links --format sp --separator "$TAB" \
-      --filter-from "$WORK/filters" "$scan_dir" >"$WORK/lsf.out" ||
+      --filter-from "$WORK/filters" "$scan_dir" >"$WORK/lsf.out" 2>"$WORK/lsf.err" || {
+      cat "$WORK/lsf.err" >&2
       die "$E_STORE" "cannot list source '$scan_name' ($scan_dir): unreadable files? see rclone's error above"
+    }
+    grep -v "Can't transfer non file/directory" "$WORK/lsf.err" >&2 || true
     awk -F '\t' -v n="$scan_name" -v dirs="$WORK/dirs.tsv" '
+      FILENAME == ARGV[1] { plain[$0] = 1; next }
       { p = $0; sub(/^[^\t]*\t/, "", p) }
-      p ~ /\/$/ { sub(/\/$/, "", p); print n "/" p >> dirs; next }
-      { print $1 "\t" n "/" p }
-    ' "$WORK/lsf.out" >>"$WORK/files.tsv"
+      p ~ /\/$/ { sub(/\/$/, "", p); if (p in plain) print n "/" p >> dirs; next }
+      p in plain { print $1 "\t" n "/" p }
+    ' "$WORK/plain/$scan_name.list" "$WORK/lsf.out" >>"$WORK/files.tsv"
+    scan_hardlinks "$scan_name" "$scan_dir"
     # Permission bits and change fingerprints, best effort: a file deleted between find and stat
     # only loses its mode and is hashed. Every regular file, excluded ones too: a database's
-    # fingerprint includes its -wal and -journal.
-    (cd "$scan_dir" && find . -type f -exec stat -c '%a %s %Y %Z %i %n' {} + 2>/dev/null) | awk -v n="$scan_name" -v dir="$WORK" '{
+    # fingerprint includes its -wal and -journal. Never a path with a control character: stat
+    # prints paths as lines, and a crafted name could pass for another file's record.
+    (cd "$scan_dir" && find . -type f ! -path "*[$ODD_CTRL]*" -exec stat -c '%a %s %Y %Z %i %n' {} + 2>/dev/null) | awk -v n="$scan_name" -v dir="$WORK" '{
       p = n "/" substr($0, length($1 " " $2 " " $3 " " $4 " " $5) + 4)
       print "f\t" $1 "\t" p
       print $2 ":" $3 ":" $4 ":" $5 "\t" $4 "\t" p >> (dir "/stat.tsv")
     }' >>"$WORK/modes.tsv" || true
-    (cd "$scan_dir" && find . -mindepth 1 -type d -exec stat -c '%a %n' {} + 2>/dev/null) | awk -v n="$scan_name" \
+    (cd "$scan_dir" && find . -mindepth 1 -type d ! -path "*[$ODD_CTRL]*" -exec stat -c '%a %n' {} + 2>/dev/null) | awk -v n="$scan_name" \
       '{ m = $1; p = substr($0, length(m) + 4); print "d\t" m "\t" n "/" p }' >>"$WORK/modes.tsv" || true
   done <"$WORK/sources.tsv"
+  report_odd
 }
 
 source_dir() {
@@ -187,18 +221,17 @@ capture_sqlite() {
     fi
     printf '%s\n' "$cap_path" >>"$WORK/sqlite.list"
   done <"$WORK/dbcapture.list"
-  if [ -s "$WORK/sqlite.list" ]; then
-    log "captured $(wc -l <"$WORK/sqlite.list" | tr -d ' ') SQLite database(s) consistently"
-    settle_captures
-  fi
+  [ ! -s "$WORK/sqlite.list" ] || log "captured $(wc -l <"$WORK/sqlite.list" | tr -d ' ') SQLite database(s) consistently"
+  cat "$WORK/sqlite.list" "$WORK/oddfiles.list" >"$WORK/captures.list"
+  [ ! -s "$WORK/captures.list" ] || settle_captures
 }
 
-# A capture byte-identical to the stored copy (VACUUM INTO of an unchanged database is) is
-# unchanged: it joins $WORK/unchanged.tsv, so it stays where it is stored (and keeps its pack
-# current), and its staged copy goes.
+# A capture byte-identical to the stored copy (VACUUM INTO of an unchanged database is, and so is
+# the copy of an unchanged odd file) is unchanged: it joins $WORK/unchanged.tsv, so it stays where
+# it is stored (and keeps its pack current), and its staged copy goes.
 settle_captures() {
-  ocb_rclone hashsum sha256 --files-from-raw "$WORK/sqlite.list" "$STAGE" >"$WORK/captures.sha" ||
-    die "$E_STORE" "cannot hash the SQLite copies in $STAGE"
+  ocb_rclone hashsum sha256 --files-from-raw "$WORK/captures.list" "$STAGE" >"$WORK/captures.sha" ||
+    die "$E_STORE" "cannot hash the SQLite and odd-name copies in $STAGE"
   awk -F '\t' -v dir="$WORK" "$AWK_REST"'
     FILENAME == ARGV[1] { if ($1 == "f") { p = rest($0, 4); sha[p] = $2; size[p] = $3 }; next }
     {
@@ -208,7 +241,7 @@ settle_captures() {
   ' "$WORK/prev.manifest" "$WORK/captures.sha"
   [ -f "$WORK/captures.same" ] || return 0
   tr '\n' '\000' <"$WORK/captures.same" | (cd "$STAGE" && xargs -0 -r rm -f --) ||
-    die "$E_STORE" "cannot remove unchanged SQLite copies from $STAGE"
+    die "$E_STORE" "cannot remove unchanged copies from $STAGE"
 }
 
 # Files not trusted whose path and size match the previous manifest get hashed in place; the rest
@@ -330,8 +363,13 @@ build_manifest() {
     }
   ' "$WORK/prev.manifest" "$WORK/modes.tsv" "$WORK/sources.tsv" "$WORK/dirs.tsv" "$WORK/fp.tsv" "$WORK/loc.tsv" \
     "$WORK/precords.tsv" "$WORK/newpacks.tsv" "$WORK/unchanged.tsv" "$WORK/staged.tsv"
-  # Deterministic order: header, then every record sorted bytewise.
-  { head -n 1 "$WORK/manifest.body"; sed 1d "$WORK/manifest.body" | LC_ALL=C sort; } >"$WORK/manifest.tsv"
+  # Deterministic order: header, then every record sorted bytewise. Odd entries (`o` records) make
+  # it format v3, which engines that cannot put them back refuse instead of restoring without them.
+  if [ -s "$WORK/odd.tsv" ]; then
+    { printf '%s\n' "$MANIFEST_HEADER_V3"; { sed 1d "$WORK/manifest.body"; cat "$WORK/odd.tsv"; } | LC_ALL=C sort; } >"$WORK/manifest.tsv"
+  else
+    { head -n 1 "$WORK/manifest.body"; sed 1d "$WORK/manifest.body" | LC_ALL=C sort; } >"$WORK/manifest.tsv"
+  fi
   IFS="$TAB" read -r M_FILES M_DIRS M_BYTES C_FILES C_BYTES U_FILES <"$WORK/counts"
 }
 

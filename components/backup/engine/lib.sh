@@ -11,6 +11,7 @@ E_VERIFY=5    # checksum, file-set, manifest or passphrase failure
 E_TARGET=6    # restore target (or snapshot destination) not safe to write
 
 TAB=$(printf '\t')
+CR=$(printf '\r')
 NL='
 '
 KINDS="periodic pre-delete pre-update manual"
@@ -18,11 +19,15 @@ MANIFEST_HEADER="#openclaw-backup-manifest v1"
 # v2 adds packs (`p` and `l` lines, see packs.sh); a snapshot without packs is still written as v1.
 MANIFEST_HEADER_V2="#openclaw-backup-manifest v2"
 
-# manifest_format FILE -> prints 1 or 2, or fails for anything else.
+# v3 adds `o` records: entries carried by their exact bytes (names.sh).
+MANIFEST_HEADER_V3="#openclaw-backup-manifest v3"
+
+# manifest_format FILE -> prints 1, 2 or 3, or fails for anything else.
 manifest_format() {
   case "$(head -n 1 "$1")" in
     "$MANIFEST_HEADER") echo 1 ;;
     "$MANIFEST_HEADER_V2") echo 2 ;;
+    "$MANIFEST_HEADER_V3") echo 3 ;;
     *) return 1 ;;
   esac
 }
@@ -40,9 +45,21 @@ die() {
 
 # --- validation --------------------------------------------------------------------------------
 
-# Names become S3 key segments and JSON strings unescaped, so keep them to a DNS-like alphabet.
+# Every validator below rejects a value spanning lines first: grep matches line by line, so
+# "acme<newline>../other" would pass a per-line pattern while the whole value reaches key paths.
+one_line() {
+  case "$1" in *"$NL"* | *"$CR"*) return 1 ;; esac
+  return 0
+}
+
+# Names become S3 key segments and JSON strings unescaped, so keep them to a DNS-like alphabet:
+# [a-z0-9] at both ends, [a-z0-9._-] between, at most 63 characters. Shell patterns only, so no
+# tool's idea of a "line" can let anything else through.
 valid_name() {
-  printf '%s\n' "$1" | grep -Eq '^[a-z0-9]([a-z0-9._-]{0,61}[a-z0-9])?$'
+  case "$1" in
+    '' | *[!a-z0-9._-]* | [!a-z0-9]* | *[!a-z0-9]) return 1 ;;
+  esac
+  [ "${#1}" -le 63 ]
 }
 
 valid_kind() {
@@ -51,18 +68,28 @@ valid_kind() {
 }
 
 valid_stamp() {
-  printf '%s\n' "$1" | grep -Eq '^[0-9]{8}T[0-9]{6}Z$'
+  case "$1" in
+    [0-9][0-9][0-9][0-9][0-9][0-9][0-9][0-9]T[0-9][0-9][0-9][0-9][0-9][0-9]Z) return 0 ;;
+  esac
+  return 1
 }
 
 valid_uint() {
-  printf '%s\n' "$1" | grep -Eq '^[0-9]+$'
+  case "$1" in '' | *[!0-9]*) return 1 ;; esac
+  return 0
 }
 
 # A bucket-relative path made of safe segments: no "..", no empty segments, no spaces.
 valid_key_path() {
-  printf '%s\n' "$1" | grep -Eq '^[A-Za-z0-9._=+:@-]+(/[A-Za-z0-9._=+:@-]+)*$' || return 1
+  one_line "$1" || return 1
+  case "$1" in '' | *[!A-Za-z0-9._=+:@/-]* | /* | */ | *//*) return 1 ;; esac
   case "/$1/" in */../* | */./*) return 1 ;; esac
   return 0
+}
+
+valid_bucket() {
+  case "$1" in '' | *[!a-z0-9.-]* | [!a-z0-9]* | *[!a-z0-9]) return 1 ;; esac
+  [ "${#1}" -ge 3 ] && [ "${#1}" -le 63 ]
 }
 
 require_env() {
@@ -75,7 +102,7 @@ require_env() {
 # Store, bucket and prefix: needed by every subcommand.
 load_store_config() {
   require_env OCB_BUCKET RCLONE_CONFIG_STORE_TYPE
-  printf '%s\n' "$OCB_BUCKET" | grep -Eq '^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$' ||
+  valid_bucket "$OCB_BUCKET" ||
     die "$E_USAGE" "OCB_BUCKET='$OCB_BUCKET' is not a valid S3 bucket name"
   OCB_PREFIX=${OCB_PREFIX-backups/}
   OCB_PREFIX=${OCB_PREFIX#/}
@@ -136,6 +163,8 @@ add_cleanup() {
 BACKGROUND_PID=""
 
 cleanup() {
+  # The run's own status: waiting for a transfer stopped here must not become the exit code.
+  cleanup_status=$?
   if [ -n "$BACKGROUND_PID" ]; then
     kill "$BACKGROUND_PID" 2>/dev/null && wait "$BACKGROUND_PID" 2>/dev/null
   fi
@@ -148,6 +177,7 @@ cleanup() {
   done
   set +f
   IFS=$cleanup_ifs
+  exit "$cleanup_status"
 }
 
 setup_work() {
@@ -242,15 +272,23 @@ xfer_stat() {
   printf '%s\n' "${xfer_stat_v:-0}"
 }
 
-# Fetch one object to a local file. rclone copyto exits 0 when the source does not exist, so the
-# caller gets 0 = fetched, 1 = absent, and we die on a store error.
-fetch_object() {
+# Messages rclone gives for bytes that arrived but are not what was stored: a checksum mismatch
+# against the store's MD5, or crypt failing to authenticate or even recognise a block. These mean
+# damaged data (exit 5), never an unreachable store (exit 3).
+DAMAGE_PATTERN='corrupted on transfer|hash differ|failed to authenticate|bad magic|too short to be encrypted|not an encrypted file|unexpected EOF'
+
+# fetch_checked OBJECT OUT -> 0 fetched, 1 absent, 2 damaged (see DAMAGE_PATTERN); dies with exit 3
+# on any other failure (endpoint, credentials).
+fetch_checked() {
   rm -f -- "$2"
-  ocb_rclone copyto "$1" "$2" 2>"$WORK/fetch.err" || {
-    cat "$WORK/fetch.err" >&2
-    die "$E_STORE" "cannot read $1 from the store (is the endpoint reachable and are the credentials valid?)"
-  }
-  [ -f "$2" ]
+  ocb_rclone copyto "$1" "$2" 2>"$2.err" && { [ -f "$2" ] && return 0; return 1; }
+  rm -f -- "$2"
+  if grep -Eq "$DAMAGE_PATTERN" "$2.err"; then
+    grep -E "$DAMAGE_PATTERN" "$2.err" | tail -n 2 >&2
+    return 2
+  fi
+  cat "$2.err" >&2
+  die "$E_STORE" "cannot read $1 from the store (is the endpoint reachable and are the credentials valid?)"
 }
 
 # --- snapshot layout ---------------------------------------------------------------------------
@@ -355,6 +393,7 @@ json_field() {
 # (databases are captured through SQLite itself). OCB_EXCLUDES cannot switch these off.
 MANDATORY_FILTERS='- /.pre-restore-*/**
 - /.ocb-restore-*/**
+- /.ocb-names/**
 - *.sqlite-wal
 - *.sqlite-shm
 - *.sqlite-journal

@@ -59,7 +59,10 @@ resolve_spec() {
   else
     R_SNAP="$rs_inst/$rs_kind/$rs_last"
   fi
-  fetch_object "store:$OCB_BUCKET/$R_SNAP/snapshot.json" "$WORK/marker.json" ||
+  rs_status=0
+  fetch_checked "store:$OCB_BUCKET/$R_SNAP/snapshot.json" "$WORK/marker.json" || rs_status=$?
+  [ "$rs_status" -ne 2 ] || die "$E_VERIFY" "the snapshot.json marker of $R_SNAP is damaged (checksum failed on download)"
+  [ "$rs_status" -eq 0 ] ||
     die "$E_NOTFOUND" "snapshot store:$OCB_BUCKET/$R_SNAP does not exist or is incomplete (no snapshot.json marker)"
   R_ENC=no
   [ "$(json_field "$WORK/marker.json" encrypted)" = true ] && R_ENC=yes
@@ -71,7 +74,14 @@ resolve_spec() {
 load_manifest() {
   content_root cur "$R_SNAP" "$R_ENC"
   SNAP_ROOT=$CONTENT_ROOT
-  if ! fetch_object "${SNAP_ROOT}manifest.tsv" "$WORK/manifest.tsv"; then
+  lm_status=0
+  fetch_checked "${SNAP_ROOT}manifest.tsv" "$WORK/manifest.tsv" || lm_status=$?
+  if [ "$lm_status" -eq 2 ]; then
+    [ "$R_ENC" = yes ] &&
+      die "$E_VERIFY" "the manifest of $R_SNAP is damaged or was encrypted with another passphrase (decryption or checksum failed)"
+    die "$E_VERIFY" "the manifest of $R_SNAP is damaged (checksum failed on download)"
+  fi
+  if [ "$lm_status" -ne 0 ]; then
     [ "$R_ENC" = yes ] &&
       die "$E_VERIFY" "cannot decrypt snapshot $R_SNAP: wrong OCB_CRYPT_PASSWORD/OCB_CRYPT_PASSWORD2 (or the manifest is gone)"
     die "$E_VERIFY" "snapshot $R_SNAP has a completion marker but no manifest: it is damaged"
@@ -113,7 +123,7 @@ manifest_has_files() {
 # a mismatch there is damaged data, not an unreachable store.
 # download_failed WHAT [LOG]
 download_failed() {
-  if grep -Eq 'corrupted on transfer|failed to authenticate|hash differ' "${2:-$WORK/download.log}"; then
+  if grep -Eq "$DAMAGE_PATTERN" "${2:-$WORK/download.log}"; then
     die "$E_VERIFY" "stored data of $1 is damaged (checksum/authentication failure on download); targets untouched"
   fi
   die "$E_STORE" "download of $1 failed; targets untouched"
@@ -271,21 +281,22 @@ apply_layout() {
   awk -F '\t' -v root="$al_staging" '$1 == "d" { p = $0; sub(/^[^\t]*\t[^\t]*\t/, "", p); print root "/" p }' \
     "$WORK/layout.tsv" | tr '\n' '\000' >"$WORK/layout.dirs"
   xargs -0 -r mkdir -p <"$WORK/layout.dirs" ||
-    die "$E_TARGET" "cannot create the folders of source '$al_name' in $al_staging; targets untouched"
+    die "$LAYOUT_FAIL" "cannot create the folders of source '$al_name' in $al_staging; targets untouched"
   # Files whose mode is not the default: one chmod per distinct mode.
   awk -F '\t' '$1 == "f" && $2 != "644" { print $2 }' "$WORK/layout.tsv" | LC_ALL=C sort -u >"$WORK/layout.modes"
   while IFS= read -r al_mode; do
     awk -F '\t' -v m="$al_mode" -v root="$al_staging" '$1 == "f" && $2 == m { p = $0; sub(/^[^\t]*\t[^\t]*\t/, "", p); print root "/" p }' \
       "$WORK/layout.tsv" | tr '\n' '\000' >"$WORK/layout.files"
     xargs -0 -r chmod "$al_mode" <"$WORK/layout.files" ||
-      die "$E_TARGET" "cannot set mode $al_mode on restored files of source '$al_name' in $al_staging; targets untouched"
+      die "$LAYOUT_FAIL" "cannot set mode $al_mode on restored files of source '$al_name' in $al_staging; targets untouched"
   done <"$WORK/layout.modes"
   # Directory modes last and deepest first, so a read-only dir never blocks its own content.
   awk -F '\t' '$1 == "d" && $2 != "755"' "$WORK/layout.tsv" | LC_ALL=C sort -r -t "$TAB" -k3 >"$WORK/dirmodes.tsv"
   while IFS= read -r al_line; do
     al_rest=${al_line#*"$TAB"}
     al_mode=${al_rest%%"$TAB"*}
-    chmod "$al_mode" "$al_staging/${al_rest#*"$TAB"}"
+    chmod "$al_mode" "$al_staging/${al_rest#*"$TAB"}" ||
+      die "$LAYOUT_FAIL" "cannot set mode $al_mode on a restored folder of source '$al_name' in $al_staging; targets untouched"
   done <"$WORK/dirmodes.tsv"
 }
 
@@ -296,7 +307,7 @@ check_swap_conflicts() {
     for cs_e in "$cs_staging"/* "$cs_staging"/.[!.]* "$cs_staging"/..?*; do
       [ -e "$cs_e" ] || [ -L "$cs_e" ] || continue
       case "${cs_e##*/}" in
-        .ocb-restore-* | .pre-restore-* | lost+found)
+        .ocb-restore-* | .pre-restore-* | .ocb-names | lost+found)
           die "$E_TARGET" "snapshot entry '${cs_e##*/}' of source '$cs_name' would collide with a reserved name in $cs_dir"
           ;;
       esac
@@ -332,12 +343,47 @@ finish_targets() {
   PRE_RESTORE=""
   while IFS="$TAB" read -r ft_name ft_dir ft_staging; do
     if [ "$(id -u)" = 0 ]; then
-      chown -R "$OCB_RESTORE_UID:$OCB_RESTORE_GID" "$ft_staging" ||
+      # -h: a restored symlink is chowned itself, never what it points to.
+      chown -hR "$OCB_RESTORE_UID:$OCB_RESTORE_GID" "$ft_staging" ||
         die "$E_TARGET" "cannot chown restored files to $OCB_RESTORE_UID:$OCB_RESTORE_GID"
+      [ "$R_MODE" = plain ] || reapply_special_modes "$ft_name" "$ft_staging"
     fi
     swap_target "$ft_dir" "$ft_staging"
     log "restored source '$ft_name' into $ft_dir"
   done <"$WORK/targets.tsv"
+}
+
+# materialize NAME STAGING PACKS: the source NAME of the snapshot, downloaded into STAGING and
+# checked against the manifest (sha256, size, exact file set), laid out (folders, modes) and with
+# every odd entry under its exact name, then checked once more as a finished tree. Restore and
+# verify both run this, so a snapshot verify calls good is one restore can write.
+materialize() {
+  mt_name=$1
+  mt_staging=$2
+  : >"$WORK/got.raw"
+  if [ "$R_FORMAT" != 1 ]; then
+    log "download: source '$mt_name' into $mt_staging"
+    fetch_packed_source "$mt_name" "$mt_staging" "$3"
+  elif manifest_has_files "$mt_name"; then
+    log "download: source '$mt_name' into $mt_staging"
+    download_and_hash "$mt_name" "$mt_staging"
+  fi
+  awk -F '\t' -v n="$mt_name" "$AWK_REST"'BEGIN { OFS = "\t" } { p = rest($0, 2); print $1, $2, n "/" p }' "$WORK/got.raw" >"$WORK/got.tsv"
+  compare_manifest "$WORK/got.tsv" "$mt_name" >"$WORK/verify.out" || {
+    head -n 20 "$WORK/verify.out" >&2
+    [ "$R_ENC" = yes ] && [ ! -s "$WORK/got.tsv" ] &&
+      die "$E_VERIFY" "decryption produced no files for source '$mt_name': wrong passphrase? targets untouched"
+    die "$E_VERIFY" "verification of source '$mt_name' of $R_SNAP failed: $(wc -l <"$WORK/verify.out" | tr -d ' ') problem(s); targets untouched"
+  }
+  cat "$WORK/got.tsv" >>"$WORK/verified.tsv"
+  apply_layout "$mt_name" "$mt_staging"
+  apply_odd "$mt_name" "$mt_staging"
+  check_restored "$mt_name" "$mt_staging" >"$WORK/restored.diff"
+  if [ -s "$WORK/restored.diff" ]; then
+    head -n 20 "$WORK/restored.diff" >&2
+    die "$E_VERIFY" "source '$mt_name' of $R_SNAP cannot be restored as recorded: $(wc -l <"$WORK/restored.diff" | tr -d ' ') problem(s); targets untouched"
+  fi
+  log "verified source '$mt_name': $(wc -l <"$WORK/got.tsv" | tr -d ' ') file(s) match the manifest"
 }
 
 restore_snapshot() {
@@ -354,24 +400,9 @@ restore_snapshot() {
   [ ! -s "$WORK/skipped" ] || log "warning: not restoring snapshot source(s) absent from OCB_SOURCES: $(tr '\n' ' ' <"$WORK/skipped")"
 
   # Download and verify everything before the first target is touched.
+  LAYOUT_FAIL=$E_TARGET
   while IFS="$TAB" read -r rsn_name rsn_dir rsn_staging; do
-    : >"$WORK/got.raw"
-    if [ "$R_FORMAT" = 2 ]; then
-      log "download: source '$rsn_name' into $rsn_staging"
-      fetch_packed_source "$rsn_name" "$rsn_staging" "$rsn_staging.packs"
-    elif manifest_has_files "$rsn_name"; then
-      log "download: source '$rsn_name' into $rsn_staging"
-      download_and_hash "$rsn_name" "$rsn_staging"
-    fi
-    awk -F '\t' -v n="$rsn_name" "$AWK_REST"'BEGIN { OFS = "\t" } { p = rest($0, 2); print $1, $2, n "/" p }' "$WORK/got.raw" >"$WORK/got.tsv"
-    compare_manifest "$WORK/got.tsv" "$rsn_name" >"$WORK/verify.out" || {
-      head -n 20 "$WORK/verify.out" >&2
-      [ "$R_ENC" = yes ] && [ ! -s "$WORK/got.tsv" ] &&
-        die "$E_VERIFY" "decryption produced no files for source '$rsn_name': wrong passphrase? targets untouched"
-      die "$E_VERIFY" "verification of source '$rsn_name' of $R_SNAP failed: $(wc -l <"$WORK/verify.out" | tr -d ' ') problem(s); targets untouched"
-    }
-    apply_layout "$rsn_name" "$rsn_staging"
-    log "verified source '$rsn_name': $(wc -l <"$WORK/got.tsv" | tr -d ' ') file(s) match the manifest"
+    materialize "$rsn_name" "$rsn_staging" "$rsn_staging.packs"
   done <"$WORK/targets.tsv"
 
   finish_targets
@@ -428,29 +459,20 @@ cmd_verify() {
   [ -n "$vf_spec" ] || die "$E_USAGE" "usage: openclaw-backup.sh verify <tenant>/<instance>/<kind>/<time>|.../latest (or set OCB_RESTORE_FROM)"
   resolve_spec "$vf_spec"
   [ "$R_MODE" = snapshot ] || die "$E_USAGE" "verify needs a snapshot with a manifest, not a plain folder"
+  umask 022
   load_manifest
   vf_sources=$(awk -F '\t' '$1 == "s" { printf "%s ", $2 }' "$WORK/manifest.tsv")
-  if [ "$R_FORMAT" = 2 ]; then
-    # Packs have to be unpacked to check each file: this one needs the snapshot's size in scratch.
-    : >"$WORK/got.tsv"
-    for vf_name in $vf_sources; do
-      mkdir -p "$WORK/verify/$vf_name"
-      fetch_packed_source "$vf_name" "$WORK/verify/$vf_name" "$WORK/verify-packs/$vf_name"
-      awk -F '\t' -v n="$vf_name" "$AWK_REST"'BEGIN { OFS = "\t" } { print $1, $2, n "/" rest($0, 2) }' "$WORK/got.raw" >>"$WORK/got.tsv"
-      rm -rf "$WORK/verify/$vf_name"
-    done
-    verify_report
-    return 0
-  fi
-  : >"$WORK/hashes.out"
-  : >"$WORK/sizes.out"
-  if grep -q "^f$TAB" "$WORK/manifest.tsv"; then
-    ocb_rclone hashsum sha256 --download "${SNAP_ROOT}data" >"$WORK/hashes.out" ||
-      die "$E_STORE" "cannot read the files of $R_SNAP (hashsum --download failed)"
-    ocb_rclone lsf -R --files-only --format sp --separator "$TAB" "${SNAP_ROOT}data" >"$WORK/sizes.out" ||
-      die "$E_STORE" "cannot list the files of $R_SNAP"
-  fi
-  join_hashes "$WORK/sizes.out" "$WORK/hashes.out" >"$WORK/got.tsv"
+  # Every source is restored into the scratch dir exactly as a restore would write it (this needs
+  # the largest source's size in scratch), then removed.
+  LAYOUT_FAIL=$E_VERIFY
+  : >"$WORK/verified.tsv"
+  for vf_name in $vf_sources; do
+    mkdir -p "$WORK/verify/$vf_name"
+    materialize "$vf_name" "$WORK/verify/$vf_name" "$WORK/verify-packs/$vf_name"
+    chmod -R u+rwx "$WORK/verify/$vf_name" 2>/dev/null || true
+    rm -rf "$WORK/verify/$vf_name" "$WORK/verify-packs/$vf_name"
+  done
+  cp "$WORK/verified.tsv" "$WORK/got.tsv"
   verify_report
 }
 
