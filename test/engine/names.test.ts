@@ -2,7 +2,8 @@
 // out with a warning naming it. Never a failed backup, never a snapshot verify calls good that
 // restore cannot write.
 import assert from "node:assert/strict";
-import { mkdirSync, writeFileSync } from "node:fs";
+import { createHash } from "node:crypto";
+import { mkdirSync, readdirSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { ENGINE_EXIT_CODES } from "../../components/backup/engine";
 import { engineEnv, eventOf, expectExit, rclone, runEngine, uniqueStamp } from "../support/engine-runner";
@@ -69,34 +70,38 @@ describe("backup engine: every file name and entry type", function () {
   }
 
   it("verify fails (exit 5) on a snapshot whose manifest names a file by another spelling than the stored one, as the old engine recorded a tab", async () => {
-    const src = join(work, "spelling/state");
-    mkdirSync(src, { recursive: true });
-    writeFileSync(join(src, "note.txt"), "hello\n");
-    const env = engineEnv(s3, { OCB_TENANT: "acme", OCB_INSTANCE: "spelling", OCB_SOURCES: `state=${src}`, OCB_PACK_BELOW_BYTES: "0" });
-    const backup = await runEngine({ env: { ...env, OCB_KIND: "manual", OCB_NOW: uniqueStamp() }, args: ["backup"] });
-    expectExit(backup, 0, "backup");
-    const snap = String(eventOf(backup, "backup.complete").snapshot);
-    const root = `store:${s3.bucket}/${snap}`;
-    // The stored object gets the real name (a tab), the manifest rclone's display of it (U+2409).
-    expectExit({ ...(await rclone(s3, ["moveto", `${root}/data/state/note.txt`, `${root}/data/state/note\t.txt`])), events: [] }, 0, "rename object");
-    const manifest = (await rclone(s3, ["cat", `${root}/manifest.tsv`])).stdout.replace("state/note.txt", "state/note\u2409.txt");
-    const marker = (await rclone(s3, ["cat", `${root}/snapshot.json`])).stdout;
-    const { createHash } = await import("node:crypto");
-    const sha = createHash("sha256").update(manifest).digest("hex");
-    const newMarker = marker.replace(/"manifestSha256":"[0-9a-f]+"/, `"manifestSha256":"${sha}"`);
-    const tmp = join(work, "spelling/tmp");
+    // A format-v1 snapshot exactly as the old engine wrote one for a file named "note<TAB>.txt":
+    // the object under the real name, the manifest with rclone's display of it (U+2409).
+    const stamp = uniqueStamp();
+    const snap = `backups/acme/spelling/manual/${stamp}`;
+    const tmp = join(work, "spelling");
     mkdirSync(tmp, { recursive: true });
+    const content = "hello\n";
+    writeFileSync(join(tmp, "note\t.txt"), content);
+    const sha = (text: string): string => createHash("sha256").update(text).digest("hex");
+    const manifest = `#openclaw-backup-manifest v1\ns\tstate\nf\t${sha(content)}\t${content.length}\t600\tstate/note\u2409.txt\n`;
     writeFileSync(join(tmp, "manifest.tsv"), manifest);
-    writeFileSync(join(tmp, "snapshot.json"), newMarker);
-    for (const name of ["manifest.tsv", "snapshot.json"]) {
-      const put = await rclone(s3, ["copyto", join(tmp, name), `${root}/${name}`]);
+    writeFileSync(
+      join(tmp, "snapshot.json"),
+      `${JSON.stringify({ format: "openclaw-backup/v1", tenant: "acme", instance: "spelling", kind: "manual", time: stamp, files: 1, dirs: 0, bytes: content.length, encrypted: false, manifestSha256: sha(manifest) })}\n`,
+    );
+    for (const [local, key] of [
+      ["note\t.txt", "data/state/note\t.txt"],
+      ["manifest.tsv", "manifest.tsv"],
+      ["snapshot.json", "snapshot.json"],
+    ] as const) {
+      const put = await rclone(s3, ["copyto", join(tmp, local), `store:${s3.bucket}/${snap}/${key}`]);
       assert.equal(put.code, 0, put.stderr);
     }
+    const env = engineEnv(s3, {});
     const verify = await runEngine({ env, args: ["verify", snap] });
     assert.equal(verify.code, ENGINE_EXIT_CODES.verification, `verify must not call this snapshot good:\n${verify.stderr}`);
-    assert.match(verify.stderr, /cannot be restored as recorded|not restored as a file/);
+    assert.match(verify.stderr, /cannot be restored as recorded|not restored as a file|cannot set mode/);
     const dst = join(work, "spelling/dst");
+    mkdirSync(dst, { recursive: true });
+    writeFileSync(join(dst, "current.txt"), "current\n");
     const restore = await runEngine({ env: { ...env, OCB_SOURCES: `state=${dst}`, OCB_RESTORE_FROM: snap, OCB_NOW: uniqueStamp() }, args: ["restore"] });
-    assert.equal(restore.code, ENGINE_EXIT_CODES.verification, `restore refuses it before touching the target:\n${restore.stderr}`);
+    assert.notEqual(restore.code, 0, `restore refuses it:\n${restore.stderr}`);
+    assert.deepEqual(readdirSync(dst), ["current.txt"], "the target is untouched");
   });
 });

@@ -307,24 +307,20 @@ stage_changed() {
   done <"$WORK/sources.tsv"
 }
 
-# Manifest, transfer lists (paths relative to a snapshot's content root: data/... and packs/...)
-# and the object set the snapshot must end up with ($WORK/want.tsv, "size TAB path"). Files
-# stored alone and identical to the base's are copied server-side instead of uploaded.
+# Manifest (format v4), the upload list (paths relative to the pool root: packs/... and
+# objects/...) and every pool object the snapshot references with its size ($WORK/want.tsv,
+# "size TAB path"). Nothing is copied: what the base already stored is referenced.
 build_manifest() {
   pack_records >"$WORK/precords.tsv"
-  awk -F '\t' -v dir="$WORK" -v v1="$MANIFEST_HEADER" -v v2="$MANIFEST_HEADER_V2" "$AWK_REST"'
-    FILENAME == ARGV[1] {
-      if ($1 == "f") { p = rest($0, 4); psha[p] = $2; psize[p] = $3 }
-      else if ($1 == "l") ploc[rest($0, 2)] = $2
-      next
-    }
-    FILENAME == ARGV[2] { mode[$1 "\t" rest($0, 2)] = $2; next }
-    FILENAME == ARGV[3] { srcs[++ns] = $1; next }
-    FILENAME == ARGV[4] { if ($0 != "") dirs[++nd] = $0; next }
-    FILENAME == ARGV[5] { p = rest($0, 2); fpv[p] = $1 "\t" $2; next }
-    FILENAME == ARGV[6] { loc[rest($0, 1)] = $1; next }
-    FILENAME == ARGV[7] { packs[++np] = $0; next }
-    FILENAME == ARGV[8] { newpack[$3] = 1; next }
+  awk -F '\t' -v dir="$WORK" -v v4="$MANIFEST_HEADER_V4" -v stamp="$STAMP" "$AWK_REST"'
+    FILENAME == ARGV[1] { mode[$1 "\t" rest($0, 2)] = $2; next }
+    FILENAME == ARGV[2] { srcs[++ns] = $1; next }
+    FILENAME == ARGV[3] { if ($0 != "") dirs[++nd] = $0; next }
+    FILENAME == ARGV[4] { p = rest($0, 2); fpv[p] = $1 "\t" $2; next }
+    FILENAME == ARGV[5] { loc[rest($0, 1)] = $1; next }
+    FILENAME == ARGV[6] { packs[++np] = $0; next }
+    FILENAME == ARGV[7] { newpack[$3] = 1; next }
+    FILENAME == ARGV[8] { newobj[$1] = 1; next }
     {
       p = rest($0, 2)
       if (p in seen) next
@@ -332,7 +328,7 @@ build_manifest() {
     }
     END {
       out = dir "/manifest.body"
-      print ((np > 0) ? v2 : v1) > out
+      print v4 > out
       for (i = 1; i <= ns; i++) print "s\t" srcs[i] > out
       for (i = 1; i <= nd; i++) {
         m = mode["d\t" dirs[i]]; if (m == "") m = "700"
@@ -348,43 +344,50 @@ build_manifest() {
         print "f\t" sha[p] "\t" size[p] "\t" m "\t" p > out
         if (p in fpv) print "t\t" fpv[p] "\t" p > out
         bytes += size[p]
-        l = (p in loc) ? loc[p] : "-"
-        if (l != "-") {
-          print "l\t" l "\t" p > out
-          if (l in newpack) { ub += size[p]; un++ } else { cb += size[p]; cn++ }
-          continue
-        }
-        print size[p] "\tdata/" p > (dir "/want.tsv")
-        pl = (p in ploc) ? ploc[p] : "-"
-        if ((p in psha) && pl == "-" && psha[p] == sha[p] && psize[p] == size[p]) { print "data/" p > (dir "/copy.list"); cb += size[p]; cn++ }
-        else { print "data/" p > (dir "/upload.list"); ub += size[p]; un++ }
+        l = loc[p]
+        if (l == "") { print "internal: no location for " p > "/dev/stderr"; exit 1 }
+        print "l\t" l "\t" p > out
+        if (substr(l, 1, 1) == "=") {
+          key = "objects/" substr(l, 2) "/" sha[p]
+          if (!(key in wanted)) { wanted[key] = 1; print size[p] "\t" key > (dir "/want.tsv") }
+          if (l == "=" stamp && (sha[p] in newobj)) { if (!(key in sent)) { sent[key] = 1; print key > (dir "/upload.list") }; ub += size[p]; un++ }
+          else { cb += size[p]; cn++ }
+        } else if (l in newpack) { ub += size[p]; un++ } else { cb += size[p]; cn++ }
       }
       printf "%d\t%d\t%d\t%d\t%d\t%d\n", nf, nd, bytes, cn, cb, un > (dir "/counts")
     }
-  ' "$WORK/prev.manifest" "$WORK/modes.tsv" "$WORK/sources.tsv" "$WORK/dirs.tsv" "$WORK/fp.tsv" "$WORK/loc.tsv" \
-    "$WORK/precords.tsv" "$WORK/newpacks.tsv" "$WORK/unchanged.tsv" "$WORK/staged.tsv"
-  # Deterministic order: header, then every record sorted bytewise. Odd entries (`o` records) make
-  # it format v3, which engines that cannot put them back refuse instead of restoring without them.
-  if [ -s "$WORK/odd.tsv" ]; then
-    { printf '%s\n' "$MANIFEST_HEADER_V3"; { sed 1d "$WORK/manifest.body"; cat "$WORK/odd.tsv"; } | LC_ALL=C sort; } >"$WORK/manifest.tsv"
-  else
-    { head -n 1 "$WORK/manifest.body"; sed 1d "$WORK/manifest.body" | LC_ALL=C sort; } >"$WORK/manifest.tsv"
-  fi
+  ' "$WORK/modes.tsv" "$WORK/sources.tsv" "$WORK/dirs.tsv" "$WORK/fp.tsv" "$WORK/loc.tsv" \
+    "$WORK/precords.tsv" "$WORK/newpacks.tsv" "$WORK/newobjects.tsv" "$WORK/unchanged.tsv" "$WORK/staged.tsv" ||
+    die 1 "internal: cannot write the manifest"
+  # Deterministic order: header, then every record sorted bytewise.
+  { head -n 1 "$WORK/manifest.body"; { sed 1d "$WORK/manifest.body"; cat "$WORK/odd.tsv"; } | LC_ALL=C sort; } >"$WORK/manifest.tsv"
   IFS="$TAB" read -r M_FILES M_DIRS M_BYTES C_FILES C_BYTES U_FILES <"$WORK/counts"
 }
 
+# Files stored alone go up as objects/<stamp>/<sha256>: hard links (same filesystem) into the
+# upload tree next to the new packs, one per new content.
+stage_objects() {
+  [ -s "$WORK/newobjects.tsv" ] || return 0
+  mkdir -p "$WORK/up/objects/$STAMP"
+  while IFS="$TAB" read -r so_sha so_path; do
+    ln -f -- "$STAGE/$so_path" "$WORK/up/objects/$STAMP/$so_sha" 2>/dev/null ||
+      cp -- "$STAGE/$so_path" "$WORK/up/objects/$STAMP/$so_sha" ||
+      die "$E_STORE" "cannot prepare $so_path for upload in the scratch dir (disk full? set OCB_WORK_DIR)"
+  done <"$WORK/newobjects.tsv"
+}
+
 # transfer_to_snapshot NAME LIST SOURCE [RCLONE FLAGS...]: copy the files of LIST (paths relative
-# to SOURCE, data/... and packs/...) into the new snapshot. Sums the bytes moved into
+# to SOURCE, packs/... and objects/...) into the pool. Sums the bytes moved into
 # XFER_BYTES/XFER_SSC_BYTES.
 #   --no-traverse: direct lookups of the listed files instead of walking both trees (and some S3
 #     servers' delimiter listings miss folders holding only folders);
-#   --no-check-dest: the snapshot folder is new, so asking whether each file is already there is
-#     wasted requests (the copy and upload lists are disjoint).
+#   --no-check-dest: every key carries this run's stamp, so none is there yet; asking would be
+#     wasted requests.
 # With --no-check-dest, rclone's own --retries would send the WHOLE list again after one failed
 # file (a 200 MB first backup uploaded twice). So rclone runs once per attempt, and each further
-# attempt (OCB_RCLONE_RETRIES in all) takes only the files the snapshot does not hold yet with the
-# size it wants ($WORK/want.tsv); S3 objects appear whole or not at all. check_stored has the
-# last word.
+# attempt (OCB_RCLONE_RETRIES in all) takes only the files the pool does not hold yet with the
+# size the snapshot wants ($WORK/want.tsv); S3 objects appear whole or not at all. check_stored
+# has the last word.
 transfer_to_snapshot() {
   tts_name=$1
   tts_src=$3
@@ -396,7 +399,7 @@ transfer_to_snapshot() {
   while :; do
     tts_status=0
     ocb_xfer "$WORK/$tts_name.$tts_attempt.log" copy --retries 1 --no-traverse --no-check-dest "$@" \
-      --files-from-raw "$WORK/$tts_name.todo" "$tts_src" "$CUR_ROOT" || tts_status=$?
+      --files-from-raw "$WORK/$tts_name.todo" "$tts_src" "$POOL_ROOT" || tts_status=$?
     XFER_BYTES=$((XFER_BYTES + $(xfer_stat "$WORK/$tts_name.$tts_attempt.log" bytes)))
     XFER_SSC_BYTES=$((XFER_SSC_BYTES + $(xfer_stat "$WORK/$tts_name.$tts_attempt.log" serverSideCopyBytes)))
     [ "$tts_status" -ne 0 ] || return 0
@@ -413,21 +416,33 @@ transfer_to_snapshot() {
   done
 }
 
-# The new snapshot's objects so far -> $WORK/stored.tsv "size TAB path". Nothing but data/,
-# packs/ and manifest.tsv is there before the seal.
+# The pool's objects -> $WORK/stored.tsv "size TAB path" (the encrypted pool of a plain run, and
+# the other way round, left out).
 list_stored() {
-  ocb_rclone lsf -R --files-only --format sp --separator "$TAB" "$CUR_ROOT" >"$WORK/stored.tsv" ||
-    die "$E_STORE" "cannot list the new snapshot $SNAP_PATH"
+  ls_flags=""
+  [ "$CRYPT" = yes ] || ls_flags="--exclude /encrypted/**"
+  # shellcheck disable=SC2086
+  ocb_rclone lsf -R --files-only --format sp --separator "$TAB" $ls_flags "$POOL_ROOT" >"$WORK/stored.tsv" 2>"$WORK/stored.err" || {
+    grep -q "directory not found" "$WORK/stored.err" && { : >"$WORK/stored.tsv"; return 0; }
+    cat "$WORK/stored.err" >&2
+    die "$E_STORE" "cannot list the pool $POOL_ROOT"
+  }
 }
 
-# The listing of the new snapshot must be exactly the wanted object set with the same sizes.
+# Every object the new snapshot references must be in the pool with the size it wants, and the
+# snapshot folder must hold exactly its manifest: only then is the snapshot sealed.
 check_stored() {
   list_stored
   awk -F '\t' "$AWK_REST"'
     FILENAME == ARGV[1] { want[rest($0, 1)] = $1; next }
-    { p = rest($0, 1); if (!(p in want)) print "unexpected " p; else if (want[p] != $1) print "size " p; got[p] = 1 }
+    { p = rest($0, 1); if (p in want) { if (want[p] != $1) print "size " p; got[p] = 1 } }
     END { for (p in want) if (!(p in got)) print "missing " p }
   ' "$WORK/want.tsv" "$WORK/stored.tsv" >"$WORK/stored.diff"
+  ocb_rclone lsf -R --files-only --format sp --separator "$TAB" "$CUR_ROOT" >"$WORK/snapdir.tsv" ||
+    die "$E_STORE" "cannot list the new snapshot $SNAP_PATH"
+  awk -F '\t' -v want="$(wc -c <"$WORK/manifest.tsv" | tr -d ' ')" "$AWK_REST"'
+    { p = rest($0, 1); if (p != "manifest.tsv") print "unexpected " p; else { n++; if ($1 != want) print "size manifest.tsv" } }
+    END { if (n != 1) print "missing manifest.tsv" }' "$WORK/snapdir.tsv" >>"$WORK/stored.diff"
   if [ -s "$WORK/stored.diff" ]; then
     head -n 10 "$WORK/stored.diff" >&2
     die "$E_STORE" "the stored snapshot $SNAP_PATH does not match what was uploaded ($(wc -l <"$WORK/stored.diff" | tr -d ' ') problem(s)); it stays incomplete"
@@ -444,6 +459,7 @@ cmd_backup() {
   crypt_init
   check_retention_env
   check_pack_env
+  check_pool_env
   STAMP=$(now_stamp)
   SNAP_PATH="$INSTANCE_PATH/$OCB_KIND/$STAMP"
   bk_start=$(date +%s)
@@ -461,9 +477,17 @@ cmd_backup() {
   [ "$bk_listed" -eq 0 ] ||
     die "$E_STORE" "cannot list store:$OCB_BUCKET/$SNAP_PATH/ (is the endpoint reachable, the bucket there and the identity allowed to list?)"
   [ ! -s "$WORK/exists.list" ] || die "$E_TARGET" "snapshot $SNAP_PATH already exists; snapshots are immutable, retry in a second"
+  # Garbage collection leaves the pool alone while this lock is younger than the grace period.
+  lock_acquire
   load_base
+  BASE_POOLED=no
+  [ -z "$BASE" ] || [ "$(manifest_format "$WORK/prev.manifest")" != 4 ] || BASE_POOLED=yes
+  [ -z "$BASE" ] || [ "$BASE_POOLED" = yes ] ||
+    log "the base $BASE is of an older format (data in its own folder, not in the pool): this backup stores every file in the pool once"
+  FRESH_SINCE=$(pool_fresh_since "$STAMP")
+  pool_root "$INSTANCE_PATH" "$CRYPT"
 
-  # Staged files and new packs sit where they go in the snapshot: one upload sends both.
+  # Staged files and new packs sit where they go in the pool: one upload sends both.
   STAGE="$WORK/up/data"
   mkdir -p "$STAGE"
   SCAN_START=$(date +%s)
@@ -477,40 +501,26 @@ cmd_backup() {
   stage_changed
   plan_new_packs
   build_packs
-  : >"$WORK/copy.list"
   : >"$WORK/upload.list"
   : >"$WORK/want.tsv"
   build_manifest
+  stage_objects
 
   content_root cur "$SNAP_PATH" "$CRYPT"
   CUR_ROOT=$CONTENT_ROOT
-  C_XFER_BYTES=0
   U_XFER_BYTES=0
   # The manifest goes up alongside the data (check_stored checks it with the rest); until the
   # marker exists the snapshot is invisible to list/restore and prune removes it after the
   # grace period.
-  printf '%s\tmanifest.tsv\n' "$(wc -c <"$WORK/manifest.tsv" | tr -d ' ')" >>"$WORK/want.tsv"
   ocb_rclone copyto --no-check-dest "$WORK/manifest.tsv" "${CUR_ROOT}manifest.tsv" 2>"$WORK/manifest-upload.err" &
   BACKGROUND_PID=$!
-  content_root prev "${BASE:-none}" "$CRYPT"
-  PREV_ROOT=$CONTENT_ROOT
-  awk -F '\t' '{ print "packs/" $1 "/" $3 ".tar" }' "$WORK/keep.packs" >"$WORK/copy-packs.list"
-  if [ -s "$WORK/copy.list" ] || [ -s "$WORK/copy-packs.list" ]; then
-    log "copy: $C_FILES unchanged file(s) in $(wc -l <"$WORK/copy.list" | tr -d ' ') object(s) and $(wc -l <"$WORK/copy-packs.list" | tr -d ' ') pack(s), $C_BYTES bytes, server-side from $BASE"
-    cat "$WORK/copy-packs.list" >>"$WORK/copy.list"
-    # Copies cost the client one small request each, so run many at once.
-    transfer_to_snapshot copy "$WORK/copy.list" "$PREV_ROOT" --transfers 16 --checkers 16 --server-side-across-configs ||
-      die "$E_STORE" "server-side copy from $BASE failed; the snapshot stays incomplete"
-    # rclone >= 1.64 counts server-side copies apart (serverSideCopyBytes); 1.60 counts them in bytes.
-    C_XFER_BYTES=$XFER_SSC_BYTES
-    [ "$C_XFER_BYTES" -gt 0 ] || C_XFER_BYTES=$XFER_BYTES
-  fi
+  log "reuse: $C_FILES unchanged file(s), $C_BYTES bytes, referenced in the pool (${BASE:-no base}): nothing copied"
   awk -F '\t' '{ p = $0; sub(/^[^\t]*\t[^\t]*\t/, "", p); print "packs/" p }' "$WORK/packs.tsv" >"$WORK/upload-packs.list"
   if [ -s "$WORK/upload.list" ] || [ -s "$WORK/upload-packs.list" ]; then
     log "upload: starting, $U_FILES changed file(s) in $(wc -l <"$WORK/upload.list" | tr -d ' ') object(s) and $(wc -l <"$WORK/upload-packs.list" | tr -d ' ') pack(s)"
     cat "$WORK/upload-packs.list" >>"$WORK/upload.list"
     transfer_to_snapshot upload "$WORK/upload.list" "$WORK/up" ||
-      die "$E_STORE" "upload to store:$OCB_BUCKET/$SNAP_PATH failed; the snapshot stays incomplete and is never restored"
+      die "$E_STORE" "upload to the pool of $INSTANCE_PATH failed; the snapshot $SNAP_PATH stays incomplete and is never restored"
     U_XFER_BYTES=$XFER_BYTES
   fi
   bk_manifest=0
@@ -527,15 +537,16 @@ cmd_backup() {
   bk_enc=false
   [ "$CRYPT" = yes ] && bk_enc=true
   bk_secs=$(($(date +%s) - bk_start))
-  printf '{"format":"openclaw-backup/v1","tenant":"%s","instance":"%s","kind":"%s","time":"%s","files":%s,"dirs":%s,"bytes":%s,"encrypted":%s,"uploadedFiles":%s,"uploadedBytes":%s,"copiedFiles":%s,"copiedBytes":%s,"base":"%s","manifestSha256":"%s","objects":%s,"scanStarted":%s,"durationSeconds":%s}\n' \
+  printf '{"format":"openclaw-backup/v1","tenant":"%s","instance":"%s","kind":"%s","time":"%s","files":%s,"dirs":%s,"bytes":%s,"encrypted":%s,"uploadedFiles":%s,"uploadedBytes":%s,"reusedFiles":%s,"reusedBytes":%s,"base":"%s","manifestSha256":"%s","objects":%s,"layout":"pool","scanStarted":%s,"durationSeconds":%s}\n' \
     "$OCB_TENANT" "$OCB_INSTANCE" "$OCB_KIND" "$STAMP" "$M_FILES" "$M_DIRS" "$M_BYTES" "$bk_enc" \
-    "$U_FILES" "$U_XFER_BYTES" "$C_FILES" "$C_XFER_BYTES" "$BASE" "$bk_msha" \
-    "$(($(wc -l <"$WORK/want.tsv") - 1))" "$SCAN_START" "$bk_secs" >"$WORK/snapshot.json"
+    "$U_FILES" "$U_XFER_BYTES" "$C_FILES" "$C_BYTES" "$BASE" "$bk_msha" \
+    "$(wc -l <"$WORK/want.tsv" | tr -d ' ')" "$SCAN_START" "$bk_secs" >"$WORK/snapshot.json"
   ocb_rclone copyto --no-check-dest "$WORK/snapshot.json" "store:$OCB_BUCKET/$SNAP_PATH/snapshot.json" ||
     die "$E_STORE" "cannot write the completion marker of $SNAP_PATH; the snapshot stays incomplete"
-  log "backup complete: $SNAP_PATH files=$M_FILES dirs=$M_DIRS bytes=$M_BYTES uploaded_files=$U_FILES uploaded_bytes=$U_XFER_BYTES copied_files=$C_FILES copied_bytes=$C_XFER_BYTES duration_s=$bk_secs"
+  log "backup complete: $SNAP_PATH files=$M_FILES dirs=$M_DIRS bytes=$M_BYTES uploaded_files=$U_FILES uploaded_bytes=$U_XFER_BYTES reused_files=$C_FILES reused_bytes=$C_BYTES duration_s=$bk_secs"
   printf '{"event":"backup.complete","snapshot":"%s",%s\n' "$SNAP_PATH" "$(sed 's/^{//' "$WORK/snapshot.json")"
 
+  lock_release
   if [ "${OCB_PRUNE_AFTER_BACKUP:-true}" = true ]; then
     index_instance "$INSTANCE_PATH" "$WORK/index.tsv"
     prune_instance || die "$E_STORE" "snapshot $SNAP_PATH is complete, but pruning old snapshots failed"

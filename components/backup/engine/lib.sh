@@ -21,13 +21,17 @@ MANIFEST_HEADER_V2="#openclaw-backup-manifest v2"
 
 # v3 adds `o` records: entries carried by their exact bytes (names.sh).
 MANIFEST_HEADER_V3="#openclaw-backup-manifest v3"
+# v4: the data lives in the instance's pool, shared by its snapshots (pool.sh); every `f` record
+# has an `l` record (a pack, or "=<stamp>" for a file stored alone). Written by this engine.
+MANIFEST_HEADER_V4="#openclaw-backup-manifest v4"
 
-# manifest_format FILE -> prints 1, 2 or 3, or fails for anything else.
+# manifest_format FILE -> prints 1 to 4, or fails for anything else.
 manifest_format() {
   case "$(head -n 1 "$1")" in
     "$MANIFEST_HEADER") echo 1 ;;
     "$MANIFEST_HEADER_V2") echo 2 ;;
     "$MANIFEST_HEADER_V3") echo 3 ;;
+    "$MANIFEST_HEADER_V4") echo 4 ;;
     *) return 1 ;;
   esac
 }
@@ -168,6 +172,7 @@ cleanup() {
   if [ -n "$BACKGROUND_PID" ]; then
     kill "$BACKGROUND_PID" 2>/dev/null && wait "$BACKGROUND_PID" 2>/dev/null
   fi
+  [ -z "${LOCK_KEY:-}" ] || lock_release
   # Only what this process created goes; never user data.
   cleanup_ifs=$IFS
   IFS=$NL
@@ -330,12 +335,34 @@ content_root() {
   CONTENT_ROOT="ocb$1:"
 }
 
+# pool_root INSTANCE_PATH ENCRYPTED -> sets POOL_ROOT to the rclone path of the instance's pool:
+# "<instance>/pool/" for plain snapshots, a crypt remote over "<instance>/pool/encrypted" (names
+# and bytes encrypted) for encrypted ones.
+pool_root() {
+  if [ "$2" != yes ]; then
+    POOL_ROOT="store:$OCB_BUCKET/$1/pool/"
+    return 0
+  fi
+  [ "$CRYPT" = yes ] || die "$E_VERIFY" "the pool of $1 is encrypted: set OCB_CRYPT_PASSWORD (and OCB_CRYPT_PASSWORD2 if a salt was used)"
+  export "RCLONE_CONFIG_OCBPOOL_TYPE=crypt" "RCLONE_CONFIG_OCBPOOL_REMOTE=store:$OCB_BUCKET/$1/pool/encrypted"
+  export "RCLONE_CONFIG_OCBPOOL_PASSWORD=$CRYPT_OBSCURED" "RCLONE_CONFIG_OCBPOOL_PASSWORD2=$CRYPT_OBSCURED2"
+  export "RCLONE_CONFIG_OCBPOOL_FILENAME_ENCRYPTION=standard" "RCLONE_CONFIG_OCBPOOL_DIRECTORY_NAME_ENCRYPTION=true"
+  POOL_ROOT="ocbpool:"
+}
+
 # index_instance INSTANCE_PATH OUT -> OUT lines "kind TAB stamp TAB complete(1|0)", sorted by
-# stamp. One recursive listing of every object of every snapshot: only prune needs it (incomplete
-# snapshots have no marker to find them by); its cost grows with snapshots x files.
+# stamp. One recursive listing per kind of every snapshot folder (never the pool): only prune
+# needs it (incomplete snapshots have no marker to find them by).
 index_instance() {
-  ocb_rclone lsf -R --files-only "store:$OCB_BUCKET/$1/" >"$2.raw" ||
-    die "$E_STORE" "cannot list store:$OCB_BUCKET/$1/ (is the endpoint reachable, the bucket there and the identity allowed to list?)"
+  : >"$2.raw"
+  for ii_kind in $KINDS; do
+    ocb_rclone lsf -R --files-only "store:$OCB_BUCKET/$1/$ii_kind/" >"$2.$ii_kind" 2>"$2.err" || {
+      grep -q "directory not found" "$2.err" && continue
+      cat "$2.err" >&2
+      die "$E_STORE" "cannot list store:$OCB_BUCKET/$1/$ii_kind/ (is the endpoint reachable, the bucket there and the identity allowed to list?)"
+    }
+    sed "s|^|$ii_kind/|" "$2.$ii_kind" >>"$2.raw"
+  done
   index_from_keys "$2.raw" "$2"
 }
 

@@ -15,6 +15,8 @@ ENGINE_SCRIPT=${0##*/}
 . "$ENGINE_DIR/lib.sh"
 # shellcheck source=names.sh
 . "$ENGINE_DIR/names.sh"
+# shellcheck source=pool.sh
+. "$ENGINE_DIR/pool.sh"
 # shellcheck source=packs.sh
 . "$ENGINE_DIR/packs.sh"
 # shellcheck source=backup.sh

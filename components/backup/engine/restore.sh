@@ -90,6 +90,28 @@ load_manifest() {
     die "$E_VERIFY" "manifest of $R_SNAP has an unknown format (first line: $(head -n 1 "$WORK/manifest.tsv" | cut -c 1-60))"
   [ "$(sha256sum <"$WORK/manifest.tsv" | cut -d ' ' -f 1)" = "$(json_field "$WORK/marker.json" manifestSha256)" ] ||
     die "$E_VERIFY" "manifest of $R_SNAP does not match the checksum in its snapshot.json: damaged or tampered with"
+  [ "$R_FORMAT" != 4 ] || check_pool_manifest
+}
+
+# A v4 manifest names where every file is: exactly one `l` record per `f` record, each naming a
+# pack the manifest lists or a stored-alone object ("=<stamp>").
+check_pool_manifest() {
+  awk -F '\t' "$AWK_REST"'
+    $1 == "f" { f[rest($0, 4)] = 1 }
+    $1 == "l" { p = rest($0, 2); if (p in l) print "two locations: " p; l[p] = $2 }
+    $1 == "p" { pack[$4] = 1 }
+    END {
+      for (p in f) if (!(p in l)) print "no location: " p
+      for (p in l) {
+        if (!(p in f)) print "location of no file: " p
+        else if (substr(l[p], 1, 1) == "=") { if (l[p] !~ /^=[0-9]+T[0-9]+Z$/) print "bad location: " p }
+        else if (!(l[p] in pack)) print "unknown pack " l[p] ": " p
+      }
+    }' "$WORK/manifest.tsv" >"$WORK/manifest.problems"
+  if [ -s "$WORK/manifest.problems" ]; then
+    head -n 10 "$WORK/manifest.problems" >&2
+    die "$E_VERIFY" "the manifest of $R_SNAP is inconsistent ($(wc -l <"$WORK/manifest.problems" | tr -d ' ') problem(s)): damaged or tampered with"
+  fi
 }
 
 # compare_manifest ACTUAL SOURCE... : ACTUAL lines "sha TAB size TAB source/path". Prints one line
@@ -180,6 +202,41 @@ download_and_hash() {
     die "$E_STORE" "cannot hash the downloaded files in $dh_to"
 }
 
+# The downloaded packs ($WORK/packs.got, "sha TAB size TAB name.tar") must be exactly those the
+# manifest names for the source ($WORK/packs.want), each with its size and sha256.
+check_packs_got() {
+  awk -F '\t' "$AWK_REST"'
+    FILENAME == ARGV[1] { sha[$2 ".tar"] = $3; size[$2 ".tar"] = $4; next }
+    {
+      p = rest($0, 2)
+      if (!(p in sha)) print "unexpected pack: " p
+      else if (size[p] != $2) print "pack size differs: " p
+      else if (sha[p] != $1) print "pack sha256 differs: " p
+      got[p] = 1
+    }
+    END { for (p in sha) if (!(p in got)) print "missing pack: " p }
+  ' "$WORK/packs.want" "$WORK/packs.got" >"$WORK/packs.diff"
+  if [ -s "$WORK/packs.diff" ]; then
+    head -n 20 "$WORK/packs.diff" >&2
+    die "$E_VERIFY" "the packs of source '$1' of $R_SNAP do not match the manifest: $(wc -l <"$WORK/packs.diff" | tr -d ' ') problem(s); targets untouched"
+  fi
+}
+
+# remove_dead_members NAME STAGING: after unpacking, members that are not current: files first,
+# then folders only they made (deepest first; rmdir leaves any folder that still holds something).
+remove_dead_members() {
+  ocb_rclone lsf -R --files-only --format p "$2" >"$WORK/unpacked.list" ||
+    die "$E_STORE" "cannot list the unpacked files in $2"
+  awk -F '\t' -v s="$1" "$AWK_REST"'
+    FILENAME == ARGV[1] { if ($1 == "l") { p = rest($0, 2); if (index(p, s "/") == 1) cur[substr(p, length(s) + 2)] = 1 }; next }
+    !($0 in cur)' "$WORK/manifest.tsv" "$WORK/unpacked.list" | tr '\n' '\000' >"$WORK/dead.files"
+  (cd "$2" && xargs -0 -r rm -f -- <"$WORK/dead.files") || die "$E_TARGET" "cannot remove superseded files from $2"
+  (cd "$2" && find . -mindepth 1 -type d) | awk -v s="$1" "$AWK_REST"'
+    FILENAME == ARGV[1] { if ($0 ~ /^d\t/) { p = rest($0, 2); if (index(p, s "/") == 1) keep["./" substr(p, length(s) + 2)] = 1 }; next }
+    !($0 in keep)' "$WORK/manifest.tsv" - | LC_ALL=C sort -r | tr '\n' '\000' >"$WORK/dead.dirs"
+  (cd "$2" && xargs -0 -r rmdir -- <"$WORK/dead.dirs" 2>/dev/null) || true
+}
+
 # fetch_packed_source NAME STAGING PACKS -> the source of a v2 snapshot in STAGING, and "sha TAB
 # size TAB path" of every file there in $WORK/got.raw. Its packs come down first, all at once,
 # into PACKS (a scratch folder on the target's filesystem); each must be exactly a pack the
@@ -199,38 +256,13 @@ fetch_packed_source() {
       download_failed "the packs of $fps_what" "$WORK/download-packs.log"
     ocb_rclone lsf --files-only --format hsp --hash sha256 --separator "$TAB" "$fps_packs" >"$WORK/packs.got" ||
       die "$E_STORE" "cannot hash the downloaded packs in $fps_packs"
-    awk -F '\t' "$AWK_REST"'
-      FILENAME == ARGV[1] { sha[$2 ".tar"] = $3; size[$2 ".tar"] = $4; next }
-      {
-        p = rest($0, 2)
-        if (!(p in sha)) print "unexpected pack: " p
-        else if (size[p] != $2) print "pack size differs: " p
-        else if (sha[p] != $1) print "pack sha256 differs: " p
-        got[p] = 1
-      }
-      END { for (p in sha) if (!(p in got)) print "missing pack: " p }
-    ' "$WORK/packs.want" "$WORK/packs.got" >"$WORK/packs.diff"
-    if [ -s "$WORK/packs.diff" ]; then
-      head -n 20 "$WORK/packs.diff" >&2
-      die "$E_VERIFY" "the packs of $fps_what do not match the manifest: $(wc -l <"$WORK/packs.diff" | tr -d ' ') problem(s); targets untouched"
-    fi
+    check_packs_got "$fps_name"
     while IFS="$TAB" read -r fps_seq fps_pack fps_sha fps_size; do
       tar -xf "$fps_packs/$fps_pack.tar" -C "$fps_staging" ||
         die "$E_VERIFY" "cannot unpack $fps_pack of $fps_what; targets untouched"
       rm -f "$fps_packs/$fps_pack.tar"
     done <"$WORK/packs.want"
-    # Members that are not current: files first, then folders only they made (deepest first;
-    # rmdir leaves any folder that still holds something).
-    ocb_rclone lsf -R --files-only --format p "$fps_staging" >"$WORK/unpacked.list" ||
-      die "$E_STORE" "cannot list the unpacked files in $fps_staging"
-    awk -F '\t' -v s="$fps_name" "$AWK_REST"'
-      FILENAME == ARGV[1] { if ($1 == "l") { p = rest($0, 2); if (index(p, s "/") == 1) cur[substr(p, length(s) + 2)] = 1 }; next }
-      !($0 in cur)' "$WORK/manifest.tsv" "$WORK/unpacked.list" | tr '\n' '\000' >"$WORK/dead.files"
-    (cd "$fps_staging" && xargs -0 -r rm -f -- <"$WORK/dead.files") || die "$E_TARGET" "cannot remove superseded files from $fps_staging"
-    (cd "$fps_staging" && find . -mindepth 1 -type d) | awk -v s="$fps_name" "$AWK_REST"'
-      FILENAME == ARGV[1] { if ($0 ~ /^d\t/) { p = rest($0, 2); if (index(p, s "/") == 1) keep["./" substr(p, length(s) + 2)] = 1 }; next }
-      !($0 in keep)' "$WORK/manifest.tsv" - | LC_ALL=C sort -r | tr '\n' '\000' >"$WORK/dead.dirs"
-    (cd "$fps_staging" && xargs -0 -r rmdir -- <"$WORK/dead.dirs" 2>/dev/null) || true
+    remove_dead_members "$fps_name" "$fps_staging"
   fi
   # Files stored alone: more `f` records than `l` ones for this source.
   if awk -F '\t' -v s="$fps_name" "$AWK_REST"'
@@ -361,7 +393,10 @@ materialize() {
   mt_name=$1
   mt_staging=$2
   : >"$WORK/got.raw"
-  if [ "$R_FORMAT" != 1 ]; then
+  if [ "$R_FORMAT" = 4 ]; then
+    log "download: source '$mt_name' into $mt_staging"
+    fetch_pool_source "$mt_name" "$mt_staging" "$3"
+  elif [ "$R_FORMAT" != 1 ]; then
     log "download: source '$mt_name' into $mt_staging"
     fetch_packed_source "$mt_name" "$mt_staging" "$3"
   elif manifest_has_files "$mt_name"; then
