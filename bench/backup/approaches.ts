@@ -104,8 +104,8 @@ export function engine(ctx: Context): Approach {
     label: "openclaw-backup engine (incremental snapshots)",
     prefix: `backups/${TENANT}/${ctx.series}`,
     async backup(source, stamp, options) {
-      // prepare = index, previous manifest, scan, SQLite capture, hashing, staging; transfer = server-side copies and uploads.
-      const clock = phaseClock([["prepare", /ocb\[backup\] (copy|upload): /]]);
+      // prepare = index, previous manifest, scan, SQLite capture, hashing, staging; transfer = uploads into the pool and the seal.
+      const clock = phaseClock([["prepare", /ocb\[backup\] (reuse|upload): /]]);
       const flags = options?.rcloneFlags?.join(" ");
       await ok(
         "engine backup",

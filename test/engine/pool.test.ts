@@ -3,6 +3,7 @@
 // read; and no snapshot references an object older than OCB_POOL_REFRESH_DAYS, so the lifecycle
 // safety net (expiry by age) never deletes what a live snapshot needs.
 import assert from "node:assert/strict";
+import { createHash } from "node:crypto";
 import { mkdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { engineEnv, eventOf, expectExit, poolKeys, rclone, runEngine, utcStamp } from "../support/engine-runner";
@@ -104,6 +105,45 @@ describe("backup engine: the shared pool, its garbage collection and its age lim
     expectExit(damaged, 0, "prune with a damaged manifest");
     assert.match(damaged.stderr, /cannot be read or does not match its marker: pool garbage collection skipped/);
     assert.deepEqual(await poolObjects("busy"), before, "nothing collected");
+  });
+
+  it("a base of the per-snapshot format (v1, as stores hold them) still restores, and the next backup stores every file in the pool once", async () => {
+    // A v1 snapshot exactly as the engine wrote them before the pool: data/ in its own folder.
+    const state = join(work, "legacy/state");
+    mkdirSync(join(state, "agents"), { recursive: true });
+    const files: Record<string, string> = { "openclaw.json": '{"legacy":true}\n', "agents/a.md": "agent a\n" };
+    for (const [path, text] of Object.entries(files)) writeFileSync(join(state, path), text);
+    const stamp = at(2);
+    const snap = `backups/acme/legacy/periodic/${stamp}`;
+    const sha = (text: string): string => createHash("sha256").update(text).digest("hex");
+    const manifest = [
+      "#openclaw-backup-manifest v1",
+      "d\t755\tstate/agents",
+      ...Object.entries(files).map(([path, text]) => `f\t${sha(text)}\t${Buffer.byteLength(text)}\t644\tstate/${path}`),
+      "s\tstate",
+    ].join("\n");
+    const body = `${manifest}\n`;
+    const tmp = join(work, "legacy/tmp");
+    mkdirSync(tmp, { recursive: true });
+    writeFileSync(join(tmp, "manifest.tsv"), body);
+    writeFileSync(join(tmp, "snapshot.json"), `${JSON.stringify({ format: "openclaw-backup/v1", tenant: "acme", instance: "legacy", kind: "periodic", time: stamp, files: 2, dirs: 1, bytes: 25, encrypted: false, manifestSha256: sha(body) })}\n`);
+    for (const path of Object.keys(files)) assert.equal((await rclone(s3, ["copyto", join(state, path), `store:${s3.bucket}/${snap}/data/state/${path}`])).code, 0);
+    for (const name of ["manifest.tsv", "snapshot.json"]) assert.equal((await rclone(s3, ["copyto", join(tmp, name), `store:${s3.bucket}/${snap}/${name}`])).code, 0);
+
+    const env = engineEnv(s3, { OCB_TENANT: "acme", OCB_INSTANCE: "legacy", OCB_KIND: "periodic", OCB_SOURCES: `state=${state}` });
+    expectExit(await runEngine({ env, args: ["verify", snap] }), 0, "verify of the v1 snapshot");
+    const next = await runEngine({ env: { ...env, OCB_NOW: at(1) }, args: ["backup"] });
+    expectExit(next, 0, "backup on a v1 base");
+    assert.match(next.stderr, /is of an older format .*stores every file in the pool once/);
+    assert.equal(Number(eventOf(next, "backup.complete").uploadedFiles), 2);
+    for (const [from, name] of [
+      [snap, "old"],
+      ["acme/legacy/latest", "new"],
+    ] as const) {
+      const target = join(work, `legacy/restored-${name}`);
+      expectExit(await runEngine({ env: { ...env, OCB_SOURCES: `state=${target}`, OCB_RESTORE_FROM: from }, args: ["restore"] }), 0, `restore of the ${name} snapshot`);
+      assert.deepEqual(diffTrees(readTree(state), readTree(target)), [], name);
+    }
   });
 
   it("a snapshot never references an object older than OCB_POOL_REFRESH_DAYS: an unchanged file is stored again", async () => {

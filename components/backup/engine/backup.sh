@@ -9,8 +9,10 @@
 #   packs     keep the base's packs still at least half current (packs.sh)
 #   stage     copy changed files into $STAGE so the bytes we hash are the bytes we upload; pack
 #             the small ones
-#   upload    ONE server-side copy (unchanged, from the previous snapshot) + ONE upload (changed)
-#   seal      manifest.tsv goes up with the data; check the stored set, then snapshot.json (last)
+#   upload    ONE upload of new packs and new contents into the pool (pool.sh); unchanged ones are
+#             referenced where the base stored them, never copied
+#   seal      manifest.tsv goes up with the data; check the pool holds everything referenced, then
+#             snapshot.json (last)
 
 # The base: the newest complete snapshot of this instance (any kind) encrypted like this run whose
 # manifest can be read and matches its marker. A damaged or missing manifest, or one this run's
@@ -26,7 +28,7 @@ load_base() {
   awk -F '\t' '$3 == 1 { print $1 "/" $2 }' "$WORK/index.tsv" | LC_ALL=C sort -t / -k2,2r -k1,1r >"$WORK/base.candidates"
   [ -s "$WORK/base.candidates" ] || { log "no previous complete snapshot: full upload"; return 0; }
   if [ "${OCB_FULL_UPLOAD:-false}" = true ]; then
-    log "OCB_FULL_UPLOAD=true: full upload, nothing copied from earlier snapshots"
+    log "OCB_FULL_UPLOAD=true: full upload, nothing earlier snapshots stored is referenced"
     return 0
   fi
   lb_tried=0
@@ -262,8 +264,8 @@ classify_by_size() {
   ' "$WORK/prev.manifest" "$WORK/sqlite.list" "$WORK/trusted.list" "$WORK/files.tsv"
 }
 
-# Hash the size-matching candidates in place; equal sha256 = unchanged (server-side copy later),
-# else changed. Unchanged -> $WORK/unchanged.tsv "sha TAB size TAB path".
+# Hash the size-matching candidates in place; equal sha256 = unchanged (referenced later), else
+# changed. Unchanged -> $WORK/unchanged.tsv "sha TAB size TAB path".
 hash_candidates() {
   while IFS="$TAB" read -r hc_name hc_dir; do
     [ -s "$WORK/hashcand/$hc_name.list" ] || continue
@@ -376,32 +378,30 @@ stage_objects() {
   done <"$WORK/newobjects.tsv"
 }
 
-# transfer_to_snapshot NAME LIST SOURCE [RCLONE FLAGS...]: copy the files of LIST (paths relative
-# to SOURCE, packs/... and objects/...) into the pool. Sums the bytes moved into
-# XFER_BYTES/XFER_SSC_BYTES.
+# transfer_to_pool NAME LIST SOURCE [RCLONE FLAGS...]: copy the files of LIST (paths relative to
+# SOURCE, packs/... and objects/...) into the pool. Sums the bytes moved into XFER_BYTES.
 #   --no-traverse: direct lookups of the listed files instead of walking both trees (and some S3
 #     servers' delimiter listings miss folders holding only folders);
-#   --no-check-dest: every key carries this run's stamp, so none is there yet; asking would be
-#     wasted requests.
+#   --no-check-dest: every key carries this run's stamp (a pack's also its kind), so none is there
+#     yet (at most an identical content from a run of another kind in the same second); asking
+#     would be wasted requests.
 # With --no-check-dest, rclone's own --retries would send the WHOLE list again after one failed
 # file (a 200 MB first backup uploaded twice). So rclone runs once per attempt, and each further
 # attempt (OCB_RCLONE_RETRIES in all) takes only the files the pool does not hold yet with the
 # size the snapshot wants ($WORK/want.tsv); S3 objects appear whole or not at all. check_stored
 # has the last word.
-transfer_to_snapshot() {
+transfer_to_pool() {
   tts_name=$1
   tts_src=$3
   cp "$2" "$WORK/$tts_name.todo"
   shift 3
   tts_attempt=1
   XFER_BYTES=0
-  XFER_SSC_BYTES=0
   while :; do
     tts_status=0
     ocb_xfer "$WORK/$tts_name.$tts_attempt.log" copy --retries 1 --no-traverse --no-check-dest "$@" \
       --files-from-raw "$WORK/$tts_name.todo" "$tts_src" "$POOL_ROOT" || tts_status=$?
     XFER_BYTES=$((XFER_BYTES + $(xfer_stat "$WORK/$tts_name.$tts_attempt.log" bytes)))
-    XFER_SSC_BYTES=$((XFER_SSC_BYTES + $(xfer_stat "$WORK/$tts_name.$tts_attempt.log" serverSideCopyBytes)))
     [ "$tts_status" -ne 0 ] || return 0
     [ "$tts_attempt" -lt "${OCB_RCLONE_RETRIES:-3}" ] || return "$tts_status"
     list_stored
@@ -519,7 +519,7 @@ cmd_backup() {
   if [ -s "$WORK/upload.list" ] || [ -s "$WORK/upload-packs.list" ]; then
     log "upload: starting, $U_FILES changed file(s) in $(wc -l <"$WORK/upload.list" | tr -d ' ') object(s) and $(wc -l <"$WORK/upload-packs.list" | tr -d ' ') pack(s)"
     cat "$WORK/upload-packs.list" >>"$WORK/upload.list"
-    transfer_to_snapshot upload "$WORK/upload.list" "$WORK/up" ||
+    transfer_to_pool upload "$WORK/upload.list" "$WORK/up" ||
       die "$E_STORE" "upload to the pool of $INSTANCE_PATH failed; the snapshot $SNAP_PATH stays incomplete and is never restored"
     U_XFER_BYTES=$XFER_BYTES
   fi

@@ -44,6 +44,8 @@ die() {
   die_code=$1
   shift
   log "ERROR: $*"
+  # The documented code wins over a signal that arrives while the run is already ending.
+  DIE_CODE=$die_code
   exit "$die_code"
 }
 
@@ -167,8 +169,10 @@ add_cleanup() {
 BACKGROUND_PID=""
 
 cleanup() {
-  # The run's own status: waiting for a transfer stopped here must not become the exit code.
+  # The run's own status: waiting for a transfer stopped here must not become the exit code, and
+  # neither may a TERM that arrives after die (seen under load: exit 143 where die said 3).
   cleanup_status=$?
+  [ -z "${DIE_CODE:-}" ] || cleanup_status=$DIE_CODE
   if [ -n "$BACKGROUND_PID" ]; then
     kill "$BACKGROUND_PID" 2>/dev/null && wait "$BACKGROUND_PID" 2>/dev/null
   fi
@@ -299,9 +303,9 @@ fetch_checked() {
 # --- snapshot layout ---------------------------------------------------------------------------
 
 # Encryption: the passphrase is obscured through stdin (never argv) and handed to rclone through
-# env config. Each snapshot gets its own crypt remote over "<snapshot>/encrypted", so the snapshot
-# folder names stay readable while every name and byte below is encrypted. Two snapshots' crypt
-# remotes share keys, so server-side copies between them stay valid (names encrypt the same).
+# env config. Each snapshot gets its own crypt remote over "<snapshot>/encrypted" for its manifest,
+# and the pool one over "<instance>/pool/encrypted" (pool_root), so the snapshot folder names stay
+# readable while every name and byte below is encrypted.
 crypt_init() {
   CRYPT=no
   [ -n "${OCB_CRYPT_PASSWORD:-}" ] || return 0
