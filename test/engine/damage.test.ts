@@ -15,10 +15,11 @@ describe("backup engine: damaged manifests and hostile names", function () {
   let s3: S3Server;
   let work: string;
 
+  // On s3rver whatever OCB_TEST_S3 says: these cases use its hooks (faults, its disk, its counters).
   engineSuite("damage", (server, dir) => {
     s3 = server;
     work = dir;
-  });
+  }, { server: "s3rver" });
 
   /** The stored object holding a snapshot's manifest (its encrypted name under crypt). */
   async function manifestKey(snapshot: string): Promise<string> {

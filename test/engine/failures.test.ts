@@ -17,10 +17,11 @@ describe("backup engine: failures fail loudly and touch nothing", function () {
   let s3: S3Server;
   let work: string;
 
+  // On s3rver whatever OCB_TEST_S3 says: these cases use its hooks (faults, its disk, its counters).
   engineSuite("failures", (server, dir) => {
     s3 = server;
     work = dir;
-  });
+  }, { server: "s3rver" });
 
   /** A populated restore target whose exact content the test can compare afterwards. */
   function existingTarget(name: string): { dir: string; before: ReturnType<typeof readTree> } {

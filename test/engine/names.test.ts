@@ -3,10 +3,11 @@
 // restore cannot write.
 import assert from "node:assert/strict";
 import { createHash } from "node:crypto";
-import { mkdirSync, readdirSync, writeFileSync } from "node:fs";
+import { chmodSync, copyFileSync, existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { ENGINE_EXIT_CODES } from "../../components/backup/engine";
-import { engineEnv, eventOf, expectExit, rclone, runEngine, uniqueStamp } from "../support/engine-runner";
+import { ENGINE_DIR, ENGINE_ENTRYPOINT, ENGINE_EXIT_CODES } from "../../components/backup/engine";
+import { busyboxPath, engineEnv, eventOf, expectExit, rclone, run, runEngine, uniqueStamp } from "../support/engine-runner";
 import { engineSuite } from "../support/engine-suite";
 import type { S3Server } from "../support/s3server";
 import { diffExactTrees, makeTortureTree, readExactTree, shown, type ExactTree } from "../support/torture-tree";
@@ -68,6 +69,51 @@ describe("backup engine: every file name and entry type", function () {
       assert.ok(expected.size > 120, `the tree is the torture tree (${expected.size} entries)`);
     });
   }
+
+  it("as uid 1000, like the pods: files and folders it cannot read are named in a warning and left out; the backup succeeds and restores the rest", async () => {
+    const root = join(work, "uid1000");
+    const src = join(root, "state");
+    mkdirSync(join(src, "locked-dir"), { recursive: true });
+    mkdirSync(join(src, "open"), { recursive: true });
+    writeFileSync(join(src, "open/ok.md"), "readable\n");
+    writeFileSync(join(src, "secret.bin"), "mode 000\n");
+    writeFileSync(join(src, "locked-dir/inside.md"), "behind a 000 folder\n");
+    await run("chown", ["-R", "1000:1000", root], { PATH: process.env.PATH ?? "" });
+    chmodSync(work, 0o755);
+    chmodSync(join(src, "secret.bin"), 0o000);
+    chmodSync(join(src, "locked-dir"), 0o000);
+    const env = engineEnv(s3, { OCB_TENANT: "acme", OCB_INSTANCE: "uid1000", OCB_KIND: "manual", OCB_SOURCES: `state=${src}`, OCB_NOW: uniqueStamp() });
+    // uid 1000 reaches neither root's tool cache nor the test's private temp folders: the busybox
+    // applets and a copy of the same rclone go where it can.
+    const bin = await busyboxPath();
+    chmodSync(bin, 0o755);
+    const podBin = mkdtempSync(join(tmpdir(), "ocb-podbin-"));
+    chmodSync(podBin, 0o755);
+    const rcloneAt = (await run("sh", ["-c", "command -v rclone"], { PATH: process.env.PATH ?? "" })).stdout.trim();
+    copyFileSync(rcloneAt, join(podBin, "rclone"));
+    chmodSync(join(podBin, "rclone"), 0o755);
+    const podPath = `${bin}:${podBin}:/usr/bin:/bin`;
+    const asPod = ["/usr/bin/setpriv", "--reuid", "1000", "--regid", "1000", "--clear-groups", join(bin, "sh"), join(ENGINE_DIR, ENGINE_ENTRYPOINT)];
+    try {
+      const backup = await runEngine({ env: { ...env, PATH: podPath }, args: ["backup"], command: asPod });
+      expectExit(backup, 0, "backup as uid 1000");
+      assert.match(backup.stderr, /not backed up: file the backup cannot read \(no read permission\) state\/secret\.bin/);
+      assert.match(backup.stderr, /not backed up: a folder of source 'state' the backup cannot read .*locked-dir/);
+      const dst = join(root, "restored");
+      expectExit(await runEngine({ env: engineEnv(s3, { OCB_SOURCES: `state=${dst}`, OCB_RESTORE_FROM: "acme/uid1000/latest" }), args: ["restore"] }), 0, "restore");
+      assert.equal(readFileSync(join(dst, "open/ok.md"), "utf8"), "readable\n");
+      assert.ok(!existsSync(join(dst, "secret.bin")) && !existsSync(join(dst, "locked-dir/inside.md")));
+      // An unreadable source itself fails the run: an empty snapshot would look like a good one.
+      chmodSync(src, 0o000);
+      const refused = await runEngine({ env: { ...env, PATH: podPath, OCB_NOW: uniqueStamp() }, args: ["backup"], command: asPod });
+      assert.equal(refused.code, ENGINE_EXIT_CODES.usage, refused.stderr);
+      assert.match(refused.stderr, /is not readable by uid 1000/);
+    } finally {
+      chmodSync(src, 0o755);
+      chmodSync(join(src, "locked-dir"), 0o755);
+      rmSync(podBin, { recursive: true, force: true });
+    }
+  });
 
   it("verify fails (exit 5) on a snapshot whose manifest names a file by another spelling than the stored one, as the old engine recorded a tab", async () => {
     // A format-v1 snapshot exactly as the old engine wrote one for a file named "note<TAB>.txt":

@@ -19,10 +19,11 @@ describe("backup engine: the shared pool, its garbage collection and its age lim
   let s3: S3Server;
   let work: string;
 
+  // On s3rver whatever OCB_TEST_S3 says: these cases use its hooks (faults, its disk, its counters).
   engineSuite("pool", (server, dir) => {
     s3 = server;
     work = dir;
-  });
+  }, { server: "s3rver" });
 
   const NOW = new Date(Date.UTC(2026, 10, 1, 12));
   const at = (daysAgo: number, minutes = 0): string => utcStamp(new Date(NOW.getTime() - daysAgo * DAY + minutes * 60_000));

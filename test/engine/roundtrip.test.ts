@@ -15,10 +15,11 @@ describe("backup engine: round trip on a real S3 server", function () {
   let s3: S3Server;
   let work: string;
 
+  // On s3rver whatever OCB_TEST_S3 says: these cases use its hooks (faults, its disk, its counters).
   engineSuite("roundtrip", (server, dir) => {
     s3 = server;
     work = dir;
-  });
+  }, { server: "s3rver" });
 
   function dirs(name: string): { state: string; workspace: string; sources: string } {
     const state = join(work, name, "state");

@@ -101,13 +101,22 @@ scan_sources() {
   : >"$WORK/stat.tsv"
   while IFS="$TAB" read -r scan_name scan_dir; do
     [ -d "$scan_dir" ] || die "$E_USAGE" "source '$scan_name': directory $scan_dir does not exist"
+    { [ -r "$scan_dir" ] && [ -x "$scan_dir" ]; } ||
+      die "$E_USAGE" "source '$scan_name': directory $scan_dir is not readable by uid $(id -u); an empty snapshot would look like a good one"
     scan_odd "$scan_name" "$scan_dir"
     # Files and folders in one listing: a folder's path ends in "/". rclone shows odd names in its
     # display encoding; only paths that are exactly a plain path found on disk are kept.
     ocb_rclone lsf -R --skip-links --format sp --separator "$TAB" \
       --filter-from "$WORK/filters" "$scan_dir" >"$WORK/lsf.out" 2>"$WORK/lsf.err" || {
-      cat "$WORK/lsf.err" >&2
-      die "$E_STORE" "cannot list source '$scan_name' ($scan_dir): unreadable files? see rclone's error above"
+      # Folders this run may not read (the agent may chmod 000 its own) are left out with a
+      # warning naming each; any other listing error fails the run.
+      if grep ' ERROR ' "$WORK/lsf.err" | grep -qv 'permission denied'; then
+        cat "$WORK/lsf.err" >&2
+        die "$E_STORE" "cannot list source '$scan_name' ($scan_dir): see rclone's error above"
+      fi
+      grep ' ERROR ' "$WORK/lsf.err" | sed 's/^.* ERROR : //' | while IFS= read -r scan_denied; do
+        log "warning: not backed up: a folder of source '$scan_name' the backup cannot read (${scan_denied})"
+      done
     }
     grep -v "Can't transfer non file/directory" "$WORK/lsf.err" >&2 || true
     awk -F '\t' -v n="$scan_name" -v dirs="$WORK/dirs.tsv" '
@@ -116,6 +125,7 @@ scan_sources() {
       p ~ /\/$/ { sub(/\/$/, "", p); if (p in plain) print n "/" p >> dirs; next }
       p in plain { print $1 "\t" n "/" p }
     ' "$WORK/plain/$scan_name.list" "$WORK/lsf.out" >>"$WORK/files.tsv"
+    scan_unreadable "$scan_name" "$scan_dir"
     scan_hardlinks "$scan_name" "$scan_dir"
     # Permission bits and change fingerprints, best effort: a file deleted between find and stat
     # only loses its mode and is hashed. Every regular file, excluded ones too: a database's

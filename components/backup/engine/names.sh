@@ -128,11 +128,36 @@ scan_odd() {
   # every symlink and special file, found by find itself and handed over as arguments.
   tr '\n' '\000' <"$WORK/oddnames.list" | (cd "$so_dir" && xargs -0 -r sh "$ENGINE_DIR/$ENGINE_SCRIPT" _odd-entries \
     "$so_name" "$STAGE/$so_name/$ODD_DIR" "$WORK") || die "$E_STORE" "cannot record the odd entries of source '$so_name'"
+  # find fails for folders it may not read (named in the warning above); nothing else may fail.
   (cd "$so_dir" && find . -mindepth 1 \( -path "*[$ODD_CTRL]*" -o -type l -o -type p -o -type s -o -type b -o -type c \) \
-    -exec sh "$ENGINE_DIR/$ENGINE_SCRIPT" _odd-entries "$so_name" "$STAGE/$so_name/$ODD_DIR" "$WORK" {} +) ||
-    die "$E_STORE" "cannot record the odd entries of source '$so_name'"
+    -exec sh "$ENGINE_DIR/$ENGINE_SCRIPT" _odd-entries "$so_name" "$STAGE/$so_name/$ODD_DIR" "$WORK" {} +) 2>"$WORK/oddfind.err" || {
+    if grep -qv 'Permission denied' "$WORK/oddfind.err"; then
+      cat "$WORK/oddfind.err" >&2
+      die "$E_STORE" "cannot record the odd entries of source '$so_name'"
+    fi
+  }
   rm -f "$WORK/oddnames.list"
   rmdir "$STAGE/$so_name/$ODD_DIR" 2>/dev/null || true
+}
+
+# scan_unreadable NAME DIR: plain files this run cannot read (the agent may chmod 000 its own
+# files; the pods do not run as root) are left out of $WORK/files.tsv, each named in a warning,
+# instead of failing the hashing or the upload. Root reads everything, so it skips the check.
+scan_unreadable() {
+  [ "$(id -u)" != 0 ] || return 0
+  (cd "$2" && find . -type f ! -path "*[$ODD_CTRL]*" ! -perm -u+r 2>/dev/null) | sed "s|^\./|$1/|" >"$WORK/unreadable.list" || true
+  [ -s "$WORK/unreadable.list" ] || return 0
+  # Only files the backup would take (excludes applied), and only those really unreadable.
+  awk -F '\t' "$AWK_REST"'FILENAME == ARGV[1] { listed[rest($0, 1)] = 1; next } ($0 in listed)' "$WORK/files.tsv" "$WORK/unreadable.list" >"$WORK/unreadable.listed"
+  : >"$WORK/unreadable.drop"
+  while IFS= read -r su_path; do
+    [ -r "$2/${su_path#*/}" ] && continue
+    printf '%s\t%s\t%s\n' "$1" "file the backup cannot read (no read permission)" "$(to_hex "${su_path#*/}")" >>"$WORK/odd.warnings"
+    printf '%s\n' "$su_path" >>"$WORK/unreadable.drop"
+  done <"$WORK/unreadable.listed"
+  [ -s "$WORK/unreadable.drop" ] || return 0
+  awk -F '\t' "$AWK_REST"'FILENAME == ARGV[1] { drop[$0] = 1; next } !(rest($0, 1) in drop)' "$WORK/unreadable.drop" "$WORK/files.tsv" >"$WORK/files.readable"
+  mv "$WORK/files.readable" "$WORK/files.tsv"
 }
 
 # scan_hardlinks NAME DIR: plain files of the source listed in $WORK/files.tsv that share an inode
