@@ -164,3 +164,72 @@ export async function startS3Server(options: { bucket?: string } = {}): Promise<
     },
   };
 }
+
+/**
+ * moto's S3 server (PyPI, from test/toolchain/build.sh) as a separate process on 127.0.0.1, with
+ * IAM enforced: every request must carry a valid SigV4 signature of the key moto-setup.py creates.
+ * `objectLock` makes the bucket an Object Lock bucket with a default retention, so every upload
+ * must carry a checksum. In-memory: stop/start are not supported, nor the s3rver-only hooks
+ * (objectFile, injectFault; events and requests stay empty).
+ */
+export async function startMotoServer(options: { bucket?: string; objectLock?: boolean } = {}): Promise<S3Server> {
+  const { spawn } = await import("node:child_process");
+  const { engineToolsPath } = await import("./engine-tools");
+  const { run } = await import("./engine-runner");
+  const bucket = options.bucket ?? "openclaw-backups";
+  const port = await freePort();
+  const path = `${engineToolsPath()}:${process.env.PATH ?? ""}`;
+  const child = spawn("moto_server", ["-H", "127.0.0.1", "-p", String(port)], {
+    env: { PATH: path, INITIAL_NO_AUTH_ACTION_COUNT: "3", MOTO_S3_CUSTOM_ENDPOINTS: "" },
+    stdio: ["ignore", "ignore", "pipe"],
+    detached: true,
+  });
+  let log = "";
+  child.stderr?.setEncoding("utf8").on("data", (chunk: string) => (log = (log + chunk).slice(-4000)));
+  let exited = false;
+  child.on("exit", () => (exited = true));
+  const kill = async (): Promise<void> => {
+    if (exited || child.pid === undefined) return;
+    const gone = new Promise<void>((resolve) => child.once("exit", () => resolve()));
+    process.kill(-child.pid, "SIGTERM");
+    await Promise.race([gone, new Promise((resolve) => setTimeout(resolve, 5000))]);
+    if (!exited) process.kill(-child.pid, "SIGKILL");
+  };
+  const endpoint = `http://127.0.0.1:${port}`;
+  const deadline = Date.now() + 30_000;
+  for (;;) {
+    const ok = await fetch(`${endpoint}/moto-api/`).then((r) => r.ok, () => false);
+    if (ok) break;
+    if (exited || Date.now() > deadline) {
+      await kill();
+      throw new Error(`moto_server did not start on ${endpoint}:\n${log}`);
+    }
+    await new Promise((resolve) => setTimeout(resolve, 200));
+  }
+  const setup = await run(join(engineToolsPath().split(":").find((p) => p.includes("/moto-")) ?? "", "python"), [join(__dirname, "moto-setup.py"), endpoint, options.objectLock ? `${bucket}:lock` : bucket], { PATH: path }, { timeoutMs: 60_000 });
+  if (setup.code !== 0) {
+    await kill();
+    throw new Error(`moto-setup.py failed:\n${setup.stderr}`);
+  }
+  const key = JSON.parse(setup.stdout) as { accessKeyId: string; secretAccessKey: string };
+  const unsupported = (what: string) => (): never => {
+    throw new Error(`${what} is an s3rver-only test hook; this suite runs on moto`);
+  };
+  return {
+    endpoint,
+    port,
+    dir: "",
+    bucket,
+    accessKeyId: key.accessKeyId,
+    secretAccessKey: key.secretAccessKey,
+    events: [],
+    requests: [],
+    bytesReceived: () => 0,
+    resetCounters: () => undefined,
+    stop: unsupported("stop"),
+    start: unsupported("start"),
+    close: kill,
+    objectFile: unsupported("objectFile"),
+    injectFault: unsupported("injectFault"),
+  };
+}
