@@ -4,11 +4,11 @@
 // Only async child processes may run while it serves: a sync spawn blocks its event loop.
 import { mkdtempSync, rmSync } from "node:fs";
 import type { IncomingMessage, Server, ServerResponse } from "node:http";
-import { createServer } from "node:net";
 import type { Socket } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import S3rver from "s3rver";
+import { freePort } from "./ports";
 
 export interface StoredEvent {
   /** "Put", "Copy", "Post" or "Delete". */
@@ -62,17 +62,6 @@ function requestRecord(req: IncomingMessage, bucket: string): RequestRecord {
   return { method: req.method ?? "", key, copy: req.headers["x-amz-copy-source"] !== undefined };
 }
 
-async function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const srv = createServer();
-    srv.once("error", reject);
-    srv.listen(0, "127.0.0.1", () => {
-      const address = srv.address();
-      const port = typeof address === "object" && address !== null ? address.port : 0;
-      srv.close(() => resolve(port));
-    });
-  });
-}
 
 export async function startS3Server(options: { bucket?: string } = {}): Promise<S3Server> {
   const bucket = options.bucket ?? "openclaw-backups";
