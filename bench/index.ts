@@ -9,6 +9,7 @@ import { execFileSync } from "node:child_process";
 import { writeFileSync } from "node:fs";
 import { cpus, loadavg } from "node:os";
 import { join, resolve } from "node:path";
+import { useEngineTools } from "../test/support/engine-tools";
 import { runOpenClawAnchor, type AnchorOptions } from "./backup/openclaw-anchor";
 import { runBackup, type BackupOptions } from "./backup/run";
 import { renderTable, type Table } from "./lib/table";
@@ -68,6 +69,9 @@ function tool(command: string, args: readonly string[]): string {
 
 async function main(): Promise<void> {
   const args = parseArgs(process.argv.slice(2));
+  // The backup image's exact rclone (test/toolchain/build.sh) for every rclone the bench starts,
+  // and the one the results record.
+  if (args.only !== "scale") useEngineTools();
   const started = Date.now();
   const machine = {
     node: process.version,

@@ -23,6 +23,8 @@ export interface SnapshotMarker {
   readonly manifestSha256: string;
   /** Stored objects (files stored alone and packs); absent in markers written before packs. */
   readonly objects?: number;
+  /** "pool": the data is in the instance's pool, shared by its snapshots (manifest v4); absent before. */
+  readonly layout?: string;
 }
 
 export interface Snapshot {

@@ -14,8 +14,15 @@ import { humanBytes, json, table } from "./output";
 import { resolveSnapshot } from "./resolve";
 import { listKeys, readMarker, readObject } from "./snapshots";
 
-/** v1: one object per file under data/; v2 adds packs (packs/<source>/<name>.tar, `p` and `l` lines). */
-const MANIFEST_HEADERS = ["#openclaw-backup-manifest v1", "#openclaw-backup-manifest v2"];
+/**
+ * v1: one object per file under data/; v2 adds packs (packs/<source>/<name>.tar, `p` and `l`
+ * lines); v3 adds `o` records (entries carried by their exact bytes, whose files are `f` records
+ * under <source>/.ocb-names/ like any other). All three keep their objects in the snapshot's own
+ * folder. v4 keeps them in the instance's pool, shared by its snapshots: packs/<source>/<name>.tar
+ * and objects/<stamp>/<sha256> (an `l` record "=<stamp>").
+ */
+const MANIFEST_HEADERS = ["#openclaw-backup-manifest v1", "#openclaw-backup-manifest v2", "#openclaw-backup-manifest v3", "#openclaw-backup-manifest v4"];
+const POOL_HEADER = "#openclaw-backup-manifest v4";
 
 export interface VerifyReport {
   readonly snapshot: string;
@@ -38,35 +45,44 @@ interface StoredObject {
  * The objects a snapshot must hold, keyed by their path under the snapshot's content root
  * (`data/<source>/<path>` or `packs/<source>/<name>.tar`), or why the manifest cannot be read.
  */
-function parseManifest(text: string): Map<string, StoredObject> | string {
+function parseManifest(text: string): { pooled: boolean; objects: Map<string, StoredObject> } | string {
   const lines = text.split("\n").filter((l) => l !== "");
   if (!MANIFEST_HEADERS.includes(lines[0] ?? "")) return `unknown manifest format (first line: ${JSON.stringify((lines[0] ?? "").slice(0, 60))})`;
+  const pooled = lines[0] === POOL_HEADER;
   const files = new Map<string, { sha256: string; size: number }>();
-  const packed = new Set<string>();
+  const located = new Map<string, string>();
   const objects = new Map<string, StoredObject>();
   for (const line of lines.slice(1)) {
     const fields = line.split("\t");
     // The path is always last and may contain tabs.
     if (fields[0] === "f") files.set(fields.slice(4).join("\t"), { sha256: fields[1] ?? "", size: Number(fields[2]) });
-    else if (fields[0] === "l") packed.add(fields.slice(2).join("\t"));
+    else if (fields[0] === "l") located.set(fields.slice(2).join("\t"), fields[1] ?? "");
     else if (fields[0] === "p") {
       // p, source, seq, name, sha256, size, member bytes
       const name = `${fields[1]}/${fields[3]}.tar`;
       objects.set(`packs/${name}`, { sha256: fields[4] ?? "", size: Number(fields[5]) });
     }
   }
-  for (const [path, file] of files) if (!packed.has(path)) objects.set(`data/${path}`, file);
-  return objects;
+  for (const [path, file] of files) {
+    const where = located.get(path);
+    if (!pooled) {
+      if (where === undefined) objects.set(`data/${path}`, file);
+    } else if (where === undefined) return `no location for ${path}`;
+    else if (where.startsWith("=")) objects.set(`objects/${where.slice(1)}/${file.sha256}`, file);
+  }
+  return { pooled, objects };
 }
 
 /** How problems name a stored object: "pack <source>/<name>.tar", or the file's path. */
 function labelOf(key: string): string {
-  return key.startsWith("packs/") ? `pack ${key.slice("packs/".length)}` : key.slice("data/".length);
+  if (key.startsWith("packs/")) return `pack ${key.slice("packs/".length)}`;
+  if (key.startsWith("objects/")) return `pool object ${key.slice("objects/".length)}`;
+  return key.slice("data/".length);
 }
 
 /** "file: <path>" or "pack <source>/<name>.tar", after "missing" or "unexpected". */
 function nounOf(key: string): string {
-  return key.startsWith("packs/") ? labelOf(key) : `file: ${labelOf(key)}`;
+  return key.startsWith("data/") ? `file: ${labelOf(key)}` : labelOf(key);
 }
 
 export async function verifySnapshot(ctx: Context, text: string | undefined, deep: boolean): Promise<VerifyReport> {
@@ -82,12 +98,15 @@ export async function verifySnapshot(ctx: Context, text: string | undefined, dee
   checks.push({ check: "marker", ok: sameIdentity, detail: sameIdentity ? `${marker.files} files, ${humanBytes(marker.bytes)}` : `snapshot.json describes ${marker.tenant}/${marker.instance}/${marker.kind}/${marker.time}: moved or tampered with` });
   const stored = await listKeys(client, snapshot.bucket, `${snapshot.path}/`);
 
+  const pooled = marker.layout === "pool";
+  const instancePath = snapshot.path.split("/").slice(0, -2).join("/");
   if (marker.encrypted) {
     const objects = stored.filter((o) => o.key.startsWith(`${snapshot.path}/encrypted/`));
     // Every stored object (files stored alone, packs) plus the manifest; markers older than
-    // packs have no `objects` and stored one object per file.
-    const expected = (marker.objects ?? marker.files) + 1;
-    checks.push({ check: "object count", ok: objects.length === expected, detail: `${objects.length} encrypted objects, ${expected} expected (stored objects + manifest)` });
+    // packs have no `objects` and stored one object per file. A pooled snapshot's folder holds
+    // only its manifest: its objects are in the instance's encrypted pool.
+    const expected = pooled ? 1 : (marker.objects ?? marker.files) + 1;
+    checks.push({ check: "object count", ok: objects.length === expected, detail: `${objects.length} encrypted objects, ${expected} expected (${pooled ? "the manifest; the data is in the pool" : "stored objects + manifest"})` });
     checks.push({ check: "checksums", ok: true, detail: "encrypted: names and bytes need the passphrase; the engine's verify checks them (docs/runbooks/restore.md)" });
   } else {
     const manifestBody = await readObject(client, snapshot.bucket, `${snapshot.path}/manifest.tsv`);
@@ -98,24 +117,33 @@ export async function verifySnapshot(ctx: Context, text: string | undefined, dee
     if (typeof manifest === "string") {
       checks.push({ check: "file set", ok: false, detail: manifest });
     } else if (manifestOk) {
-      const root = `${snapshot.path}/`;
-      const got = new Map(stored.filter((o) => o.key.startsWith(`${root}data/`) || o.key.startsWith(`${root}packs/`)).map((o) => [o.key.slice(root.length), o.size]));
-      for (const [key, object] of manifest) {
+      // Old layouts: the snapshot folder holds exactly its objects. The pool is shared, so only
+      // missing objects and sizes count there, never other snapshots' objects.
+      const root = manifest.pooled ? `${instancePath}/pool/` : `${snapshot.path}/`;
+      const inRoot = manifest.pooled
+        ? (await listKeys(client, snapshot.bucket, root)).filter((o) => !o.key.startsWith(`${root}encrypted/`))
+        : stored.filter((o) => o.key.startsWith(`${root}data/`) || o.key.startsWith(`${root}packs/`));
+      const got = new Map(inRoot.map((o) => [o.key.slice(root.length), o.size]));
+      for (const [key, object] of manifest.objects) {
         const size = got.get(key);
         if (size === undefined) problems.push(`missing ${nounOf(key)}`);
         else if (size !== object.size) problems.push(`size differs: ${labelOf(key)} (manifest ${object.size}, stored ${size})`);
       }
-      for (const key of got.keys()) if (!manifest.has(key)) problems.push(`unexpected ${nounOf(key)}`);
-      checks.push({ check: "file set", ok: problems.length === 0, detail: `${got.size} objects stored, ${manifest.size} in the manifest${problems.length > 0 ? `, ${problems.length} problem(s)` : ", sizes match"}` });
+      if (!manifest.pooled) for (const key of got.keys()) if (!manifest.objects.has(key)) problems.push(`unexpected ${nounOf(key)}`);
+      checks.push({
+        check: "file set",
+        ok: problems.length === 0,
+        detail: `${manifest.pooled ? `${manifest.objects.size} pool objects referenced` : `${got.size} objects stored, ${manifest.objects.size} in the manifest`}${problems.length > 0 ? `, ${problems.length} problem(s)` : ", sizes match"}`,
+      });
       if (deep && problems.length === 0) {
         let n = 0;
-        for (const [key, object] of manifest) {
-          if (++n % 50 === 0) ctx.out.err(`checked ${n} of ${manifest.size} objects…`);
+        for (const [key, object] of manifest.objects) {
+          if (++n % 50 === 0) ctx.out.err(`checked ${n} of ${manifest.objects.size} objects…`);
           const body = await readObject(client, snapshot.bucket, `${root}${key}`);
           const sha = body === undefined ? "" : createHash("sha256").update(body).digest("hex");
           if (sha !== object.sha256) problems.push(`sha256 differs: ${labelOf(key)}`);
         }
-        checks.push({ check: "checksums", ok: problems.length === 0, detail: `${manifest.size} objects downloaded and hashed${problems.length > 0 ? `, ${problems.length} differ` : ", all match"}` });
+        checks.push({ check: "checksums", ok: problems.length === 0, detail: `${manifest.objects.size} objects downloaded and hashed${problems.length > 0 ? `, ${problems.length} differ` : ", all match"}` });
       }
     }
   }

@@ -1,10 +1,12 @@
-// The three ways to back up an instance's state that the benchmark compares, each able to back up
-// the tree under a stamp and to restore the newest backup into an empty directory.
+// The ways to back up an instance's state that the benchmark compares (the engine, the two it
+// replaces, and restic, the deduplicating tool it was measured against), each able to back up the
+// tree under a stamp and to restore the newest backup into an empty directory.
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { ENGINE_DIR, ENGINE_ENTRYPOINT } from "../../components/backup/engine";
 import { run } from "../../test/support/engine-runner";
 import type { S3Server } from "../../test/support/s3server";
+import { cachedToolsPath } from "../../test/support/engine-tools";
 import { rcloneEnv, rcloneOk } from "./store";
 
 export type ApproachId = "engine" | "fullCopy" | "tarGz";
@@ -18,7 +20,16 @@ export interface RunOptions {
 /** Milliseconds per phase of one run, when the approach can tell (the engine logs its steps). */
 export type Phases = Record<string, number>;
 
-export interface Approach {
+/** Anything that backs up a tree and restores the newest backup (the approaches, and restic). */
+export interface Comparable {
+  readonly id: string;
+  readonly label: string;
+  readonly prefix: string;
+  backup(source: string, stamp: string, options?: RunOptions): Promise<Phases | undefined>;
+  restore(target: string): Promise<Phases | undefined>;
+}
+
+export interface Approach extends Comparable {
   readonly id: ApproachId;
   readonly label: string;
   /** Bucket prefix holding everything this approach stored for the series. */
@@ -93,8 +104,8 @@ export function engine(ctx: Context): Approach {
     label: "openclaw-backup engine (incremental snapshots)",
     prefix: `backups/${TENANT}/${ctx.series}`,
     async backup(source, stamp, options) {
-      // prepare = index, previous manifest, scan, SQLite capture, hashing, staging; transfer = server-side copies and uploads.
-      const clock = phaseClock([["prepare", /ocb\[backup\] (copy|upload): /]]);
+      // prepare = index, previous manifest, scan, SQLite capture, hashing, staging; transfer = uploads into the pool and the seal.
+      const clock = phaseClock([["prepare", /ocb\[backup\] (reuse|upload): /]]);
       const flags = options?.rcloneFlags?.join(" ");
       await ok(
         "engine backup",
@@ -179,4 +190,54 @@ export function engineRestoreTransfers(): number {
   const match = /^RESTORE_TRANSFERS=(\d+)$/m.exec(readFileSync(join(ENGINE_DIR, "restore.sh"), "utf8"));
   if (!match) throw new Error("RESTORE_TRANSFERS not found in restore.sh");
   return Number(match[1]);
+}
+
+/**
+ * restic (built from its Go module at the version we would ship, test/toolchain/build.sh restic):
+ * one repository per instance under its prefix, as a pod would run it, with no persistent cache
+ * (`--no-cache`: a CronJob pod starts empty). Same source tree, no excludes, like (a).
+ */
+export function restic(ctx: Context): Comparable {
+  const prefix = `restic/${TENANT}/${ctx.series}`;
+  const bin = join(resticToolsPath(), "restic");
+  const env: Readonly<Record<string, string>> = {
+    PATH: process.env.PATH ?? "",
+    HOME: ctx.scratch,
+    AWS_ACCESS_KEY_ID: ctx.s3.accessKeyId,
+    AWS_SECRET_ACCESS_KEY: ctx.s3.secretAccessKey,
+    AWS_DEFAULT_REGION: "us-east-1",
+    RESTIC_REPOSITORY: `s3:${ctx.s3.endpoint}/${ctx.s3.bucket}/${prefix}`,
+    RESTIC_PASSWORD: "bench-restic-password",
+  };
+  let initialised = false;
+  return {
+    id: "restic",
+    label: "restic (chunk-level dedup, compression)",
+    prefix,
+    async backup(source, stamp, options) {
+      const limit: string[] = [];
+      if (options?.rcloneFlags?.length) {
+        // --bwlimit in rclone's syntax (bytes/s with a suffix); restic takes KiB/s.
+        const value = options.rcloneFlags[options.rcloneFlags.indexOf("--bwlimit") + 1] ?? "";
+        const m = /^([\d.]+)([KMG]?)$/.exec(value);
+        if (!m) throw new Error(`restic: cannot translate rclone flags ${options.rcloneFlags.join(" ")}`);
+        const kib = Number(m[1]) * ({ "": 1 / 1024, K: 1, M: 1024, G: 1024 * 1024 } as Record<string, number>)[m[2] ?? ""]!;
+        limit.push("--limit-upload", String(Math.round(kib)));
+      }
+      if (!initialised) {
+        await ok("restic init", run(bin, ["init", "--no-cache"], env, { timeoutMs: TIMEOUT_MS }));
+        initialised = true;
+      }
+      await ok("restic backup", run(bin, ["backup", "--no-cache", ...limit, "--host", "bench", "--tag", stamp, "."], env, { timeoutMs: TIMEOUT_MS, cwd: source }));
+      return undefined;
+    },
+    async restore(target) {
+      await ok("restic restore", run(bin, ["restore", "--no-cache", "latest", "--target", target], env, { timeoutMs: TIMEOUT_MS }));
+      return undefined;
+    },
+  };
+}
+
+function resticToolsPath(): string {
+  return cachedToolsPath("restic");
 }

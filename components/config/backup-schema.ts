@@ -46,9 +46,12 @@ const lifecycle = z
     /**
      * Safety net: every object under the prefix expires after this many days,
      * including those of instances that no longer exist. Default: the longest
-     * retention any instance configures, plus `marginDays`.
+     * retention any instance configures, plus `marginDays`. Must exceed the
+     * longest retention by more than 30 days (snapshots share pool objects up
+     * to 30 days older than themselves); a shorter expiry is refused.
      */
     expireBackupsAfterDays: days(1).optional(),
+    /** Added to the longest retention for the default expiry; more than 30 (the pool's refresh age). */
     marginDays: days(0).default(60),
   })
   .strict()

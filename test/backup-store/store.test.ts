@@ -81,6 +81,15 @@ describe("BackupStore on AWS: registered inputs", () => {
     assert.equal(inputsOf(r, "aws:kms/key:Key", "fleet-backup-store-key").deletionWindowInDays, 7);
   });
 
+  it("refuses a safety net that could expire pool objects a live snapshot references, naming the setting and the fix", async () => {
+    // The longest retention in awsFleet is the default 30 days; snapshots reference pool objects up to 30 days older than themselves.
+    await assert.rejects(runProgram(awsFleet({ store: { lifecycle: { expireBackupsAfterDays: 60 } } })), /backup\.store\.lifecycle\.expireBackupsAfterDays: .*set it to at least 61/);
+    await assert.rejects(runProgram(awsFleet({ store: { lifecycle: { marginDays: 10 } } })), /backup\.store\.lifecycle\.marginDays: .*set it to at least 31/);
+    const ok = await runProgram(awsFleet({ store: { lifecycle: { expireBackupsAfterDays: 61 } } }));
+    const rules = inputsOf(ok, LIFECYCLE, "fleet-backup-store-bucket-lifecycle").rules as { id: string; expiration?: unknown }[];
+    assert.deepEqual(rules.find((x) => x.id === "expire-backups-safety-net")?.expiration, { days: 61 });
+  });
+
   it("creates a bucket and a key per tenant when configured, and each role uses its tenant's", async () => {
     const r = await runProgram(awsFleet({ store: { bucketPer: "tenant", kmsKeyPer: "tenant" } }));
     assert.deepEqual(ofType(r, BUCKET).map((b) => b.name).sort(), ["fleet-backup-store-acme-bucket", "fleet-backup-store-globex-bucket", "fleet-backup-store-initech-bucket"]);

@@ -11,7 +11,7 @@ import { loadFleetConfig } from "../../components/config/load";
 import { ConfigError } from "../../components/config/problems";
 import { PROJECT } from "../../scripts/lib/render-stack";
 import { readStackFile } from "../../scripts/lib/stack-file";
-import { engineEnv, expectExit, requireTools, runEngine } from "../support/engine-runner";
+import { engineEnv, expectExit, poolKeys, requireTools, runEngine } from "../support/engine-runner";
 import { startS3Server, type S3Server } from "../support/s3server";
 import { makeStateTree } from "../support/state-tree";
 import { findObject, runProgram } from "../support/stacks";
@@ -122,9 +122,10 @@ describe("fleet CLI against a real S3 server and real engine snapshots", functio
 
     it("finds a damaged pack: a changed size at once, changed bytes with --deep (as the engine's own verify does)", async () => {
       const snapshot = `backups/acme/bot/periodic/${t.botOld}`;
-      const listed = await client.send(new ListObjectsV2Command({ Bucket: s3.bucket, Prefix: `${snapshot}/packs/state/` }));
-      const key = listed.Contents?.[0]?.Key;
-      assert.ok(key !== undefined && listed.Contents?.length === 1, "the small files of state are in one pack");
+      // The pack the snapshot references in its instance's pool.
+      const packs = (await poolKeys(s3, snapshot)).packs;
+      const key = packs[0];
+      assert.ok(key !== undefined && packs.length === 1, "the small files of state are in one pack");
       const original = Buffer.from((await (await client.send(new GetObjectCommand({ Bucket: s3.bucket, Key: key }))).Body?.transformToByteArray()) ?? []);
       const at = original.indexOf("jobs");
       assert.ok(at > 0, "cron/jobs.json is in the pack");
@@ -135,14 +136,14 @@ describe("fleet CLI against a real S3 server and real engine snapshots", functio
       assert.equal(shallow.code, 0, "same size: only the bytes differ");
       const deep = await run(["backups", "verify", `acme/bot/periodic/${t.botOld}`, "--deep"]);
       assert.equal(deep.code, 5, deep.stdout);
-      assert.match(deep.stdout, /sha256 differs: pack state\/\d{8}T\d{6}Z-001\.tar/);
+      assert.match(deep.stdout, /sha256 differs: pack state\/\d{8}T\d{6}Z-periodic-001\.tar/);
       const engine = await runEngine({ args: ["verify", `acme/bot/periodic/${t.botOld}`], env: engineEnv(s3, {}) });
       expectExit(engine, 5, "the engine agrees");
 
       await client.send(new PutObjectCommand({ Bucket: s3.bucket, Key: key, Body: Buffer.concat([original, Buffer.from("extra")]) }));
       const grown = await run(["backups", "verify", `acme/bot/periodic/${t.botOld}`]);
       assert.equal(grown.code, 5);
-      assert.match(grown.stdout, /size differs: pack state\/\d{8}T\d{6}Z-001\.tar/);
+      assert.match(grown.stdout, /size differs: pack state\/\d{8}T\d{6}Z-periodic-001\.tar/);
       await client.send(new PutObjectCommand({ Bucket: s3.bucket, Key: key, Body: original }));
     });
 

@@ -55,7 +55,8 @@ describe("backup engine: packs over a life of changes", function () {
       else if (f[0] === "l") location.set(f.slice(2).join("\t"), f[1]!);
       else if (f[0] === "f") files.set(f.slice(4).join("\t"), Number(f[2]));
     }
-    for (const [path, pack] of location) packs.get(pack)!.liveBytes += files.get(path)!;
+    // "=<stamp>": stored alone in the pool (objects/<stamp>/<sha256>), not in a pack.
+    for (const [path, pack] of location) if (!pack.startsWith("=")) packs.get(pack)!.liveBytes += files.get(path)!;
     return { header: lines[0]!, packs, location, files };
   }
 
@@ -95,15 +96,15 @@ describe("backup engine: packs over a life of changes", function () {
     const env = engineEnv(s3, { OCB_TENANT: "acme", OCB_INSTANCE: "packs", OCB_KIND: "periodic", OCB_SOURCES: `state=${source}`, ...PACK_ENV });
 
     const first = await backupAndRestore(env, source, "1-first");
-    assert.equal(first.header, "#openclaw-backup-manifest v2");
+    assert.equal(first.header, "#openclaw-backup-manifest v4");
     assert.ok(first.packs.size >= 4, `several packs: ${first.packs.size}`);
-    assert.equal(first.location.has("state/big.bin"), false, "a file over the limit is stored alone");
+    assert.ok(first.location.get("state/big.bin")?.startsWith("="), "a file over the limit is stored alone");
 
     // A changed file: a new pack holds it; the old one is kept and still holds the old version.
     writeFileSync(join(source, "d2/f2.md"), content(2, 1));
     const changed = await backupAndRestore(env, source, "2-changed");
     const f2Pack = first.location.get("state/d2/f2.md")!;
-    assert.ok(changed.packs.has(f2Pack), "the pack holding the old version is copied, not rewritten");
+    assert.ok(changed.packs.has(f2Pack), "the pack holding the old version is referenced again, not rewritten");
     assert.notEqual(changed.location.get("state/d2/f2.md"), f2Pack);
     assert.equal(changed.packs.size, first.packs.size + 1);
 
@@ -119,19 +120,19 @@ describe("backup engine: packs over a life of changes", function () {
     // A file grows past the limit (stored alone), then shrinks back into a pack.
     writeFileSync(join(source, "d0/f4.md"), "G".repeat(5_000));
     const grown = await backupAndRestore(env, source, "4-grown");
-    assert.equal(grown.location.has("state/d0/f4.md"), false);
+    assert.ok(grown.location.get("state/d0/f4.md")?.startsWith("="), "grown past the limit: stored alone");
     writeFileSync(join(source, "d0/f4.md"), content(4, 2));
     const shrunk = await backupAndRestore(env, source, "5-shrunk");
-    assert.ok(shrunk.location.has("state/d0/f4.md"));
+    assert.ok(shrunk.packs.has(shrunk.location.get("state/d0/f4.md") ?? ""), "shrunk: in a pack again");
 
-    // Most of one pack rewritten: it is no longer copied, its current members are packed again.
+    // Most of one pack rewritten: it is no longer referenced, its current members are packed again.
     const victim = [...shrunk.packs.values()].sort((a, b) => b.memberBytes - a.memberBytes)[0]!;
     const members = [...shrunk.location].filter(([, pack]) => pack === victim.name).map(([path]) => path);
     const rewrite = members.slice(0, Math.ceil(members.length * 0.75));
     for (const path of rewrite) writeFileSync(join(source, path.slice("state/".length)), `rewritten ${path}\n`);
     const superseded = await backupAndRestore(env, source, "6-superseded");
     assert.equal(superseded.packs.has(victim.name), false, `pack ${victim.name} dropped once mostly superseded`);
-    for (const path of members) assert.ok(superseded.location.has(path), `${path} is in a pack still`);
+    for (const path of members) assert.ok(superseded.packs.has(superseded.location.get(path) ?? ""), `${path} is in a pack still`);
   });
 
   it("a packed file whose name is not UTF-8 comes back under its own name, in its newest version", async () => {
@@ -173,25 +174,25 @@ describe("backup engine: packs over a life of changes", function () {
     assert.deepEqual(readdirSync(dst.workspace).filter((n) => !n.startsWith(".pre-restore-")), [], "the empty source restores empty");
   });
 
-  it("moves a snapshot of one object per file (format v1) into packs on the next backup; both restore", async () => {
+  it("moves files stored alone into packs on the next backup; both restore; a full upload references nothing", async () => {
     const source = join(work, "migrate", "state");
     for (let i = 0; i < 12; i++) {
       mkdirSync(join(source, `d${i % 2}`), { recursive: true });
       writeFileSync(join(source, `d${i % 2}/f${i}.md`), content(i));
     }
     const env = engineEnv(s3, { OCB_TENANT: "acme", OCB_INSTANCE: "migrate", OCB_KIND: "periodic", OCB_SOURCES: `state=${source}` });
-    const v1 = await backupAndRestore({ ...env, OCB_PACK_BELOW_BYTES: "0" }, source, "m1-objects");
-    assert.equal(v1.header, "#openclaw-backup-manifest v1");
-    assert.equal(v1.packs.size, 0);
-    const v2 = await backupAndRestore(env, source, "m2-packs");
-    assert.equal(v2.header, "#openclaw-backup-manifest v2");
-    assert.equal(v2.location.size, 12, "every small file moved into a pack");
+    const alone = await backupAndRestore({ ...env, OCB_PACK_BELOW_BYTES: "0" }, source, "m1-objects");
+    assert.equal(alone.header, "#openclaw-backup-manifest v4");
+    assert.equal(alone.packs.size, 0);
+    assert.ok([...alone.location.values()].every((l) => l.startsWith("=")), "every file stored alone");
+    const packed = await backupAndRestore(env, source, "m2-packs");
+    assert.equal([...packed.location.values()].filter((l) => packed.packs.has(l)).length, 12, "every small file moved into a pack");
 
     // After a damaged object was found: one backup that copies nothing.
     const full = await runEngine({ env: { ...env, OCB_FULL_UPLOAD: "true", OCB_NOW: uniqueStamp() }, args: ["backup"] });
     expectExit(full, 0, "full upload");
     const ev = eventOf(full, "backup.complete");
-    assert.equal(Number(ev.copiedFiles), 0, full.stderr);
+    assert.equal(Number(ev.reusedFiles), 0, full.stderr);
     assert.equal(Number(ev.uploadedFiles), 12);
     assert.equal(ev.base, "");
   });

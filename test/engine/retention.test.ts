@@ -37,7 +37,9 @@ describe("backup engine: retention and incomplete snapshots", function () {
   async function snapshotFolders(): Promise<string[]> {
     const r = await rclone(s3, ["lsf", "-R", "--files-only", `store:${s3.bucket}/${base}/`]);
     assert.equal(r.code, 0, r.stderr);
-    return [...new Set(r.stdout.split("\n").filter(Boolean).map((k) => k.split("/").slice(0, 2).join("/")))].sort();
+    // Snapshot folders only: the pool and locks are the instance's, not a snapshot's.
+    const folders = r.stdout.split("\n").filter((k) => k !== "" && !k.startsWith("pool/") && !k.startsWith("locks/"));
+    return [...new Set(folders.map((k) => k.split("/").slice(0, 2).join("/")))].sort();
   }
 
   async function listed(): Promise<string[]> {

@@ -6,6 +6,7 @@ import { mkdirSync, mkdtempSync, symlinkSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { ENGINE_DIR, ENGINE_ENTRYPOINT } from "../../components/backup/engine";
+import { useEngineTools } from "./engine-tools";
 import type { S3Server } from "./s3server";
 
 export interface RunEngineOptions {
@@ -16,7 +17,7 @@ export interface RunEngineOptions {
   /** Full command instead of `<shell> <ENGINE_DIR>/openclaw-backup.sh` (e.g. a rendered container's). */
   command?: readonly string[];
   cwd?: string;
-  /** Run under busybox sh with busybox applets first on PATH, as in the alpine-based rclone image (default: OCB_TEST_BUSYBOX=1). */
+  /** Run under busybox sh with busybox applets first on PATH, as in the alpine-based rclone image (default; OCB_TEST_BUSYBOX=0 runs the host's sh instead). */
   busybox?: boolean;
   /** Kill the engine after this long; every test bounds its runs. Default 120 s. */
   timeoutMs?: number;
@@ -70,7 +71,7 @@ export async function runEngine(options: RunEngineOptions): Promise<EngineResult
   let command: readonly string[];
   if (options.command) {
     command = options.command;
-  } else if (options.busybox ?? process.env.OCB_TEST_BUSYBOX === "1") {
+  } else if (options.busybox ?? process.env.OCB_TEST_BUSYBOX !== "0") {
     const bin = await busyboxPath();
     path = `${bin}:${basePath}`;
     command = [join(bin, "sh"), join(ENGINE_DIR, ENGINE_ENTRYPOINT)];
@@ -198,8 +199,12 @@ export function commandFromContainer(argv: readonly string[], engineMountPath: s
   return argv.map((arg) => (arg.startsWith(`${mount}/`) ? join(ENGINE_DIR, arg.slice(mount.length + 1)) : arg));
 }
 
-/** Fails (never skips) when a tool the data path needs is missing. */
+/**
+ * Fails (never skips) when a tool the data path needs is missing. Puts the backup image's exact
+ * rclone (test/toolchain/build.sh) first on PATH before looking, so every suite runs that one.
+ */
 export async function requireTools(tools: readonly string[] = ["rclone", "sqlite3"]): Promise<void> {
+  useEngineTools();
   const missing: string[] = [];
   for (const tool of tools) {
     const ok = await run(tool, tool === "sqlite3" ? ["-version"] : ["version"], { PATH: process.env.PATH ?? "" }, { timeoutMs: 10_000 })
@@ -246,4 +251,31 @@ let lastStamp = 0;
 export function uniqueStamp(): string {
   lastStamp = Math.max(lastStamp + 1, Math.floor(Date.now() / 1000));
   return utcStamp(new Date(lastStamp * 1000));
+}
+
+/**
+ * Where a snapshot's data lives (manifest v4, plain snapshots): bucket keys of the pool objects,
+ * by file path for files stored alone and by pack name for packs. Read from the manifest itself.
+ */
+export async function poolKeys(s3: S3Server, snapshot: string): Promise<{ files: Map<string, string>; packs: string[] }> {
+  const manifest = await rclone(s3, ["cat", `store:${s3.bucket}/${snapshot}/manifest.tsv`]);
+  if (manifest.code !== 0) throw new Error(`cannot read the manifest of ${snapshot}: ${manifest.stderr}`);
+  const instance = snapshot.split("/").slice(0, -2).join("/");
+  const sha = new Map<string, string>();
+  const files = new Map<string, string>();
+  const packs: string[] = [];
+  const lines = manifest.stdout.split("\n");
+  for (const line of lines) {
+    const f = line.split("\t");
+    if (f[0] === "f") sha.set(f.slice(4).join("\t"), f[1] ?? "");
+    if (f[0] === "p") packs.push(`${instance}/pool/packs/${f[1]}/${f[3]}.tar`);
+  }
+  for (const line of lines) {
+    const f = line.split("\t");
+    if (f[0] === "l" && f[1]?.startsWith("=")) {
+      const path = f.slice(2).join("\t");
+      files.set(path, `${instance}/pool/objects/${f[1].slice(1)}/${sha.get(path)}`);
+    }
+  }
+  return { files, packs };
 }

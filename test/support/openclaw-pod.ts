@@ -15,13 +15,14 @@ import assert from "node:assert/strict";
 import { spawn, type ChildProcess } from "node:child_process";
 import { mkdirSync, mkdtempSync, writeFileSync } from "node:fs";
 import { request } from "node:http";
-import { createServer, connect } from "node:net";
+import { connect } from "node:net";
 import { dirname, join } from "node:path";
 import { killGroup, openclawRuntime, runBounded, type CliResult } from "../../scripts/lib/openclaw-cli";
 import type { VolumeMount } from "../backup-k8s/fixtures";
 import type { Container, Manifest, PodSpec } from "../backup-k8s/fixtures";
 import { hostMounts, mapPaths, resolveEnv } from "./pod-on-host";
 import { kubernetesObjects, minimalStack, runProgram } from "./stacks";
+import { freePort } from "./ports";
 
 export interface RenderedPod {
   readonly objects: readonly Manifest[];
@@ -173,17 +174,6 @@ export async function runPostStart(rendered: RenderedPod, volumes: ReadonlyMap<s
   return runInContainer(container, volumes, hookEnv, mapped.slice(nodeAt + 1), 60_000);
 }
 
-export async function freePort(): Promise<number> {
-  return new Promise((resolvePort, reject) => {
-    const server = createServer();
-    server.once("error", reject);
-    server.listen(0, "127.0.0.1", () => {
-      const address = server.address();
-      const port = typeof address === "object" && address !== null ? address.port : 0;
-      server.close(() => resolvePort(port));
-    });
-  });
-}
 
 export function httpGet(port: number, path: string, timeoutMs = 5_000): Promise<{ status: number; body: string }> {
   return new Promise((resolveGet, reject) => {

@@ -4,11 +4,11 @@
 // Only async child processes may run while it serves: a sync spawn blocks its event loop.
 import { mkdtempSync, rmSync } from "node:fs";
 import type { IncomingMessage, Server, ServerResponse } from "node:http";
-import { createServer } from "node:net";
 import type { Socket } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import S3rver from "s3rver";
+import { freePort } from "./ports";
 
 export interface StoredEvent {
   /** "Put", "Copy", "Post" or "Delete". */
@@ -62,17 +62,6 @@ function requestRecord(req: IncomingMessage, bucket: string): RequestRecord {
   return { method: req.method ?? "", key, copy: req.headers["x-amz-copy-source"] !== undefined };
 }
 
-async function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const srv = createServer();
-    srv.once("error", reject);
-    srv.listen(0, "127.0.0.1", () => {
-      const address = srv.address();
-      const port = typeof address === "object" && address !== null ? address.port : 0;
-      srv.close(() => resolve(port));
-    });
-  });
-}
 
 export async function startS3Server(options: { bucket?: string } = {}): Promise<S3Server> {
   const bucket = options.bucket ?? "openclaw-backups";
@@ -162,5 +151,74 @@ export async function startS3Server(options: { bucket?: string } = {}): Promise<
       const last = parts.pop() ?? "";
       return join(dir, bucket, ...parts, `${last}._S3rver_object`);
     },
+  };
+}
+
+/**
+ * moto's S3 server (PyPI, from test/toolchain/build.sh) as a separate process on 127.0.0.1, with
+ * IAM enforced: every request must carry a valid SigV4 signature of the key moto-setup.py creates.
+ * `objectLock` makes the bucket an Object Lock bucket with a default retention, so every upload
+ * must carry a checksum. In-memory: stop/start are not supported, nor the s3rver-only hooks
+ * (objectFile, injectFault; events and requests stay empty).
+ */
+export async function startMotoServer(options: { bucket?: string; objectLock?: boolean } = {}): Promise<S3Server> {
+  const { spawn } = await import("node:child_process");
+  const { engineToolsPath } = await import("./engine-tools");
+  const { run } = await import("./engine-runner");
+  const bucket = options.bucket ?? "openclaw-backups";
+  const port = await freePort();
+  const path = `${engineToolsPath()}:${process.env.PATH ?? ""}`;
+  const child = spawn("moto_server", ["-H", "127.0.0.1", "-p", String(port)], {
+    env: { PATH: path, INITIAL_NO_AUTH_ACTION_COUNT: "3", MOTO_S3_CUSTOM_ENDPOINTS: "" },
+    stdio: ["ignore", "ignore", "pipe"],
+    detached: true,
+  });
+  let log = "";
+  child.stderr?.setEncoding("utf8").on("data", (chunk: string) => (log = (log + chunk).slice(-4000)));
+  let exited = false;
+  child.on("exit", () => (exited = true));
+  const kill = async (): Promise<void> => {
+    if (exited || child.pid === undefined) return;
+    const gone = new Promise<void>((resolve) => child.once("exit", () => resolve()));
+    process.kill(-child.pid, "SIGTERM");
+    await Promise.race([gone, new Promise((resolve) => setTimeout(resolve, 5000))]);
+    if (!exited) process.kill(-child.pid, "SIGKILL");
+  };
+  const endpoint = `http://127.0.0.1:${port}`;
+  const deadline = Date.now() + 30_000;
+  for (;;) {
+    const ok = await fetch(`${endpoint}/moto-api/`).then((r) => r.ok, () => false);
+    if (ok) break;
+    if (exited || Date.now() > deadline) {
+      await kill();
+      throw new Error(`moto_server did not start on ${endpoint}:\n${log}`);
+    }
+    await new Promise((resolve) => setTimeout(resolve, 200));
+  }
+  const setup = await run(join(engineToolsPath().split(":").find((p) => p.includes("/moto-")) ?? "", "python"), [join(__dirname, "moto-setup.py"), endpoint, options.objectLock ? `${bucket}:lock` : bucket], { PATH: path }, { timeoutMs: 60_000 });
+  if (setup.code !== 0) {
+    await kill();
+    throw new Error(`moto-setup.py failed:\n${setup.stderr}`);
+  }
+  const key = JSON.parse(setup.stdout) as { accessKeyId: string; secretAccessKey: string };
+  const unsupported = (what: string) => (): never => {
+    throw new Error(`${what} is an s3rver-only test hook; this suite runs on moto`);
+  };
+  return {
+    endpoint,
+    port,
+    dir: "",
+    bucket,
+    accessKeyId: key.accessKeyId,
+    secretAccessKey: key.secretAccessKey,
+    events: [],
+    requests: [],
+    bytesReceived: () => 0,
+    resetCounters: () => undefined,
+    stop: unsupported("stop"),
+    start: unsupported("start"),
+    close: kill,
+    objectFile: unsupported("objectFile"),
+    injectFault: unsupported("injectFault"),
   };
 }

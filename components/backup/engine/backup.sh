@@ -9,56 +9,90 @@
 #   packs     keep the base's packs still at least half current (packs.sh)
 #   stage     copy changed files into $STAGE so the bytes we hash are the bytes we upload; pack
 #             the small ones
-#   upload    ONE server-side copy (unchanged, from the previous snapshot) + ONE upload (changed)
-#   seal      manifest.tsv goes up with the data; check the stored set, then snapshot.json (last)
+#   upload    ONE upload of new packs and new contents into the pool (pool.sh); unchanged ones are
+#             referenced where the base stored them, never copied
+#   seal      manifest.tsv goes up with the data; check the pool holds everything referenced, then
+#             snapshot.json (last)
 
-# Previous complete snapshot of this instance (any kind) whose manifest we can read, or none.
+# The base: the newest complete snapshot of this instance (any kind) encrypted like this run whose
+# manifest can be read and matches its marker. A damaged or missing manifest, or one this run's
+# passphrase cannot open, is passed over with a warning and the next older snapshot is tried, so
+# one damaged snapshot never blocks later backups; with none usable the run uploads everything.
+# A store that cannot be reached still fails the run (exit 3).
+# How many snapshots, newest first, may be tried as the base before uploading everything.
+BASE_CANDIDATES=10
+
 load_base() {
   BASE=""
   : >"$WORK/prev.manifest"
-  load_base_last=$(newest_complete "$WORK/index.tsv")
-  [ -n "$load_base_last" ] || { log "no previous complete snapshot: full upload"; return 0; }
+  awk -F '\t' '$3 == 1 { print $1 "/" $2 }' "$WORK/index.tsv" | LC_ALL=C sort -t / -k2,2r -k1,1r >"$WORK/base.candidates"
+  [ -s "$WORK/base.candidates" ] || { log "no previous complete snapshot: full upload"; return 0; }
   if [ "${OCB_FULL_UPLOAD:-false}" = true ]; then
-    log "OCB_FULL_UPLOAD=true: full upload, nothing copied from earlier snapshots"
+    log "OCB_FULL_UPLOAD=true: full upload, nothing earlier snapshots stored is referenced"
     return 0
   fi
-  BASE_PATH="$INSTANCE_PATH/$(printf '%s' "$load_base_last" | tr "$TAB" /)"
-  # The manifest is fetched alongside the marker, where it is if the base was encrypted like
+  lb_tried=0
+  while IFS= read -r lb_rel; do
+    lb_tried=$((lb_tried + 1))
+    if [ "$lb_tried" -gt "$BASE_CANDIDATES" ]; then
+      log "warning: none of the $BASE_CANDIDATES newest snapshots has a readable manifest: full upload"
+      break
+    fi
+    load_base_from "$INSTANCE_PATH/$lb_rel" && return 0
+  done <"$WORK/base.candidates"
+  : >"$WORK/prev.manifest"
+  rm -f "$WORK/prev.json"
+  log "no usable base snapshot: full upload"
+}
+
+# load_base_from SNAPSHOT_PATH -> 0 and BASE set when its marker and manifest are usable.
+load_base_from() {
+  lbf_path=$1
+  # The manifest is fetched alongside the marker, where it is if the snapshot was encrypted like
   # this run; the marker then says whether it is usable.
-  content_root prev "$BASE_PATH" "$CRYPT"
+  content_root prev "$lbf_path" "$CRYPT"
   BASE_ROOT=$CONTENT_ROOT
-  ocb_rclone copyto "${BASE_ROOT}manifest.tsv" "$WORK/prev.fetched" 2>"$WORK/fetch-manifest.err" &
+  (
+    fetch_checked "${BASE_ROOT}manifest.tsv" "$WORK/prev.fetched"
+  ) 2>"$WORK/fetch-manifest.err" &
   BACKGROUND_PID=$!
-  load_base_marker=0
-  fetch_object "store:$OCB_BUCKET/$BASE_PATH/snapshot.json" "$WORK/prev.json" || load_base_marker=$?
-  load_base_fetched=0
-  wait "$BACKGROUND_PID" || load_base_fetched=$?
+  lbf_marker=0
+  fetch_checked "store:$OCB_BUCKET/$lbf_path/snapshot.json" "$WORK/prev.json" || lbf_marker=$?
+  lbf_fetched=0
+  wait "$BACKGROUND_PID" || lbf_fetched=$?
   BACKGROUND_PID=""
-  [ "$load_base_marker" -eq 0 ] || return 0
-  load_base_enc=no
-  [ "$(json_field "$WORK/prev.json" encrypted)" = true ] && load_base_enc=yes
-  if [ "$load_base_enc" != "$CRYPT" ]; then
-    log "previous snapshot $BASE_PATH has encrypted=$load_base_enc, this run encrypted=$CRYPT: full upload"
-    return 0
+  if [ "$lbf_marker" -ne 0 ]; then
+    log "warning: the marker of $lbf_path is gone or damaged; trying an older snapshot as the base"
+    return 1
   fi
-  if [ "$load_base_fetched" -ne 0 ]; then
-    cat "$WORK/fetch-manifest.err" >&2
-    die "$E_STORE" "cannot read ${BASE_ROOT}manifest.tsv from the store (is the endpoint reachable and are the credentials valid?)"
+  lbf_enc=no
+  [ "$(json_field "$WORK/prev.json" encrypted)" = true ] && lbf_enc=yes
+  if [ "$lbf_enc" != "$CRYPT" ]; then
+    log "snapshot $lbf_path has encrypted=$lbf_enc, this run encrypted=$CRYPT: not a base"
+    return 1
   fi
-  if [ ! -f "$WORK/prev.fetched" ] || ! mv "$WORK/prev.fetched" "$WORK/prev.manifest" ||
+  case "$lbf_fetched" in
+    0 | 1 | 2) ;;
+    *)
+      cat "$WORK/fetch-manifest.err" >&2
+      die "$E_STORE" "cannot read ${BASE_ROOT}manifest.tsv from the store (is the endpoint reachable and are the credentials valid?)"
+      ;;
+  esac
+  if [ "$lbf_fetched" -ne 0 ] || ! mv "$WORK/prev.fetched" "$WORK/prev.manifest" ||
     ! manifest_format "$WORK/prev.manifest" >/dev/null ||
     [ "$(sha256sum <"$WORK/prev.manifest" | cut -d ' ' -f 1)" != "$(json_field "$WORK/prev.json" manifestSha256)" ]; then
-    # A rotated passphrase lands here too; a full upload is the safe answer, but say it loudly.
-    log "warning: cannot read a valid manifest of $BASE_PATH (passphrase changed or snapshot damaged): full upload"
+    # A rotated passphrase lands here too; passing over it is safe, but say it loudly.
+    log "warning: cannot read a valid manifest of $lbf_path (passphrase changed or snapshot damaged; run verify on it); trying an older snapshot as the base"
     : >"$WORK/prev.manifest"
-    return 0
+    return 1
   fi
-  BASE=$BASE_PATH
+  BASE=$lbf_path
   log "incremental against $BASE"
 }
 
-# Per source: refuse names with newlines, list files (size, path) and dirs through the filters,
-# record permission bits. Symlinks and special files are not backed up (counted, warned).
+# Per source: list files and dirs through the filters under their own names (plain entries), record
+# permission bits and change fingerprints, and carry odd entries, symlinks and FIFOs by their
+# exact bytes (names.sh). No name can fail the scan.
 scan_sources() {
   write_filters "$WORK/filters"
   : >"$WORK/files.tsv"
@@ -67,33 +101,45 @@ scan_sources() {
   : >"$WORK/stat.tsv"
   while IFS="$TAB" read -r scan_name scan_dir; do
     [ -d "$scan_dir" ] || die "$E_USAGE" "source '$scan_name': directory $scan_dir does not exist"
-    find "$scan_dir" -name "*$NL*" >"$WORK/newline.txt" 2>/dev/null || true
-    if [ -s "$WORK/newline.txt" ]; then
-      log "these paths contain a newline: $(tr '\n' '|' <"$WORK/newline.txt" | cut -c 1-400)"
-      die "$E_USAGE" "source '$scan_name' has file names containing a newline, which the manifest cannot represent; rename them"
-    fi
-    scan_links=$(find "$scan_dir" -type l 2>/dev/null | wc -l | tr -d ' ')
-    [ "$scan_links" -eq 0 ] || log "warning: source '$scan_name' holds $scan_links symlink(s); symlinks are not backed up"
-    # Files and folders in one listing: a folder's path ends in "/".
+    { [ -r "$scan_dir" ] && [ -x "$scan_dir" ]; } ||
+      die "$E_USAGE" "source '$scan_name': directory $scan_dir is not readable by uid $(id -u); an empty snapshot would look like a good one"
+    scan_odd "$scan_name" "$scan_dir"
+    # Files and folders in one listing: a folder's path ends in "/". rclone shows odd names in its
+    # display encoding; only paths that are exactly a plain path found on disk are kept.
     ocb_rclone lsf -R --skip-links --format sp --separator "$TAB" \
-      --filter-from "$WORK/filters" "$scan_dir" >"$WORK/lsf.out" ||
-      die "$E_STORE" "cannot list source '$scan_name' ($scan_dir): unreadable files? see rclone's error above"
+      --filter-from "$WORK/filters" "$scan_dir" >"$WORK/lsf.out" 2>"$WORK/lsf.err" || {
+      # Folders this run may not read (the agent may chmod 000 its own) are left out with a
+      # warning naming each; any other listing error fails the run.
+      if grep ' ERROR ' "$WORK/lsf.err" | grep -qv 'permission denied'; then
+        cat "$WORK/lsf.err" >&2
+        die "$E_STORE" "cannot list source '$scan_name' ($scan_dir): see rclone's error above"
+      fi
+      grep ' ERROR ' "$WORK/lsf.err" | sed 's/^.* ERROR : //' | while IFS= read -r scan_denied; do
+        log "warning: not backed up: a folder of source '$scan_name' the backup cannot read (${scan_denied})"
+      done
+    }
+    grep -v "Can't transfer non file/directory" "$WORK/lsf.err" >&2 || true
     awk -F '\t' -v n="$scan_name" -v dirs="$WORK/dirs.tsv" '
+      FILENAME == ARGV[1] { plain[$0] = 1; next }
       { p = $0; sub(/^[^\t]*\t/, "", p) }
-      p ~ /\/$/ { sub(/\/$/, "", p); print n "/" p >> dirs; next }
-      { print $1 "\t" n "/" p }
-    ' "$WORK/lsf.out" >>"$WORK/files.tsv"
+      p ~ /\/$/ { sub(/\/$/, "", p); if (p in plain) print n "/" p >> dirs; next }
+      p in plain { print $1 "\t" n "/" p }
+    ' "$WORK/plain/$scan_name.list" "$WORK/lsf.out" >>"$WORK/files.tsv"
+    scan_unreadable "$scan_name" "$scan_dir"
+    scan_hardlinks "$scan_name" "$scan_dir"
     # Permission bits and change fingerprints, best effort: a file deleted between find and stat
     # only loses its mode and is hashed. Every regular file, excluded ones too: a database's
-    # fingerprint includes its -wal and -journal.
-    (cd "$scan_dir" && find . -type f -exec stat -c '%a %s %Y %Z %i %n' {} + 2>/dev/null) | awk -v n="$scan_name" -v dir="$WORK" '{
+    # fingerprint includes its -wal and -journal. Never a path with a control character: stat
+    # prints paths as lines, and a crafted name could pass for another file's record.
+    (cd "$scan_dir" && find . -type f ! -path "*[$ODD_CTRL]*" -exec stat -c '%a %s %Y %Z %i %n' {} + 2>/dev/null) | awk -v n="$scan_name" -v dir="$WORK" '{
       p = n "/" substr($0, length($1 " " $2 " " $3 " " $4 " " $5) + 4)
       print "f\t" $1 "\t" p
       print $2 ":" $3 ":" $4 ":" $5 "\t" $4 "\t" p >> (dir "/stat.tsv")
     }' >>"$WORK/modes.tsv" || true
-    (cd "$scan_dir" && find . -mindepth 1 -type d -exec stat -c '%a %n' {} + 2>/dev/null) | awk -v n="$scan_name" \
+    (cd "$scan_dir" && find . -mindepth 1 -type d ! -path "*[$ODD_CTRL]*" -exec stat -c '%a %n' {} + 2>/dev/null) | awk -v n="$scan_name" \
       '{ m = $1; p = substr($0, length(m) + 4); print "d\t" m "\t" n "/" p }' >>"$WORK/modes.tsv" || true
   done <"$WORK/sources.tsv"
+  report_odd
 }
 
 source_dir() {
@@ -188,10 +234,9 @@ capture_sqlite() {
     fi
     printf '%s\n' "$cap_path" >>"$WORK/sqlite.list"
   done <"$WORK/dbcapture.list"
-  if [ -s "$WORK/sqlite.list" ]; then
-    log "captured $(wc -l <"$WORK/sqlite.list" | tr -d ' ') SQLite database(s) consistently"
-    settle_captures
-  fi
+  [ ! -s "$WORK/sqlite.list" ] || log "captured $(wc -l <"$WORK/sqlite.list" | tr -d ' ') SQLite database(s) consistently"
+  cat "$WORK/sqlite.list" "$WORK/oddfiles.list" >"$WORK/captures.list"
+  [ ! -s "$WORK/captures.list" ] || settle_captures
 }
 
 # OpenClaw's coordination leases (state_leases, agent_database_leases) name the process that held
@@ -216,12 +261,12 @@ clear_leases() {
   }
 }
 
-# A capture byte-identical to the stored copy (VACUUM INTO of an unchanged database is) is
-# unchanged: it joins $WORK/unchanged.tsv, so it stays where it is stored (and keeps its pack
-# current), and its staged copy goes.
+# A capture byte-identical to the stored copy (VACUUM INTO of an unchanged database is, and so is
+# the copy of an unchanged odd file) is unchanged: it joins $WORK/unchanged.tsv, so it stays where
+# it is stored (and keeps its pack current), and its staged copy goes.
 settle_captures() {
-  ocb_rclone hashsum sha256 --files-from-raw "$WORK/sqlite.list" "$STAGE" >"$WORK/captures.sha" ||
-    die "$E_STORE" "cannot hash the SQLite copies in $STAGE"
+  ocb_rclone hashsum sha256 --files-from-raw "$WORK/captures.list" "$STAGE" >"$WORK/captures.sha" ||
+    die "$E_STORE" "cannot hash the SQLite and odd-name copies in $STAGE"
   awk -F '\t' -v dir="$WORK" "$AWK_REST"'
     FILENAME == ARGV[1] { if ($1 == "f") { p = rest($0, 4); sha[p] = $2; size[p] = $3 }; next }
     {
@@ -231,7 +276,7 @@ settle_captures() {
   ' "$WORK/prev.manifest" "$WORK/captures.sha"
   [ -f "$WORK/captures.same" ] || return 0
   tr '\n' '\000' <"$WORK/captures.same" | (cd "$STAGE" && xargs -0 -r rm -f --) ||
-    die "$E_STORE" "cannot remove unchanged SQLite copies from $STAGE"
+    die "$E_STORE" "cannot remove unchanged copies from $STAGE"
 }
 
 # Files not trusted whose path and size match the previous manifest get hashed in place; the rest
@@ -252,8 +297,8 @@ classify_by_size() {
   ' "$WORK/prev.manifest" "$WORK/sqlite.list" "$WORK/trusted.list" "$WORK/files.tsv"
 }
 
-# Hash the size-matching candidates in place; equal sha256 = unchanged (server-side copy later),
-# else changed. Unchanged -> $WORK/unchanged.tsv "sha TAB size TAB path".
+# Hash the size-matching candidates in place; equal sha256 = unchanged (referenced later), else
+# changed. Unchanged -> $WORK/unchanged.tsv "sha TAB size TAB path".
 hash_candidates() {
   while IFS="$TAB" read -r hc_name hc_dir; do
     [ -s "$WORK/hashcand/$hc_name.list" ] || continue
@@ -297,24 +342,20 @@ stage_changed() {
   done <"$WORK/sources.tsv"
 }
 
-# Manifest, transfer lists (paths relative to a snapshot's content root: data/... and packs/...)
-# and the object set the snapshot must end up with ($WORK/want.tsv, "size TAB path"). Files
-# stored alone and identical to the base's are copied server-side instead of uploaded.
+# Manifest (format v4), the upload list (paths relative to the pool root: packs/... and
+# objects/...) and every pool object the snapshot references with its size ($WORK/want.tsv,
+# "size TAB path"). Nothing is copied: what the base already stored is referenced.
 build_manifest() {
   pack_records >"$WORK/precords.tsv"
-  awk -F '\t' -v dir="$WORK" -v v1="$MANIFEST_HEADER" -v v2="$MANIFEST_HEADER_V2" "$AWK_REST"'
-    FILENAME == ARGV[1] {
-      if ($1 == "f") { p = rest($0, 4); psha[p] = $2; psize[p] = $3 }
-      else if ($1 == "l") ploc[rest($0, 2)] = $2
-      next
-    }
-    FILENAME == ARGV[2] { mode[$1 "\t" rest($0, 2)] = $2; next }
-    FILENAME == ARGV[3] { srcs[++ns] = $1; next }
-    FILENAME == ARGV[4] { if ($0 != "") dirs[++nd] = $0; next }
-    FILENAME == ARGV[5] { p = rest($0, 2); fpv[p] = $1 "\t" $2; next }
-    FILENAME == ARGV[6] { loc[rest($0, 1)] = $1; next }
-    FILENAME == ARGV[7] { packs[++np] = $0; next }
-    FILENAME == ARGV[8] { newpack[$3] = 1; next }
+  awk -F '\t' -v dir="$WORK" -v v4="$MANIFEST_HEADER_V4" -v stamp="$STAMP" "$AWK_REST"'
+    FILENAME == ARGV[1] { mode[$1 "\t" rest($0, 2)] = $2; next }
+    FILENAME == ARGV[2] { srcs[++ns] = $1; next }
+    FILENAME == ARGV[3] { if ($0 != "") dirs[++nd] = $0; next }
+    FILENAME == ARGV[4] { p = rest($0, 2); fpv[p] = $1 "\t" $2; next }
+    FILENAME == ARGV[5] { loc[rest($0, 1)] = $1; next }
+    FILENAME == ARGV[6] { packs[++np] = $0; next }
+    FILENAME == ARGV[7] { newpack[$3] = 1; next }
+    FILENAME == ARGV[8] { newobj[$1] = 1; next }
     {
       p = rest($0, 2)
       if (p in seen) next
@@ -322,7 +363,7 @@ build_manifest() {
     }
     END {
       out = dir "/manifest.body"
-      print ((np > 0) ? v2 : v1) > out
+      print v4 > out
       for (i = 1; i <= ns; i++) print "s\t" srcs[i] > out
       for (i = 1; i <= nd; i++) {
         m = mode["d\t" dirs[i]]; if (m == "") m = "700"
@@ -338,52 +379,62 @@ build_manifest() {
         print "f\t" sha[p] "\t" size[p] "\t" m "\t" p > out
         if (p in fpv) print "t\t" fpv[p] "\t" p > out
         bytes += size[p]
-        l = (p in loc) ? loc[p] : "-"
-        if (l != "-") {
-          print "l\t" l "\t" p > out
-          if (l in newpack) { ub += size[p]; un++ } else { cb += size[p]; cn++ }
-          continue
-        }
-        print size[p] "\tdata/" p > (dir "/want.tsv")
-        pl = (p in ploc) ? ploc[p] : "-"
-        if ((p in psha) && pl == "-" && psha[p] == sha[p] && psize[p] == size[p]) { print "data/" p > (dir "/copy.list"); cb += size[p]; cn++ }
-        else { print "data/" p > (dir "/upload.list"); ub += size[p]; un++ }
+        l = loc[p]
+        if (l == "") { print "internal: no location for " p > "/dev/stderr"; exit 1 }
+        print "l\t" l "\t" p > out
+        if (substr(l, 1, 1) == "=") {
+          key = "objects/" substr(l, 2) "/" sha[p]
+          if (!(key in wanted)) { wanted[key] = 1; print size[p] "\t" key > (dir "/want.tsv") }
+          if (l == "=" stamp && (sha[p] in newobj)) { if (!(key in sent)) { sent[key] = 1; print key > (dir "/upload.list") }; ub += size[p]; un++ }
+          else { cb += size[p]; cn++ }
+        } else if (l in newpack) { ub += size[p]; un++ } else { cb += size[p]; cn++ }
       }
       printf "%d\t%d\t%d\t%d\t%d\t%d\n", nf, nd, bytes, cn, cb, un > (dir "/counts")
     }
-  ' "$WORK/prev.manifest" "$WORK/modes.tsv" "$WORK/sources.tsv" "$WORK/dirs.tsv" "$WORK/fp.tsv" "$WORK/loc.tsv" \
-    "$WORK/precords.tsv" "$WORK/newpacks.tsv" "$WORK/unchanged.tsv" "$WORK/staged.tsv"
+  ' "$WORK/modes.tsv" "$WORK/sources.tsv" "$WORK/dirs.tsv" "$WORK/fp.tsv" "$WORK/loc.tsv" \
+    "$WORK/precords.tsv" "$WORK/newpacks.tsv" "$WORK/newobjects.tsv" "$WORK/unchanged.tsv" "$WORK/staged.tsv" ||
+    die 1 "internal: cannot write the manifest"
   # Deterministic order: header, then every record sorted bytewise.
-  { head -n 1 "$WORK/manifest.body"; sed 1d "$WORK/manifest.body" | LC_ALL=C sort; } >"$WORK/manifest.tsv"
+  { head -n 1 "$WORK/manifest.body"; { sed 1d "$WORK/manifest.body"; cat "$WORK/odd.tsv"; } | LC_ALL=C sort; } >"$WORK/manifest.tsv"
   IFS="$TAB" read -r M_FILES M_DIRS M_BYTES C_FILES C_BYTES U_FILES <"$WORK/counts"
 }
 
-# transfer_to_snapshot NAME LIST SOURCE [RCLONE FLAGS...]: copy the files of LIST (paths relative
-# to SOURCE, data/... and packs/...) into the new snapshot. Sums the bytes moved into
-# XFER_BYTES/XFER_SSC_BYTES.
+# Files stored alone go up as objects/<stamp>/<sha256>: hard links (same filesystem) into the
+# upload tree next to the new packs, one per new content.
+stage_objects() {
+  [ -s "$WORK/newobjects.tsv" ] || return 0
+  mkdir -p "$WORK/up/objects/$STAMP"
+  while IFS="$TAB" read -r so_sha so_path; do
+    ln -f -- "$STAGE/$so_path" "$WORK/up/objects/$STAMP/$so_sha" 2>/dev/null ||
+      cp -- "$STAGE/$so_path" "$WORK/up/objects/$STAMP/$so_sha" ||
+      die "$E_STORE" "cannot prepare $so_path for upload in the scratch dir (disk full? set OCB_WORK_DIR)"
+  done <"$WORK/newobjects.tsv"
+}
+
+# transfer_to_pool NAME LIST SOURCE [RCLONE FLAGS...]: copy the files of LIST (paths relative to
+# SOURCE, packs/... and objects/...) into the pool. Sums the bytes moved into XFER_BYTES.
 #   --no-traverse: direct lookups of the listed files instead of walking both trees (and some S3
 #     servers' delimiter listings miss folders holding only folders);
-#   --no-check-dest: the snapshot folder is new, so asking whether each file is already there is
-#     wasted requests (the copy and upload lists are disjoint).
+#   --no-check-dest: every key carries this run's stamp (a pack's also its kind), so none is there
+#     yet (at most an identical content from a run of another kind in the same second); asking
+#     would be wasted requests.
 # With --no-check-dest, rclone's own --retries would send the WHOLE list again after one failed
 # file (a 200 MB first backup uploaded twice). So rclone runs once per attempt, and each further
-# attempt (OCB_RCLONE_RETRIES in all) takes only the files the snapshot does not hold yet with the
-# size it wants ($WORK/want.tsv); S3 objects appear whole or not at all. check_stored has the
-# last word.
-transfer_to_snapshot() {
+# attempt (OCB_RCLONE_RETRIES in all) takes only the files the pool does not hold yet with the
+# size the snapshot wants ($WORK/want.tsv); S3 objects appear whole or not at all. check_stored
+# has the last word.
+transfer_to_pool() {
   tts_name=$1
   tts_src=$3
   cp "$2" "$WORK/$tts_name.todo"
   shift 3
   tts_attempt=1
   XFER_BYTES=0
-  XFER_SSC_BYTES=0
   while :; do
     tts_status=0
     ocb_xfer "$WORK/$tts_name.$tts_attempt.log" copy --retries 1 --no-traverse --no-check-dest "$@" \
-      --files-from-raw "$WORK/$tts_name.todo" "$tts_src" "$CUR_ROOT" || tts_status=$?
+      --files-from-raw "$WORK/$tts_name.todo" "$tts_src" "$POOL_ROOT" || tts_status=$?
     XFER_BYTES=$((XFER_BYTES + $(xfer_stat "$WORK/$tts_name.$tts_attempt.log" bytes)))
-    XFER_SSC_BYTES=$((XFER_SSC_BYTES + $(xfer_stat "$WORK/$tts_name.$tts_attempt.log" serverSideCopyBytes)))
     [ "$tts_status" -ne 0 ] || return 0
     [ "$tts_attempt" -lt "${OCB_RCLONE_RETRIES:-3}" ] || return "$tts_status"
     list_stored
@@ -398,21 +449,33 @@ transfer_to_snapshot() {
   done
 }
 
-# The new snapshot's objects so far -> $WORK/stored.tsv "size TAB path". Nothing but data/,
-# packs/ and manifest.tsv is there before the seal.
+# The pool's objects -> $WORK/stored.tsv "size TAB path" (the encrypted pool of a plain run, and
+# the other way round, left out).
 list_stored() {
-  ocb_rclone lsf -R --files-only --format sp --separator "$TAB" "$CUR_ROOT" >"$WORK/stored.tsv" ||
-    die "$E_STORE" "cannot list the new snapshot $SNAP_PATH"
+  ls_flags=""
+  [ "$CRYPT" = yes ] || ls_flags="--exclude /encrypted/**"
+  # shellcheck disable=SC2086
+  ocb_rclone lsf -R --files-only --format sp --separator "$TAB" $ls_flags "$POOL_ROOT" >"$WORK/stored.tsv" 2>"$WORK/stored.err" || {
+    grep -q "directory not found" "$WORK/stored.err" && { : >"$WORK/stored.tsv"; return 0; }
+    cat "$WORK/stored.err" >&2
+    die "$E_STORE" "cannot list the pool $POOL_ROOT"
+  }
 }
 
-# The listing of the new snapshot must be exactly the wanted object set with the same sizes.
+# Every object the new snapshot references must be in the pool with the size it wants, and the
+# snapshot folder must hold exactly its manifest: only then is the snapshot sealed.
 check_stored() {
   list_stored
   awk -F '\t' "$AWK_REST"'
     FILENAME == ARGV[1] { want[rest($0, 1)] = $1; next }
-    { p = rest($0, 1); if (!(p in want)) print "unexpected " p; else if (want[p] != $1) print "size " p; got[p] = 1 }
+    { p = rest($0, 1); if (p in want) { if (want[p] != $1) print "size " p; got[p] = 1 } }
     END { for (p in want) if (!(p in got)) print "missing " p }
   ' "$WORK/want.tsv" "$WORK/stored.tsv" >"$WORK/stored.diff"
+  ocb_rclone lsf -R --files-only --format sp --separator "$TAB" "$CUR_ROOT" >"$WORK/snapdir.tsv" ||
+    die "$E_STORE" "cannot list the new snapshot $SNAP_PATH"
+  awk -F '\t' -v want="$(wc -c <"$WORK/manifest.tsv" | tr -d ' ')" "$AWK_REST"'
+    { p = rest($0, 1); if (p != "manifest.tsv") print "unexpected " p; else { n++; if ($1 != want) print "size manifest.tsv" } }
+    END { if (n != 1) print "missing manifest.tsv" }' "$WORK/snapdir.tsv" >>"$WORK/stored.diff"
   if [ -s "$WORK/stored.diff" ]; then
     head -n 10 "$WORK/stored.diff" >&2
     die "$E_STORE" "the stored snapshot $SNAP_PATH does not match what was uploaded ($(wc -l <"$WORK/stored.diff" | tr -d ' ') problem(s)); it stays incomplete"
@@ -429,6 +492,7 @@ cmd_backup() {
   crypt_init
   check_retention_env
   check_pack_env
+  check_pool_env
   STAMP=$(now_stamp)
   SNAP_PATH="$INSTANCE_PATH/$OCB_KIND/$STAMP"
   bk_start=$(date +%s)
@@ -446,9 +510,17 @@ cmd_backup() {
   [ "$bk_listed" -eq 0 ] ||
     die "$E_STORE" "cannot list store:$OCB_BUCKET/$SNAP_PATH/ (is the endpoint reachable, the bucket there and the identity allowed to list?)"
   [ ! -s "$WORK/exists.list" ] || die "$E_TARGET" "snapshot $SNAP_PATH already exists; snapshots are immutable, retry in a second"
+  # Garbage collection leaves the pool alone while this lock is younger than the grace period.
+  lock_acquire
   load_base
+  BASE_POOLED=no
+  [ -z "$BASE" ] || [ "$(manifest_format "$WORK/prev.manifest")" != 4 ] || BASE_POOLED=yes
+  [ -z "$BASE" ] || [ "$BASE_POOLED" = yes ] ||
+    log "the base $BASE is of an older format (data in its own folder, not in the pool): this backup stores every file in the pool once"
+  FRESH_SINCE=$(pool_fresh_since "$STAMP")
+  pool_root "$INSTANCE_PATH" "$CRYPT"
 
-  # Staged files and new packs sit where they go in the snapshot: one upload sends both.
+  # Staged files and new packs sit where they go in the pool: one upload sends both.
   STAGE="$WORK/up/data"
   mkdir -p "$STAGE"
   SCAN_START=$(date +%s)
@@ -462,40 +534,26 @@ cmd_backup() {
   stage_changed
   plan_new_packs
   build_packs
-  : >"$WORK/copy.list"
   : >"$WORK/upload.list"
   : >"$WORK/want.tsv"
   build_manifest
+  stage_objects
 
   content_root cur "$SNAP_PATH" "$CRYPT"
   CUR_ROOT=$CONTENT_ROOT
-  C_XFER_BYTES=0
   U_XFER_BYTES=0
   # The manifest goes up alongside the data (check_stored checks it with the rest); until the
   # marker exists the snapshot is invisible to list/restore and prune removes it after the
   # grace period.
-  printf '%s\tmanifest.tsv\n' "$(wc -c <"$WORK/manifest.tsv" | tr -d ' ')" >>"$WORK/want.tsv"
   ocb_rclone copyto --no-check-dest "$WORK/manifest.tsv" "${CUR_ROOT}manifest.tsv" 2>"$WORK/manifest-upload.err" &
   BACKGROUND_PID=$!
-  content_root prev "${BASE:-none}" "$CRYPT"
-  PREV_ROOT=$CONTENT_ROOT
-  awk -F '\t' '{ print "packs/" $1 "/" $3 ".tar" }' "$WORK/keep.packs" >"$WORK/copy-packs.list"
-  if [ -s "$WORK/copy.list" ] || [ -s "$WORK/copy-packs.list" ]; then
-    log "copy: $C_FILES unchanged file(s) in $(wc -l <"$WORK/copy.list" | tr -d ' ') object(s) and $(wc -l <"$WORK/copy-packs.list" | tr -d ' ') pack(s), $C_BYTES bytes, server-side from $BASE"
-    cat "$WORK/copy-packs.list" >>"$WORK/copy.list"
-    # Copies cost the client one small request each, so run many at once.
-    transfer_to_snapshot copy "$WORK/copy.list" "$PREV_ROOT" --transfers 16 --checkers 16 --server-side-across-configs ||
-      die "$E_STORE" "server-side copy from $BASE failed; the snapshot stays incomplete"
-    # rclone >= 1.64 counts server-side copies apart (serverSideCopyBytes); 1.60 counts them in bytes.
-    C_XFER_BYTES=$XFER_SSC_BYTES
-    [ "$C_XFER_BYTES" -gt 0 ] || C_XFER_BYTES=$XFER_BYTES
-  fi
+  log "reuse: $C_FILES unchanged file(s), $C_BYTES bytes, referenced in the pool (${BASE:-no base}): nothing copied"
   awk -F '\t' '{ p = $0; sub(/^[^\t]*\t[^\t]*\t/, "", p); print "packs/" p }' "$WORK/packs.tsv" >"$WORK/upload-packs.list"
   if [ -s "$WORK/upload.list" ] || [ -s "$WORK/upload-packs.list" ]; then
     log "upload: starting, $U_FILES changed file(s) in $(wc -l <"$WORK/upload.list" | tr -d ' ') object(s) and $(wc -l <"$WORK/upload-packs.list" | tr -d ' ') pack(s)"
     cat "$WORK/upload-packs.list" >>"$WORK/upload.list"
-    transfer_to_snapshot upload "$WORK/upload.list" "$WORK/up" ||
-      die "$E_STORE" "upload to store:$OCB_BUCKET/$SNAP_PATH failed; the snapshot stays incomplete and is never restored"
+    transfer_to_pool upload "$WORK/upload.list" "$WORK/up" ||
+      die "$E_STORE" "upload to the pool of $INSTANCE_PATH failed; the snapshot $SNAP_PATH stays incomplete and is never restored"
     U_XFER_BYTES=$XFER_BYTES
   fi
   bk_manifest=0
@@ -512,15 +570,16 @@ cmd_backup() {
   bk_enc=false
   [ "$CRYPT" = yes ] && bk_enc=true
   bk_secs=$(($(date +%s) - bk_start))
-  printf '{"format":"openclaw-backup/v1","tenant":"%s","instance":"%s","kind":"%s","time":"%s","files":%s,"dirs":%s,"bytes":%s,"encrypted":%s,"uploadedFiles":%s,"uploadedBytes":%s,"copiedFiles":%s,"copiedBytes":%s,"base":"%s","manifestSha256":"%s","objects":%s,"scanStarted":%s,"durationSeconds":%s}\n' \
+  printf '{"format":"openclaw-backup/v1","tenant":"%s","instance":"%s","kind":"%s","time":"%s","files":%s,"dirs":%s,"bytes":%s,"encrypted":%s,"uploadedFiles":%s,"uploadedBytes":%s,"reusedFiles":%s,"reusedBytes":%s,"base":"%s","manifestSha256":"%s","objects":%s,"layout":"pool","scanStarted":%s,"durationSeconds":%s}\n' \
     "$OCB_TENANT" "$OCB_INSTANCE" "$OCB_KIND" "$STAMP" "$M_FILES" "$M_DIRS" "$M_BYTES" "$bk_enc" \
-    "$U_FILES" "$U_XFER_BYTES" "$C_FILES" "$C_XFER_BYTES" "$BASE" "$bk_msha" \
-    "$(($(wc -l <"$WORK/want.tsv") - 1))" "$SCAN_START" "$bk_secs" >"$WORK/snapshot.json"
+    "$U_FILES" "$U_XFER_BYTES" "$C_FILES" "$C_BYTES" "$BASE" "$bk_msha" \
+    "$(wc -l <"$WORK/want.tsv" | tr -d ' ')" "$SCAN_START" "$bk_secs" >"$WORK/snapshot.json"
   ocb_rclone copyto --no-check-dest "$WORK/snapshot.json" "store:$OCB_BUCKET/$SNAP_PATH/snapshot.json" ||
     die "$E_STORE" "cannot write the completion marker of $SNAP_PATH; the snapshot stays incomplete"
-  log "backup complete: $SNAP_PATH files=$M_FILES dirs=$M_DIRS bytes=$M_BYTES uploaded_files=$U_FILES uploaded_bytes=$U_XFER_BYTES copied_files=$C_FILES copied_bytes=$C_XFER_BYTES duration_s=$bk_secs"
+  log "backup complete: $SNAP_PATH files=$M_FILES dirs=$M_DIRS bytes=$M_BYTES uploaded_files=$U_FILES uploaded_bytes=$U_XFER_BYTES reused_files=$C_FILES reused_bytes=$C_BYTES duration_s=$bk_secs"
   printf '{"event":"backup.complete","snapshot":"%s",%s\n' "$SNAP_PATH" "$(sed 's/^{//' "$WORK/snapshot.json")"
 
+  lock_release
   if [ "${OCB_PRUNE_AFTER_BACKUP:-true}" = true ]; then
     index_instance "$INSTANCE_PATH" "$WORK/index.tsv"
     prune_instance || die "$E_STORE" "snapshot $SNAP_PATH is complete, but pruning old snapshots failed"

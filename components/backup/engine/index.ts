@@ -32,6 +32,13 @@ export const ENGINE_EXIT_CODES = {
   targetNotSafe: 6,
 } as const;
 
+/**
+ * A snapshot references no pool object written more than this many days before it (pool.sh's
+ * default for OCB_POOL_REFRESH_DAYS): the lifecycle safety net must expire objects later than the
+ * longest retention plus this, or it could delete what a live snapshot needs.
+ */
+export const POOL_REFRESH_DAYS = 30;
+
 /** Environment variable names the engine reads. rclone reads the RCLONE_CONFIG_STORE_* ones itself. */
 export const ENGINE_ENV = {
   // Store (rclone's own env config for the remote named "store").
@@ -58,6 +65,10 @@ export const ENGINE_ENV = {
   retentionMaxAgeDays: "OCB_RETENTION_MAX_AGE_DAYS",
   incompleteGraceHours: "OCB_INCOMPLETE_GRACE_HOURS",
   pruneAfterBackup: "OCB_PRUNE_AFTER_BACKUP",
+  /** A snapshot references no pool object older than this many days (the lifecycle expiry must exceed retention + this). */
+  poolRefreshDays: "OCB_POOL_REFRESH_DAYS",
+  /** Pool garbage collection in prune: "auto" (after removing a snapshot), "always" or "never". */
+  poolGc: "OCB_POOL_GC",
   // Client-side encryption (values come from a Secret).
   cryptPassword: "OCB_CRYPT_PASSWORD",
   cryptPassword2: "OCB_CRYPT_PASSWORD2",
@@ -71,7 +82,7 @@ export const ENGINE_ENV = {
   sqliteStaging: "OCB_SQLITE_STAGING",
   /** "true": a periodic backup reads every file instead of trusting unchanged metadata. */
   hashAll: "OCB_HASH_ALL",
-  /** "true": upload everything, copy nothing from earlier snapshots (after a damaged object). */
+  /** "true": upload everything, reference nothing earlier snapshots stored (after a damaged object). */
   fullUpload: "OCB_FULL_UPLOAD",
   /** Files smaller than this many bytes travel in tar packs ("0": one object per file). */
   packBelowBytes: "OCB_PACK_BELOW_BYTES",

@@ -11,6 +11,7 @@ E_VERIFY=5    # checksum, file-set, manifest or passphrase failure
 E_TARGET=6    # restore target (or snapshot destination) not safe to write
 
 TAB=$(printf '\t')
+CR=$(printf '\r')
 NL='
 '
 KINDS="periodic pre-delete pre-update manual"
@@ -18,11 +19,19 @@ MANIFEST_HEADER="#openclaw-backup-manifest v1"
 # v2 adds packs (`p` and `l` lines, see packs.sh); a snapshot without packs is still written as v1.
 MANIFEST_HEADER_V2="#openclaw-backup-manifest v2"
 
-# manifest_format FILE -> prints 1 or 2, or fails for anything else.
+# v3 adds `o` records: entries carried by their exact bytes (names.sh).
+MANIFEST_HEADER_V3="#openclaw-backup-manifest v3"
+# v4: the data lives in the instance's pool, shared by its snapshots (pool.sh); every `f` record
+# has an `l` record (a pack, or "=<stamp>" for a file stored alone). Written by this engine.
+MANIFEST_HEADER_V4="#openclaw-backup-manifest v4"
+
+# manifest_format FILE -> prints 1 to 4, or fails for anything else.
 manifest_format() {
   case "$(head -n 1 "$1")" in
     "$MANIFEST_HEADER") echo 1 ;;
     "$MANIFEST_HEADER_V2") echo 2 ;;
+    "$MANIFEST_HEADER_V3") echo 3 ;;
+    "$MANIFEST_HEADER_V4") echo 4 ;;
     *) return 1 ;;
   esac
 }
@@ -35,14 +44,28 @@ die() {
   die_code=$1
   shift
   log "ERROR: $*"
+  # The documented code wins over a signal that arrives while the run is already ending.
+  DIE_CODE=$die_code
   exit "$die_code"
 }
 
 # --- validation --------------------------------------------------------------------------------
 
-# Names become S3 key segments and JSON strings unescaped, so keep them to a DNS-like alphabet.
+# Every validator below rejects a value spanning lines first: grep matches line by line, so
+# "acme<newline>../other" would pass a per-line pattern while the whole value reaches key paths.
+one_line() {
+  case "$1" in *"$NL"* | *"$CR"*) return 1 ;; esac
+  return 0
+}
+
+# Names become S3 key segments and JSON strings unescaped, so keep them to a DNS-like alphabet:
+# [a-z0-9] at both ends, [a-z0-9._-] between, at most 63 characters. Shell patterns only, so no
+# tool's idea of a "line" can let anything else through.
 valid_name() {
-  printf '%s\n' "$1" | grep -Eq '^[a-z0-9]([a-z0-9._-]{0,61}[a-z0-9])?$'
+  case "$1" in
+    '' | *[!a-z0-9._-]* | [!a-z0-9]* | *[!a-z0-9]) return 1 ;;
+  esac
+  [ "${#1}" -le 63 ]
 }
 
 valid_kind() {
@@ -51,18 +74,28 @@ valid_kind() {
 }
 
 valid_stamp() {
-  printf '%s\n' "$1" | grep -Eq '^[0-9]{8}T[0-9]{6}Z$'
+  case "$1" in
+    [0-9][0-9][0-9][0-9][0-9][0-9][0-9][0-9]T[0-9][0-9][0-9][0-9][0-9][0-9]Z) return 0 ;;
+  esac
+  return 1
 }
 
 valid_uint() {
-  printf '%s\n' "$1" | grep -Eq '^[0-9]+$'
+  case "$1" in '' | *[!0-9]*) return 1 ;; esac
+  return 0
 }
 
 # A bucket-relative path made of safe segments: no "..", no empty segments, no spaces.
 valid_key_path() {
-  printf '%s\n' "$1" | grep -Eq '^[A-Za-z0-9._=+:@-]+(/[A-Za-z0-9._=+:@-]+)*$' || return 1
+  one_line "$1" || return 1
+  case "$1" in '' | *[!A-Za-z0-9._=+:@/-]* | /* | */ | *//*) return 1 ;; esac
   case "/$1/" in */../* | */./*) return 1 ;; esac
   return 0
+}
+
+valid_bucket() {
+  case "$1" in '' | *[!a-z0-9.-]* | [!a-z0-9]* | *[!a-z0-9]) return 1 ;; esac
+  [ "${#1}" -ge 3 ] && [ "${#1}" -le 63 ]
 }
 
 require_env() {
@@ -75,7 +108,7 @@ require_env() {
 # Store, bucket and prefix: needed by every subcommand.
 load_store_config() {
   require_env OCB_BUCKET RCLONE_CONFIG_STORE_TYPE
-  printf '%s\n' "$OCB_BUCKET" | grep -Eq '^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$' ||
+  valid_bucket "$OCB_BUCKET" ||
     die "$E_USAGE" "OCB_BUCKET='$OCB_BUCKET' is not a valid S3 bucket name"
   OCB_PREFIX=${OCB_PREFIX-backups/}
   OCB_PREFIX=${OCB_PREFIX#/}
@@ -136,9 +169,14 @@ add_cleanup() {
 BACKGROUND_PID=""
 
 cleanup() {
+  # The run's own status: waiting for a transfer stopped here must not become the exit code, and
+  # neither may a TERM that arrives after die (seen under load: exit 143 where die said 3).
+  cleanup_status=$?
+  [ -z "${DIE_CODE:-}" ] || cleanup_status=$DIE_CODE
   if [ -n "$BACKGROUND_PID" ]; then
     kill "$BACKGROUND_PID" 2>/dev/null && wait "$BACKGROUND_PID" 2>/dev/null
   fi
+  [ -z "${LOCK_KEY:-}" ] || lock_release
   # Only what this process created goes; never user data.
   cleanup_ifs=$IFS
   IFS=$NL
@@ -148,6 +186,7 @@ cleanup() {
   done
   set +f
   IFS=$cleanup_ifs
+  exit "$cleanup_status"
 }
 
 setup_work() {
@@ -242,23 +281,31 @@ xfer_stat() {
   printf '%s\n' "${xfer_stat_v:-0}"
 }
 
-# Fetch one object to a local file. rclone copyto exits 0 when the source does not exist, so the
-# caller gets 0 = fetched, 1 = absent, and we die on a store error.
-fetch_object() {
+# Messages rclone gives for bytes that arrived but are not what was stored: a checksum mismatch
+# against the store's MD5, or crypt failing to authenticate or even recognise a block. These mean
+# damaged data (exit 5), never an unreachable store (exit 3).
+DAMAGE_PATTERN='corrupted on transfer|hash differ|failed to authenticate|bad magic|too short to be encrypted|not an encrypted file|unexpected EOF'
+
+# fetch_checked OBJECT OUT -> 0 fetched, 1 absent, 2 damaged (see DAMAGE_PATTERN); dies with exit 3
+# on any other failure (endpoint, credentials).
+fetch_checked() {
   rm -f -- "$2"
-  ocb_rclone copyto "$1" "$2" 2>"$WORK/fetch.err" || {
-    cat "$WORK/fetch.err" >&2
-    die "$E_STORE" "cannot read $1 from the store (is the endpoint reachable and are the credentials valid?)"
-  }
-  [ -f "$2" ]
+  ocb_rclone copyto "$1" "$2" 2>"$2.err" && { [ -f "$2" ] && return 0; return 1; }
+  rm -f -- "$2"
+  if grep -Eq "$DAMAGE_PATTERN" "$2.err"; then
+    grep -E "$DAMAGE_PATTERN" "$2.err" | tail -n 2 >&2
+    return 2
+  fi
+  cat "$2.err" >&2
+  die "$E_STORE" "cannot read $1 from the store (is the endpoint reachable and are the credentials valid?)"
 }
 
 # --- snapshot layout ---------------------------------------------------------------------------
 
 # Encryption: the passphrase is obscured through stdin (never argv) and handed to rclone through
-# env config. Each snapshot gets its own crypt remote over "<snapshot>/encrypted", so the snapshot
-# folder names stay readable while every name and byte below is encrypted. Two snapshots' crypt
-# remotes share keys, so server-side copies between them stay valid (names encrypt the same).
+# env config. Each snapshot gets its own crypt remote over "<snapshot>/encrypted" for its manifest,
+# and the pool one over "<instance>/pool/encrypted" (pool_root), so the snapshot folder names stay
+# readable while every name and byte below is encrypted.
 crypt_init() {
   CRYPT=no
   [ -n "${OCB_CRYPT_PASSWORD:-}" ] || return 0
@@ -292,12 +339,34 @@ content_root() {
   CONTENT_ROOT="ocb$1:"
 }
 
+# pool_root INSTANCE_PATH ENCRYPTED -> sets POOL_ROOT to the rclone path of the instance's pool:
+# "<instance>/pool/" for plain snapshots, a crypt remote over "<instance>/pool/encrypted" (names
+# and bytes encrypted) for encrypted ones.
+pool_root() {
+  if [ "$2" != yes ]; then
+    POOL_ROOT="store:$OCB_BUCKET/$1/pool/"
+    return 0
+  fi
+  [ "$CRYPT" = yes ] || die "$E_VERIFY" "the pool of $1 is encrypted: set OCB_CRYPT_PASSWORD (and OCB_CRYPT_PASSWORD2 if a salt was used)"
+  export "RCLONE_CONFIG_OCBPOOL_TYPE=crypt" "RCLONE_CONFIG_OCBPOOL_REMOTE=store:$OCB_BUCKET/$1/pool/encrypted"
+  export "RCLONE_CONFIG_OCBPOOL_PASSWORD=$CRYPT_OBSCURED" "RCLONE_CONFIG_OCBPOOL_PASSWORD2=$CRYPT_OBSCURED2"
+  export "RCLONE_CONFIG_OCBPOOL_FILENAME_ENCRYPTION=standard" "RCLONE_CONFIG_OCBPOOL_DIRECTORY_NAME_ENCRYPTION=true"
+  POOL_ROOT="ocbpool:"
+}
+
 # index_instance INSTANCE_PATH OUT -> OUT lines "kind TAB stamp TAB complete(1|0)", sorted by
-# stamp. One recursive listing of every object of every snapshot: only prune needs it (incomplete
-# snapshots have no marker to find them by); its cost grows with snapshots x files.
+# stamp. One recursive listing per kind of every snapshot folder (never the pool): only prune
+# needs it (incomplete snapshots have no marker to find them by).
 index_instance() {
-  ocb_rclone lsf -R --files-only "store:$OCB_BUCKET/$1/" >"$2.raw" ||
-    die "$E_STORE" "cannot list store:$OCB_BUCKET/$1/ (is the endpoint reachable, the bucket there and the identity allowed to list?)"
+  : >"$2.raw"
+  for ii_kind in $KINDS; do
+    ocb_rclone lsf -R --files-only "store:$OCB_BUCKET/$1/$ii_kind/" >"$2.$ii_kind" 2>"$2.err" || {
+      grep -q "directory not found" "$2.err" && continue
+      cat "$2.err" >&2
+      die "$E_STORE" "cannot list store:$OCB_BUCKET/$1/$ii_kind/ (is the endpoint reachable, the bucket there and the identity allowed to list?)"
+    }
+    sed "s|^|$ii_kind/|" "$2.$ii_kind" >>"$2.raw"
+  done
   index_from_keys "$2.raw" "$2"
 }
 
@@ -355,6 +424,7 @@ json_field() {
 # (databases are captured through SQLite itself). OCB_EXCLUDES cannot switch these off.
 MANDATORY_FILTERS='- /.pre-restore-*/**
 - /.ocb-restore-*/**
+- /.ocb-names/**
 - *.sqlite-wal
 - *.sqlite-shm
 - *.sqlite-journal

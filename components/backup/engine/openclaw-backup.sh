@@ -6,10 +6,17 @@
 # Configuration is environment only (secrets never on a command line): see docs/backups.md.
 # Runs under busybox sh (rclone/rclone image), dash and any POSIX host shell with rclone on PATH.
 set -eu
+# Bytes, not characters: names are matched and escaped byte by byte (names.sh).
+export LC_ALL=C
 
 ENGINE_DIR=$(CDPATH='' cd -- "$(dirname -- "$0")" && pwd)
+ENGINE_SCRIPT=${0##*/}
 # shellcheck source=lib.sh
 . "$ENGINE_DIR/lib.sh"
+# shellcheck source=names.sh
+. "$ENGINE_DIR/names.sh"
+# shellcheck source=pool.sh
+. "$ENGINE_DIR/pool.sh"
 # shellcheck source=packs.sh
 . "$ENGINE_DIR/packs.sh"
 # shellcheck source=backup.sh
@@ -44,6 +51,8 @@ case "$OCB_CMD" in
   prune) cmd_prune ;;
   list) cmd_list ;;
   verify) cmd_verify "$@" ;;
+  # Internal: run by find/xargs during a backup's scan (names.sh), never by hand.
+  _odd-entries) odd_entries "$@" ;;
   help | -h | --help) usage ;;
   *)
     usage >&2

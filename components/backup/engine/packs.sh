@@ -1,19 +1,18 @@
 # shellcheck shell=sh
-# Packs: small files travel in tar archives (<content root>/packs/<source>/<name>.tar) instead of
-# one object each. Sourced by openclaw-backup.sh.
+# Packs: small files travel in tar archives (<pool>/packs/<source>/<stamp>-<n>.tar) instead of one
+# object each. Sourced by openclaw-backup.sh.
 #
 # Why: a state is thousands of small files, and an S3 request costs about as much as a small
-# upload. One object per file made even a backup of unchanged data cost thousands of server-side
-# copies. A pack is copied server-side whole while most of its members are unchanged, so every
-# snapshot stays self-contained (prune deletes a snapshot folder without looking elsewhere, and
-# every object is as young as its snapshot, which the bucket's age-based safety net relies on).
+# upload. A pack lives in the instance's pool (pool.sh) and is referenced by every snapshot that
+# still needs it, never copied.
 #
 # A pack may hold members that are no longer current (the file changed since, or was deleted);
 # such "dead" members cost storage only. The manifest says where each current file lives (`l`
 # lines) and the order packs were written (`p` lines, by seq): a file's current version is always
 # in the newest pack that holds it, and restore keeps only the members the manifest names. A pack
-# whose current members fall below half its bytes is not copied: its current members are packed
-# again from the source, which bounds the dead share of any snapshot.
+# whose current members fall below half its bytes, or that is older than OCB_POOL_REFRESH_DAYS,
+# is not referenced again: its current members are packed again from the source, which bounds the
+# dead share of what a snapshot references and the age of everything it references.
 
 # Files smaller than this go into packs (0: no packs, one object per file as in format v1).
 PACK_BELOW=${OCB_PACK_BELOW_BYTES:-1048576}
@@ -26,17 +25,19 @@ check_pack_env() {
     die "$E_USAGE" "OCB_PACK_TARGET_BYTES='$PACK_TARGET' must be a positive whole number of bytes"
 }
 
-# After change detection, before staging. Decides which packs of the base are copied whole
+# After change detection, before staging. Decides which packs of the base are referenced again
 # ($WORK/keep.packs, their manifest `p` records without the type) and where each unchanged file
-# stays ($WORK/loc.tsv "pack-or-dash TAB path"). Unchanged files of a pack not kept, and small
-# unchanged files stored one object each (a v1 base, or packing newly on), are added to the
-# changed lists, so they are staged and packed again; $WORK/unchanged.tsv keeps only the rest.
+# stays ($WORK/loc.tsv "location TAB path": a pack, or "=<stamp>" for a file stored alone in the
+# pool). Unchanged files of a pack not kept, files stored alone before FRESH_SINCE (or in a base
+# of an older format, whose data is not in the pool), and small files stored alone are added to
+# the changed lists, so they are staged and stored again; $WORK/unchanged.tsv keeps only the rest.
 plan_kept_packs() {
   : >"$WORK/keep.packs"
   : >"$WORK/loc.tsv"
   : >"$WORK/unchanged.kept"
-  awk -F '\t' -v dir="$WORK" -v below="$PACK_BELOW" "$AWK_REST"'
+  awk -F '\t' -v dir="$WORK" -v below="$PACK_BELOW" -v fresh="$FRESH_SINCE" -v pooled="$BASE_POOLED" "$AWK_REST"'
     FILENAME == ARGV[1] {
+      if (pooled != "yes") next
       if ($1 == "l") loc[rest($0, 2)] = $2
       else if ($1 == "p") { members[$4] = $7; record[$4] = rest($0, 1) }
       next
@@ -44,13 +45,14 @@ plan_kept_packs() {
     {
       p = rest($0, 2); u[++n] = p; line[p] = $0; size[p] = $2
       l = (p in loc) ? loc[p] : "-"; where[p] = l
-      if (l != "-") live[l] += $2
+      if (l != "-" && substr(l, 1, 1) != "=") live[l] += $2
     }
     END {
-      for (k in record) if (live[k] > 0 && live[k] * 2 >= members[k]) { print record[k] > (dir "/keep.packs"); keep[k] = 1 }
+      for (k in record) if (live[k] > 0 && live[k] * 2 >= members[k] && substr(k, 1, 16) >= fresh) { print record[k] > (dir "/keep.packs"); keep[k] = 1 }
       for (i = 1; i <= n; i++) {
         p = u[i]; l = where[p]
-        if ((l != "-" && !(l in keep)) || (l == "-" && below > 0 && size[p] < below)) {
+        alone = (substr(l, 1, 1) == "=")
+        if (l == "-" || (!alone && !(l in keep)) || (alone && (substr(l, 2) < fresh || (below > 0 && size[p] < below)))) {
           s = p; sub(/\/.*/, "", s)
           print substr(p, length(s) + 2) >> (dir "/changed/" s ".list")
         } else {
@@ -64,23 +66,34 @@ plan_kept_packs() {
 }
 
 # After staging. Staged small files are grouped by source, in path order, into new packs named
-# <stamp>-<n>, numbered after the kept ones; larger ones are stored alone. (A staged file is never
+# <stamp>-<kind>-<n> (unique in the pool: one snapshot per kind and stamp), numbered after the kept ones; larger ones are stored alone. (A staged file is never
 # one a kept pack already holds current: settle_captures took unchanged databases out.) Appends to
 # $WORK/loc.tsv; writes $WORK/newpacks.tsv "source TAB seq TAB name TAB member bytes" and
 # $WORK/packlists/<name>.
 plan_new_packs() {
   mkdir -p "$WORK/packlists"
   : >"$WORK/newpacks.tsv"
-  awk -F '\t' -v dir="$WORK" -v below="$PACK_BELOW" "$AWK_REST"'
+  : >"$WORK/newobjects.tsv"
+  # Files stored alone: content the base already holds fresh in the pool is referenced, the rest
+  # goes up once per content as objects/<stamp>/<sha256> ($WORK/newobjects.tsv "sha TAB path").
+  awk -F '\t' -v dir="$WORK" -v below="$PACK_BELOW" -v stamp="$STAMP" -v fresh="$FRESH_SINCE" -v pooled="$BASE_POOLED" "$AWK_REST"'
+    FILENAME == ARGV[1] {
+      if (pooled != "yes") next
+      if ($1 == "f") sha[rest($0, 4)] = $2
+      else if ($1 == "l" && substr($2, 1, 1) == "=" && substr($2, 2) >= fresh) at[sha[rest($0, 2)]] = $2
+      next
+    }
     {
       p = rest($0, 2)
-      if (below > 0 && $2 < below) { s = p; sub(/\/.*/, "", s); print s "\t" $2 "\t" p > (dir "/newmembers.tsv") }
-      else print "-\t" p >> (dir "/loc.tsv")
+      if (below > 0 && $2 < below) { s = p; sub(/\/.*/, "", s); print s "\t" $2 "\t" p > (dir "/newmembers.tsv"); next }
+      if ($1 in at) { print at[$1] "\t" p >> (dir "/loc.tsv"); next }
+      print "=" stamp "\t" p >> (dir "/loc.tsv")
+      if (!($1 in up)) { up[$1] = 1; print $1 "\t" p > (dir "/newobjects.tsv") }
     }
-  ' "$WORK/staged.tsv"
+  ' "$WORK/prev.manifest" "$WORK/staged.tsv"
   [ -f "$WORK/newmembers.tsv" ] || return 0
   pnp_seq=$(awk -F '\t' '$2 + 0 > m { m = $2 + 0 } END { print m + 0 }' "$WORK/keep.packs")
-  LC_ALL=C sort -t "$TAB" -k1,1 -k3 "$WORK/newmembers.tsv" | awk -F '\t' -v dir="$WORK" -v stamp="$STAMP" \
+  LC_ALL=C sort -t "$TAB" -k1,1 -k3 "$WORK/newmembers.tsv" | awk -F '\t' -v dir="$WORK" -v stamp="$STAMP-$OCB_KIND" \
     -v seq="$pnp_seq" -v target="$PACK_TARGET" "$AWK_REST"'
     function close_pack() {
       if (name == "") return

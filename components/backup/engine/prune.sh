@@ -42,9 +42,18 @@ prune_instance() {
     else
       pi_purged=$((pi_purged + 1))
     fi
-    ocb_rclone purge "$pi_path" || return 1
+    # `delete`, never `purge`: on a versioned bucket rclone's purge removes every old version too
+    # (what noncurrent-version expiry is there to keep), and Object Lock refuses exactly that.
+    # A delete leaves delete markers; the lifecycle rules expire the versions.
+    ocb_rclone delete "$pi_path" || return 1
   done <"$WORK/prune.plan"
   log "prune: $pi_deleted complete and $pi_purged incomplete snapshot(s) removed (keep_last=${OCB_RETENTION_KEEP_LAST:-7} max_age_days=${OCB_RETENTION_MAX_AGE_DAYS:-30} grace_hours=${OCB_INCOMPLETE_GRACE_HOURS:-6})"
+  # Objects only removed snapshots referenced: collected once something was removed (or when
+  # asked), reading every remaining manifest.
+  if [ "$((pi_deleted + pi_purged))" -gt 0 ] || [ "${OCB_POOL_GC:-auto}" = always ]; then
+    index_instance "$INSTANCE_PATH" "$WORK/index.tsv"
+    [ "${OCB_POOL_GC:-auto}" = never ] || gc_pool || return 1
+  fi
   printf '{"event":"prune.complete","instance":"%s","deletedComplete":%s,"deletedIncomplete":%s}\n' "$INSTANCE_PATH" "$pi_deleted" "$pi_purged"
 }
 
@@ -61,6 +70,7 @@ cmd_prune() {
   load_instance_config
   check_retention_env
   setup_work
+  crypt_init
   index_instance "$INSTANCE_PATH" "$WORK/index.tsv"
   prune_instance || die "$E_STORE" "pruning store:$OCB_BUCKET/$INSTANCE_PATH failed (see rclone's error above)"
 }

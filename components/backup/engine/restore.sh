@@ -59,7 +59,10 @@ resolve_spec() {
   else
     R_SNAP="$rs_inst/$rs_kind/$rs_last"
   fi
-  fetch_object "store:$OCB_BUCKET/$R_SNAP/snapshot.json" "$WORK/marker.json" ||
+  rs_status=0
+  fetch_checked "store:$OCB_BUCKET/$R_SNAP/snapshot.json" "$WORK/marker.json" || rs_status=$?
+  [ "$rs_status" -ne 2 ] || die "$E_VERIFY" "the snapshot.json marker of $R_SNAP is damaged (checksum failed on download)"
+  [ "$rs_status" -eq 0 ] ||
     die "$E_NOTFOUND" "snapshot store:$OCB_BUCKET/$R_SNAP does not exist or is incomplete (no snapshot.json marker)"
   R_ENC=no
   [ "$(json_field "$WORK/marker.json" encrypted)" = true ] && R_ENC=yes
@@ -71,7 +74,14 @@ resolve_spec() {
 load_manifest() {
   content_root cur "$R_SNAP" "$R_ENC"
   SNAP_ROOT=$CONTENT_ROOT
-  if ! fetch_object "${SNAP_ROOT}manifest.tsv" "$WORK/manifest.tsv"; then
+  lm_status=0
+  fetch_checked "${SNAP_ROOT}manifest.tsv" "$WORK/manifest.tsv" || lm_status=$?
+  if [ "$lm_status" -eq 2 ]; then
+    [ "$R_ENC" = yes ] &&
+      die "$E_VERIFY" "the manifest of $R_SNAP is damaged or was encrypted with another passphrase (decryption or checksum failed)"
+    die "$E_VERIFY" "the manifest of $R_SNAP is damaged (checksum failed on download)"
+  fi
+  if [ "$lm_status" -ne 0 ]; then
     [ "$R_ENC" = yes ] &&
       die "$E_VERIFY" "cannot decrypt snapshot $R_SNAP: wrong OCB_CRYPT_PASSWORD/OCB_CRYPT_PASSWORD2 (or the manifest is gone)"
     die "$E_VERIFY" "snapshot $R_SNAP has a completion marker but no manifest: it is damaged"
@@ -80,6 +90,28 @@ load_manifest() {
     die "$E_VERIFY" "manifest of $R_SNAP has an unknown format (first line: $(head -n 1 "$WORK/manifest.tsv" | cut -c 1-60))"
   [ "$(sha256sum <"$WORK/manifest.tsv" | cut -d ' ' -f 1)" = "$(json_field "$WORK/marker.json" manifestSha256)" ] ||
     die "$E_VERIFY" "manifest of $R_SNAP does not match the checksum in its snapshot.json: damaged or tampered with"
+  [ "$R_FORMAT" != 4 ] || check_pool_manifest
+}
+
+# A v4 manifest names where every file is: exactly one `l` record per `f` record, each naming a
+# pack the manifest lists or a stored-alone object ("=<stamp>").
+check_pool_manifest() {
+  awk -F '\t' "$AWK_REST"'
+    $1 == "f" { f[rest($0, 4)] = 1 }
+    $1 == "l" { p = rest($0, 2); if (p in l) print "two locations: " p; l[p] = $2 }
+    $1 == "p" { pack[$4] = 1 }
+    END {
+      for (p in f) if (!(p in l)) print "no location: " p
+      for (p in l) {
+        if (!(p in f)) print "location of no file: " p
+        else if (substr(l[p], 1, 1) == "=") { if (l[p] !~ /^=[0-9]+T[0-9]+Z$/) print "bad location: " p }
+        else if (!(l[p] in pack)) print "unknown pack " l[p] ": " p
+      }
+    }' "$WORK/manifest.tsv" >"$WORK/manifest.problems"
+  if [ -s "$WORK/manifest.problems" ]; then
+    head -n 10 "$WORK/manifest.problems" >&2
+    die "$E_VERIFY" "the manifest of $R_SNAP is inconsistent ($(wc -l <"$WORK/manifest.problems" | tr -d ' ') problem(s)): damaged or tampered with"
+  fi
 }
 
 # compare_manifest ACTUAL SOURCE... : ACTUAL lines "sha TAB size TAB source/path". Prints one line
@@ -113,7 +145,7 @@ manifest_has_files() {
 # a mismatch there is damaged data, not an unreachable store.
 # download_failed WHAT [LOG]
 download_failed() {
-  if grep -Eq 'corrupted on transfer|failed to authenticate|hash differ' "${2:-$WORK/download.log}"; then
+  if grep -Eq "$DAMAGE_PATTERN" "${2:-$WORK/download.log}"; then
     die "$E_VERIFY" "stored data of $1 is damaged (checksum/authentication failure on download); targets untouched"
   fi
   die "$E_STORE" "download of $1 failed; targets untouched"
@@ -170,6 +202,41 @@ download_and_hash() {
     die "$E_STORE" "cannot hash the downloaded files in $dh_to"
 }
 
+# The downloaded packs ($WORK/packs.got, "sha TAB size TAB name.tar") must be exactly those the
+# manifest names for the source ($WORK/packs.want), each with its size and sha256.
+check_packs_got() {
+  awk -F '\t' "$AWK_REST"'
+    FILENAME == ARGV[1] { sha[$2 ".tar"] = $3; size[$2 ".tar"] = $4; next }
+    {
+      p = rest($0, 2)
+      if (!(p in sha)) print "unexpected pack: " p
+      else if (size[p] != $2) print "pack size differs: " p
+      else if (sha[p] != $1) print "pack sha256 differs: " p
+      got[p] = 1
+    }
+    END { for (p in sha) if (!(p in got)) print "missing pack: " p }
+  ' "$WORK/packs.want" "$WORK/packs.got" >"$WORK/packs.diff"
+  if [ -s "$WORK/packs.diff" ]; then
+    head -n 20 "$WORK/packs.diff" >&2
+    die "$E_VERIFY" "the packs of source '$1' of $R_SNAP do not match the manifest: $(wc -l <"$WORK/packs.diff" | tr -d ' ') problem(s); targets untouched"
+  fi
+}
+
+# remove_dead_members NAME STAGING: after unpacking, members that are not current: files first,
+# then folders only they made (deepest first; rmdir leaves any folder that still holds something).
+remove_dead_members() {
+  ocb_rclone lsf -R --files-only --format p "$2" >"$WORK/unpacked.list" ||
+    die "$E_STORE" "cannot list the unpacked files in $2"
+  awk -F '\t' -v s="$1" "$AWK_REST"'
+    FILENAME == ARGV[1] { if ($1 == "l") { p = rest($0, 2); if (index(p, s "/") == 1) cur[substr(p, length(s) + 2)] = 1 }; next }
+    !($0 in cur)' "$WORK/manifest.tsv" "$WORK/unpacked.list" | tr '\n' '\000' >"$WORK/dead.files"
+  (cd "$2" && xargs -0 -r rm -f -- <"$WORK/dead.files") || die "$E_TARGET" "cannot remove superseded files from $2"
+  (cd "$2" && find . -mindepth 1 -type d) | awk -v s="$1" "$AWK_REST"'
+    FILENAME == ARGV[1] { if ($0 ~ /^d\t/) { p = rest($0, 2); if (index(p, s "/") == 1) keep["./" substr(p, length(s) + 2)] = 1 }; next }
+    !($0 in keep)' "$WORK/manifest.tsv" - | LC_ALL=C sort -r | tr '\n' '\000' >"$WORK/dead.dirs"
+  (cd "$2" && xargs -0 -r rmdir -- <"$WORK/dead.dirs" 2>/dev/null) || true
+}
+
 # fetch_packed_source NAME STAGING PACKS -> the source of a v2 snapshot in STAGING, and "sha TAB
 # size TAB path" of every file there in $WORK/got.raw. Its packs come down first, all at once,
 # into PACKS (a scratch folder on the target's filesystem); each must be exactly a pack the
@@ -189,38 +256,13 @@ fetch_packed_source() {
       download_failed "the packs of $fps_what" "$WORK/download-packs.log"
     ocb_rclone lsf --files-only --format hsp --hash sha256 --separator "$TAB" "$fps_packs" >"$WORK/packs.got" ||
       die "$E_STORE" "cannot hash the downloaded packs in $fps_packs"
-    awk -F '\t' "$AWK_REST"'
-      FILENAME == ARGV[1] { sha[$2 ".tar"] = $3; size[$2 ".tar"] = $4; next }
-      {
-        p = rest($0, 2)
-        if (!(p in sha)) print "unexpected pack: " p
-        else if (size[p] != $2) print "pack size differs: " p
-        else if (sha[p] != $1) print "pack sha256 differs: " p
-        got[p] = 1
-      }
-      END { for (p in sha) if (!(p in got)) print "missing pack: " p }
-    ' "$WORK/packs.want" "$WORK/packs.got" >"$WORK/packs.diff"
-    if [ -s "$WORK/packs.diff" ]; then
-      head -n 20 "$WORK/packs.diff" >&2
-      die "$E_VERIFY" "the packs of $fps_what do not match the manifest: $(wc -l <"$WORK/packs.diff" | tr -d ' ') problem(s); targets untouched"
-    fi
+    check_packs_got "$fps_name"
     while IFS="$TAB" read -r fps_seq fps_pack fps_sha fps_size; do
       tar -xf "$fps_packs/$fps_pack.tar" -C "$fps_staging" ||
         die "$E_VERIFY" "cannot unpack $fps_pack of $fps_what; targets untouched"
       rm -f "$fps_packs/$fps_pack.tar"
     done <"$WORK/packs.want"
-    # Members that are not current: files first, then folders only they made (deepest first;
-    # rmdir leaves any folder that still holds something).
-    ocb_rclone lsf -R --files-only --format p "$fps_staging" >"$WORK/unpacked.list" ||
-      die "$E_STORE" "cannot list the unpacked files in $fps_staging"
-    awk -F '\t' -v s="$fps_name" "$AWK_REST"'
-      FILENAME == ARGV[1] { if ($1 == "l") { p = rest($0, 2); if (index(p, s "/") == 1) cur[substr(p, length(s) + 2)] = 1 }; next }
-      !($0 in cur)' "$WORK/manifest.tsv" "$WORK/unpacked.list" | tr '\n' '\000' >"$WORK/dead.files"
-    (cd "$fps_staging" && xargs -0 -r rm -f -- <"$WORK/dead.files") || die "$E_TARGET" "cannot remove superseded files from $fps_staging"
-    (cd "$fps_staging" && find . -mindepth 1 -type d) | awk -v s="$fps_name" "$AWK_REST"'
-      FILENAME == ARGV[1] { if ($0 ~ /^d\t/) { p = rest($0, 2); if (index(p, s "/") == 1) keep["./" substr(p, length(s) + 2)] = 1 }; next }
-      !($0 in keep)' "$WORK/manifest.tsv" - | LC_ALL=C sort -r | tr '\n' '\000' >"$WORK/dead.dirs"
-    (cd "$fps_staging" && xargs -0 -r rmdir -- <"$WORK/dead.dirs" 2>/dev/null) || true
+    remove_dead_members "$fps_name" "$fps_staging"
   fi
   # Files stored alone: more `f` records than `l` ones for this source.
   if awk -F '\t' -v s="$fps_name" "$AWK_REST"'
@@ -271,21 +313,22 @@ apply_layout() {
   awk -F '\t' -v root="$al_staging" '$1 == "d" { p = $0; sub(/^[^\t]*\t[^\t]*\t/, "", p); print root "/" p }' \
     "$WORK/layout.tsv" | tr '\n' '\000' >"$WORK/layout.dirs"
   xargs -0 -r mkdir -p <"$WORK/layout.dirs" ||
-    die "$E_TARGET" "cannot create the folders of source '$al_name' in $al_staging; targets untouched"
+    die "$LAYOUT_FAIL" "cannot create the folders of source '$al_name' in $al_staging; targets untouched"
   # Files whose mode is not the default: one chmod per distinct mode.
   awk -F '\t' '$1 == "f" && $2 != "644" { print $2 }' "$WORK/layout.tsv" | LC_ALL=C sort -u >"$WORK/layout.modes"
   while IFS= read -r al_mode; do
     awk -F '\t' -v m="$al_mode" -v root="$al_staging" '$1 == "f" && $2 == m { p = $0; sub(/^[^\t]*\t[^\t]*\t/, "", p); print root "/" p }' \
       "$WORK/layout.tsv" | tr '\n' '\000' >"$WORK/layout.files"
     xargs -0 -r chmod "$al_mode" <"$WORK/layout.files" ||
-      die "$E_TARGET" "cannot set mode $al_mode on restored files of source '$al_name' in $al_staging; targets untouched"
+      die "$LAYOUT_FAIL" "cannot set mode $al_mode on restored files of source '$al_name' in $al_staging; targets untouched"
   done <"$WORK/layout.modes"
   # Directory modes last and deepest first, so a read-only dir never blocks its own content.
   awk -F '\t' '$1 == "d" && $2 != "755"' "$WORK/layout.tsv" | LC_ALL=C sort -r -t "$TAB" -k3 >"$WORK/dirmodes.tsv"
   while IFS= read -r al_line; do
     al_rest=${al_line#*"$TAB"}
     al_mode=${al_rest%%"$TAB"*}
-    chmod "$al_mode" "$al_staging/${al_rest#*"$TAB"}"
+    chmod "$al_mode" "$al_staging/${al_rest#*"$TAB"}" ||
+      die "$LAYOUT_FAIL" "cannot set mode $al_mode on a restored folder of source '$al_name' in $al_staging; targets untouched"
   done <"$WORK/dirmodes.tsv"
 }
 
@@ -296,7 +339,7 @@ check_swap_conflicts() {
     for cs_e in "$cs_staging"/* "$cs_staging"/.[!.]* "$cs_staging"/..?*; do
       [ -e "$cs_e" ] || [ -L "$cs_e" ] || continue
       case "${cs_e##*/}" in
-        .ocb-restore-* | .pre-restore-* | lost+found)
+        .ocb-restore-* | .pre-restore-* | .ocb-names | lost+found)
           die "$E_TARGET" "snapshot entry '${cs_e##*/}' of source '$cs_name' would collide with a reserved name in $cs_dir"
           ;;
       esac
@@ -332,12 +375,50 @@ finish_targets() {
   PRE_RESTORE=""
   while IFS="$TAB" read -r ft_name ft_dir ft_staging; do
     if [ "$(id -u)" = 0 ]; then
-      chown -R "$OCB_RESTORE_UID:$OCB_RESTORE_GID" "$ft_staging" ||
+      # -h: a restored symlink is chowned itself, never what it points to.
+      chown -hR "$OCB_RESTORE_UID:$OCB_RESTORE_GID" "$ft_staging" ||
         die "$E_TARGET" "cannot chown restored files to $OCB_RESTORE_UID:$OCB_RESTORE_GID"
+      [ "$R_MODE" = plain ] || reapply_special_modes "$ft_name" "$ft_staging"
     fi
     swap_target "$ft_dir" "$ft_staging"
     log "restored source '$ft_name' into $ft_dir"
   done <"$WORK/targets.tsv"
+}
+
+# materialize NAME STAGING PACKS: the source NAME of the snapshot, downloaded into STAGING and
+# checked against the manifest (sha256, size, exact file set), laid out (folders, modes) and with
+# every odd entry under its exact name, then checked once more as a finished tree. Restore and
+# verify both run this, so a snapshot verify calls good is one restore can write.
+materialize() {
+  mt_name=$1
+  mt_staging=$2
+  : >"$WORK/got.raw"
+  if [ "$R_FORMAT" = 4 ]; then
+    log "download: source '$mt_name' into $mt_staging"
+    fetch_pool_source "$mt_name" "$mt_staging" "$3"
+  elif [ "$R_FORMAT" != 1 ]; then
+    log "download: source '$mt_name' into $mt_staging"
+    fetch_packed_source "$mt_name" "$mt_staging" "$3"
+  elif manifest_has_files "$mt_name"; then
+    log "download: source '$mt_name' into $mt_staging"
+    download_and_hash "$mt_name" "$mt_staging"
+  fi
+  awk -F '\t' -v n="$mt_name" "$AWK_REST"'BEGIN { OFS = "\t" } { p = rest($0, 2); print $1, $2, n "/" p }' "$WORK/got.raw" >"$WORK/got.tsv"
+  compare_manifest "$WORK/got.tsv" "$mt_name" >"$WORK/verify.out" || {
+    head -n 20 "$WORK/verify.out" >&2
+    [ "$R_ENC" = yes ] && [ ! -s "$WORK/got.tsv" ] &&
+      die "$E_VERIFY" "decryption produced no files for source '$mt_name': wrong passphrase? targets untouched"
+    die "$E_VERIFY" "verification of source '$mt_name' of $R_SNAP failed: $(wc -l <"$WORK/verify.out" | tr -d ' ') problem(s); targets untouched"
+  }
+  cat "$WORK/got.tsv" >>"$WORK/verified.tsv"
+  apply_layout "$mt_name" "$mt_staging"
+  apply_odd "$mt_name" "$mt_staging"
+  check_restored "$mt_name" "$mt_staging" >"$WORK/restored.diff"
+  if [ -s "$WORK/restored.diff" ]; then
+    head -n 20 "$WORK/restored.diff" >&2
+    die "$E_VERIFY" "source '$mt_name' of $R_SNAP cannot be restored as recorded: $(wc -l <"$WORK/restored.diff" | tr -d ' ') problem(s); targets untouched"
+  fi
+  log "verified source '$mt_name': $(wc -l <"$WORK/got.tsv" | tr -d ' ') file(s) match the manifest"
 }
 
 restore_snapshot() {
@@ -354,24 +435,9 @@ restore_snapshot() {
   [ ! -s "$WORK/skipped" ] || log "warning: not restoring snapshot source(s) absent from OCB_SOURCES: $(tr '\n' ' ' <"$WORK/skipped")"
 
   # Download and verify everything before the first target is touched.
+  LAYOUT_FAIL=$E_TARGET
   while IFS="$TAB" read -r rsn_name rsn_dir rsn_staging; do
-    : >"$WORK/got.raw"
-    if [ "$R_FORMAT" = 2 ]; then
-      log "download: source '$rsn_name' into $rsn_staging"
-      fetch_packed_source "$rsn_name" "$rsn_staging" "$rsn_staging.packs"
-    elif manifest_has_files "$rsn_name"; then
-      log "download: source '$rsn_name' into $rsn_staging"
-      download_and_hash "$rsn_name" "$rsn_staging"
-    fi
-    awk -F '\t' -v n="$rsn_name" "$AWK_REST"'BEGIN { OFS = "\t" } { p = rest($0, 2); print $1, $2, n "/" p }' "$WORK/got.raw" >"$WORK/got.tsv"
-    compare_manifest "$WORK/got.tsv" "$rsn_name" >"$WORK/verify.out" || {
-      head -n 20 "$WORK/verify.out" >&2
-      [ "$R_ENC" = yes ] && [ ! -s "$WORK/got.tsv" ] &&
-        die "$E_VERIFY" "decryption produced no files for source '$rsn_name': wrong passphrase? targets untouched"
-      die "$E_VERIFY" "verification of source '$rsn_name' of $R_SNAP failed: $(wc -l <"$WORK/verify.out" | tr -d ' ') problem(s); targets untouched"
-    }
-    apply_layout "$rsn_name" "$rsn_staging"
-    log "verified source '$rsn_name': $(wc -l <"$WORK/got.tsv" | tr -d ' ') file(s) match the manifest"
+    materialize "$rsn_name" "$rsn_staging" "$rsn_staging.packs"
   done <"$WORK/targets.tsv"
 
   finish_targets
@@ -428,29 +494,20 @@ cmd_verify() {
   [ -n "$vf_spec" ] || die "$E_USAGE" "usage: openclaw-backup.sh verify <tenant>/<instance>/<kind>/<time>|.../latest (or set OCB_RESTORE_FROM)"
   resolve_spec "$vf_spec"
   [ "$R_MODE" = snapshot ] || die "$E_USAGE" "verify needs a snapshot with a manifest, not a plain folder"
+  umask 022
   load_manifest
   vf_sources=$(awk -F '\t' '$1 == "s" { printf "%s ", $2 }' "$WORK/manifest.tsv")
-  if [ "$R_FORMAT" = 2 ]; then
-    # Packs have to be unpacked to check each file: this one needs the snapshot's size in scratch.
-    : >"$WORK/got.tsv"
-    for vf_name in $vf_sources; do
-      mkdir -p "$WORK/verify/$vf_name"
-      fetch_packed_source "$vf_name" "$WORK/verify/$vf_name" "$WORK/verify-packs/$vf_name"
-      awk -F '\t' -v n="$vf_name" "$AWK_REST"'BEGIN { OFS = "\t" } { print $1, $2, n "/" rest($0, 2) }' "$WORK/got.raw" >>"$WORK/got.tsv"
-      rm -rf "$WORK/verify/$vf_name"
-    done
-    verify_report
-    return 0
-  fi
-  : >"$WORK/hashes.out"
-  : >"$WORK/sizes.out"
-  if grep -q "^f$TAB" "$WORK/manifest.tsv"; then
-    ocb_rclone hashsum sha256 --download "${SNAP_ROOT}data" >"$WORK/hashes.out" ||
-      die "$E_STORE" "cannot read the files of $R_SNAP (hashsum --download failed)"
-    ocb_rclone lsf -R --files-only --format sp --separator "$TAB" "${SNAP_ROOT}data" >"$WORK/sizes.out" ||
-      die "$E_STORE" "cannot list the files of $R_SNAP"
-  fi
-  join_hashes "$WORK/sizes.out" "$WORK/hashes.out" >"$WORK/got.tsv"
+  # Every source is restored into the scratch dir exactly as a restore would write it (this needs
+  # the largest source's size in scratch), then removed.
+  LAYOUT_FAIL=$E_VERIFY
+  : >"$WORK/verified.tsv"
+  for vf_name in $vf_sources; do
+    mkdir -p "$WORK/verify/$vf_name"
+    materialize "$vf_name" "$WORK/verify/$vf_name" "$WORK/verify-packs/$vf_name"
+    chmod -R u+rwx "$WORK/verify/$vf_name" 2>/dev/null || true
+    rm -rf "$WORK/verify/$vf_name" "$WORK/verify-packs/$vf_name"
+  done
+  cp "$WORK/verified.tsv" "$WORK/got.tsv"
   verify_report
 }
 

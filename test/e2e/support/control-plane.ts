@@ -12,7 +12,8 @@ import { request } from "node:https";
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { makeCerts, writeKubeconfig, type ControlPlaneCerts } from "./certs";
-import { freePort, startManaged, waitFor, type Managed } from "./processes";
+import { freePort } from "../../support/ports";
+import { startManaged, waitFor, type Managed } from "./processes";
 
 export const E2E_CONTEXT = "openclaw-e2e";
 /** The default StorageClass kwok provisions for. */

@@ -5,7 +5,6 @@
  */
 import { spawn, type ChildProcess } from "node:child_process";
 import { accessSync, closeSync, constants, openSync, readFileSync } from "node:fs";
-import { createServer } from "node:net";
 
 export interface Managed {
   readonly name: string;
@@ -59,18 +58,6 @@ export function startManaged(name: string, command: string, args: readonly strin
   };
 }
 
-/** A TCP port free on 127.0.0.1 right now. */
-export async function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.once("error", reject);
-    server.listen(0, "127.0.0.1", () => {
-      const address = server.address();
-      const port = typeof address === "object" && address !== null ? address.port : 0;
-      server.close(() => resolve(port));
-    });
-  });
-}
 
 /** Polls `ready` until it answers true, the process dies, or the time is up. */
 export async function waitFor(what: string, ready: () => Promise<boolean>, options: { timeoutMs: number; process?: Managed; intervalMs?: number }): Promise<void> {
