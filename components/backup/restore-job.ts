@@ -15,6 +15,8 @@ export interface RestoreJobArgs {
 
 /** The annotation that says, in plain words, what a restore Job restored. */
 export const RESTORE_FROM_ANNOTATION = "openclaw.io/restore-from";
+/** The Kubernetes provider's: replace the object on the next update when it failed to become ready. */
+export const REPLACE_UNREADY_ANNOTATION = "pulumi.com/replaceUnready";
 
 /** OCB_RESTORE_FROM of the instance's configured restore, or undefined when none is configured. */
 export function restoreSpec(instance: InstanceModel): string | undefined {
@@ -47,7 +49,15 @@ export function buildRestoreJob(args: RestoreJobArgs): k8s.types.input.batch.v1.
   return {
     apiVersion: "batch/v1",
     kind: "Job",
-    metadata: { ...metadata, annotations: { [RESTORE_FROM_ANNOTATION]: spec } },
+    metadata: {
+      ...metadata,
+      annotations: {
+        [RESTORE_FROM_ANNOTATION]: spec,
+        // A failed restore is retried by the next `pulumi up`: the Kubernetes provider replaces a Job that is not
+        // ready (failed) instead of waiting on it again, and the preview shows that replacement.
+        [REPLACE_UNREADY_ANNOTATION]: "true",
+      },
+    },
     spec: restoreJobSpec(instance, template),
   };
 }

@@ -133,6 +133,8 @@ describe("backup Kubernetes objects", () => {
     assert.equal(spec.backoffLimit, 0);
     assert.deepEqual(spec.podFailurePolicy, { rules: [{ action: "Ignore", onPodConditions: [{ type: "DisruptionTarget", status: "True" }] }] });
     assert.equal(job.metadata.annotations?.["openclaw.io/restore-from"], "acme/bot/periodic/latest");
+    // After a failure the next `pulumi up` replaces the Job (a new attempt) instead of waiting on it again.
+    assert.equal(job.metadata.annotations?.["pulumi.com/replaceUnready"], "true");
     const pod = podOf(job);
     assertRestricted("restore pod", pod);
     assert.equal(pod.initContainers, undefined);

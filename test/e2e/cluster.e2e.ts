@@ -243,13 +243,13 @@ describe("e2e: a fleet on a real control plane", function () {
     assert.notEqual(failed.code, 0, "the up succeeded with a failed restore");
     // restoreFrom names the snapshot below the fleet prefix.
     assert.match(failed.output, new RegExp(`acme/support: the restore from ${manualSnapshot.replace(/^backups\//, "").replace(/\//g, "\\/")} failed \\(\\[Pod openclaw-acme/support-restore-\\S+\\]: Container "engine" completed with exit code 6; \\[BackoffLimitExceeded\\]`));
-    assert.match(failed.output, /The failed Job openclaw-acme\/support-restore-\S+ was deleted: the next `pulumi up` runs the restore again/);
+    assert.match(failed.output, /The next `pulumi up` replaces the failed Job openclaw-acme\/support-restore-\S+ with a new attempt/);
     const sts = await statefulSet("acme", "support");
     assert.equal(sts?.spec?.replicas, 1, "the instance was left stopped");
     assert.equal(sts?.metadata.annotations?.["openclaw.io/stopped-replicas"], undefined);
     const preview = await project.pulumi(["preview", "-s", STACK, "--diff"]);
     assert.equal(preview.code, 0, preview.output);
-    assert.match(preview.output, /kubernetes:batch\/v1:Job: \((create|update|replace)\)[\s\S]*acme\/support-backup-restore/, "the preview does not show the restore will run again");
+    assert.match(preview.output, /kubernetes:batch\/v1:Job: \(replace\)\s+\[id=openclaw-acme\/support-restore-/, "the preview does not show the restore will run again");
     const retried = await upOk();
     assert.match(retried.output, /acme\/support: restored and started again/);
     const [restore] = (await kube.list("jobs", "openclaw-acme", "app.kubernetes.io/component=restore")).filter((j) => j.metadata.labels?.["app.kubernetes.io/instance"] === "support");

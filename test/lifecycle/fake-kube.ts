@@ -102,18 +102,13 @@ export class FakeKube implements LifecycleKube {
     return [...(this.claims.get(namespace) ?? [])].sort();
   }
 
-  async deleteJob(namespace: string, name: string): Promise<void> {
-    this.calls.push(`deleteJob ${namespace}/${name}`);
-    this.jobs.delete(`${namespace}/${name}`);
-  }
-
   async jobLogTail(): Promise<string | undefined> {
     return "ocb[backup] ERROR: cannot list store:openclaw-backups/backups/acme/bot/";
   }
 
   /** The calls that change the cluster, in order. */
   writes(): string[] {
-    return this.calls.filter((c) => /^(scale|annotate|createJob|deleteJob)/.test(c));
+    return this.calls.filter((c) => /^(scale|annotate|createJob)/.test(c));
   }
 }
 

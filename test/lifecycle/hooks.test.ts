@@ -308,7 +308,7 @@ describe("lifecycle hooks: after an update", () => {
 });
 
 describe("lifecycle hooks: a failed restore", () => {
-  it("starts the instance again, deletes the failed Job so that the next up retries, and says so with the Job's last lines", async () => {
+  it("starts the instance again, keeps the failed Job for the next up to replace, and says so with the Job's last lines", async () => {
     const { restoreFailed } = await import("../../components/backup/hooks/restore");
     const kube = cluster();
     const deps = fakeDeps(kube);
@@ -317,12 +317,12 @@ describe("lifecycle hooks: a failed restore", () => {
     assert.equal(retry, false, "a failed restore is never retried within the run");
     assert.deepEqual(
       kube.writes().map((w) => w.replace(/ \{.*/, "")),
-      ["annotate openclaw-acme/bot", "scale openclaw-acme/bot 0", "deleteJob openclaw-acme/bot-restore-1a2b3c", "scale openclaw-acme/bot 1", "annotate openclaw-acme/bot"],
+      ["annotate openclaw-acme/bot", "scale openclaw-acme/bot 0", "scale openclaw-acme/bot 1", "annotate openclaw-acme/bot"],
     );
     const warning = deps.logged.warn.join("\n");
     assert.match(warning, /acme\/bot: the restore from backups\/acme\/bot\/periodic\/20261101T000000Z failed \(Job failed: exit code 4\)/);
     assert.match(warning, /last log lines:\nocb\[backup\] ERROR/);
-    assert.match(warning, /the next `pulumi up` runs the restore again/);
+    assert.match(warning, /The next `pulumi up` replaces the failed Job openclaw-acme\/bot-restore-1a2b3c with a new attempt/);
   });
 });
 

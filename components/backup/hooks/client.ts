@@ -88,10 +88,6 @@ export function kubernetesLifecycleApi(access: ClusterAccess, log?: HookLog): Li
       const claims = await core.listNamespacedPersistentVolumeClaim({ namespace });
       return claims.items.map((c) => c.metadata?.name ?? "").filter((n) => n !== "").sort();
     },
-    async deleteJob(namespace, name) {
-      const { batch } = await connect();
-      await orUndefined(batch.deleteNamespacedJob({ namespace, name, propagationPolicy: "Background" }));
-    },
     async readJob(namespace, name): Promise<JobState | undefined> {
       const { batch } = await connect();
       const job = await orUndefined(batch.readNamespacedJob({ namespace, name }));

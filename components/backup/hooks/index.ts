@@ -149,8 +149,10 @@ export function registerLifecycleHooks(model: FleetModel, deps?: Partial<HookDep
     const ref = acts ? instanceRefOf(args.newInputs) : undefined;
     if (ref !== undefined) await clearStopMarkerAfterUpdate(full, ref);
   });
+  // An error hook can run for a failure in a preview too: it acts only in a real update.
+  const actsOnError = acts && !pulumi.runtime.isDryRun();
   const restart = new pulumi.ErrorHook(HOOK_NAMES.restartAfterFailure, async (args) => {
-    const ref = acts ? instanceRefOf(args.newInputs ?? args.oldInputs) : undefined;
+    const ref = actsOnError ? instanceRefOf(args.newInputs ?? args.oldInputs) : undefined;
     return ref === undefined ? false : restartAfterFailure(full, ref, `${args.failedOperation} of ${args.name}`, args.errors);
   });
   const stop = new pulumi.ResourceHook(HOOK_NAMES.stopForRestore, async (args) => {
@@ -166,7 +168,7 @@ export function registerLifecycleHooks(model: FleetModel, deps?: Partial<HookDep
 
   const restoreFailure = new pulumi.ErrorHook(HOOK_NAMES.restoreFailed, async (args) => {
     const job = objectMeta(args.newInputs);
-    const ref = acts ? instanceRefOf(args.newInputs) : undefined;
+    const ref = actsOnError ? instanceRefOf(args.newInputs) : undefined;
     if (ref === undefined || job.name === undefined) return false;
     return restoreFailed(full, ref, { namespace: ref.namespace, name: job.name, source: job.annotations[RESTORE_FROM_ANNOTATION] }, args.errors);
   });

@@ -46,8 +46,6 @@ export interface LifecycleKube {
   createJob(namespace: string, job: V1Job): Promise<void>;
   /** Names of the PersistentVolumeClaims in a namespace. */
   listClaims(namespace: string): Promise<string[]>;
-  /** Deletes a Job and its pods (background propagation); a Job already gone is not an error. */
-  deleteJob(namespace: string, name: string): Promise<void>;
   /** undefined when the Job does not exist (never created, or deleted meanwhile). */
   readJob(namespace: string, name: string): Promise<JobState | undefined>;
   /** The last lines the Job's newest pod wrote (best effort, for error messages). */

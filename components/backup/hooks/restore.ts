@@ -47,11 +47,11 @@ export async function restartAfterFailure(deps: HookDeps, ref: InstanceRef, oper
 }
 
 /**
- * onError of the restore Job: a failed restore must be retryable. The engine
- * left the volume as it was, so the instance is started again on its current
- * data; the failed Job is deleted (its last log lines printed first), so the
- * next `pulumi up` creates it again, a new attempt, instead of waiting on the
- * same failed Job. Never retried within this run: the cause needs a person.
+ * onError of the restore Job: the engine left the volume as it was, so the
+ * instance is started again on its current data, and the failure says how it
+ * is retried: the next `pulumi up` replaces the failed Job with a new attempt
+ * (the Job carries `pulumi.com/replaceUnready`; the preview shows the
+ * replacement). Never retried within this run: the cause needs a person.
  */
 export async function restoreFailed(
   deps: HookDeps,
@@ -61,13 +61,12 @@ export async function restoreFailed(
 ): Promise<boolean> {
   const who = describe(ref);
   const tail = await deps.kube.jobLogTail(job.namespace, job.name, 20).catch(() => undefined);
-  await deps.kube.deleteJob(job.namespace, job.name);
   const restarted = await startInstance(deps, ref);
   deps.log.warn(
     `${who}: the restore${job.source !== undefined ? ` from ${job.source}` : ""} failed (${providerErrorCause(errors[0])}).` +
       `${tail !== undefined && tail !== "" ? ` Its last log lines:\n${tail}\n` : " "}` +
       `${restarted ? "The instance runs again on its current data, which the failed restore left untouched. " : ""}` +
-      `The failed Job ${job.namespace}/${job.name} was deleted: the next \`pulumi up\` runs the restore again. To give up instead, remove backup.restoreFrom.`,
+      `The next \`pulumi up\` replaces the failed Job ${job.namespace}/${job.name} with a new attempt (the preview shows the replacement); to give up instead, remove backup.restoreFrom.`,
   );
   return false;
 }
