@@ -172,6 +172,9 @@ cleanup() {
   # The run's own status: waiting for a transfer stopped here must not become the exit code, and
   # neither may a TERM that arrives after die (seen under load: exit 143 where die said 3).
   cleanup_status=$?
+  # Under `set -e` any failing step here (waiting for the transfer just stopped returns 143) would
+  # end the shell with that step's status, skipping the lock release and the scratch removal below.
+  set +e
   [ -z "${DIE_CODE:-}" ] || cleanup_status=$DIE_CODE
   if [ -n "$BACKGROUND_PID" ]; then
     kill "$BACKGROUND_PID" 2>/dev/null && wait "$BACKGROUND_PID" 2>/dev/null
