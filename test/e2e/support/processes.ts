@@ -18,6 +18,42 @@ export interface Managed {
   stop(graceMs?: number): Promise<void>;
 }
 
+// Process groups started by the suite and not yet stopped. An interrupted run (Ctrl-C, a CI
+// timeout, `kill` of mocha) skips the suite's after() hooks; these are killed on the way out instead,
+// so no etcd, API server or pulumi outlives it holding ports and the cache's files.
+const liveGroups = new Set<number>();
+let guardInstalled = false;
+
+function killLiveGroups(): void {
+  for (const pid of liveGroups) {
+    try {
+      process.kill(-pid, "SIGKILL");
+    } catch {
+      // Already gone.
+    }
+  }
+  liveGroups.clear();
+}
+
+/** Tracks a detached child's process group until it exits; killed if this process is interrupted. */
+export function trackGroup(child: ChildProcess): void {
+  const pid = child.pid;
+  if (pid === undefined) return;
+  if (!guardInstalled) {
+    guardInstalled = true;
+    process.once("exit", killLiveGroups);
+    for (const signal of ["SIGINT", "SIGTERM", "SIGHUP"] as const) {
+      process.once(signal, () => {
+        killLiveGroups();
+        // The default action now: exit as killed by this signal.
+        process.kill(process.pid, signal);
+      });
+    }
+  }
+  liveGroups.add(pid);
+  child.once("exit", () => liveGroups.delete(pid));
+}
+
 export function startManaged(name: string, command: string, args: readonly string[], options: { logFile: string; env?: NodeJS.ProcessEnv; cwd?: string }): Managed {
   try {
     accessSync(command, constants.X_OK);
@@ -30,6 +66,7 @@ export function startManaged(name: string, command: string, args: readonly strin
   child.on("error", () => undefined);
   if (child.pid === undefined) throw new Error(`${name}: could not start ${command}`);
   const pid = child.pid;
+  trackGroup(child);
   let gone = false;
   const exit = new Promise<void>((resolve) => child.once("exit", () => resolve()));
   void exit.then(() => (gone = true));

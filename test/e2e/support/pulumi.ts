@@ -8,6 +8,7 @@ import { execFileSync, spawn } from "node:child_process";
 import { cpSync, mkdirSync, symlinkSync, writeFileSync } from "node:fs";
 import { dirname, join, resolve } from "node:path";
 import { userPath } from "./suite";
+import { trackGroup } from "./processes";
 
 export const REPO_ROOT = resolve(__dirname, "..", "..", "..");
 
@@ -63,6 +64,7 @@ export function runCommand(command: string, args: readonly string[], cwd: string
   const started = Date.now();
   return new Promise((resolveResult, reject) => {
     const child = spawn(command, args, { cwd, env: { ...env, ...options.env }, stdio: ["pipe", "pipe", "pipe"], detached: true });
+    trackGroup(child);
     let stdout = "";
     let stderr = "";
     let output = "";
