@@ -1,5 +1,7 @@
 import { strict as assert } from "node:assert";
-import { readFileSync } from "node:fs";
+import { spawnSync } from "node:child_process";
+import { mkdtempSync, readdirSync, readFileSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { parse } from "yaml";
 import { TOOLCHAIN_DIR, toolchainVersions } from "./e2e/support/toolchain";
@@ -47,4 +49,41 @@ describe("e2e toolchain pins", () => {
     const goMod = readFileSync(join(TOOLCHAIN_DIR, "langhost", "go.mod"), "utf8");
     assert.match(goMod, new RegExp(`github\\.com/pulumi/pulumi/sdk/v3 v${versions.PULUMI_VERSION.replace(/\./g, "\\.")}\\b`));
   });
+});
+
+/**
+ * Every cached Go-built tool recipe (test/support/go-tools.sh) names the failing step once: the steps
+ * run inside functions and subshells, where bash's ERR trap is not seen without errtrace and is seen
+ * once per shell with it. GOPROXY=off and an empty cache make the first module download fail at once.
+ */
+describe("Go tool recipes: a failed build says which step and module, once", () => {
+  const recipes: Array<{ script: string; args: string[]; step: RegExp }> = [
+    { script: "test/e2e/toolchain/build.sh", args: [], step: /FAILED: pulumi [\d.]+: go mod download github\.com\/pulumi\/pulumi\/pkg\/v3@v[\d.]+ \(module github\.com\/pulumi\/pulumi\/pkg\/v3@v[\d.]+, exit 1\)/ },
+    { script: "test/toolchain/build.sh", args: ["rclone"], step: /FAILED: rclone [\d.]+: go mod download github\.com\/rclone\/rclone@v[\d.]+ \(module github\.com\/rclone\/rclone@v[\d.]+, exit 1\)/ },
+    { script: "test/security/tailscale/build.sh", args: [], step: /FAILED: tailscale v[\d.]+: go install \.\/cmd\/tailscale \(module tailscale\.com@v[\d.]+, exit 1\)/ },
+    { script: "test/tools/build.sh", args: ["grafana-dashboard-check"], step: /FAILED: grafana-dashboard-check: go mod download \(module github\.com\/grafana\/\S+, exit 1\)/ },
+  ];
+  for (const recipe of recipes) {
+    it(`${recipe.script} ${recipe.args.join(" ")}`.trim(), () => {
+      const cache = mkdtempSync(join(tmpdir(), "ocf-recipe-"));
+      const tmp = mkdtempSync(join(tmpdir(), "ocf-recipe-tmp-"));
+      try {
+        const result = spawnSync("bash", [join(ROOT, recipe.script), ...recipe.args], {
+          env: { PATH: process.env.PATH ?? "", HOME: cache, TMPDIR: tmp, OPENCLAW_FLEET_CACHE: cache, GOPROXY: "off" },
+          encoding: "utf8",
+          timeout: 60_000,
+        });
+        assert.equal(result.error, undefined, `cannot run bash: ${result.error?.message}`);
+        assert.doesNotMatch(result.stderr, /go is not installed/, "these tests need Go 1.26 on PATH (https://go.dev/doc/install)");
+        assert.notEqual(result.status, 0, `the build must fail with GOPROXY=off:\n${result.stderr}`);
+        assert.match(result.stderr, /module lookup disabled by GOPROXY=off/, "go's own reason is shown");
+        assert.match(result.stderr, recipe.step);
+        assert.equal(result.stderr.match(/FAILED:/g)?.length, 1, `one FAILED line:\n${result.stderr}`);
+        assert.deepEqual(readdirSync(tmp), [], "nothing left behind in TMPDIR");
+      } finally {
+        rmSync(cache, { recursive: true, force: true });
+        rmSync(tmp, { recursive: true, force: true });
+      }
+    });
+  }
 });

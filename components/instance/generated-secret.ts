@@ -16,7 +16,6 @@ export const ALPHANUMERIC = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxy
  * Self-contained on purpose: Pulumi serializes it into the dynamic provider.
  */
 export function generateSecretValue(spec: GeneratedSecretSpec): string {
-  // eslint-disable-next-line @typescript-eslint/no-require-imports
   const { randomInt } = require("node:crypto") as typeof import("node:crypto");
   let value = "";
   for (let i = 0; i < spec.length; i++) value += spec.alphabet[randomInt(spec.alphabet.length)];

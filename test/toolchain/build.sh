@@ -13,26 +13,15 @@
 set -euo pipefail
 
 here=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
+# shellcheck source=../support/go-tools.sh
+source "$here/../support/go-tools.sh"
+go_tools_init engine-tools
 # shellcheck source=versions.env
 source "$here/versions.env"
+export CGO_ENABLED=0
+mkdir -p "$cache/engine-tools"
 
-cache=${OPENCLAW_FLEET_CACHE:-${XDG_CACHE_HOME:-$HOME/.cache}/openclaw-fleet}
-export GOMODCACHE="$cache/gomod" GOCACHE="$cache/gobuild" GOFLAGS=-modcacherw GOTOOLCHAIN=local CGO_ENABLED=0
-export GOPROXY=${GOPROXY:-https://proxy.golang.org,direct}
-mkdir -p "$cache/engine-tools" "$GOMODCACHE" "$GOCACHE"
-
-started=$(date +%s)
-say() { printf '[engine-tools %4ss] %s\n' "$(($(date +%s) - started))" "$*" >&2; }
-
-step_tool="" step_module="" step_what=""
-on_error() {
-  local code=$?
-  say "FAILED: $step_tool: $step_what (module $step_module, exit $code); the go command's own error is above"
-  exit "$code"
-}
-trap on_error ERR
-
-recipe_hash() { cat "$here/build.sh" "$here/versions.env" | sha256sum | cut -c1-12; }
+recipe_hash() { files_hash "$here/build.sh" "$here/versions.env"; }
 tool_dir() { printf '%s/engine-tools/%s-%s-%s' "$cache" "$1" "$2" "$(recipe_hash)"; }
 
 # build_once NAME VERSION MODULE PACKAGE LDFLAGS: `go install`-style build of one main package at
@@ -47,12 +36,12 @@ build_once() {
     return
   fi
   [ -z "${ENGINE_TOOLS_CACHED_ONLY:-}" ] || { say "$name $version is not built: run test/toolchain/build.sh"; exit 3; }
+  need_go
   say "$name $version: building from $module@v$version (a cold build takes 5-15 minutes on 2 cores)..."
   t0=$(date +%s)
   rm -rf "$dir"
   mkdir -p "$dir/bin"
-  step_what="go mod download $module@v$version"
-  src=$(go mod download -json "$module@v$version" | sed -n 's/^\t"Dir": "\(.*\)",$/\1/p')
+  src=$(module_dir "$module@v$version")
   [ -n "$src" ] || { step_what="find the module folder"; false; }
   step_what="go build $pkg"
   (cd "$src" && go build -mod=readonly -trimpath -ldflags "-s -w $ldflags" -o "$dir/bin/$name" "$pkg")

@@ -9,20 +9,23 @@ name=${1:?usage: build.sh <tool under test/tools>}
 here=$(cd "$(dirname "$0")" && pwd)
 src="$here/$name"
 [ -f "$src/go.mod" ] || { echo "build.sh: no Go tool at $src" >&2; exit 2; }
-command -v go >/dev/null 2>&1 || { echo "build.sh: go is not installed (needed to build $name; Go 1.22 or newer)" >&2; exit 2; }
-cache=${OPENCLAW_FLEET_CACHE:-$HOME/.cache/openclaw-fleet}
-recipe=$( (cd "$src" && cat go.mod go.sum ./*.go; cat "$here/build.sh"; go version) | sha256sum | cut -c1-16)
+# shellcheck source=../support/go-tools.sh
+source "$here/../support/go-tools.sh"
+go_tools_init "tools/$name"
+need_go
+recipe=$(files_hash "$src/go.mod" "$src/go.sum" "$src"/*.go "$here/build.sh" <(go version))
 bin="$cache/tools/$name-$recipe/$name"
 if [ -x "$bin" ]; then
   echo "$bin"
   exit 0
 fi
-module=$(awk '/^require / { print $2 "@" $3 }' "$src/go.mod")
-echo "build.sh: building $name ($module), recipe $recipe; a cold build takes a minute or two" >&2
-export GOMODCACHE=${GOMODCACHE:-$cache/gomod} GOCACHE=${GOCACHE:-$cache/gobuild} GOFLAGS=${GOFLAGS:--modcacherw}
+step_tool=$name step_module=$(awk '/^require / { print $2 "@" $3 }' "$src/go.mod")
+say "building $name ($step_module), recipe $recipe; a cold build takes a minute or two"
 mkdir -p "$(dirname "$bin")"
-(cd "$src" && go mod download) || { echo "build.sh: $name: downloading $module failed (step: go mod download)" >&2; exit 1; }
-(cd "$src" && go build -trimpath -o "$bin.tmp" .) || { echo "build.sh: $name: compiling against $module failed (step: go build)" >&2; exit 1; }
+step_what="go mod download"
+(cd "$src" && go mod download)
+step_what="go build"
+(cd "$src" && go build -trimpath -o "$bin.tmp" .)
 mv "$bin.tmp" "$bin"
-echo "build.sh: built $bin" >&2
+say "built $bin"
 echo "$bin"

@@ -19,29 +19,13 @@
 set -euo pipefail
 
 here=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
-if ! command -v go >/dev/null 2>&1; then
-  echo "[toolchain] go is not installed: install Go 1.26 (https://go.dev/doc/install); every binary here is built from Go modules" >&2
-  exit 1
-fi
+# shellcheck source=../../support/go-tools.sh
+source "$here/../../support/go-tools.sh"
+go_tools_init toolchain
+need_go
 # shellcheck source=versions.env
 source "$here/versions.env"
-
-cache=${OPENCLAW_FLEET_CACHE:-${XDG_CACHE_HOME:-$HOME/.cache}/openclaw-fleet}
-export GOMODCACHE="$cache/gomod" GOCACHE="$cache/gobuild" GOFLAGS=-modcacherw GOTOOLCHAIN=local
-export GOPROXY=${GOPROXY:-https://proxy.golang.org,direct}
-mkdir -p "$cache/tools" "$GOMODCACHE" "$GOCACHE"
-
-started=$(date +%s)
-say() { printf '[toolchain %4ss] %s\n' "$(($(date +%s) - started))" "$*" >&2; }
-
-# What is being done, for the message of a failure.
-step_tool="" step_module="" step_what=""
-on_error() {
-  local code=$?
-  say "FAILED: $step_tool: $step_what (module $step_module, exit $code). Scroll up for the go command's own error."
-  exit "$code"
-}
-trap on_error ERR
+mkdir -p "$cache/tools"
 
 # The recipe hash of a tool: its build function as bash sees it, plus the files it is built from;
 # editing anything else in this script rebuilds nothing.
@@ -56,12 +40,6 @@ tool_dir() {
   local name=$1 version=$2 fn=$3
   shift 3
   printf '%s/tools/%s-%s-%s' "$cache" "$name" "$version" "$(recipe_hash "$fn" "$@")"
-}
-
-# module_dir <module@version>: download (once) and print the read-only module folder.
-module_dir() {
-  step_what="go mod download $1"
-  go mod download -json "$1" | sed -n 's/^\t"Dir": "\(.*\)",$/\1/p'
 }
 
 # writable_copy <module dir> <dest>: a module zip is read-only and its go.mod

@@ -1,0 +1,65 @@
+# shellcheck shell=bash
+# What the recipes of the Go-built test tools share (test/e2e/toolchain, test/toolchain,
+# test/tools, test/security/tailscale): one cache root outside the repository, the Go module and
+# build caches inside it (so a module downloaded for one tool is never fetched again for another),
+# progress lines with the seconds elapsed, and a failure message naming the step that failed.
+# Sourced, never run. The recipes of test/toolchain, test/tools and tailscale hash this file with
+# their own, since it shapes the build; the e2e toolchain hashes each tool's build function only.
+
+GO_TOOLS_LIB=${BASH_SOURCE[0]}
+
+# go_tools_init <label>: sets `cache` and the go environment, starts the clock, arms the ERR trap.
+# The recipe keeps step_tool, step_module and step_what current for the failure message.
+go_tools_init() {
+  GO_TOOLS_LABEL=$1
+  GO_TOOLS_STARTED=$(date +%s)
+  cache=${OPENCLAW_FLEET_CACHE:-${XDG_CACHE_HOME:-$HOME/.cache}/openclaw-fleet}
+  export GOMODCACHE="$cache/gomod" GOCACHE="$cache/gobuild" GOFLAGS=-modcacherw GOTOOLCHAIN=local
+  export GOPROXY=${GOPROXY:-https://proxy.golang.org,direct}
+  mkdir -p "$GOMODCACHE" "$GOCACHE"
+  step_tool="" step_module="" step_what=""
+  # errtrace: the steps run inside the recipe's functions, where an ERR trap is otherwise not seen.
+  set -o errtrace
+  trap go_tools_on_error ERR
+}
+
+# need_go: before the first go command (a warm cache needs none).
+need_go() {
+  command -v go >/dev/null 2>&1 && return
+  say "go is not installed: install Go 1.26 (https://go.dev/doc/install); these tools are built from Go modules"
+  exit 1
+}
+
+say() {
+  printf '[%s %4ss] %s\n' "$GO_TOOLS_LABEL" "$(($(date +%s) - GO_TOOLS_STARTED))" "$*" >&2
+}
+
+# A failure inside $(...) or ( ... ) reaches this trap in that subshell first, then in each shell
+# around it: the innermost knows the step and says it, the others only pass the exit on ($$ is the
+# recipe's own PID in all of them).
+go_tools_on_error() {
+  local code=$? said="${TMPDIR:-/tmp}/go-tools-failed.$$"
+  if [ ! -e "$said" ]; then
+    say "FAILED: $step_tool: $step_what (module $step_module, exit $code); the go command's own error is above"
+    : >"$said"
+  fi
+  [ "$BASHPID" != "$$" ] || rm -f "$said"
+  exit "$code"
+}
+
+# module_dir <module@version>: download (once) and print the module's read-only folder. go reports
+# a failure inside its JSON, on stdout; it is shown on stderr.
+module_dir() {
+  local json
+  step_what="go mod download $1"
+  if ! json=$(go mod download -json "$1"); then
+    printf '%s\n' "$json" | sed -n 's/^\t"Error": "\(.*\)",\{0,1\}$/go: \1/p' >&2
+    return 1
+  fi
+  printf '%s\n' "$json" | sed -n 's/^\t"Dir": "\(.*\)",$/\1/p'
+}
+
+# files_hash <file...>: the first 12 hex digits of the files' sha256, with this library's.
+files_hash() {
+  cat "$GO_TOOLS_LIB" "$@" | sha256sum | cut -c1-12
+}
