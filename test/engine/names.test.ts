@@ -3,7 +3,7 @@
 // restore cannot write.
 import assert from "node:assert/strict";
 import { createHash } from "node:crypto";
-import { chmodSync, copyFileSync, existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from "node:fs";
+import { chmodSync, copyFileSync, cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { ENGINE_DIR, ENGINE_ENTRYPOINT, ENGINE_EXIT_CODES } from "../../components/backup/engine";
@@ -83,8 +83,9 @@ describe("backup engine: every file name and entry type", function () {
     chmodSync(join(src, "secret.bin"), 0o000);
     chmodSync(join(src, "locked-dir"), 0o000);
     const env = engineEnv(s3, { OCB_TENANT: "acme", OCB_INSTANCE: "uid1000", OCB_KIND: "manual", OCB_SOURCES: `state=${src}`, OCB_NOW: uniqueStamp() });
-    // uid 1000 reaches neither root's tool cache nor the test's private temp folders: the busybox
-    // applets and a copy of the same rclone go where it can.
+    // uid 1000 reaches neither root's tool cache, nor the test's private temp folders, nor a
+    // checkout in one (CI clones into a mktemp -d folder, mode 0700): the busybox applets, a copy
+    // of the same rclone and of the engine go where it can, as the pod mounts its ConfigMap.
     const bin = await busyboxPath();
     chmodSync(bin, 0o755);
     const podBin = mkdtempSync(join(tmpdir(), "ocb-podbin-"));
@@ -92,8 +93,10 @@ describe("backup engine: every file name and entry type", function () {
     const rcloneAt = (await run("sh", ["-c", "command -v rclone"], { PATH: process.env.PATH ?? "" })).stdout.trim();
     copyFileSync(rcloneAt, join(podBin, "rclone"));
     chmodSync(join(podBin, "rclone"), 0o755);
+    const podEngine = join(podBin, "engine");
+    cpSync(ENGINE_DIR, podEngine, { recursive: true });
     const podPath = `${bin}:${podBin}:/usr/bin:/bin`;
-    const asPod = ["/usr/bin/setpriv", "--reuid", "1000", "--regid", "1000", "--clear-groups", join(bin, "sh"), join(ENGINE_DIR, ENGINE_ENTRYPOINT)];
+    const asPod = ["/usr/bin/setpriv", "--reuid", "1000", "--regid", "1000", "--clear-groups", join(bin, "sh"), join(podEngine, ENGINE_ENTRYPOINT)];
     try {
       const backup = await runEngine({ env: { ...env, PATH: podPath }, args: ["backup"], command: asPod });
       expectExit(backup, 0, "backup as uid 1000");
