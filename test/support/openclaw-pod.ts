@@ -13,7 +13,7 @@
 // it, within a deadline.
 import assert from "node:assert/strict";
 import { spawn, type ChildProcess } from "node:child_process";
-import { mkdirSync, mkdtempSync, writeFileSync } from "node:fs";
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { request } from "node:http";
 import { connect } from "node:net";
 import { dirname, join } from "node:path";
@@ -21,7 +21,7 @@ import { killGroup, openclawRuntime, runBounded, type CliResult } from "../../sc
 import type { VolumeMount } from "../backup-k8s/fixtures";
 import type { Container, Manifest, PodSpec } from "../backup-k8s/fixtures";
 import { hostMounts, mapPaths, resolveEnv } from "./pod-on-host";
-import { kubernetesObjects, minimalStack, runProgram } from "./stacks";
+import { kubernetesObjects, minimalStack, ROOT, runProgram } from "./stacks";
 import { freePort } from "./ports";
 
 export interface RenderedPod {
@@ -124,12 +124,30 @@ function inPodMounts(container: Container, volumes: ReadonlyMap<string, string>,
   if (binds.length === 0) return [command, [...args]];
   for (const [dir] of binds) assert.ok(!dir.startsWith("/tmp/"), `${dir}: pod volumes must not live under /tmp (use podRoot)`);
   const hidden = HIDDEN_ROOTS.filter((root) => binds.some(([, podPath]) => podPath.startsWith(`${root}/`)));
+  // The checkout holds the app's Node and OpenClaw (node_modules): when it lives under a path the
+  // pod mounts over (a CI clone in a mktemp -d folder under /tmp, a home under /home), it is bound
+  // aside first and back at its own path last, so the process still finds them.
+  const covered = [...hidden, ...binds.map(([, podPath]) => podPath)].some((p) => ROOT === p || ROOT.startsWith(`${p}/`));
+  const [keep, aside] = covered ? [ROOT, checkoutAside()] : ["", ""];
   const script = [
+    'keep=$1 aside=$2; shift 2; [ -z "$keep" ] || mount --bind "$keep" "$aside" || exit 97',
     'n=$1; shift; while [ "$n" -gt 0 ]; do mount -t tmpfs openclaw-pod "$1" || exit 97; shift; n=$((n - 1)); done',
     'n=$1; shift; while [ "$n" -gt 0 ]; do mkdir -p "$2" && mount --bind "$1" "$2" || exit 97; shift 2; n=$((n - 1)); done',
+    '[ -z "$keep" ] || { mkdir -p "$keep" && mount --bind "$aside" "$keep"; } || exit 97',
     'exec "$@"',
   ].join("\n");
-  return ["unshare", ["-m", "--propagation", "private", "sh", "-c", script, "pod-mounts", String(hidden.length), ...hidden, String(binds.length), ...binds.flat(), command, ...args]];
+  return ["unshare", ["-m", "--propagation", "private", "sh", "-c", script, "pod-mounts", keep, aside, String(hidden.length), ...hidden, String(binds.length), ...binds.flat(), command, ...args]];
+}
+
+let aside: string | undefined;
+/** An empty mount point outside every pod path, for the checkout while its own path is covered. */
+function checkoutAside(): string {
+  if (aside === undefined) {
+    const dir = podRoot("openclaw-pod-checkout-");
+    process.once("exit", () => rmSync(dir, { recursive: true, force: true }));
+    aside = dir;
+  }
+  return aside;
 }
 
 /** The container's env on this host: resolved from the rendered Secrets, other mounts mapped, Node 24 first on PATH. */
