@@ -328,7 +328,7 @@ describe("e2e: a fleet on a real control plane", function () {
     assert.equal(await statefulSet("acme", "sales"), undefined);
   });
 
-  it("backups turned off and the store removed after instances exist: preview and up work, and so does removing an instance", async function () {
+  it("backups turned off and the store removed after instances exist: preview and up work, and so does removing an instance; a removed tenant keeps its namespace and claims, and comes back on them", async function () {
     this.timeout(15 * 60_000);
     apply({ ...shape, backups: "off-and-no-store" });
     const preview = await project.pulumi(["preview", "-s", STACK]);
