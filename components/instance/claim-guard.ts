@@ -1,4 +1,5 @@
 import * as pulumi from "@pulumi/pulumi";
+import { settingsGuardProvider, type GuardFailure } from "../settings-guard";
 
 /** What a PersistentVolumeClaim cannot change once it exists. */
 export interface ClaimIdentity {
@@ -8,11 +9,6 @@ export interface ClaimIdentity {
   /** "" stands for the cluster's default class. */
   readonly storageClass: string;
   readonly accessModes: readonly string[];
-}
-
-export interface GuardFailure {
-  readonly property: string;
-  readonly reason: string;
 }
 
 /**
@@ -43,21 +39,7 @@ export function claimGuardFailures(olds: Partial<ClaimIdentity> | undefined, new
   return failures;
 }
 
-const guardProvider: pulumi.dynamic.ResourceProvider = {
-  async check(olds: Partial<ClaimIdentity>, news: ClaimIdentity) {
-    // Dynamic providers run in their own process: only what this closure captures is there.
-    return { inputs: news, failures: claimGuardFailures(olds, news) };
-  },
-  async create(inputs: ClaimIdentity) {
-    return { id: inputs.claimName, outs: inputs };
-  },
-  async update(_id: string, _olds: ClaimIdentity, news: ClaimIdentity) {
-    return { outs: news };
-  },
-  async delete() {
-    // Nothing to clean up: the guard only remembers what the claim was created with.
-  },
-};
+const guardProvider = settingsGuardProvider(claimGuardFailures, (inputs: ClaimIdentity) => inputs.claimName);
 
 /**
  * Remembers a PVC's immutable settings in state and fails the preview when

@@ -59,7 +59,7 @@ describe("BucketGuard: a config change never replaces the backup bucket", () => 
 
   it("runs on its own as the engine's dynamic provider host loads it", async () => {
     const guard = (await runProgram(awsFleet())).find((r) => r.type === "pulumi-nodejs:dynamic/backup:BucketGuard");
-    type Check = { check(olds: unknown, news: unknown): Promise<{ failures: { reason: string }[] }> };
+    type Check = { check(olds: unknown, news: unknown): Promise<{ failures: { reason: string }[] }>; create(inputs: unknown): Promise<{ id: string }> };
     const module = { exports: {} as { handler?: () => Check } };
     runInNewContext(String(guard?.inputs.__provider), { exports: module.exports, module, require });
     const provider = module.exports.handler?.();
@@ -67,5 +67,6 @@ describe("BucketGuard: a config change never replaces the backup bucket", () => 
     const news = { ...guard?.inputs, __provider: undefined } as unknown as BucketIdentity;
     assert.equal((await provider.check({ ...news }, news)).failures.length, 0);
     assert.match((await provider.check({ ...news }, { ...news, region: "us-west-2" })).failures[0].reason, /created with region "eu-west-1", not "us-west-2"/);
+    assert.equal((await provider.create(news)).id, news.bucketPrefix);
   });
 });

@@ -43,7 +43,7 @@ describe("ClaimGuard: the provider Pulumi serializes into state", () => {
     const guard = findRegistration(registrations, "pulumi-nodejs:dynamic/instance:ClaimGuard", "acme/bot-data-guard");
     const source = String(guard.inputs.__provider);
     // As the engine's dynamic provider host loads it: a module with `exports` and `require`, and nothing else.
-    type Check = { check(olds: unknown, news: unknown): Promise<{ failures: { reason: string }[] }> };
+    type Check = { check(olds: unknown, news: unknown): Promise<{ failures: { reason: string }[] }>; create(inputs: unknown): Promise<{ id: string }> };
     const module = { exports: {} as { handler?: () => Check } };
     runInNewContext(source, { exports: module.exports, module, require });
     assert.ok(module.exports.handler, "serialized provider has no handler");
@@ -52,5 +52,6 @@ describe("ClaimGuard: the provider Pulumi serializes into state", () => {
     assert.equal((await provider.check({ ...news }, news)).failures.length, 0);
     const changed = await provider.check({ ...news }, { ...news, storageClass: "standard" });
     assert.match(changed.failures[0].reason, /created with storage class "gp3", not "standard"/);
+    assert.equal((await provider.create(news)).id, news.claimName);
   });
 });

@@ -1,4 +1,5 @@
 import * as pulumi from "@pulumi/pulumi";
+import { settingsGuardProvider, type GuardFailure } from "../../settings-guard";
 
 /** What forces AWS to replace a bucket: a new bucket would leave every snapshot in the old one. */
 export interface BucketIdentity {
@@ -9,11 +10,6 @@ export interface BucketIdentity {
   readonly objectLock: boolean;
 }
 
-export interface BucketGuardFailure {
-  readonly property: string;
-  readonly reason: string;
-}
-
 /**
  * Compares a backup bucket's replacement-forcing settings with those it was
  * created with. Pulumi would replace the bucket (a new, empty one; the old
@@ -21,8 +17,8 @@ export interface BucketGuardFailure {
  *
  * Self-contained on purpose: Pulumi serializes it into the dynamic provider.
  */
-export function bucketGuardFailures(olds: Partial<BucketIdentity> | undefined, news: BucketIdentity): BucketGuardFailure[] {
-  const failures: BucketGuardFailure[] = [];
+export function bucketGuardFailures(olds: Partial<BucketIdentity> | undefined, news: BucketIdentity): GuardFailure[] {
+  const failures: GuardFailure[] = [];
   if (olds === undefined || olds.bucketPrefix === undefined) return failures;
   const fix =
     "AWS cannot change it on an existing bucket, and a new bucket would start empty while every snapshot stays in the old one. Revert the change; " +
@@ -39,20 +35,7 @@ export function bucketGuardFailures(olds: Partial<BucketIdentity> | undefined, n
   return failures;
 }
 
-const guardProvider: pulumi.dynamic.ResourceProvider = {
-  async check(olds: Partial<BucketIdentity>, news: BucketIdentity) {
-    return { inputs: news, failures: bucketGuardFailures(olds, news) };
-  },
-  async create(inputs: BucketIdentity) {
-    return { id: inputs.bucketPrefix, outs: inputs };
-  },
-  async update(_id: string, _olds: BucketIdentity, news: BucketIdentity) {
-    return { outs: news };
-  },
-  async delete() {
-    // Nothing to clean up: the guard only remembers what the bucket was created with.
-  },
-};
+const guardProvider = settingsGuardProvider(bucketGuardFailures, (inputs: BucketIdentity) => inputs.bucketPrefix);
 
 /**
  * Keeps a backup bucket from being replaced by a config change: the bucket
