@@ -1,20 +1,9 @@
 import assert from "node:assert/strict";
-import { ConfigError } from "../../components/config/problems";
 import { loadFleetConfig } from "../../components/config/load";
+import { configProblems as problems } from "../support/stacks";
 import { backupStack } from "./fixtures";
 
 const BOT = "tenants.acme.instances.bot.backup";
-
-/** The problems the loader reports, as `path: message` lines without the namespace. */
-function problems(raw: Parameters<typeof loadFleetConfig>[0]): string[] {
-  try {
-    loadFleetConfig(raw);
-  } catch (err) {
-    if (err instanceof ConfigError) return err.problems.map((p) => `${p.path}: ${p.message}`);
-    throw err;
-  }
-  return [];
-}
 
 function expectProblem(raw: Parameters<typeof loadFleetConfig>[0], path: string, message: RegExp): void {
   const found = problems(raw);

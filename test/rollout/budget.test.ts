@@ -5,10 +5,9 @@ import { join } from "node:path";
 import { stringify } from "yaml";
 import { main } from "../../cli/main";
 import { loadFleetConfig } from "../../components/config/load";
-import { ConfigError } from "../../components/config/problems";
 import { deployBudget } from "../../components/rollout/budget";
 import { fleetRolloutWaves } from "../../components/rollout/plan";
-import { rawConfig } from "../support/stacks";
+import { configProblems, rawConfig } from "../support/stacks";
 
 const STORE = {
   store: { kind: "s3Compatible", endpoint: "https://s3.example.com", bucket: "openclaw-backups", credentials: { accessKeyId: { secretRef: "k" }, secretAccessKey: { secretRef: "s" } } },
@@ -26,13 +25,7 @@ function values(backup: Record<string, unknown> = {}, rollout: Record<string, un
 }
 
 function problems(backup: Record<string, unknown>, rollout: Record<string, unknown>): string[] {
-  try {
-    loadFleetConfig(rawConfig(values(backup, rollout)));
-    return [];
-  } catch (error) {
-    if (error instanceof ConfigError) return error.problems.map((p) => `${p.path}: ${p.message}`);
-    throw error;
-  }
+  return configProblems(rawConfig(values(backup, rollout)));
 }
 
 describe("deploy budget: the longest a pulumi up can take", () => {

@@ -6,7 +6,8 @@
 import assert from "node:assert/strict";
 import { ruleMatches } from "../../components/config/isolation/rbac-rules";
 import { backupStack } from "../backup-k8s/fixtures";
-import { assertAccepted, assertRefused, problems, twoInstances } from "./support";
+import { configProblems as problems } from "../support/stacks";
+import { assertAccepted, assertRefused, twoInstances } from "./support";
 
 const BOT = "tenants.acme.instances.bot";
 const rule = (apiGroups: string[], resources: string[], verbs: string[], resourceNames?: string[]) => ({ apiGroups, resources, verbs, ...(resourceNames ? { resourceNames } : {}) });

@@ -15,9 +15,8 @@ import type { V1CronJob } from "@kubernetes/client-node";
 import { backupStack, podOf, type Manifest } from "../backup-k8s/fixtures";
 import { awsFleet, CLUSTER_ARN } from "../backup-store/support/fleet";
 import { at, list, PINNED, renderInstance, type Obj } from "../instance/support";
-import { kubernetesObjects, minimalStack, rawConfig, runProgram } from "../support/stacks";
+import { configProblems as problems, kubernetesObjects, minimalStack, rawConfig, runProgram } from "../support/stacks";
 import { egressAllows, ingressAllowsIp, ingressAllowsPod } from "./netpol-eval";
-import { problems } from "./support";
 
 const objectsOf = async (raw: Parameters<typeof runProgram>[0]) => kubernetesObjects(await runProgram(raw)) as unknown as Manifest[];
 const named = (objects: readonly Manifest[], kind: string, name: string, namespace = "openclaw-acme") => {

@@ -1,8 +1,6 @@
 import assert from "node:assert/strict";
 import type { RawStackConfig } from "../../components/config/load";
-import { loadFleetConfig } from "../../components/config/load";
-import { ConfigError } from "../../components/config/problems";
-import { rawConfig } from "../support/stacks";
+import { configProblems as problems, rawConfig } from "../support/stacks";
 
 /** Tenant `acme` with instances `bot` and `support` (`bot`'s settings from the test), no backups unless `extra` adds them. */
 export function twoInstances(bot: Record<string, unknown>, extra: Record<string, unknown> = {}, support: Record<string, unknown> = {}): RawStackConfig {
@@ -13,17 +11,6 @@ export function twoInstances(bot: Record<string, unknown>, extra: Record<string,
     tenants: { acme: { instances: { bot, support } } },
     ...extra,
   });
-}
-
-/** The loader's problems as `path: message`. */
-export function problems(raw: RawStackConfig): string[] {
-  try {
-    loadFleetConfig(raw);
-  } catch (err) {
-    if (err instanceof ConfigError) return err.problems.map((p) => `${p.path}: ${p.message}`);
-    throw err;
-  }
-  return [];
 }
 
 export function assertRefused(raw: RawStackConfig, path: string, fragment: string | RegExp): void {

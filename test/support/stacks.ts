@@ -1,6 +1,7 @@
 import { readdirSync } from "node:fs";
 import { join, resolve } from "node:path";
-import type { RawStackConfig } from "../../components/config/load";
+import { loadFleetConfig, type RawStackConfig } from "../../components/config/load";
+import { ConfigError } from "../../components/config/problems";
 import { program } from "../../components/program";
 import { isKubernetesObject, manifestOf, type KubernetesManifest } from "../../scripts/lib/manifests";
 import { runWithMocks, type MockRunOptions, type Registration } from "../../scripts/lib/mock-runtime";
@@ -59,4 +60,15 @@ export function findRegistration(registrations: readonly Registration[], type: s
   const found = registrations.filter((r) => r.type === type && r.name === name);
   if (found.length !== 1) throw new Error(`expected one ${type} named ${name}, found ${found.length}: ${registrations.filter((r) => r.type === type).map((r) => r.name).join(", ")}`);
   return found[0];
+}
+
+/** The config loader's problems with a raw stack config, as `path: message` (none: it loads). */
+export function configProblems(raw: RawStackConfig): string[] {
+  try {
+    loadFleetConfig(raw);
+  } catch (err) {
+    if (err instanceof ConfigError) return err.problems.map((p) => `${p.path}: ${p.message}`);
+    throw err;
+  }
+  return [];
 }
