@@ -192,13 +192,7 @@ fetch_pool_source() {
   fi
   if [ -s "$WORK/packs.want" ]; then
     ocb_rclone lsf --files-only --format hsp --hash sha256 --separator "$TAB" "$fp_scratch/packs/$fp_name" >"$WORK/packs.got" 2>/dev/null || : >"$WORK/packs.got"
-    check_packs_got "$fp_name"
-    while IFS="$TAB" read -r fp_seq fp_pack fp_sha fp_size; do
-      tar -xf "$fp_scratch/packs/$fp_name/$fp_pack.tar" -C "$fp_staging" ||
-        die "$E_VERIFY" "cannot unpack $fp_pack of $fp_what; targets untouched"
-      rm -f "$fp_scratch/packs/$fp_name/$fp_pack.tar"
-    done <"$WORK/packs.want"
-    remove_dead_members "$fp_name" "$fp_staging"
+    unpack_packs "$fp_scratch/packs/$fp_name" "$fp_name" "$fp_staging" "$fp_what"
   fi
   # Files stored alone: each object to its path; an object two paths share is copied for the second.
   : >"$WORK/placed.tsv"

@@ -237,6 +237,17 @@ remove_dead_members() {
   (cd "$2" && xargs -0 -r rmdir -- <"$WORK/dead.dirs" 2>/dev/null) || true
 }
 
+# unpack_packs PACKS NAME STAGING WHAT: the downloaded packs ($WORK/packs.got) checked against the
+# manifest, each unpacked into STAGING and removed, then the members that are not current removed.
+unpack_packs() {
+  check_packs_got "$2"
+  while IFS="$TAB" read -r up_seq up_pack up_sha up_size; do
+    tar -xf "$1/$up_pack.tar" -C "$3" || die "$E_VERIFY" "cannot unpack $up_pack of $4; targets untouched"
+    rm -f "$1/$up_pack.tar"
+  done <"$WORK/packs.want"
+  remove_dead_members "$2" "$3"
+}
+
 # fetch_packed_source NAME STAGING PACKS -> the source of a v2 snapshot in STAGING, and "sha TAB
 # size TAB path" of every file there in $WORK/got.raw. Its packs come down first, all at once,
 # into PACKS (a scratch folder on the target's filesystem); each must be exactly a pack the
@@ -256,13 +267,7 @@ fetch_packed_source() {
       download_failed "the packs of $fps_what" "$WORK/download-packs.log"
     ocb_rclone lsf --files-only --format hsp --hash sha256 --separator "$TAB" "$fps_packs" >"$WORK/packs.got" ||
       die "$E_STORE" "cannot hash the downloaded packs in $fps_packs"
-    check_packs_got "$fps_name"
-    while IFS="$TAB" read -r fps_seq fps_pack fps_sha fps_size; do
-      tar -xf "$fps_packs/$fps_pack.tar" -C "$fps_staging" ||
-        die "$E_VERIFY" "cannot unpack $fps_pack of $fps_what; targets untouched"
-      rm -f "$fps_packs/$fps_pack.tar"
-    done <"$WORK/packs.want"
-    remove_dead_members "$fps_name" "$fps_staging"
+    unpack_packs "$fps_packs" "$fps_name" "$fps_staging" "$fps_what"
   fi
   # Files stored alone: more `f` records than `l` ones for this source.
   if awk -F '\t' -v s="$fps_name" "$AWK_REST"'
