@@ -4,6 +4,7 @@
 # its recipe (go.mod, go.sum, *.go, this script and the Go version): a warm run takes well under a
 # second, a cold one downloads the modules and compiles (about a minute and a half here).
 #   bash test/tools/build.sh grafana-dashboard-check
+#   bash test/tools/build.sh otelcol
 set -euo pipefail
 name=${1:?usage: build.sh <tool under test/tools>}
 here=$(cd "$(dirname "$0")" && pwd)
@@ -19,7 +20,8 @@ if [ -x "$bin" ]; then
   echo "$bin"
   exit 0
 fi
-step_tool=$name step_module=$(awk '/^require / { print $2 "@" $3 }' "$src/go.mod")
+# The first direct requirement names the tool's main module, in a require line or block.
+step_tool=$name step_module=$(awk '/^require \(/ { b = 1; next } b && /^\)/ { b = 0 } /^require [^(]/ { print $2 "@" $3; exit } b && !/indirect/ { print $1 "@" $2; exit }' "$src/go.mod")
 say "building $name ($step_module), recipe $recipe; a cold build takes a minute or two"
 mkdir -p "$(dirname "$bin")"
 step_what="go mod download"
