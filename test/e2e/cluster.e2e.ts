@@ -1,6 +1,9 @@
 import { strict as assert } from "node:assert";
 import { join } from "node:path";
+import { ALL_OPTIONS_INSTANCE } from "../support/all-options";
 import { startS3Server, type S3Server } from "../support/s3server";
+import { exampleStackConfig, exampleStacks, kubernetesObjects, minimalStack, runProgram } from "../support/stacks";
+import { admitRendered } from "./support/admission";
 import { BROKEN_NODE, startControlPlane, type ControlPlane } from "./support/control-plane";
 import { Kube, podTemplateOf, type KubeObject } from "./support/kube";
 import { openProject, ourWarnings, type Project } from "./support/pulumi";
@@ -96,6 +99,30 @@ describe("e2e: a fleet on a real control plane", function () {
     this.timeout(120_000);
     await plane?.stop();
     await s3?.close();
+  });
+
+  it("every object the example stacks and an instance with every option render is accepted by the API server: strict schema, admission, no warning", async function () {
+    this.timeout(10 * 60_000);
+    // First, on an empty cluster: the example stacks name the fleet's namespaces and claims.
+    const stacks = [...exampleStacks().map((name) => ({ name, raw: exampleStackConfig(name) })), { name: "all options", raw: minimalStack(ALL_OPTIONS_INSTANCE) }];
+    let admitted = 0;
+    for (const { name, raw } of stacks) {
+      const report = await admitRendered(plane, kubernetesObjects(await runProgram(raw)));
+      assert.ok(report.admitted >= 10, `${name}: only ${report.admitted} objects checked`);
+      admitted += report.admitted;
+    }
+    console.log(`      ${admitted} rendered objects of ${stacks.length} stacks admitted (server-side dry run, strict field validation, warnings as errors)`);
+    // The check refuses what the API server would drop or Pod Security would flag.
+    const objects = kubernetesObjects(await runProgram(minimalStack(ALL_OPTIONS_INSTANCE)));
+    const withPodSpec = (change: (pod: { [key: string]: unknown; containers: { securityContext: Record<string, unknown> }[] }) => void) =>
+      objects.map((o) => {
+        if (o.kind !== "StatefulSet") return o;
+        const copy = structuredClone(o) as typeof o & { spec: { template: { spec: Parameters<typeof change>[0] } } };
+        change(copy.spec.template.spec);
+        return copy;
+      });
+    await assert.rejects(admitRendered(plane, withPodSpec((pod) => (pod.nodeAfinity = {}))), /unknown field "nodeAfinity"/);
+    await assert.rejects(admitRendered(plane, withPodSpec((pod) => (pod.containers[0].securityContext.allowPrivilegeEscalation = true))), /PodSecurity/);
   });
 
   it("up creates the fleet; every pod template is admitted under Pod Security restricted; the instances become Ready", async function () {
