@@ -89,7 +89,7 @@ describe("rendered CronJob and restore Job on a real S3 server", function () {
     const writer = new SqliteWriter(liveDb);
     let committedBefore = 0;
     try {
-      await new Promise((resolve) => setTimeout(resolve, 300));
+      await writer.firstCommit();
       committedBefore = await writer.committed();
       assert.ok(committedBefore > 0, "the app committed rows before the backup");
 

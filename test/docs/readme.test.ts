@@ -62,6 +62,18 @@ describe("README and docs stay true", () => {
     }
   });
 
+  it("opens with two commands, the local stack's main job and every test, which are the scripts CI runs", () => {
+    assert.equal(/^## (.+)$/m.exec(README)?.[1], "Two commands", "the first section");
+    const commands = blockAfter("Two commands", "sh").trim().split("\n").map((line) => line.replace(/#.*$/, "").trim());
+    assert.deepEqual(commands, ["scripts/run-local.sh", "scripts/test-all.sh"]);
+    for (const command of commands) {
+      const file = join(ROOT, command);
+      assert.ok((statSync(file).mode & 0o111) !== 0, `${command} is not executable`);
+      assert.match(readFileSync(file, "utf8"), /^#!\/usr\/bin\/env bash\n/);
+    }
+    assert.match(readFileSync(join(ROOT, ".ci", "run"), "utf8"), /^exec bash scripts\/test-all\.sh "\$@"$/m, ".ci/run runs the README's test command");
+  });
+
   it("every `npm run` script the README names exists in package.json", () => {
     const scripts = (JSON.parse(readFileSync(join(ROOT, "package.json"), "utf8")) as { scripts: Record<string, string> }).scripts;
     const named = [...README.matchAll(/npm run ([a-z0-9:-]+)/g)].map((m) => m[1]);

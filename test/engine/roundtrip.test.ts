@@ -40,7 +40,7 @@ describe("backup engine: round trip on a real S3 server", function () {
     mkdirSync(join(src.state, "state"), { recursive: true });
     const writer = new SqliteWriter(liveDb);
     try {
-      await new Promise((resolve) => setTimeout(resolve, 500));
+      await writer.firstCommit();
       const committedBefore = await writer.committed();
       assert.ok(committedBefore > 0, "the writer committed rows before the backup");
       assert.ok(existsSync(`${liveDb}-wal`), "the live database is in WAL mode with a -wal file");

@@ -3,10 +3,8 @@
 # test/tools, test/security/tailscale): one cache root outside the repository, the Go module and
 # build caches inside it (so a module downloaded for one tool is never fetched again for another),
 # progress lines with the seconds elapsed, and a failure message naming the step that failed.
-# Sourced, never run. The recipes of test/toolchain, test/tools and tailscale hash this file with
-# their own, since it shapes the build; the e2e toolchain hashes each tool's build function only.
-
-GO_TOOLS_LIB=${BASH_SOURCE[0]}
+# Sourced, never run. The recipes of test/toolchain, test/tools and tailscale hash go_tools_init
+# with their own files (files_hash); the e2e toolchain hashes each tool's build function only.
 
 # go_tools_init <label>: sets `cache` and the go environment, starts the clock, arms the ERR trap.
 # The recipe keeps step_tool, step_module and step_what current for the failure message.
@@ -21,6 +19,25 @@ go_tools_init() {
   # errtrace: the steps run inside the recipe's functions, where an ERR trap is otherwise not seen.
   set -o errtrace
   trap go_tools_on_error ERR
+}
+
+# GO_TOOLS_CHECK_ONLY=1 (scripts/setup.sh --check, and tests that must never build): a recipe
+# builds nothing; each tool it would build is named by `not_built`, and `exit_if_missing` at the
+# end exits 3 if any was. With everything cached, the recipe prints what it always prints.
+go_tools_check_only() { [ -n "${GO_TOOLS_CHECK_ONLY:-}" ]; }
+
+# not_built <what>: in check-only mode, say that <what> is missing and remember it; returns 0 there.
+# Elsewhere returns 1, so a recipe writes `not_built "x" && return`.
+GO_TOOLS_MISSING=0
+not_built() {
+  go_tools_check_only || return 1
+  say "missing: $1"
+  GO_TOOLS_MISSING=$((GO_TOOLS_MISSING + 1))
+}
+
+# exit_if_missing: in check-only mode, exit 3 if anything was missing.
+exit_if_missing() {
+  [ "$GO_TOOLS_MISSING" -eq 0 ] || exit 3
 }
 
 # need_go: before the first go command (a warm cache needs none).
@@ -59,7 +76,9 @@ module_dir() {
   printf '%s\n' "$json" | sed -n 's/^\t"Dir": "\(.*\)",$/\1/p'
 }
 
-# files_hash <file...>: the first 12 hex digits of the files' sha256, with this library's.
+# files_hash <file...>: the first 12 hex digits of the files' sha256, with go_tools_init's body (the
+# go environment every build runs in). The rest of this library (messages, check-only mode) shapes
+# no binary, so editing it rebuilds nothing.
 files_hash() {
-  cat "$GO_TOOLS_LIB" "$@" | sha256sum | cut -c1-12
+  { declare -f go_tools_init; cat "$@"; } | sha256sum | cut -c1-12
 }

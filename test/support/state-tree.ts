@@ -2,7 +2,7 @@
 // and space names, empty folders, restrictive modes, a large binary, SQLite databases in WAL mode,
 // and the rebuildable bulk the default excludes must leave out.
 import { createHash, randomBytes } from "node:crypto";
-import { chmodSync, mkdirSync, readFileSync, readdirSync, statSync, writeFileSync } from "node:fs";
+import { chmodSync, existsSync, mkdirSync, readFileSync, readdirSync, statSync, writeFileSync } from "node:fs";
 import { dirname, join } from "node:path";
 import { spawn } from "node:child_process";
 import type { ChildProcessWithoutNullStreams } from "node:child_process";
@@ -164,6 +164,27 @@ export class SqliteWriter {
       for (let i = 0; i < 5; i++) batch += "INSERT INTO events(payload) VALUES(hex(randomblob(64)));\n";
       this.child.stdin.write(batch);
     }, 5);
+  }
+
+  /**
+   * Until the writer has committed its first rows (and so holds a `-wal` file), bounded in time. A
+   * fixed pause here was a flake: on a loaded machine sqlite3 may not have started within it.
+   */
+  async firstCommit(timeoutMs = 60_000): Promise<number> {
+    const deadline = Date.now() + timeoutMs;
+    let last: unknown;
+    for (;;) {
+      try {
+        const committed = await this.committed();
+        if (committed > 0 && existsSync(`${this.db}-wal`)) return committed;
+      } catch (error) {
+        last = error; // the table does not exist yet
+      }
+      if (Date.now() > deadline) {
+        throw new Error(`the SQLite writer committed nothing to ${this.db} within ${timeoutMs / 1000} s${last instanceof Error ? `: ${last.message}` : ""}`);
+      }
+      await new Promise((resolve) => setTimeout(resolve, 50));
+    }
   }
 
   /** Highest id committed so far, read through a separate connection. */

@@ -7,7 +7,7 @@
 #   moto     moto[server] from PyPI, in a venv (the second S3 implementation of the tests)
 #
 # Usage: test/toolchain/build.sh [rclone|restic|moto|tests|all]   (default: tests = rclone and moto)
-# ENGINE_TOOLS_CACHED_ONLY=1: build nothing, fail (exit 3) naming what is missing (the tests use it).
+# GO_TOOLS_CHECK_ONLY=1: build nothing, fail (exit 3) naming what is missing (the tests use it).
 # Progress goes to stderr; the last line of stdout is the folder holding the binaries, for PATH.
 # A warm run takes well under a second. Cache: $OPENCLAW_FLEET_CACHE, default ~/.cache/openclaw-fleet
 set -euo pipefail
@@ -35,7 +35,7 @@ build_once() {
     printf '%s\n' "$dir/bin" >>"$cache/engine-tools/.last-paths.$$"
     return
   fi
-  [ -z "${ENGINE_TOOLS_CACHED_ONLY:-}" ] || { say "$name $version is not built: run test/toolchain/build.sh"; exit 3; }
+  not_built "$name $version (test/toolchain/build.sh $name)" && return
   need_go
   say "$name $version: building from $module@v$version (a cold build takes 5-15 minutes on 2 cores)..."
   t0=$(date +%s)
@@ -60,7 +60,7 @@ install_moto() {
   if [ -x "$dir/bin/moto_server" ] && [ -f "$dir/.done" ]; then
     say "moto $MOTO_VERSION: cached ($dir)"
   else
-    [ -z "${ENGINE_TOOLS_CACHED_ONLY:-}" ] || { say "moto $MOTO_VERSION is not installed: run test/toolchain/build.sh"; exit 3; }
+    not_built "moto $MOTO_VERSION (test/toolchain/build.sh moto)" && return
     say "moto $MOTO_VERSION: installing into a venv..."
     t0=$(date +%s)
     rm -rf "$dir"
@@ -86,4 +86,5 @@ case "$what" in
   rclone | moto | tests) ;;
   *) say "unknown tool '$what' (rclone, moto, tests, restic or all)"; exit 2 ;;
 esac
+exit_if_missing
 paste -sd: "$cache/engine-tools/.last-paths.$$"

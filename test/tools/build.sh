@@ -5,6 +5,7 @@
 # second, a cold one downloads the modules and compiles (about a minute and a half here).
 #   bash test/tools/build.sh grafana-dashboard-check
 #   bash test/tools/build.sh otelcol
+# GO_TOOLS_CHECK_ONLY=1: build nothing, exit 3 unless cached.
 set -euo pipefail
 name=${1:?usage: build.sh <tool under test/tools>}
 here=$(cd "$(dirname "$0")" && pwd)
@@ -21,6 +22,7 @@ if [ -x "$bin" ]; then
   exit 0
 fi
 # The first direct requirement names the tool's main module, in a require line or block.
+not_built "$name (test/tools/build.sh $name)" && exit_if_missing
 step_tool=$name step_module=$(awk '/^require \(/ { b = 1; next } b && /^\)/ { b = 0 } /^require [^(]/ { print $2 "@" $3; exit } b && !/indirect/ { print $1 "@" $2; exit }' "$src/go.mod")
 say "building $name ($step_module), recipe $recipe; a cold build takes a minute or two"
 mkdir -p "$(dirname "$bin")"

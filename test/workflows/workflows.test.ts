@@ -37,6 +37,10 @@ interface Workflow {
 const files = readdirSync(WORKFLOWS).filter((f) => /\.ya?ml$/.test(f)).sort();
 const text = (file: string) => readFileSync(join(WORKFLOWS, file), "utf8");
 const load = (file: string) => parse(text(file)) as Workflow;
+const TEST_ACTION = "./.github/actions/test-all";
+/** A job's uses of the test action, as { uses, with }. */
+const testActionSteps = (job: Job | undefined) =>
+  (job?.steps ?? []).filter((s) => s.uses === TEST_ACTION).map((s) => (s.with === undefined ? { uses: s.uses } : { uses: s.uses, with: s.with }));
 const steps = (wf: Workflow) => Object.values(wf.jobs).flatMap((job) => job.steps ?? []);
 const actionSteps = (wf: Workflow, action: string) => steps(wf).filter((s) => s.uses?.split("@")[0] === action);
 
@@ -98,29 +102,81 @@ describe("GitHub workflows", () => {
     });
   }
 
+  describe("one CI definition: every workflow tests with .ci/run's script", () => {
+    const action = parse(readFileSync(join(ROOT, ".github", "actions", "test-all", "action.yml"), "utf8")) as { runs: { steps: Step[] } };
+
+    it("the test action runs scripts/test-all.sh, which is all .ci/run does", () => {
+      const runs = action.runs.steps.filter((step) => step.run !== undefined).map((step) => step.run ?? "");
+      assert.equal(runs.length, 1, "one shell step");
+      assert.match(runs[0], /^sudo --preserve-env=HOME,PATH,CI,GITHUB_ACTIONS bash scripts\/test-all\.sh /);
+      const ci = readFileSync(join(ROOT, ".ci", "run"), "utf8").split("\n").filter((line) => line.trim() !== "" && !line.startsWith("#"));
+      assert.deepEqual(ci.slice(-1), ['exec bash scripts/test-all.sh "$@"']);
+    });
+
+    it("the test action uses the Node.js, Go and Pulumi versions the project pins", () => {
+      const node = actionSteps({ on: {}, jobs: { a: { steps: action.runs.steps } } }, "actions/setup-node")[0];
+      const engines = (JSON.parse(readFileSync(join(ROOT, "package.json"), "utf8")) as { engines: { node: string } }).engines.node;
+      assert.equal(String(node?.with?.["node-version"]), /\d+/.exec(engines)?.[0]);
+      const go = actionSteps({ on: {}, jobs: { a: { steps: action.runs.steps } } }, "actions/setup-go")[0];
+      const goMod = readFileSync(join(ROOT, "test", "e2e", "toolchain", "kube", "go.mod"), "utf8");
+      assert.equal(String(go?.with?.["go-version"]), /^go (\d+\.\d+)/m.exec(goMod)?.[1]);
+      const pulumiVersion = /^PULUMI_VERSION=(.*)$/m.exec(readFileSync(join(ROOT, "test", "e2e", "toolchain", "versions.env"), "utf8"))?.[1];
+      for (const file of ["preview.yml", "pulumi-up.yml"]) {
+        for (const step of actionSteps(load(file), "pulumi/actions").filter((s) => s.with?.command === undefined)) {
+          assert.equal(step.with?.["pulumi-version"], pulumiVersion, `${file} installs the CLI the end-to-end suite tests`);
+        }
+      }
+    });
+
+    it("no workflow runs a test command of its own: each job that tests uses the action", () => {
+      for (const file of files) {
+        for (const [name, job] of Object.entries(load(file).jobs)) {
+          for (const step of job.steps ?? []) {
+            assert.doesNotMatch(step.run ?? "", /\bnpm (test|run (lint|test[:\w]*))\b|\.ci\/run|test-all\.sh/, `${file} job ${name} runs tests itself; use ${TEST_ACTION}`);
+          }
+        }
+      }
+    });
+
+    it("the end-to-end suite runs nightly and on every pull request that changes the program", () => {
+      const wf = load("e2e.yml");
+      assert.ok(Array.isArray(wf.on.schedule) && wf.on.schedule.length === 1, "a schedule");
+      const paths = (wf.on.pull_request as { paths: string[] }).paths;
+      for (const path of ["components/**", "index.ts", "Pulumi.yaml", "stacks/**", "policy/**", "package-lock.json", "test/e2e/**"]) {
+        assert.ok(paths.includes(path), `a change to ${path} runs the end-to-end suite`);
+      }
+      assert.deepEqual(testActionSteps(wf.jobs.test), [{ uses: TEST_ACTION }]);
+    });
+  });
+
   describe("what each workflow does", () => {
     const stackExists = (stack: unknown) => existsSync(join(ROOT, "stacks", `Pulumi.${String(stack)}.yaml`));
 
     it("previews every real stack on pull requests, with the policy pack, a diff and a PR comment", () => {
       const wf = load("preview.yml");
       assert.ok("pull_request" in wf.on);
-      assert.ok(steps(wf).some((s) => s.run === "npm ci") && steps(wf).some((s) => s.run === "npm test"));
+      assert.deepEqual(testActionSteps(wf.jobs.test), [{ uses: TEST_ACTION, with: { e2e: false } }]);
       const job = wf.jobs.preview;
+      assert.equal(job.needs, "test");
       const stacks = (job.strategy?.matrix?.include ?? []).map((m) => m.stack);
       assert.deepEqual(stacks, ["dev", "prod"]);
       for (const stack of stacks) assert.ok(stackExists(stack), `stacks/Pulumi.${String(stack)}.yaml does not exist`);
       assert.equal((job.permissions as Record<string, string>)["id-token"], "write", "OIDC needs id-token: write");
-      const [pulumi] = actionSteps(wf, "pulumi/actions");
-      assert.deepEqual(
-        { command: pulumi.with?.command, comment: pulumi.with?.["comment-on-pr"], diff: pulumi.with?.diff, policyPacks: pulumi.with?.policyPacks },
-        { command: "preview", comment: true, diff: true, policyPacks: "policy" },
-      );
-      assert.ok(existsSync(join(ROOT, String(pulumi.with?.policyPacks), "PulumiPolicy.yaml")), "policyPacks must point at the policy pack");
+      const preview = (job.steps ?? []).find((step) => /scripts\/ci\/preview\.sh/.test(step.run ?? ""));
+      assert.equal(preview?.run, 'bash scripts/ci/preview.sh "${{ matrix.stack }}" "out/preview-${{ matrix.stack }}.md"');
+      const script = readFileSync(join(ROOT, "scripts", "ci", "preview.sh"), "utf8");
+      for (const flag of ["--diff", "--policy-pack policy", "--non-interactive"]) assert.ok(script.includes(flag), `scripts/ci/preview.sh must pass ${flag}`);
+      assert.ok(existsSync(join(ROOT, "policy", "PulumiPolicy.yaml")), "--policy-pack must point at the policy pack");
+      const [comment] = actionSteps(wf, "actions/github-script");
+      assert.match(String(comment?.with?.script), /out\/preview-\$\{process\.env\.STACK\}\.md/, "the comment step posts the file the preview step wrote");
+      assert.match(String(comment?.if), /^always\(\)/, "a failed preview is commented too");
     });
 
     it("runs up on main per environment, dev before prod, each behind its GitHub environment", () => {
       const deploy = load("deploy.yml");
       assert.deepEqual((deploy.on.push as { branches: string[] }).branches, ["main"]);
+      assert.deepEqual(testActionSteps(deploy.jobs.test), [{ uses: TEST_ACTION }], "a deploy runs every test, the end-to-end suite included");
+      assert.equal(deploy.jobs.dev.needs, "test");
       assert.equal(deploy.jobs.dev.uses, "./.github/workflows/pulumi-up.yml");
       assert.equal(deploy.jobs.prod.needs, "dev");
       for (const name of ["dev", "prod"]) {
@@ -129,9 +185,10 @@ describe("GitHub workflows", () => {
       }
       const up = load("pulumi-up.yml");
       assert.equal(up.jobs.up.environment, "${{ inputs.stack }}");
-      const [pulumi] = actionSteps(up, "pulumi/actions");
-      assert.equal(pulumi.with?.command, "up");
-      assert.equal(pulumi.with?.policyPacks, "policy");
+      const step = (up.jobs.up.steps ?? []).find((s) => /scripts\/ci\/up\.sh/.test(s.run ?? ""));
+      assert.equal(step?.run, 'bash scripts/ci/up.sh "${{ inputs.stack }}" "$MESSAGE"');
+      const script = readFileSync(join(ROOT, "scripts", "ci", "up.sh"), "utf8");
+      for (const flag of ["--yes", "--diff", "--policy-pack policy", "--non-interactive"]) assert.ok(script.includes(flag), `scripts/ci/up.sh must pass ${flag}`);
     });
 
     it("times out a deploy after the worst case its stack's config allows, not a fixed hour", () => {

@@ -14,7 +14,11 @@
 # sources) changes; a warm run takes seconds. The last line of stdout is the
 # folder holding all the binaries, for PATH.
 #
-# Usage: test/e2e/toolchain/build.sh        (progress on stderr)
+# Usage: test/e2e/toolchain/build.sh [all|cli]   (progress on stderr)
+#   all  every binary above (the default)
+#   cli  only what `pulumi` needs to run this program: the CLI, the language host, the dynamic-provider
+#        shim and the Kubernetes provider (scripts/run-local.sh, where no Pulumi CLI is installed)
+# GO_TOOLS_CHECK_ONLY=1: build nothing; exit 3 naming what is missing.
 # Cache: $OPENCLAW_FLEET_CACHE, default ~/.cache/openclaw-fleet
 set -euo pipefail
 
@@ -22,7 +26,7 @@ here=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 # shellcheck source=../../support/go-tools.sh
 source "$here/../../support/go-tools.sh"
 go_tools_init toolchain
-need_go
+go_tools_check_only || need_go
 # shellcheck source=versions.env
 source "$here/versions.env"
 mkdir -p "$cache/tools"
@@ -61,6 +65,7 @@ build_once() {
     say "$name $version: cached ($dir)"
     return
   fi
+  not_built "$name $version (test/e2e/toolchain/build.sh)" && return
   say "$name $version: building (cold builds of the big ones take 10-25 minutes on 2 cores)..."
   local t0
   t0=$(date +%s)
@@ -149,16 +154,25 @@ build_kwok() {
   chmod -R u+w "$out/stages"
 }
 
-say "go: $(go version), cache: $cache"
+what=${1:-all}
+case "$what" in
+  all | cli) ;;
+  *) say "unknown set '$what' (all or cli)"; exit 2 ;;
+esac
+go_tools_check_only || say "go: $(go version), cache: $cache"
 dirs=()
 d=$(tool_dir pulumi "$PULUMI_VERSION" build_pulumi); build_once pulumi "$PULUMI_VERSION" "$d" build_pulumi; dirs+=("$d")
 d=$(tool_dir langhost "$PULUMI_VERSION" build_langhost "$here"/langhost/*.go "$here/langhost/go.mod" "$here/langhost/go.sum")
 build_once pulumi-language-nodejs "$PULUMI_VERSION" "$d" build_langhost; dirs+=("$d")
 d=$(tool_dir kubernetes-provider "$KUBERNETES_PROVIDER_MODULE_VERSION" build_kubernetes_provider)
 build_once pulumi-resource-kubernetes "$KUBERNETES_PROVIDER_MODULE_VERSION" "$d" build_kubernetes_provider; dirs+=("$d")
-d=$(tool_dir kube "$KUBERNETES_VERSION" build_kube "$here"/kube/*.go "$here/kube/go.mod" "$here/kube/go.sum")
-build_once kubernetes "$KUBERNETES_VERSION" "$d" build_kube; dirs+=("$d")
-kwok_dir=$(tool_dir kwok "$KWOK_VERSION" build_kwok); build_once kwok "$KWOK_VERSION" "$kwok_dir" build_kwok; dirs+=("$kwok_dir")
+kwok_dir=""
+if [ "$what" = all ]; then
+  d=$(tool_dir kube "$KUBERNETES_VERSION" build_kube "$here"/kube/*.go "$here/kube/go.mod" "$here/kube/go.sum")
+  build_once kubernetes "$KUBERNETES_VERSION" "$d" build_kube; dirs+=("$d")
+  kwok_dir=$(tool_dir kwok "$KWOK_VERSION" build_kwok); build_once kwok "$KWOK_VERSION" "$kwok_dir" build_kwok; dirs+=("$kwok_dir")
+fi
+exit_if_missing
 
 # One folder for PATH, named by the tools it links, so two checkouts never clash.
 key=$(printf '%s\n' "${dirs[@]}" | sha256sum | cut -c1-12)
@@ -169,7 +183,7 @@ if [ ! -d "$bin" ]; then
   for dir in "${dirs[@]}"; do
     for f in "$dir"/bin/*; do ln -s "$f" "$tmp/$(basename "$f")"; done
   done
-  ln -s "$kwok_dir/stages" "$tmp/kwok-stages"
+  [ -z "$kwok_dir" ] || ln -s "$kwok_dir/stages" "$tmp/kwok-stages"
   mv "$tmp" "$bin"
 fi
 touch "$bin"

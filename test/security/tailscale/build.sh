@@ -4,8 +4,7 @@
 # test/security/tailscale-localapi.test.ts. A warm run takes a second; a cold
 # one several minutes (the module graph is large).
 #
-# Usage: test/security/tailscale/build.sh [--check]
-#   --check  build nothing: exit 1 unless the binaries are cached
+# Usage: test/security/tailscale/build.sh   (GO_TOOLS_CHECK_ONLY=1: build nothing, exit 3 unless cached)
 # The last line of stdout is the folder holding both binaries. Progress on stderr.
 # Cache: $OPENCLAW_FLEET_CACHE, default ~/.cache/openclaw-fleet
 set -euo pipefail
@@ -23,10 +22,7 @@ if [ -x "$out/tailscale" ] && [ -x "$out/tailscaled" ]; then
   echo "$out"
   exit 0
 fi
-if [ "${1:-}" = "--check" ]; then
-  say "not built: run test/security/tailscale/build.sh (needs Go 1.26 and the Go module proxy; CI's .ci/run does this)"
-  exit 1
-fi
+not_built "tailscale and tailscaled $TAILSCALE_VERSION (test/security/tailscale/build.sh)" && exit_if_missing
 need_go
 mkdir -p "$cache/security-tools"
 tmp=$(mktemp -d "$cache/security-tools/.tailscale.XXXXXX")
