@@ -1,7 +1,7 @@
 import { strict as assert } from "node:assert";
 import { spawnSync } from "node:child_process";
 import { mkdtempSync, readdirSync, rmSync } from "node:fs";
-import { tmpdir } from "node:os";
+import { homedir, tmpdir } from "node:os";
 import { delimiter, join } from "node:path";
 import { ROOT } from "../support/stacks";
 
@@ -33,7 +33,8 @@ describe("scripts/setup.sh on a fresh machine", function () {
     const home = mkdtempSync(join(tmpdir(), "ocf-setup-home-"));
     try {
       const env: NodeJS.ProcessEnv = { PATH: pathWithoutPulumi(), HOME: home, TMPDIR: tmpdir() };
-      if (cache !== undefined) env.OPENCLAW_FLEET_CACHE = cache;
+      // A fresh home either way; without a cache of its own, the check looks at this machine's.
+      env.OPENCLAW_FLEET_CACHE = cache ?? process.env.OPENCLAW_FLEET_CACHE ?? join(homedir(), ".cache", "openclaw-fleet");
       const result = spawnSync("bash", [join(ROOT, "scripts", "setup.sh"), "--check", ...args], { env, encoding: "utf8", timeout: 100_000 });
       assert.equal(result.error, undefined, String(result.error));
       const missing = result.stderr.split("\n").filter((line) => /missing: /.test(line));
