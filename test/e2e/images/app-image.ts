@@ -50,7 +50,8 @@ export async function appImage(log?: (message: string) => void): Promise<BuiltIm
   const dependencyDirs = dependencies.map((name) => join(modules, name));
   const deps = new Layer(`openclaw's ${dependencies.length} run-time dependencies`);
   for (const [i, name] of dependencies.entries()) deps.tree(`${DEPENDENCIES_DIR}/${name}`, dependencyDirs[i], owner);
-  const app = new Layer(`openclaw ${OPENCLAW_VERSION}`).tree(APP_DIR, openclaw, owner);
+  // npm's install leaves a lifecycle marker that the first run of openclaw removes: install state, not the package.
+  const app = new Layer(`openclaw ${OPENCLAW_VERSION}`).tree(APP_DIR, openclaw, { ...owner, skip: (path) => path === ".openclaw-lifecycle-pending" });
 
   return buildImage(
     {
