@@ -9,6 +9,7 @@ import { createHash } from "node:crypto";
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, renameSync, rmSync, writeFileSync } from "node:fs";
 import { homedir } from "node:os";
 import { join } from "node:path";
+import { fileHashesIn } from "./file-hashes";
 import { writeArchive, writeLayout, type ImageRecipe } from "./oci";
 
 export interface BuiltImage {
@@ -27,14 +28,14 @@ export function imagesCacheDir(): string {
   return join(process.env.OPENCLAW_FLEET_CACHE ?? join(homedir(), ".cache", "openclaw-fleet"), "images");
 }
 
-const BUILDER_SOURCES = ["tar.ts", "layer.ts", "oci.ts", "build.ts"];
+const BUILDER_SOURCES = ["tar.ts", "layer.ts", "oci.ts", "build.ts", "file-hashes.ts"];
 
 function sha256(data: Buffer | string): string {
   return createHash("sha256").update(data).digest("hex");
 }
 
 /** The hash of everything that decides the archive's bytes. */
-export function recipeKey(recipe: ImageRecipe): string {
+export function recipeKey(recipe: ImageRecipe, hashes: { sha256(path: string): string } = { sha256: (path) => sha256(readFileSync(path)) }): string {
   const hash = createHash("sha256");
   const add = (value: unknown) => hash.update(`${JSON.stringify(value)}\n`);
   // The writer's own code is an input: a fix to it must not be hidden by an old archive.
@@ -47,7 +48,7 @@ export function recipeKey(recipe: ImageRecipe): string {
       if (entry.type !== "file") add(entry);
       else {
         const { data: _data, source: _source, ...meta } = entry as typeof entry & { data?: Buffer; source?: string };
-        add({ ...meta, sha256: sha256("data" in entry ? entry.data : readFileSync(entry.source)) });
+        add({ ...meta, sha256: "data" in entry ? sha256(entry.data) : hashes.sha256(entry.source) });
       }
     }
   }
@@ -60,7 +61,10 @@ function repositoryOf(reference: string): string {
 
 /** The archive of this recipe, from the cache or built now (with progress on stderr). */
 export async function buildImage(recipe: ImageRecipe, log: (message: string) => void = (m) => process.stderr.write(`images: ${m}\n`)): Promise<BuiltImage> {
-  const key = recipeKey(recipe);
+  mkdirSync(imagesCacheDir(), { recursive: true });
+  const hashes = fileHashesIn(imagesCacheDir());
+  const key = recipeKey(recipe, hashes);
+  hashes.save();
   const slug = recipe.reference.replace(/^[^/]*\//, "").replace(/[^a-z0-9.-]+/g, "-");
   const dir = join(imagesCacheDir(), `${slug}-${key.slice(0, 16)}`);
   const metaFile = join(dir, "image.json");
@@ -69,7 +73,6 @@ export async function buildImage(recipe: ImageRecipe, log: (message: string) => 
 
   const t0 = Date.now();
   log(`building ${recipe.reference} (first use; cached in ${dir})`);
-  mkdirSync(imagesCacheDir(), { recursive: true });
   const temp = mkdtempSync(join(imagesCacheDir(), ".building-"));
   try {
     const written = await writeLayout(join(temp, "layout"), recipe, log);
