@@ -3,7 +3,8 @@
 // on the objects the program registers; unset, nothing changes; bad values name their path and fix.
 import { strict as assert } from "node:assert";
 import { BACKUP_IMAGE } from "../../components/backup/images";
-import { registryAndPath } from "../../components/config/image-override";
+import { overrideInstanceImages, registryAndPath } from "../../components/config/image-override";
+import { instanceSchema } from "../../components/config/instance-schema";
 import { ALL_OPTIONS_INSTANCE } from "../support/all-options";
 import { backupStack } from "../backup-k8s/fixtures";
 import { configProblems, kubernetesObjects, runProgram } from "../support/stacks";
@@ -102,6 +103,25 @@ describe("config: openclaw-fleet:images points every image elsewhere", function 
       else assert.ok(image.startsWith(`${MIRROR}/`), `${container}: ${image}`);
     }
     assert.ok([...replaced.values()].filter((i) => i === E2E_BACKUP).length >= 2, "the CronJob and the one-shot backup templates run the replacement");
+  });
+
+  it("rewrites every image field of the instance spec: a new one fails here until image-override.ts handles it", () => {
+    const spec = instanceSchema.parse({ image: { tag: "1.0" }, initContainers: [{ name: "a", image: "busybox:1.37" }], sidecars: [{ name: "b", image: "busybox:1.37" }] });
+    const { spec: out } = overrideInstanceImages(spec, { registry: "registry.example.com", replace: {} });
+    const seen: string[] = [];
+    const walk = (before: unknown, after: unknown, path: string): void => {
+      if (typeof before !== "object" || before === null) return;
+      for (const [key, value] of Object.entries(before)) {
+        const next = (after as Record<string, unknown>)[key];
+        const isImage = (key === "repository" && typeof value === "string") || (key === "image" && typeof value === "string");
+        if (isImage) {
+          seen.push(`${path}.${key}`);
+          assert.ok(String(next).startsWith("registry.example.com/"), `${path}.${key}: ${String(next)} is not rewritten`);
+        } else walk(value, next, `${path}.${key}`);
+      }
+    };
+    walk(spec, out, "spec");
+    assert.equal(seen.length, 10, `the image fields: ${seen.join(", ")}`);
   });
 
   it("refuses bad values with their path and the fix", () => {
