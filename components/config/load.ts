@@ -11,6 +11,7 @@ import type { FleetModel, InstanceModel, SecretResolver, TenantModel } from "./m
 import { defaultNamespace, instanceLogicalName, instanceNames } from "./names";
 import type { SecretRef } from "./primitives";
 import { configCheckProblems } from "./checks";
+import { overrideInstanceImages, unusedReplacements } from "./image-override";
 import { ConfigError, joinPath, problemsFromIssues, type ConfigProblem } from "./problems";
 import { keysAt } from "./schema-keys";
 import { locateStackFile, readStackFile } from "./stack-file";
@@ -101,6 +102,8 @@ export function loadFleetConfig(raw: RawStackConfig): FleetModel {
   problems.push(...defaultsBackupProblems(defaultsRaw));
 
   const tenants: TenantModel[] = [];
+  /** Each instance's spec before `images` rewrote it: what `images.replace` keys refer to. */
+  const writtenSpecs: InstanceSpec[] = [];
   const rawTenants = isPlainObject(raw.values.tenants) ? raw.values.tenants : {};
   for (const tenantName of Object.keys(rawTenants).sort()) {
     const tenantSpec = stack.data?.tenants[tenantName];
@@ -124,13 +127,17 @@ export function loadFleetConfig(raw: RawStackConfig): FleetModel {
       problems.push(
         ...instanceBackupProblems(merged.data, { base, tenant: tenantName, allowCrossTenantRestore: tenantSpec?.allowCrossTenantRestore ?? false, fleetBackup: stack.data?.backup }),
       );
+      // After every check of the spec as written, so a problem names the key the user set.
+      writtenSpecs.push(merged.data);
+      const overridden = overrideInstanceImages(merged.data, stack.data?.images);
+      problems.push(...overridden.problems);
       const instance: InstanceModel = {
         tenant: tenantName,
         name: instanceName,
         namespace,
         logicalName: instanceLogicalName(tenantName, instanceName),
         names: instanceNames(instanceName),
-        spec: merged.data,
+        spec: overridden.spec,
       };
       problems.push(...openclawConfigProblems(instance, { base, ownRaw: rawConfigOf(own), defaultsRaw: rawConfigOf(defaultsRaw) }));
       instances.push(instance);
@@ -142,6 +149,7 @@ export function loadFleetConfig(raw: RawStackConfig): FleetModel {
   }
 
   problems.push(...configCheckProblems({ raw, stack: stack.data, tenants }));
+  problems.push(...unusedReplacements(stack.data?.images, writtenSpecs));
   if (stack.data !== undefined) problems.push(...secretRefProblems(stack.data, raw.values));
   if (stack.data !== undefined) problems.push(...backupConfigProblems(stack.data, tenants));
 

@@ -1,5 +1,6 @@
 import { z } from "zod";
 import { backupSchema, tenantBackupSchema } from "./backup-schema";
+import { imagesSchema } from "./images-schema";
 import { instanceSchema } from "./instance-schema";
 import { cidr, dns1035Label, dnsLabel, labelMap, positiveQuantity, quantity } from "./primitives";
 import { rolloutSchema } from "./rollout-schema";
@@ -117,6 +118,8 @@ export const stackSchema = z
     tenants: z.record(dnsLabel("tenant name", MAX_TENANT_NAME), tenantSchema).default({}),
     /** How changes that touch many instances reach the fleet: canaries, then waves (docs/runbooks/upgrade-the-fleet.md). */
     rollout: rolloutSchema,
+    /** Where every image comes from: a private registry for all of them, or one image replaced (air-gapped clusters, mirrors). */
+    images: imagesSchema,
     /** Secret values, referenced elsewhere as `{ secretRef: <name> }`. */
     secrets: z.record(z.string(), z.string()).default({}),
   })
