@@ -47,7 +47,7 @@ describe("rendered CronJob and restore Job on a real S3 server", function () {
   let objects: Manifest[];
 
   before(async function () {
-    this.timeout(60_000);
+    this.timeout(300_000);
     await requireTools();
     objects = kubernetesObjects(await runProgram(backupStack({ restoreFrom: { instance: "bot", kind: "periodic" } }))) as unknown as Manifest[];
     for (const object of objects) assertValidObject(object);

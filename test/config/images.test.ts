@@ -40,7 +40,7 @@ async function renderedImages(extra: Record<string, unknown> = {}): Promise<Map<
 }
 
 describe("config: openclaw-fleet:images points every image elsewhere", function () {
-  this.timeout(60_000);
+  this.timeout(300_000);
   let plain: Map<string, string>;
   before(async () => {
     plain = await renderedImages();

@@ -45,7 +45,7 @@ function alive(pid: number): boolean {
 }
 
 describe("backup engine: the exit path", function () {
-  this.timeout(60_000);
+  this.timeout(300_000);
 
   const shells: Array<{ name: string; command: () => Promise<string> }> = [
     { name: "busybox sh (the rclone image)", command: async () => join(await busyboxPath(), "sh") },

@@ -20,7 +20,7 @@ describe("backup engine: retention and incomplete snapshots", function () {
   const base = "backups/acme/ret";
 
   before(async function () {
-    this.timeout(60_000);
+    this.timeout(300_000);
     await requireTools();
     s3 = await startS3Server();
     work = mkdtempSync(join(tmpdir(), "ocb-retention-"));

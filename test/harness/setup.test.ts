@@ -11,7 +11,7 @@ import { ROOT } from "../support/stacks";
  * real set-up, building nothing: each tool a fresh machine would build must be named.
  */
 describe("scripts/setup.sh on a fresh machine", function () {
-  this.timeout(120_000);
+  this.timeout(300_000);
 
   const EVERY_TOOL = ["rclone", "moto", "tailscale", "grafana-dashboard-check", "otelcol", "pulumi ", "pulumi-language-nodejs", "pulumi-resource-kubernetes", "kubernetes", "kwok"];
 

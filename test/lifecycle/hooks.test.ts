@@ -23,7 +23,7 @@ const NEW = "ghcr.io/openclaw/openclaw:2026.12.0";
 let cronJob: V1CronJob;
 
 before(async function () {
-  this.timeout(60_000);
+  this.timeout(300_000);
   // The real CronJob the program renders: one-shot Jobs are made from exactly this.
   cronJob = findObject(await runProgram(backupStack()), "CronJob", "bot-backup") as unknown as V1CronJob;
 });

@@ -46,7 +46,7 @@ function monitoredStack(): RawStackConfig {
 }
 
 describe("alert rules, as Prometheus' promtool sees them", function () {
-  this.timeout(120_000);
+  this.timeout(300_000);
   let work: string;
   before(() => {
     promtool(["--version"]);

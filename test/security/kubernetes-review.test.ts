@@ -50,7 +50,7 @@ async function stacks(): Promise<[string, Obj[]][]> {
 }
 
 describe("Kubernetes review of the rendered stacks", function () {
-  this.timeout(120_000);
+  this.timeout(300_000);
   let rendered: [string, Obj[]][];
   before(async () => {
     rendered = await stacks();

@@ -21,7 +21,7 @@ import { ROOT } from "../support/stacks";
 const BUILD = join(ROOT, "test", "security", "tailscale", "build.sh");
 
 describe("boundary 7, for real: tailscaled gives the app's UID a read-only LocalAPI", function () {
-  this.timeout(120_000);
+  this.timeout(300_000);
   let bin: string;
   let dir: string;
   let socket: string;
@@ -32,7 +32,7 @@ describe("boundary 7, for real: tailscaled gives the app's UID a read-only Local
   let daemonLog = "";
 
   before(async function () {
-    this.timeout(60_000);
+    this.timeout(300_000);
     if (process.getuid?.() !== 0) throw new Error("this test starts tailscaled and the CLI as two different UIDs, which needs root: run it as root (CI does)");
     const check = spawnSync("bash", [BUILD], { encoding: "utf8", env: { ...process.env, GO_TOOLS_CHECK_ONLY: "1" } });
     if (check.status !== 0) throw new Error(`tailscale and tailscaled are not built: run scripts/setup.sh (or ${BUILD}; Go 1.26 and the Go module proxy, a few minutes once)\n${check.stderr}`);

@@ -27,7 +27,7 @@ export function engineSuite(
   let dir: string | undefined;
 
   before(async function () {
-    this.timeout(60_000);
+    this.timeout(300_000);
     useEngineTools();
     await requireTools();
     const implementation = options.server ?? selectedS3();

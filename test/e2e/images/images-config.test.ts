@@ -23,7 +23,7 @@ const IMAGES = {
 const INSTANCE = { image: { tag: "2026.9.6" }, tailscale: ALL_OPTIONS_INSTANCE.tailscale, observability: ALL_OPTIONS_INSTANCE.observability };
 
 describe("test/e2e/images: imagesConfig() for the suite's stack", function () {
-  this.timeout(60_000);
+  this.timeout(300_000);
 
   it("is accepted, and every container of the stack runs one of the suite's images", async () => {
     const raw = backupStack({}, { instance: INSTANCE, extra: { images: imagesConfig(IMAGES) } });

@@ -52,7 +52,7 @@ function blob(files: Map<string, ReadEntry>, descriptor: { digest: string; size:
 }
 
 describe("test/e2e/images: the OCI image writer", function () {
-  this.timeout(60_000);
+  this.timeout(300_000);
   let work: string;
   let dir: string;
   const savedCache = process.env.OPENCLAW_FLEET_CACHE;
