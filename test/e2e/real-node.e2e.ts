@@ -47,7 +47,7 @@ function pod(name: string, labels: Record<string, string>, command: string[], ex
 /**
  * A real kubelet, containerd and runc beside kwok's fake nodes: a pod runs a static busybox under
  * Pod Security `restricted` with a read-only root, a second pod reaches it through a ClusterIP
- * Service (kube-proxy), a NetworkPolicy (kube-router) cuts that connection and removing it gives
+ * Service (kube-proxy) by address and by name (CoreDNS), a NetworkPolicy (kube-router) cuts that connection and removing it gives
  * it back, `kubectl exec` and `kubectl logs` go through the API server to the kubelet, and stopping
  * the node leaves the machine as it was.
  */
@@ -63,11 +63,14 @@ describe("e2e: a real node beside the fake ones", function () {
     if (plane === undefined) throw new Error("no control plane");
     return plane.kubectl(args, { input, timeoutMs: 30_000 });
   };
-  /** wget from the client pod; resolves to its output, rejects when the connection fails. */
-  const fetchFromClient = (url: string) => kubectl(["exec", "-n", NS, "client", "--", "wget", "-q", "-T", "2", "-O", "-", url]);
-  const reachable = async (url: string) => {
+  /**
+   * An HTTP GET from the client pod with busybox's nc (Debian's static busybox wget crashes in
+   * glibc's static getaddrinfo); resolves to the response, rejects when the connection fails.
+   */
+  const fetchFromClient = (host: string) => kubectl(["exec", "-n", NS, "client", "--", "sh", "-c", `printf 'GET / HTTP/1.0\\r\\n\\r\\n' | nc -w 2 ${host} 80`]);
+  const reachable = async (host: string) => {
     try {
-      return (await fetchFromClient(url)).includes("hello from the real node");
+      return (await fetchFromClient(host)).includes("hello from the real node");
     } catch {
       return false;
     }
@@ -140,24 +143,28 @@ describe("e2e: a real node beside the fake ones", function () {
     const serverPod = await kube.get("pod", NS, "server");
     assert.equal((serverPod?.status as { hostIP?: string }).hostIP, node?.gateway, "the server pod is not on the real node");
     clusterIP = (await kubectl(["get", "service", "server", "-n", NS, "-o", "jsonpath={.spec.clusterIP}"])).trim();
-    await waitFor("the Service reachable from the client pod", () => reachable(`http://${clusterIP}/`), { timeoutMs: 60_000, intervalMs: 500 });
+    await waitFor("the Service reachable from the client pod", () => reachable(clusterIP), { timeoutMs: 60_000, intervalMs: 500 });
+    // By name, through the cluster DNS (CoreDNS on the node's address, the pods' only resolver).
+    const lookup = await kubectl(["exec", "-n", NS, "client", "--", "sh", "-c", `nslookup -type=a server.${NS}.svc.cluster.local 2>&1; true`]);
+    assert.match(lookup, new RegExp(`Address:\\s*${clusterIP.replace(/\./g, "\\.")}\\s*$`, "m"), lookup);
+    assert.ok(await reachable("server"), "the Service is not reachable by its short name");
     assert.match(await kubectl(["exec", "-n", NS, "client", "--", "id"]), /uid=65534/);
     await assert.rejects(kubectl(["exec", "-n", NS, "client", "--", "sh", "-c", "echo x > /written"]), /Read-only file system/);
   });
 
   it("enforces a NetworkPolicy: denying ingress cuts the connection, removing the policy gives it back", async function () {
     this.timeout(180_000);
-    assert.ok(await reachable(`http://${clusterIP}/`), "the Service is not reachable before the policy");
+    assert.ok(await reachable(clusterIP), "the Service is not reachable before the policy");
     await kubectl(
       ["apply", "-f", "-"],
       JSON.stringify({ apiVersion: "networking.k8s.io/v1", kind: "NetworkPolicy", metadata: { name: "deny-ingress", namespace: NS }, spec: { podSelector: { matchLabels: { app: "server" } }, policyTypes: ["Ingress"] } }),
     );
-    await waitFor("the connection refused by the policy", async () => !(await reachable(`http://${clusterIP}/`)), { timeoutMs: 60_000, intervalMs: 500 });
+    await waitFor("the connection refused by the policy", async () => !(await reachable(clusterIP)), { timeoutMs: 60_000, intervalMs: 500 });
     // Not a dead server: the kubelet's probe (from the node) still passes, and the policy still holds.
     await kubectl(["wait", "-n", NS, "--for=condition=Ready", "pod/server", "--timeout=10s"]);
-    assert.equal(await reachable(`http://${clusterIP}/`), false, "the policy let the connection through");
+    assert.equal(await reachable(clusterIP), false, "the policy let the connection through");
     await kubectl(["delete", "networkpolicy", "deny-ingress", "-n", NS]);
-    await waitFor("the connection back once the policy is gone", () => reachable(`http://${clusterIP}/`), { timeoutMs: 60_000, intervalMs: 500 });
+    await waitFor("the connection back once the policy is gone", () => reachable(clusterIP), { timeoutMs: 60_000, intervalMs: 500 });
   });
 
   it("kubectl logs and exec reach the kubelet through the API server", async function () {

@@ -8,6 +8,7 @@
 #   bridge, host-local, loopback, portmap   CNI plugins (in cni/)
 #   kube-router                    its NetworkPolicy firewall only
 #   pause                          the pods' sandbox process (./pause, ours)
+#   coredns                        cluster DNS (./coredns: CoreDNS with bind, errors, kubernetes)
 #
 # A warm run takes well under a second. The last line of stdout is the folder holding the
 # binaries (CNI plugins in its cni/ subfolder); progress goes to stderr.
@@ -122,6 +123,15 @@ build_pause() {
   (cd "$here/pause" && CGO_ENABLED=0 go build -trimpath -ldflags "-s -w" -o "$out/bin/pause" .)
 }
 
+build_coredns() {
+  local out=$1
+  step_module="./coredns (github.com/coredns/coredns@$COREDNS_VERSION)"
+  step_what="check that coredns/go.mod requires github.com/coredns/coredns $COREDNS_VERSION"
+  grep -q "github.com/coredns/coredns $COREDNS_VERSION\$" "$here/coredns/go.mod"
+  step_what="go build ./coredns"
+  (cd "$here/coredns" && CGO_ENABLED=0 go build -trimpath -ldflags "-s -w" -o "$out/bin/coredns" .)
+}
+
 say "go: $(go version), cache: $cache"
 dirs=()
 d=$(tool_dir kubenode "$NODE_KUBERNETES_VERSION" build_kubenode "$here"/kube/*.go "$here/kube/go.mod" "$here/kube/go.sum")
@@ -130,6 +140,8 @@ d=$(tool_dir containerd "$CONTAINERD_VERSION" build_containerd); build_once cont
 d=$(tool_dir runc "$RUNC_VERSION" build_runc); build_once runc "$RUNC_VERSION" "$d" build_runc; dirs+=("$d")
 cni_dir=$(tool_dir cni "$CNI_PLUGINS_VERSION" build_cni); build_once cni-plugins "$CNI_PLUGINS_VERSION" "$cni_dir" build_cni
 d=$(tool_dir kube-router "$KUBE_ROUTER_VERSION" build_kube_router); build_once kube-router "$KUBE_ROUTER_VERSION" "$d" build_kube_router; dirs+=("$d")
+d=$(tool_dir coredns "$COREDNS_VERSION" build_coredns "$here"/coredns/*.go "$here/coredns/go.mod" "$here/coredns/go.sum")
+build_once coredns "$COREDNS_VERSION" "$d" build_coredns; dirs+=("$d")
 d=$(tool_dir pause 1 build_pause "$here/pause/main.go" "$here/pause/go.mod"); build_once pause 1 "$d" build_pause; dirs+=("$d")
 
 # One folder, named by the builds it links, so two checkouts never clash.

@@ -4,7 +4,8 @@
  * the portmap plugin's), nftables tables, ipsets, and the sysctls the kubelet, kube-proxy and the
  * bridge plugin write (ip_forward, kernel.panic, vm.overcommit_memory, …). Put back means: what
  * the run added is removed and every value it changed is written back, nothing else is touched,
- * and `differences()` says what is still not as it was.
+ * and `differences()` says what is still not as it was (and whether a default path such as
+ * /run/containerd appeared, which would mean a part wrote outside the node's folder).
  */
 import { existsSync, readdirSync, readFileSync, statSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
@@ -14,11 +15,16 @@ import { haveCommand, run } from "./host";
 type SaveState = Map<string, { chains: Set<string>; rules: string[] }>;
 
 interface Snapshot {
+  readonly paths: Set<string>;
   readonly iptables: Map<string, SaveState>;
   readonly nftTables: Set<string>;
   readonly ipsets: Set<string>;
   readonly sysctls: Map<string, string>;
 }
+
+// Where a node's parts write by default; each is moved under the node's folder by its config, and a
+// path that appears during the run says that one was missed.
+const DEFAULT_PATHS = ["/run/containerd", "/var/lib/containerd", "/opt/containerd", "/var/lib/kubelet", "/var/log/pods", "/var/log/containers", "/run/netns", "/var/run/nri", "/etc/cni", "/opt/cni", "/usr/libexec/kubernetes", "/var/lib/kube-router"];
 
 // iptables-nft and legacy, v4 and v6: kube-proxy and the kubelet pick a backend at run time.
 const IPTABLES = ["iptables", "ip6tables", "iptables-legacy", "ip6tables-legacy"];
@@ -99,7 +105,7 @@ export class HostState {
   private constructor(private readonly before: Snapshot) {}
 
   static async record(): Promise<HostState> {
-    return new HostState({ iptables: await saveAll(), nftTables: await nftTables(), ipsets: await ipsets(), sysctls: readSysctls() });
+    return new HostState({ paths: new Set(DEFAULT_PATHS.filter((p) => existsSync(p))), iptables: await saveAll(), nftTables: await nftTables(), ipsets: await ipsets(), sysctls: readSysctls() });
   }
 
   /** iptables chains named KUBE-* already on the machine: another Kubernetes whose rules kube-proxy would rewrite. */
@@ -152,6 +158,7 @@ export class HostState {
   /** What differs from the recording (empty when the machine is as it was). */
   async differences(): Promise<string[]> {
     const out: string[] = [];
+    for (const path of DEFAULT_PATHS) if (existsSync(path) && !this.before.paths.has(path)) out.push(`${path} was made during the run`);
     for (const [tool, now] of await saveAll()) {
       const was = this.before.iptables.get(tool) ?? new Map();
       for (const [table, state] of now) {

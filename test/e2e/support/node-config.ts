@@ -62,6 +62,8 @@ export function containerdConfig(l: NodeLayout): string {
     "        runtime_type = 'io.containerd.runc.v2'",
     "        [plugins.'io.containerd.cri.v1.runtime'.containerd.runtimes.runc.options]",
     `          BinaryName = ${toml(`${l.binDir}/runc`)}`,
+    // runc's state defaults to /run/containerd/runc.
+    `          Root = ${toml(`${l.dir}/runc`)}`,
     "          SystemdCgroup = false",
     "    [plugins.'io.containerd.cri.v1.runtime'.cni]",
     `      bin_dirs = [${toml(`${l.binDir}/cni`)}]`,
@@ -159,7 +161,7 @@ export function kubeProxyConfig(l: NodeLayout, kubeconfig: string, ports: { heal
       metricsBindAddress: `127.0.0.1:${ports.metrics}`,
       // 0 = leave the machine's conntrack sysctls as they are.
       conntrack: { maxPerCore: 0, min: 0, tcpEstablishedTimeout: "0s", tcpCloseWaitTimeout: "0s" },
-      iptables: { masqueradeAll: false, syncPeriod: "10s", minSyncPeriod: "0s" },
+      iptables: { masqueradeAll: false, localhostNodePorts: false, syncPeriod: "10s", minSyncPeriod: "0s" },
     },
     null,
     2,
@@ -189,4 +191,9 @@ export function nftFence(l: NodeLayout): string {
     "}",
     "",
   ].join("\n");
+}
+
+/** CoreDNS for cluster.local only, on the bridge's address, reading Services through the control plane. */
+export function corefile(gateway: string, kubeconfig: string): string {
+  return [`cluster.local:53 {`, `  bind ${gateway}`, "  errors", "  kubernetes cluster.local {", `    kubeconfig ${kubeconfig}`, "    ttl 5", "  }", "}", ""].join("\n");
 }

@@ -1,6 +1,7 @@
 /**
  * A real node beside kwok's fake ones: containerd (with runc and the CNI plugins), the kubelet,
- * kube-proxy (iptables) and kube-router's NetworkPolicy firewall, from test/e2e/node/build.sh,
+ * kube-proxy (iptables), CoreDNS (cluster DNS, on the host) and kube-router's NetworkPolicy
+ * firewall, from test/e2e/node/build.sh,
  * each started and stopped by process group. Needs root.
  *
  * The pod network is a bridge the suite makes, with no route off the machine and no masquerade,
@@ -15,6 +16,7 @@
  * and sysctl the run added or changed put back (host-state.ts); it throws, naming what is left,
  * if anything is.
  */
+import { Resolver } from "node:dns/promises";
 import { existsSync, mkdirSync, readdirSync, rmSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { freePort } from "../../support/ports";
@@ -22,7 +24,7 @@ import { signServingCert } from "./certs";
 import type { ControlPlane } from "./control-plane";
 import { cgroupPids, haveCommand, isRoot, killPids, makeCgroupRoot, mountsUnder, pidsWithCommandLine, removeCgroupTree, run } from "./host";
 import { HostState } from "./host-state";
-import { CNI_NETWORK, cniConfig, containerdConfig, kubeletConfig, kubeProxyConfig, nftFence, REAL_NODE_TAINT, type NodeLayout } from "./node-config";
+import { CNI_NETWORK, cniConfig, containerdConfig, corefile, kubeletConfig, kubeProxyConfig, nftFence, REAL_NODE_TAINT, type NodeLayout } from "./node-config";
 import { writeOciArchive } from "./oci-image";
 import { startManaged, waitFor, type Managed } from "./processes";
 
@@ -152,6 +154,18 @@ export async function startRealNode(options: RealNodeOptions): Promise<RealNode>
     const proxy = startManaged("kube-proxy", bin("kube-proxy"), [`--config=${join(dir, "kube-proxy.json")}`, "--v=2"], { logFile: logFile("kube-proxy"), env });
     started.push(proxy);
     await waitFor("kube-proxy synced", async () => (await fetch(`http://127.0.0.1:${proxyHealthz}/healthz`)).ok, { timeoutMs: 90_000, process: proxy, intervalMs: 500 });
+
+    // Cluster DNS on the bridge's address (clusterDNS), answering for cluster.local only: no upstream.
+    writeFileSync(join(dir, "Corefile"), corefile(layout.gateway, options.controlPlane.kubeconfig));
+    const dns = startManaged("coredns", bin("coredns"), ["-conf", join(dir, "Corefile")], { logFile: logFile("coredns"), env });
+    started.push(dns);
+    const resolver = new Resolver({ timeout: 2_000, tries: 1 });
+    resolver.setServers([layout.gateway]);
+    await waitFor("coredns answering for Services", async () => (await resolver.resolve4("kubernetes.default.svc.cluster.local")).includes("10.96.0.1"), {
+      timeoutMs: 60_000,
+      process: dns,
+      intervalMs: 500,
+    });
 
     const router = startManaged(
       "kube-router",
