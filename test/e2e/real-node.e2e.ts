@@ -59,9 +59,9 @@ describe("e2e: a real node beside the fake ones", function () {
   let kube: Kube;
   let clusterIP = "";
 
-  const kubectl = (args: readonly string[], input?: string) => {
+  const kubectl = (args: readonly string[], input?: string, timeoutMs = 30_000) => {
     if (plane === undefined) throw new Error("no control plane");
-    return plane.kubectl(args, { input, timeoutMs: 30_000 });
+    return plane.kubectl(args, { input, timeoutMs });
   };
   /**
    * An HTTP GET from the client pod with busybox's nc (Debian's static busybox wget crashes in
@@ -137,7 +137,7 @@ describe("e2e: a real node beside the fake ones", function () {
     // Strict: a Pod Security warning fails the apply.
     await kubectl(["apply", "--warnings-as-errors", "-f", "-"], JSON.stringify({ apiVersion: "v1", kind: "List", items: [server, client] }));
     await kubectl(["expose", "pod", "server", "-n", NS, "--port=80", "--target-port=8080", "--name=server"]);
-    await kubectl(["wait", "-n", NS, "--for=condition=Ready", "pod/server", "pod/client", "--timeout=150s"], undefined).catch(async (error: Error) => {
+    await kubectl(["wait", "-n", NS, "--for=condition=Ready", "pod/server", "pod/client", "--timeout=150s"], undefined, 160_000).catch(async (error: Error) => {
       throw new Error(`${error.message}\n${await kubectl(["describe", "pods", "-n", NS]).catch(() => "")}`);
     });
     const serverPod = await kube.get("pod", NS, "server");

@@ -15,6 +15,8 @@ export function run(command: string, args: readonly string[], options: { input?:
       if (error) reject(new Error(`${command} ${args.join(" ")}: ${stderr.trim() || error.message}`));
       else resolve(stdout);
     });
+    // A command that exits before reading its input closes the pipe: not an error of ours.
+    child.stdin?.on("error", () => undefined);
     child.stdin?.end(options.input ?? "");
   });
 }

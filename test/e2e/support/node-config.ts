@@ -54,6 +54,9 @@ export function containerdConfig(l: NodeLayout): string {
     `      sandbox = ${toml(l.sandboxImage)}`,
     "  [plugins.'io.containerd.cri.v1.runtime']",
     "    enable_selinux = false",
+    // Without CAP_SYS_RESOURCE (this machine's bounding set lacks it) runc cannot lower a
+    // process's oom_score_adj below its parent's: the sandbox's -998 fails. Clamp instead.
+    "    restrict_oom_score_adj = true",
     // Network namespaces are bind-mounted under the state folder, not /run/netns.
     "    netns_mounts_under_state_dir = true",
     "    [plugins.'io.containerd.cri.v1.runtime'.containerd]",

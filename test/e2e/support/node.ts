@@ -32,6 +32,8 @@ export { REAL_NODE_TAINT };
 export const REAL_NODE_LABEL = "openclaw-e2e/real-node";
 const SANDBOX_IMAGE = "localhost/openclaw-e2e/pause:1";
 const CNI_STATE = "/var/lib/cni";
+// The kubelet makes these whatever its root folder (device-plugin sockets, container log links).
+const KUBELET_FIXED_PATHS = ["/var/lib/kubelet", "/var/log/containers"];
 
 export interface RealNodeOptions {
   /** The folder test/e2e/node/build.sh printed. */
@@ -87,6 +89,7 @@ export async function startRealNode(options: RealNodeOptions): Promise<RealNode>
   const foreign = host.foreignKubeChains();
   if (foreign.length > 0) throw new Error(`this machine runs Kubernetes networking already (${foreign.slice(0, 3).join(", ")}); a real node would rewrite it`);
   const cniStateExisted = existsSync(CNI_STATE);
+  const kubeletPathsMade = KUBELET_FIXED_PATHS.filter((p) => !existsSync(p));
   const logDir = join(dir, "logs");
   for (const d of [logDir, join(dir, "cni", "net.d"), join(dir, "kubelet"), join(dir, "pod-logs"), join(dir, "volume-plugins")]) mkdirSync(d, { recursive: true });
   const started: Managed[] = [];
@@ -97,7 +100,7 @@ export async function startRealNode(options: RealNodeOptions): Promise<RealNode>
   const { kubectl } = options.controlPlane;
 
   let stopped: Promise<void> | undefined;
-  const stop = () => (stopped ??= teardown(layout, started, host, cniStateExisted));
+  const stop = () => (stopped ??= teardown(layout, started, host, cniStateExisted, kubeletPathsMade));
 
   try {
     await run("ip", ["link", "add", layout.bridge, "type", "bridge"]);
@@ -207,7 +210,7 @@ export async function startRealNode(options: RealNodeOptions): Promise<RealNode>
 }
 
 /** Idempotent: each step runs whatever the others did; errors are collected and thrown at the end. */
-async function teardown(layout: NodeLayout, started: readonly Managed[], host: HostState, cniStateExisted: boolean): Promise<void> {
+async function teardown(layout: NodeLayout, started: readonly Managed[], host: HostState, cniStateExisted: boolean, kubeletPathsMade: readonly string[]): Promise<void> {
   const errors: string[] = [];
   const step = async (what: string, fn: () => Promise<void> | void) => {
     try {
@@ -262,6 +265,9 @@ async function teardown(layout: NodeLayout, started: readonly Managed[], host: H
       const results = join(CNI_STATE, "results");
       if (existsSync(results)) for (const f of readdirSync(results)) if (f.startsWith(`${CNI_NETWORK}-`)) rmSync(join(results, f), { force: true });
     }
+  });
+  await step("remove what the kubelet made outside its root folder", () => {
+    for (const path of kubeletPathsMade) rmSync(path, { recursive: true, force: true });
   });
   await step("put the machine's network and sysctls back", () => host.restore());
   await step("check that the machine is as it was", async () => {
