@@ -3,7 +3,8 @@ import { existsSync, mkdtempSync, rmSync } from "node:fs";
 import { homedir, tmpdir } from "node:os";
 import { join } from "node:path";
 import { startControlPlane, type ControlPlane } from "./support/control-plane";
-import { mountsUnder } from "./support/host";
+import { mountsUnder, run } from "./support/host";
+import { NFT_TABLE } from "./support/node-config";
 import { Kube } from "./support/kube";
 import { REAL_NODE_LABEL, REAL_NODE_TAINT, startRealNode, type RealNode } from "./support/node";
 import { nodeBin } from "./support/node-toolchain";
@@ -148,6 +149,11 @@ describe("e2e: a real node beside the fake ones", function () {
     const lookup = await kubectl(["exec", "-n", NS, "client", "--", "sh", "-c", `nslookup -type=a server.${NS}.svc.cluster.local 2>&1; true`]);
     assert.match(lookup, new RegExp(`Address:\\s*${clusterIP.replace(/\./g, "\\.")}\\s*$`, "m"), lookup);
     assert.ok(await reachable("server"), "the Service is not reachable by its short name");
+    // The pod network has no way off the machine: no default route in a pod, and the fence in place.
+    const routes = await kubectl(["exec", "-n", NS, "client", "--", "cat", "/proc/net/route"]);
+    assert.ok(!routes.split("\n").slice(1).some((line) => line.split(/\s+/)[1] === "00000000"), `a pod has a default route:\n${routes}`);
+    const fence = await run("nft", ["list", "table", "inet", NFT_TABLE]);
+    assert.match(fence, /iifname "ocf-e2e0" oifname != "ocf-e2e0" drop/);
     assert.match(await kubectl(["exec", "-n", NS, "client", "--", "id"]), /uid=65534/);
     await assert.rejects(kubectl(["exec", "-n", NS, "client", "--", "sh", "-c", "echo x > /written"]), /Read-only file system/);
   });
