@@ -81,7 +81,11 @@ export async function startRealNode(options: RealNodeOptions): Promise<RealNode>
   };
   if (layout.shimSocketDir.length > 42) throw new Error(`the node's folder ${dir} is too long for containerd's shim sockets`);
   if ((await run("ip", ["-o", "link", "show", "dev", layout.bridge]).catch(() => "")) !== "")
-    throw new Error(`${layout.bridge} exists already (a killed run?): delete it with ip link del ${layout.bridge}`);
+    throw new Error(
+      `${layout.bridge} exists already: an interrupted run (its after hooks skipped) left its network behind. Clean up with ` +
+        `ip link del ${layout.bridge}; nft delete table inet openclaw_e2e_node; kube-proxy --cleanup; kube-router --cleanup-config (from test/e2e/node/build.sh's folder), ` +
+        `and set back kernel.panic, kernel.panic_on_oops, vm.overcommit_memory and net.ipv4.ip_forward if they changed`,
+    );
   if ((await run("ip", ["-o", "route", "show", "match", layout.gateway])).split("\n").some((r) => r !== "" && !r.startsWith("default")))
     throw new Error(`${podCidr} is routed on this machine already; choose another podCidr`);
 
