@@ -24,7 +24,7 @@ import { signServingCert } from "./certs";
 import type { ControlPlane } from "./control-plane";
 import { cgroupPids, haveCommand, isRoot, killPids, makeCgroupRoot, mountsUnder, pidsWithCommandLine, removeCgroupTree, run } from "./host";
 import { HostState } from "./host-state";
-import { CNI_NETWORK, cniConfig, containerdConfig, corefile, kubeletConfig, kubeProxyConfig, nftFence, REAL_NODE_TAINT, type NodeLayout } from "./node-config";
+import { CNI_NETWORK, cniConfig, containerdConfig, corefile, kubeletConfig, kubeProxyConfig, NFT_TABLE, nftFence, REAL_NODE_TAINT, type NodeLayout } from "./node-config";
 import { writeOciArchive } from "./oci-image";
 import { startManaged, waitFor, type Managed } from "./processes";
 
@@ -83,7 +83,7 @@ export async function startRealNode(options: RealNodeOptions): Promise<RealNode>
   if ((await run("ip", ["-o", "link", "show", "dev", layout.bridge]).catch(() => "")) !== "")
     throw new Error(
       `${layout.bridge} exists already: an interrupted run (its after hooks skipped) left its network behind. Clean up with ` +
-        `ip link del ${layout.bridge}; nft delete table inet openclaw_e2e_node; kube-proxy --cleanup; kube-router --cleanup-config (from test/e2e/node/build.sh's folder), ` +
+        `ip link del ${layout.bridge}; nft delete table inet ${NFT_TABLE}; kube-proxy --cleanup; kube-router --cleanup-config (from test/e2e/node/build.sh's folder), ` +
         `and set back kernel.panic, kernel.panic_on_oops, vm.overcommit_memory and net.ipv4.ip_forward if they changed`,
     );
   if ((await run("ip", ["-o", "route", "show", "match", layout.gateway])).split("\n").some((r) => r !== "" && !r.startsWith("default")))
@@ -104,7 +104,12 @@ export async function startRealNode(options: RealNodeOptions): Promise<RealNode>
   const { kubectl } = options.controlPlane;
 
   let stopped: Promise<void> | undefined;
-  const stop = () => (stopped ??= teardown(layout, started, host, cniStateExisted, kubeletPathsMade));
+  // One teardown at a time; a failed one may be tried again (every step is idempotent).
+  const stop = () =>
+    (stopped ??= teardown(layout, started, host, cniStateExisted, kubeletPathsMade).catch((error: Error) => {
+      stopped = undefined;
+      throw error;
+    }));
 
   try {
     await run("ip", ["link", "add", layout.bridge, "type", "bridge"]);
