@@ -4,6 +4,7 @@ import { mkdtempSync, readdirSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { parse } from "yaml";
+import { NODE_RECIPE_DIR, nodeVersions } from "./e2e/support/node-toolchain";
 import { TOOLCHAIN_DIR, toolchainVersions } from "./e2e/support/toolchain";
 import { ROOT } from "./support/stacks";
 
@@ -51,6 +52,25 @@ describe("e2e toolchain pins", () => {
   });
 });
 
+/** The real node (test/e2e/node/versions.env) runs the control plane's Kubernetes, from its own module. */
+describe("e2e node pins", () => {
+  const versions = nodeVersions();
+
+  it("builds the kubelet and kube-proxy of the control plane's Kubernetes version, its staging modules pinned alike", () => {
+    assert.equal(versions.NODE_KUBERNETES_VERSION, toolchainVersions().KUBERNETES_VERSION);
+    const goMod = readFileSync(join(NODE_RECIPE_DIR, "kube", "go.mod"), "utf8");
+    assert.match(goMod, new RegExp(`^\\s*k8s\\.io/kubernetes v${versions.NODE_KUBERNETES_VERSION.replace(/\./g, "\\.")}$`, "m"));
+    const [, minor, patch] = versions.NODE_KUBERNETES_VERSION.split(".");
+    const staging = [...goMod.matchAll(/^\s*(k8s\.io\/[a-z-]+) => \1 (v\S+)$/gm)];
+    assert.ok(staging.length >= 20, `only ${staging.length} staging modules pinned`);
+    for (const [, module, version] of staging) assert.equal(version, `v0.${minor}.${patch}`, `${module} is pinned to ${version}`);
+  });
+
+  it("builds the CoreDNS module versions.env names", () => {
+    assert.match(readFileSync(join(NODE_RECIPE_DIR, "coredns", "go.mod"), "utf8"), new RegExp(`github\\.com/coredns/coredns ${versions.COREDNS_VERSION.replace(/\./g, "\\.")}$`, "m"));
+  });
+});
+
 /**
  * Every cached Go-built tool recipe (test/support/go-tools.sh) names the failing step once: the steps
  * run inside functions and subshells, where bash's ERR trap is not seen without errtrace and is seen
@@ -61,6 +81,7 @@ describe("Go tool recipes: a failed build says which step and module, once", () 
     { script: "test/e2e/toolchain/build.sh", args: [], step: /FAILED: pulumi [\d.]+: go mod download github\.com\/pulumi\/pulumi\/pkg\/v3@v[\d.]+ \(module github\.com\/pulumi\/pulumi\/pkg\/v3@v[\d.]+, exit 1\)/ },
     { script: "test/toolchain/build.sh", args: ["rclone"], step: /FAILED: rclone [\d.]+: go mod download github\.com\/rclone\/rclone@v[\d.]+ \(module github\.com\/rclone\/rclone@v[\d.]+, exit 1\)/ },
     { script: "test/security/tailscale/build.sh", args: [], step: /FAILED: tailscale v[\d.]+: go install \.\/cmd\/tailscale \(module tailscale\.com@v[\d.]+, exit 1\)/ },
+    { script: "test/e2e/node/build.sh", args: [], step: /FAILED: kubelet\+kube-proxy [\d.]+: go build \.\/kube \(module \.\/kube \(k8s\.io\/kubernetes@v[\d.]+\), exit 1\)/ },
     { script: "test/tools/build.sh", args: ["grafana-dashboard-check"], step: /FAILED: grafana-dashboard-check: go mod download \(module github\.com\/grafana\/\S+, exit 1\)/ },
   ];
   for (const recipe of recipes) {

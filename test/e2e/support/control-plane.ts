@@ -122,6 +122,12 @@ export async function startControlPlane(options: ControlPlaneOptions): Promise<C
         `--service-account-key-file=${certs.serviceAccountPub}`,
         `--service-account-signing-key-file=${certs.serviceAccountKey}`,
         "--service-cluster-ip-range=10.96.0.0/16",
+        // A real node (support/node.ts) serves on its InternalIP with a certificate of the run's CA; kwok's
+        // fake nodes are never called for logs or exec.
+        `--kubelet-client-certificate=${certs.kubeletClientCert}`,
+        `--kubelet-client-key=${certs.kubeletClientKey}`,
+        `--kubelet-certificate-authority=${certs.caCert}`,
+        "--kubelet-preferred-address-types=InternalIP",
         "--authorization-mode=RBAC",
         // PodSecurity is among the default admission plugins; named here so that the suite says what it relies on.
         "--enable-admission-plugins=NamespaceLifecycle,LimitRanger,ServiceAccount,DefaultStorageClass,ResourceQuota,PodSecurity",
