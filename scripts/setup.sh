@@ -3,11 +3,13 @@
 # program on the local stack), on a Debian or Ubuntu machine that has Node.js and Go:
 #
 #   system packages   rclone, sqlite3, dash, busybox, openssl, promtool (Debian's prometheus),
-#                     python3-venv, stress-ng                       (apt-get; root, or sudo)
+#                     python3-venv, stress-ng, and for the real node iproute2, iptables,
+#                     nftables, ipset, libseccomp-dev                (apt-get; root, or sudo)
 #   npm packages      npm ci, unless node_modules was installed from this package-lock.json
 #   built tools       the backup image's rclone and moto (test/toolchain), tailscale
 #                     (test/security/tailscale), the Grafana and OpenTelemetry checkers (test/tools),
 #                     the Pulumi CLI, its plugins and a Kubernetes control plane (test/e2e/toolchain),
+#                     a real node: kubelet, containerd, runc, CNI, kube-router, CoreDNS (test/e2e/node),
 #                     all from Go modules or PyPI into ~/.cache/openclaw-fleet, keyed by version
 #
 # Usage: scripts/setup.sh [--check] [tests|local]
@@ -64,8 +66,14 @@ busybox busybox
 openssl openssl
 promtool prometheus
 stress-ng stress-ng
+ip iproute2
+iptables-save iptables
+nft nftables
+ipset ipset
 EOF
   python3 -m venv --help >/dev/null 2>&1 || wanted+=(python3-venv)
+  # runc's seccomp support (the real node's pods run the RuntimeDefault profile) links libseccomp.
+  [ -f /usr/include/seccomp.h ] || wanted+=(libseccomp-dev)
   printf '%s\n' "${wanted[@]}"
 }
 
@@ -127,6 +135,7 @@ if [ "$set_name" = tests ]; then
   recipe bash test/tools/build.sh grafana-dashboard-check
   recipe bash test/tools/build.sh otelcol
   recipe bash test/e2e/toolchain/build.sh all
+  recipe bash test/e2e/node/build.sh
 elif command -v pulumi >/dev/null 2>&1; then
   step "pulumi: $(command -v pulumi) ($(pulumi version))"
 else

@@ -17,14 +17,16 @@ describe("e2e: the README's local command and the workflows' preview and deploy 
   /** PATH of a machine with no Pulumi CLI installed. */
   let barePath: string;
 
+  /** What the workflows' jobs have: the CLI on PATH (pulumi/actions installs it) and the stack's secrets provider. */
+  const cli = () => ({ env: { PATH: userPath(ctx.bin), PULUMI_CONFIG_PASSPHRASE: "openclaw-local-only" } });
   const manifests = () => readManifests(join(project.dir, "rendered", "local"));
   const preview = async (): Promise<{ result: CommandResult; comment: string }> => {
     const file = join(project.dir, "out", "comment.md");
-    const result = await project.run("bash", ["scripts/ci/preview.sh", "local", file], { timeoutMs: 600_000 });
+    const result = await project.run("bash", ["scripts/ci/preview.sh", "local", file], { ...cli(), timeoutMs: 600_000 });
     assert.ok(existsSync(file), `no comment written:\n${result.output}`);
     return { result, comment: readFileSync(file, "utf8") };
   };
-  const setConfig = (path: string, value: string) => project.ok(["config", "set", "--path", path, value, "-s", "local"]);
+  const setConfig = (path: string, value: string) => project.ok(["config", "set", "--path", path, value, "-s", "local"], cli());
 
   before(function () {
     // The copy links this checkout's node_modules: set-up must find it installed from this lockfile,
@@ -64,10 +66,10 @@ describe("e2e: the README's local command and the workflows' preview and deploy 
     const { result, comment } = await preview();
     assert.equal(result.code, 0, result.output);
     assert.match(comment, /^ +\+ \d+ to create$/m);
-    assert.match(comment, /\+ +kubernetes:apps\/v1:StatefulSet +\S*helper/);
+    assert.match(comment, /\+ kubernetes:apps\/v1:StatefulSet: \(create\)\n +\[urn=\S+::demo\/helper[\w-]*\]/);
     assert.ok(!manifests().has("StatefulSet openclaw-demo/helper"), "not deployed by a preview");
 
-    const up = await project.run("bash", ["scripts/ci/up.sh", "local", "e2e: add helper"], { timeoutMs: 600_000 });
+    const up = await project.run("bash", ["scripts/ci/up.sh", "local", "e2e: add helper"], { ...cli(), timeoutMs: 600_000 });
     assert.equal(up.code, 0, up.output);
     assert.match(up.output, /\+ \d+ created/);
     assert.ok([...manifests().keys()].some((key) => /^StatefulSet openclaw-demo\/.*helper/.test(key)), [...manifests().keys()].join("\n"));

@@ -13,7 +13,7 @@ import { ROOT } from "../support/stacks";
 describe("scripts/setup.sh on a fresh machine", function () {
   this.timeout(300_000);
 
-  const EVERY_TOOL = ["rclone", "moto", "tailscale", "grafana-dashboard-check", "otelcol", "pulumi ", "pulumi-language-nodejs", "pulumi-resource-kubernetes", "kubernetes", "kwok"];
+  const EVERY_TOOL = ["rclone", "moto", "tailscale", "grafana-dashboard-check", "otelcol", "pulumi ", "pulumi-language-nodejs", "pulumi-resource-kubernetes", "kubernetes", "kwok", "kubelet+kube-proxy", "containerd", "runc", "cni-plugins", "kube-router", "coredns", "pause"];
 
   /** PATH without any folder holding a `pulumi` (a fresh machine has none). */
   function pathWithoutPulumi(): string {

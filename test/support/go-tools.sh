@@ -82,3 +82,40 @@ module_dir() {
 files_hash() {
   { declare -f go_tools_init; cat "$@"; } | sha256sum | cut -c1-12
 }
+
+# --- Builds cached per version and recipe (test/e2e/toolchain, test/e2e/node) -------------------
+
+# recipe_hash <build function> [files...]: the function's body as bash sees it and the files it
+# builds from; editing anything else in a recipe rebuilds nothing.
+recipe_hash() {
+  local fn=$1
+  shift
+  { declare -f "$fn"; for f in "$@"; do cat "$f"; done; } | sha256sum | cut -c1-12
+}
+
+# recipe_dir <name> <version> <build function> [files...]: the cache folder of one build.
+recipe_dir() {
+  local name=$1 version=$2 fn=$3
+  shift 3
+  printf '%s/tools/%s-%s-%s' "$cache" "$name" "$version" "$(recipe_hash "$fn" "$@")"
+}
+
+# build_recipe_once <name> <version> <dir> <build function> <script>: run the function unless
+# <dir>/.done exists (a failed or interrupted build leaves none); in check-only mode, name it.
+build_recipe_once() {
+  local name=$1 version=$2 dir=$3 fn=$4 script=$5 t0
+  step_tool="$name $version"
+  if [ -f "$dir/.done" ]; then
+    touch "$dir/.used"
+    say "$name $version: cached ($dir)"
+    return
+  fi
+  not_built "$name $version ($script)" && return
+  say "$name $version: building (cold builds of the big ones take 10-25 minutes on 2 cores)..."
+  t0=$(date +%s)
+  rm -rf "$dir"
+  mkdir -p "$dir/bin"
+  "$fn" "$dir"
+  touch "$dir/.done" "$dir/.used"
+  say "$name $version: built in $(($(date +%s) - t0))s"
+}

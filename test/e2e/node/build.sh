@@ -13,7 +13,7 @@
 # A warm run takes well under a second. The last line of stdout is the folder holding the
 # binaries (CNI plugins in its cni/ subfolder); progress goes to stderr.
 #
-# Usage: test/e2e/node/build.sh
+# Usage: test/e2e/node/build.sh   (GO_TOOLS_CHECK_ONLY=1: build nothing; exit 3 naming what is missing)
 # Cache: $OPENCLAW_FLEET_CACHE, default ~/.cache/openclaw-fleet
 set -euo pipefail
 
@@ -21,44 +21,15 @@ here=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 # shellcheck source=../../support/go-tools.sh
 source "$here/../../support/go-tools.sh"
 go_tools_init node
-need_go
+go_tools_check_only || need_go
 # shellcheck source=versions.env
 source "$here/versions.env"
 mkdir -p "$cache/tools"
 
-# The recipe hash of a tool: its build function as bash sees it, plus the files it is built from.
-recipe_hash() {
-  local fn=$1
-  shift
-  { declare -f "$fn"; for f in "$@"; do cat "$f"; done; } | sha256sum | cut -c1-12
-}
-
 # tool_dir <name> <version> <build function> <recipe files...>: the cache folder of one build.
 # Names start with node- so that they never meet the control plane's.
-tool_dir() {
-  local name=$1 version=$2 fn=$3
-  shift 3
-  printf '%s/tools/node-%s-%s-%s' "$cache" "$name" "$version" "$(recipe_hash "$fn" "$@")"
-}
-
-# build_once <name> <version> <dir> <function>: run the build function unless <dir>/.done exists.
-build_once() {
-  local name=$1 version=$2 dir=$3 fn=$4
-  step_tool="$name $version"
-  if [ -f "$dir/.done" ]; then
-    touch "$dir/.used"
-    say "$name $version: cached ($dir)"
-    return
-  fi
-  say "$name $version: building..."
-  local t0
-  t0=$(date +%s)
-  rm -rf "$dir"
-  mkdir -p "$dir/bin"
-  "$fn" "$dir"
-  touch "$dir/.done" "$dir/.used"
-  say "$name $version: built in $(($(date +%s) - t0))s"
-}
+tool_dir() { recipe_dir "node-$1" "${@:2}"; }
+build_once() { build_recipe_once "$@" test/e2e/node/build.sh; }
 
 build_kubenode() {
   local out=$1 minor=${NODE_KUBERNETES_VERSION#*.}
@@ -132,7 +103,7 @@ build_coredns() {
   (cd "$here/coredns" && CGO_ENABLED=0 go build -trimpath -ldflags "-s -w" -o "$out/bin/coredns" .)
 }
 
-say "go: $(go version), cache: $cache"
+go_tools_check_only || say "go: $(go version), cache: $cache"
 dirs=()
 d=$(tool_dir kubenode "$NODE_KUBERNETES_VERSION" build_kubenode "$here"/kube/*.go "$here/kube/go.mod" "$here/kube/go.sum")
 build_once kubelet+kube-proxy "$NODE_KUBERNETES_VERSION" "$d" build_kubenode; dirs+=("$d")
@@ -143,6 +114,7 @@ d=$(tool_dir kube-router "$KUBE_ROUTER_VERSION" build_kube_router); build_once k
 d=$(tool_dir coredns "$COREDNS_VERSION" build_coredns "$here"/coredns/*.go "$here/coredns/go.mod" "$here/coredns/go.sum")
 build_once coredns "$COREDNS_VERSION" "$d" build_coredns; dirs+=("$d")
 d=$(tool_dir pause 1 build_pause "$here/pause/main.go" "$here/pause/go.mod"); build_once pause 1 "$d" build_pause; dirs+=("$d")
+exit_if_missing
 
 # One folder, named by the builds it links, so two checkouts never clash.
 key=$(printf '%s\n' "${dirs[@]}" "$cni_dir" | sha256sum | cut -c1-12)

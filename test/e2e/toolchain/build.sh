@@ -31,21 +31,6 @@ go_tools_check_only || need_go
 source "$here/versions.env"
 mkdir -p "$cache/tools"
 
-# The recipe hash of a tool: its build function as bash sees it, plus the files it is built from;
-# editing anything else in this script rebuilds nothing.
-recipe_hash() {
-  local fn=$1
-  shift
-  { declare -f "$fn"; for f in "$@"; do cat "$f"; done; } | sha256sum | cut -c1-12
-}
-
-# tool_dir <name> <version> <build function> <recipe files...>: the cache folder of one tool build.
-tool_dir() {
-  local name=$1 version=$2 fn=$3
-  shift 3
-  printf '%s/tools/%s-%s-%s' "$cache" "$name" "$version" "$(recipe_hash "$fn" "$@")"
-}
-
 # writable_copy <module dir> <dest>: a module zip is read-only and its go.mod
 # points at sibling folders that the zip does not carry; builds edit a copy.
 writable_copy() {
@@ -55,26 +40,9 @@ writable_copy() {
   chmod -R u+w "$2"
 }
 
-# build_once <name> <version> <dir> <function>: run the build function unless
-# <dir>/.done exists; a failed or interrupted build leaves no .done behind.
-build_once() {
-  local name=$1 version=$2 dir=$3 fn=$4
-  step_tool="$name $version"
-  if [ -f "$dir/.done" ]; then
-    touch "$dir/.used"
-    say "$name $version: cached ($dir)"
-    return
-  fi
-  not_built "$name $version (test/e2e/toolchain/build.sh)" && return
-  say "$name $version: building (cold builds of the big ones take 10-25 minutes on 2 cores)..."
-  local t0
-  t0=$(date +%s)
-  rm -rf "$dir"
-  mkdir -p "$dir/bin"
-  "$fn" "$dir"
-  touch "$dir/.done" "$dir/.used"
-  say "$name $version: built in $(($(date +%s) - t0))s"
-}
+# build_once <name> <version> <dir> <function>: go-tools.sh's build_recipe_once for this script.
+build_once() { build_recipe_once "$@" test/e2e/toolchain/build.sh; }
+tool_dir() { recipe_dir "$@"; }
 
 build_pulumi() {
   local out=$1 module="github.com/pulumi/pulumi/pkg/v3@v$PULUMI_VERSION" src
