@@ -4,8 +4,7 @@ import { mkdtempSync, readdirSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { parse } from "yaml";
-import { NODE_RECIPE_DIR, nodeVersions } from "./e2e/support/node-toolchain";
-import { TOOLCHAIN_DIR, toolchainVersions } from "./e2e/support/toolchain";
+import { NODE_RECIPE_DIR, nodeVersions, TOOLCHAIN_DIR, toolchainVersions } from "./e2e/support/toolchain";
 import { ROOT } from "./support/stacks";
 
 /** [major, minor, patch] of a plain semver string. */

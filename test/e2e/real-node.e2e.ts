@@ -7,13 +7,25 @@ import { mountsUnder, run } from "./support/host";
 import { NFT_TABLE } from "./support/node-config";
 import { Kube } from "./support/kube";
 import { REAL_NODE_LABEL, REAL_NODE_TAINT, startRealNode, type RealNode } from "./support/node";
-import { nodeBin } from "./support/node-toolchain";
+import { nodeBin } from "./support/toolchain";
 import { busyboxRootfs, writeOciArchive } from "./support/oci-image";
 import { waitFor } from "./support/processes";
 import { e2eSuite } from "./support/suite";
+import { appImage, backupImage, imagesConfig } from "./images";
+import { kubernetesObjects, minimalStack, runProgram } from "../support/stacks";
 
 const NS = "e2e-real";
 const IMAGE = "localhost/openclaw-e2e/busybox:1";
+/** What the scenario reads of the program's rendered pod template. */
+interface Container { name: string; image: string; imagePullPolicy?: string; ports?: { name?: string; containerPort: number }[] }
+interface PodSpec {
+  containers: Container[];
+  initContainers?: Container[];
+  volumes?: { name: string; persistentVolumeClaim?: unknown }[];
+  nodeSelector?: Record<string, string>;
+  tolerations?: unknown[];
+  securityContext?: { runAsUser?: number };
+}
 const cacheRoot = process.env.OPENCLAW_FLEET_CACHE ?? join(process.env.XDG_CACHE_HOME ?? join(homedir(), ".cache"), "openclaw-fleet");
 
 /** Pod Security `restricted`, read-only root, on the real node only (its taint and label). */
@@ -50,7 +62,9 @@ function pod(name: string, labels: Record<string, string>, command: string[], ex
  * Pod Security `restricted` with a read-only root, a second pod reaches it through a ClusterIP
  * Service (kube-proxy) by address and by name (CoreDNS), a NetworkPolicy (kube-router) cuts that connection and removing it gives
  * it back, `kubectl exec` and `kubectl logs` go through the API server to the kubelet, and stopping
- * the node leaves the machine as it was.
+ * the node leaves the machine as it was. Then the program's own rendered instance pod (init
+ * container, postStart hook, probes, securityContext, mounts), changed only to land on the real node,
+ * use the imported image and an emptyDir per claim, runs the OpenClaw gateway built here to Ready.
  */
 describe("e2e: a real node beside the fake ones", function () {
   const ctx = e2eSuite("real-node");
@@ -177,6 +191,65 @@ describe("e2e: a real node beside the fake ones", function () {
     this.timeout(60_000);
     assert.match(await kubectl(["logs", "-n", NS, "server"]), /server-started/);
     assert.equal((await kubectl(["exec", "-n", NS, "server", "--", "cat", "/www/index.html"])).trim(), "hello from the real node");
+  });
+
+  it("the program's rendered app container runs on the real node: the OpenClaw gateway built here becomes Ready through its rendered readiness probe", async function () {
+    this.timeout(600_000);
+    assert.ok(node !== undefined);
+    const app = await appImage();
+    await node.importImage(app.archive);
+    // The program renders one instance pointed at the suite's images (never by editing what it renders);
+    // imagesConfig() wants the backup image too (built, cached, never imported: backups are off here).
+    const objects = kubernetesObjects(await runProgram(minimalStack({}, { images: imagesConfig({ app, backup: await backupImage() }) })));
+    const sts = objects.find((o) => o.kind === "StatefulSet");
+    assert.ok(sts !== undefined, "no StatefulSet rendered");
+    const ns = sts.metadata.namespace ?? "";
+    const template = (sts.spec as { template: { metadata: { labels?: Record<string, string>; annotations?: Record<string, string> }; spec: PodSpec } }).template;
+    const spec = template.spec;
+    const main = spec.containers[0];
+    assert.equal(main.image, app.reference);
+    // What the pod refers to, as rendered: its namespace (Pod Security `restricted`), ServiceAccount, ConfigMaps, Secrets.
+    const namespace = objects.find((o) => o.kind === "Namespace" && o.metadata.name === ns);
+    assert.equal((namespace?.metadata.labels as Record<string, string> | undefined)?.["pod-security.kubernetes.io/enforce"], "restricted");
+    const referenced = objects.filter((o) => o.metadata.namespace === ns && ["ServiceAccount", "ConfigMap", "Secret"].includes(o.kind));
+    await kubectl(["apply", "-f", "-"], JSON.stringify(namespace));
+    await kube.waitFor(`${ns}/default ServiceAccount`, async () => (await kube.get("serviceaccount", ns, "default")) !== undefined, 60_000);
+    await kubectl(["apply", "-f", "-"], JSON.stringify({ apiVersion: "v1", kind: "List", items: referenced }));
+    // The template as rendered, but for: the real node (label, taint), the imported image (no registry), and an
+    // emptyDir for each claim (the node has no volume provisioner).
+    const local = (c: Container) => ({ ...c, imagePullPolicy: "Never" });
+    const gateway = {
+      apiVersion: "v1",
+      kind: "Pod",
+      metadata: { name: "openclaw", namespace: ns, labels: template.metadata.labels, annotations: template.metadata.annotations },
+      spec: {
+        ...spec,
+        nodeSelector: { ...spec.nodeSelector, [REAL_NODE_LABEL]: "true" },
+        tolerations: [...(spec.tolerations ?? []), { key: REAL_NODE_TAINT, operator: "Exists", effect: "NoSchedule" }],
+        containers: spec.containers.map(local),
+        initContainers: spec.initContainers?.map(local),
+        volumes: spec.volumes?.map((v) => (v.persistentVolumeClaim !== undefined ? { name: v.name, emptyDir: {} } : v)),
+      },
+    };
+    try {
+      await kubectl(["apply", "--warnings-as-errors", "-f", "-"], JSON.stringify(gateway));
+      await kubectl(["wait", "-n", ns, "--for=condition=Ready", "pod/openclaw", "--timeout=300s"], undefined, 310_000).catch(async (error: Error) => {
+        const logs = await kubectl(["logs", "-n", ns, "openclaw", "--all-containers", "--tail=60"]).catch(() => "");
+        throw new Error(`${error.message}\n${await kubectl(["describe", "pod", "-n", ns, "openclaw"]).catch(() => "")}\n${logs}`);
+      });
+      const running = await kube.get("pod", ns, "openclaw");
+      assert.equal((running?.status as { hostIP?: string }).hostIP, node.gateway, "the gateway pod is not on the real node");
+      const exec = (command: string[]) => kubectl(["exec", "-n", ns, "openclaw", "-c", main.name, "--", ...command]);
+      assert.equal((await exec(["id", "-u"])).trim(), String(spec.securityContext?.runAsUser), "the container does not run as the rendered uid");
+      // The gateway answers on its rendered port, from inside the pod (the image's own node).
+      const port = main.ports?.find((p) => p.name === "gateway")?.containerPort;
+      assert.ok(port !== undefined, "no gateway port rendered");
+      const health = await exec(["node", "-e", `fetch("http://127.0.0.1:${port}/healthz").then(async (r) => console.log(r.status, await r.text()))`]);
+      assert.match(health, /^200\b/, health);
+    } finally {
+      await kubectl(["delete", "pod", "openclaw", "-n", ns, "--grace-period=1", "--ignore-not-found", "--timeout=60s"], undefined, 70_000);
+      await kubectl(["delete", "namespace", ns, "--wait=false", "--ignore-not-found"]);
+    }
   });
 
   it("stops and leaves the machine as it found it", async function () {
