@@ -18,7 +18,7 @@
 #   --check  change nothing: list what is missing and exit 3 if anything is (0 if nothing)
 #
 # Every step prints one progress line; a warm machine passes through in a few seconds, a cold one
-# takes 35-50 minutes on 2 cores (the Go builds). $OPENCLAW_FLEET_CACHE moves the cache.
+# takes 45-60 minutes on 2 cores (the Go builds). $OPENCLAW_FLEET_CACHE moves the cache.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -143,7 +143,7 @@ else
 fi
 
 if [ "$missing" -gt 0 ]; then
-  step "$missing missing: scripts/setup.sh${set_name:+ $set_name} installs and builds them (35-50 minutes cold on 2 cores)"
+  step "$missing missing: scripts/setup.sh${set_name:+ $set_name} installs and builds them (45-60 minutes cold on 2 cores)"
   exit 3
 fi
 step "ready"
