@@ -184,16 +184,37 @@ function volumes(instance: InstanceModel, sources: readonly BackupSource[], run:
   return out;
 }
 
+/**
+ * Beside the instance pod, on a node it may use: the instance's node affinity is kept (its
+ * pod affinity and anti-affinity are about instance pods, not this one).
+ */
 function affinity(instance: InstanceModel, placement: BackupPodArgs["placement"]): k8s.types.input.core.v1.Affinity {
   const term = {
     labelSelector: { matchLabels: selectorLabels(instance.tenant, instance.name) },
     topologyKey: "kubernetes.io/hostname",
   };
+  const nodeAffinity = instance.spec.availability.affinity?.nodeAffinity;
   return {
+    ...(nodeAffinity !== undefined ? { nodeAffinity } : {}),
     podAffinity:
       placement === "with-instance"
         ? { requiredDuringSchedulingIgnoredDuringExecution: [term] }
         : { preferredDuringSchedulingIgnoredDuringExecution: [{ weight: 100, podAffinityTerm: term }] },
+  };
+}
+
+/**
+ * The instance's nodes and registry credentials: on a cluster whose OpenClaw nodes are
+ * tainted or labelled apart, a backup pod without them never schedules (a restore before the
+ * first start waits forever), and a backup image mirrored to the instance's private registry
+ * needs its pull secrets.
+ */
+function nodePlacement(instance: InstanceModel): Pick<k8s.types.input.core.v1.PodSpec, "nodeSelector" | "tolerations" | "imagePullSecrets"> {
+  const { availability, image } = instance.spec;
+  return {
+    ...(Object.keys(availability.nodeSelector).length > 0 ? { nodeSelector: { ...availability.nodeSelector } } : {}),
+    ...(availability.tolerations.length > 0 ? { tolerations: availability.tolerations.map((t) => ({ ...t })) } : {}),
+    ...(image.pullSecrets.length > 0 ? { imagePullSecrets: image.pullSecrets.map((name) => ({ name })) } : {}),
   };
 }
 
@@ -221,6 +242,7 @@ export function buildBackupPodTemplate(args: BackupPodArgs): k8s.types.input.cor
       securityContext: restrictedPodSecurityContext(instanceIdentity(instance.spec).uid, instanceIdentity(instance.spec).gid),
       terminationGracePeriodSeconds: 30,
       affinity: affinity(instance, args.placement),
+      ...nodePlacement(instance),
       ...(run.command === "backup" ? { initContainers: [sqliteSnapshotContainer(instance, sources)] } : {}),
       containers: [engineContainer(args, sources)],
       volumes: volumes(instance, sources, run),

@@ -44,6 +44,9 @@ export interface PodSpec {
   restartPolicy?: string;
   securityContext?: Record<string, unknown>;
   affinity?: Record<string, unknown>;
+  nodeSelector?: Record<string, string>;
+  tolerations?: Record<string, unknown>[];
+  imagePullSecrets?: { name: string }[];
   initContainers?: Container[];
   containers: Container[];
   volumes: Volume[];

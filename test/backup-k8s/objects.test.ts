@@ -96,6 +96,30 @@ describe("backup Kubernetes objects", () => {
     assert.ok(!Object.entries(service.selector).every(([k, v]) => labels[k] === v), "the gateway Service would select backup pods");
   });
 
+  it("backup and restore pods go where the instance may go: its node selector, tolerations, node affinity and pull secrets, not its pod (anti-)affinity", async () => {
+    const toleration = { key: "dedicated", operator: "Equal", value: "openclaw", effect: "NoSchedule" };
+    const nodeAffinity = { requiredDuringSchedulingIgnoredDuringExecution: { nodeSelectorTerms: [{ matchExpressions: [{ key: "topology.kubernetes.io/zone", operator: "In", values: ["eu-1a"] }] }] } };
+    const podAntiAffinity = { preferredDuringSchedulingIgnoredDuringExecution: [{ weight: 10, podAffinityTerm: { labelSelector: { matchLabels: { "app.kubernetes.io/name": "openclaw" } }, topologyKey: "kubernetes.io/hostname" } }] };
+    const instance = {
+      image: { tag: "2026.9.6", pullSecrets: ["mirror-pull"] },
+      availability: { nodeSelector: { pool: "openclaw" }, tolerations: [toleration], affinity: { nodeAffinity, podAntiAffinity } },
+    };
+    const { objects } = await render(backupStack({ restoreFrom: "backups/acme/bot/periodic/20260101T000000Z" }, { instance }));
+    const pods = { schedule: podOf(objectNamed(objects, "CronJob", "bot-backup")), restore: podOf(objects.find((o) => o.kind === "Job" && (o.metadata.labels ?? {})["app.kubernetes.io/component"] === "restore") ?? assert.fail("no restore Job")) };
+    for (const [what, pod] of Object.entries(pods)) {
+      assert.deepEqual(pod.nodeSelector, { pool: "openclaw" }, `${what}: nodeSelector`);
+      assert.deepEqual(pod.tolerations, [toleration], `${what}: tolerations`);
+      assert.deepEqual(pod.imagePullSecrets, [{ name: "mirror-pull" }], `${what}: imagePullSecrets`);
+      const affinity = pod.affinity as Record<string, unknown>;
+      assert.deepEqual(affinity.nodeAffinity, nodeAffinity, `${what}: node affinity`);
+      assert.equal(affinity.podAntiAffinity, undefined, `${what}: the instance's pod anti-affinity is about instance pods`);
+      assert.ok(affinity.podAffinity !== undefined, `${what}: still beside the instance pod`);
+    }
+    // An instance with no placement of its own: nothing added.
+    const plain = podOf(objectNamed((await render(backupStack())).objects, "CronJob", "bot-backup"));
+    assert.deepEqual([plain.nodeSelector, plain.tolerations, plain.imagePullSecrets, (plain.affinity as Record<string, unknown>).nodeAffinity], [undefined, undefined, undefined, undefined]);
+  });
+
   it("keeps the passphrase a Pulumi secret, in a Secret of its own", async () => {
     const { registrations, objects } = await render(backupStack({ encryption: { passphrase: { secretRef: "backup-passphrase" }, salt: { secretRef: "store-secret-key" } } }));
     const secret = registrations.find((r) => r.type === "kubernetes:core/v1:Secret" && (r.inputs.metadata as { name: string }).name === "bot-backup-passphrase");

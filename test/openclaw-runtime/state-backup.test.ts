@@ -8,11 +8,12 @@
 // in docs/backups.md as state or as rebuildable, and the snapshot must hold exactly the first kind.
 import assert from "node:assert/strict";
 import { cpSync, mkdirSync, readFileSync, readdirSync, rmSync, statSync, writeFileSync } from "node:fs";
-import { join, relative } from "node:path";
+import { dirname, join, relative } from "node:path";
 import { DEFAULT_EXCLUDES, ENGINE_DIR, SQLITE_SNAPSHOT_SCRIPT } from "../../components/backup/engine";
 import { OPENCLAW_VERSION } from "../../components/config/openclaw-release";
 import { STATE_DIR as POD_STATE_DIR } from "../../components/instance/ports";
-import { openclawRuntime, runBounded, type CliResult } from "../../scripts/lib/openclaw-cli";
+import { openclawRuntime, runBounded } from "../../scripts/lib/openclaw-cli";
+import { assertReadsState as readsState, cliJson, makeState, type OpenClawShell } from "../support/openclaw-state";
 import { engineEnv, eventOf, expectExit, rclone, requireTools, runEngine, uniqueStamp } from "../support/engine-runner";
 import { hostVolumes, podRoot, requirePodMounts, renderPod, runInitContainer, startGateway, type Gateway, type RenderedPod } from "../support/openclaw-pod";
 import { startS3Server, type S3Server } from "../support/s3server";
@@ -63,10 +64,6 @@ function stateEntries(stateDir: string, rows: readonly LayoutRow[]): string[] {
   return [...entries].sort();
 }
 
-function cliJson<T>(result: CliResult, what: string): T {
-  assert.equal(result.code, 0, `${what}: exit ${result.code}\n${result.stdout}\n${result.stderr}`);
-  return JSON.parse(result.stdout) as T;
-}
 
 describe(`backups of a real OpenClaw ${OPENCLAW_VERSION} state, hot, restored and cloned at once`, function () {
   this.timeout(900_000);
@@ -108,17 +105,7 @@ describe(`backups of a real OpenClaw ${OPENCLAW_VERSION} state, hot, restored an
     const volumes = podVolumes("bot");
     stateDir = volumes.get("state") ?? "";
     original = await startInstance(volumes);
-    const gw = original;
-    cliJson(await gw.cli(["agents", "add", "research", "--non-interactive", "--role", "researcher", "--json"]), "agents add");
-    cliJson(await gw.cli(["cron", "add", "--name", "nightly", "--cron", "0 3 * * *", "--message", "summarise the day", "--agent", "research", "--disabled", "--json"]), "cron add");
-    // No model provider: the turn fails, and the session it opened stays.
-    await gw.cli(["agent", "--agent", "main", "--session-key", "fleet-test", "-m", "hello", "--timeout", "20", "--json"]);
-    mkdirSync(join(stateDir, "workspace", "memory"), { recursive: true });
-    writeFileSync(join(stateDir, "workspace", "memory", "fleet.md"), "# Fleet test\nThe colour to remember is cerulean.\n");
-    const index = await gw.cli(["memory", "index", "--agent", "main"], undefined, 240_000);
-    assert.equal(index.code, 0, index.stdout + index.stderr);
-    const sessions = cliJson<{ sessions: { key: string }[] }>(await gw.cli(["sessions", "--all-agents", "--json"]), "sessions");
-    assert.ok(sessions.sessions.some((s) => s.key === "agent:main:fleet-test"), JSON.stringify(sessions));
+    await makeState(shellOf(original, stateDir));
   });
 
   it("names every entry of the running gateway's state directory in docs/backups.md, and OpenClaw's own backup leaves out what we leave out", async () => {
@@ -222,25 +209,22 @@ describe(`backups of a real OpenClaw ${OPENCLAW_VERSION} state, hot, restored an
   });
 
   async function assertReadsState(gateway: Gateway): Promise<void> {
-    const agents = cliJson<{ id: string }[]>(await gateway.cli(["agents", "list", "--json"]), "agents list");
-    assert.deepEqual(agents.map((a) => a.id).sort(), ["main", "research"]);
-    const sessions = cliJson<{ sessions: { key: string }[] }>(await gateway.cli(["sessions", "--all-agents", "--json"]), "sessions");
-    assert.ok(sessions.sessions.some((s) => s.key === "agent:main:fleet-test"), JSON.stringify(sessions.sessions.map((s) => s.key)));
-    const cron = cliJson<{ jobs: { name: string }[] }>(await gateway.cli(["cron", "list", "--all", "--json"]), "cron list");
-    assert.ok(cron.jobs.some((j) => j.name === "nightly"), JSON.stringify(cron.jobs.map((j) => j.name)));
-    const memory = cliJson<{ results: { path: string }[] }>(await gateway.cli(["memory", "search", "cerulean", "--agent", "main", "--json"]), "memory search");
-    assert.ok(memory.results.some((r) => r.path === "memory/fleet.md"), JSON.stringify(memory));
-    const ownership = cliJson<{ status: string }>(await gateway.cli(["database", "ownership", "status", "--json"]), "database ownership status");
-    assert.equal(ownership.status, "unowned", "no external owner holds the copy's database");
-    // OpenClaw's own read-only health checks on the copy: no error. (It warns that bind "lan" is
-    // network-accessible: that is the pod network, behind the Service and the NetworkPolicy.)
-    const doctor = await gateway.cli(["doctor", "--lint", "--json"]);
-    const lint = JSON.parse(doctor.stdout) as { checksRun: number; findings: { checkId: string; severity: string; message: string }[] };
-    assert.ok(lint.checksRun > 10, doctor.stdout);
-    assert.deepEqual(lint.findings.filter((f) => f.severity === "error"), [], doctor.stdout);
-    process.stderr.write(`      the copy lists agents ${agents.map((a) => a.id).join(", ")}; ${sessions.sessions.length} session(s); cron ${cron.jobs.map((j) => j.name).join(", ")}; memory hit ${memory.results[0]?.path}; database ownership ${ownership.status}; doctor --lint: ${lint.checksRun} checks, findings: ${lint.findings.map((f) => `${f.severity} ${f.checkId}`).join(", ") || "none"}\n`);
+    process.stderr.write(`      the copy lists ${await readsState(shellOf(gateway))}\n`);
   }
+
 });
+
+/** The CLI of a gateway on this host, as its container's processes; workspace files written under `stateDir`. */
+function shellOf(gateway: Gateway, stateDir?: string): OpenClawShell {
+  return {
+    cli: (args, timeoutMs) => gateway.cli(args, undefined, timeoutMs),
+    writeWorkspaceFile: async (relativePath, text) => {
+      if (stateDir === undefined) throw new Error("no state directory to write to");
+      mkdirSync(dirname(join(stateDir, "workspace", relativePath)), { recursive: true });
+      writeFileSync(join(stateDir, "workspace", relativePath), text);
+    },
+  };
+}
 
 function dirBytes(dir: string): number {
   let total = 0;

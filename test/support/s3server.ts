@@ -63,8 +63,13 @@ function requestRecord(req: IncomingMessage, bucket: string): RequestRecord {
 }
 
 
-export async function startS3Server(options: { bucket?: string } = {}): Promise<S3Server> {
+/**
+ * `address`: where it listens, 127.0.0.1 by default; the end-to-end suite's real node gives its
+ * pods the bridge's address (the only address of this machine a pod can reach).
+ */
+export async function startS3Server(options: { bucket?: string; address?: string } = {}): Promise<S3Server> {
   const bucket = options.bucket ?? "openclaw-backups";
+  const address = options.address ?? "127.0.0.1";
   const dir = mkdtempSync(join(tmpdir(), "ocb-s3rver-"));
   const port = await freePort();
   const events: StoredEvent[] = [];
@@ -77,7 +82,7 @@ export async function startS3Server(options: { bucket?: string } = {}): Promise<
   let httpServer: Server | undefined;
 
   const start = async (): Promise<void> => {
-    const server = new S3rver({ address: "127.0.0.1", port, silent: true, directory: dir, configureBuckets: [{ name: bucket }] });
+    const server = new S3rver({ address, port, silent: true, directory: dir, configureBuckets: [{ name: bucket }] });
     server.on("event", (event) => {
       for (const record of event.Records) {
         events.push({ type: record.eventName.split(":").pop() ?? "", key: record.s3.object.key, size: record.s3.object.size ?? 0 });
@@ -123,7 +128,7 @@ export async function startS3Server(options: { bucket?: string } = {}): Promise<
 
   await start();
   return {
-    endpoint: `http://127.0.0.1:${port}`,
+    endpoint: `http://${address}:${port}`,
     port,
     dir,
     bucket,

@@ -53,6 +53,8 @@ export interface RealNode {
   readonly podCidr: string;
   /** Imports an OCI image archive into the runtime's Kubernetes namespace. */
   importImage(archive: string): Promise<void>;
+  /** Gives an imported image another name (a new tag of the same bytes: an image bump with nothing to pull). */
+  tagImage(source: string, target: string): Promise<void>;
   logs(): Record<string, string>;
   stop(): Promise<void>;
 }
@@ -209,6 +211,7 @@ export async function startRealNode(options: RealNodeOptions): Promise<RealNode>
       gateway: layout.gateway,
       podCidr,
       importImage: async (archive) => void (await ctr(["images", "import", archive], 120_000)),
+      tagImage: async (source, target) => void (await ctr(["images", "tag", "--force", source, target])),
       logs: () => Object.fromEntries(started.map((p) => [p.name, p.logFile])),
       stop,
     };
