@@ -76,6 +76,16 @@ describe("security defaults", () => {
     assert.equal(get(sa, "automountServiceAccountToken"), false);
   });
 
+  it("a user's init containers and sidecars get a read-only root filesystem unless they ask for a writable one", async () => {
+    const user = (name: string, securityContext?: Obj) => ({ name, image: "busybox:1.37", command: ["sh", "-c", "true"], ...(securityContext !== undefined ? { securityContext } : {}) });
+    const objects = kubernetesObjects(
+      await runProgram(minimalStack({ initContainers: [user("seed"), user("unpack", { readOnlyRootFilesystem: false })], sidecars: [user("heartbeat"), user("scratchpad", { readOnlyRootFilesystem: false })] })),
+    ) as unknown as Obj[];
+    const pod = podSpecOf(objects.find((o) => o.kind === "StatefulSet") as Obj) as Obj;
+    const readOnly = Object.fromEntries([...(pod.initContainers as Obj[]), ...(pod.containers as Obj[])].map((c) => [c.name, get(c, "securityContext", "readOnlyRootFilesystem")]));
+    assert.deepEqual({ seed: readOnly.seed, unpack: readOnly.unpack, heartbeat: readOnly.heartbeat, scratchpad: readOnly.scratchpad }, { seed: true, unpack: false, heartbeat: true, scratchpad: false });
+  });
+
   it("the gateway token reaches the engine only as a secret, and the app reads it from the Secret", async () => {
     const registrations = await runProgram(minimalStack());
     const secret = findRegistration(registrations, "kubernetes:core/v1:Secret", "acme/bot-gateway-token");

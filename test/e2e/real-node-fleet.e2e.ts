@@ -8,7 +8,7 @@ import { runBounded, type CliResult } from "../../scripts/lib/openclaw-cli";
 import { engineEnv, expectExit, runEngine } from "../support/engine-runner";
 import { assertReadsState, makeState, type OpenClawShell } from "../support/openclaw-state";
 import { startS3Server, type S3Server } from "../support/s3server";
-import { appImage, backupImage, imagesConfig, type BuiltImage } from "./images";
+import { appImage, backupImage, imagesConfig, metricsCollectorImage, type BuiltImage } from "./images";
 import { startControlPlane, type ControlPlane } from "./support/control-plane";
 import { mountsUnder } from "./support/host";
 import { Kube, type KubeObject } from "./support/kube";
@@ -20,6 +20,9 @@ import { nodeBin } from "./support/toolchain";
 import { STORAGE_CLASS, startVolumeProvisioner, type VolumeProvisioner } from "./support/volume-provisioner";
 
 const STACK = "real";
+/** A user's own containers run the app image (it has a shell); the images config points its repository at the suite's build. */
+const USER_IMAGE = `ghcr.io/openclaw/openclaw:${OPENCLAW_VERSION}`;
+const COLLECTOR_TAG = "0.165.1";
 const NEXT_TAG = `${OPENCLAW_VERSION}-e2e.1`;
 /** Namespaces of the suite's own client pods: one the instances admit (as an ingress controller's), one they do not. */
 const INGRESS_NS = "e2e-ingress";
@@ -56,7 +59,7 @@ describe("e2e: a fleet on a real node: the app, its backups, restores and networ
   let s3: S3Server | undefined;
   let project: Project;
   let stack: StackFile;
-  let images: { app: BuiltImage; backup: BuiltImage };
+  let images: { app: BuiltImage; backup: BuiltImage; metricsCollector: BuiltImage };
   let tenants: Record<string, Instances> = {};
   let tag = OPENCLAW_VERSION;
   let manualSnapshot = "";
@@ -190,12 +193,12 @@ describe("e2e: a fleet on a real node: the app, its backups, restores and networ
     // A cold build of the node and the images takes tens of minutes; a warm one, seconds.
     this.timeout(90 * 60_000);
     const binDir = await nodeBin();
-    images = { app: await appImage(), backup: await backupImage() };
+    images = { app: await appImage(), backup: await backupImage(), metricsCollector: await metricsCollectorImage() };
     plane = await startControlPlane({ binDir: ctx.bin, dir: join(ctx.dir, "plane") });
     kube = new Kube(plane);
     nodeDir = mkdtempSync(join(tmpdir(), "ocf-node-"));
     node = await startRealNode({ binDir, dir: nodeDir, controlPlane: plane });
-    for (const image of [images.app, images.backup]) await node.importImage(image.archive);
+    for (const image of Object.values(images)) await node.importImage(image.archive);
     // The image bump's new tag: the same bytes under another name (nothing to pull).
     await node.tagImage(images.app.reference, images.app.reference.replace(/:[^:]+$/, `:${NEXT_TAG}`));
     volumes = await startVolumeProvisioner({ plane, nodeName: node.name, dir: nodeDir });
@@ -228,7 +231,14 @@ describe("e2e: a fleet on a real node: the app, its backups, restores and networ
         alpha: { networkPolicy: { additionalEgress: [{ namespaces: ["openclaw-acme"], ports: [{ port: GATEWAY_PORT }] }] } },
         beta: { networkPolicy: { allowedIngressInstances: ["alpha"] } },
       },
-      globex: { ops: {} },
+      // Every kind of container the program renders: its own sidecar (the metrics collector) and a user's init container and sidecar.
+      globex: {
+        ops: {
+          observability: { metrics: { enabled: true, collectorImage: { tag: COLLECTOR_TAG } } },
+          initContainers: [{ name: "seed", image: USER_IMAGE, command: ["sh", "-c", "echo seeded"] }],
+          sidecars: [{ name: "heartbeat", image: USER_IMAGE, command: ["sh", "-c", "exec sleep 2147483647"] }],
+        },
+      },
     };
     await up("the first");
     for (const [tenant, instances] of Object.entries(tenants)) {
@@ -247,6 +257,17 @@ describe("e2e: a fleet on a real node: the app, its backups, restores and networ
         assert.match(own.stdout, /^1000\n1000\nwritable\n.*Read-only file system/s, own.stdout + own.stderr);
       }
     }
+    // Every container of every pod template ran, with a read-only root where it has a shell to try one.
+    const ops = await pod("globex", "ops");
+    const spec = ops?.spec as { initContainers: { name: string; securityContext?: { readOnlyRootFilesystem?: boolean } }[]; containers: { name: string; securityContext?: { readOnlyRootFilesystem?: boolean } }[] };
+    assert.deepEqual(spec.containers.map((c) => c.name).sort(), ["heartbeat", "metrics-collector", "openclaw"]);
+    assert.deepEqual([...spec.initContainers, ...spec.containers].filter((c) => c.securityContext?.readOnlyRootFilesystem !== true).map((c) => c.name), [], "a container with a writable root");
+    for (const container of ["openclaw", "heartbeat"]) {
+      const write = await kubectlResult(["exec", "-n", "openclaw-globex", "ops-0", "-c", container, "--", "sh", "-c", "touch /probe"]);
+      assert.match(write.stderr, /Read-only file system/, `${container}: ${write.stdout}${write.stderr}`);
+    }
+    const seed = await kubectl(["logs", "-n", "openclaw-globex", "ops-0", "-c", "seed"]);
+    assert.equal(seed.trim(), "seeded");
     // Pod Security `restricted` is what the namespaces enforce, and the pods were admitted under it.
     for (const tenant of Object.keys(tenants)) {
       const ns = await kube.get("namespace", undefined, `openclaw-${tenant}`);

@@ -44,13 +44,17 @@ export function helperSecurityContext(options: { readOnlyRootFilesystem: boolean
 /**
  * A user-supplied container's securityContext: the user's settings (which
  * the schema keeps within `restricted`) over restricted defaults, so that a
- * container without one is still admitted by the namespace.
+ * container without one is still admitted by the namespace. The root
+ * filesystem is read-only unless the user says otherwise, as for every
+ * container the program writes: a sidecar is no reason to give up what the
+ * app container keeps.
  */
 export function userSecurityContext(sc: ContainerSpec["securityContext"]): SecurityContext {
   const { capabilities, ...rest } = sc ?? {};
   return {
     runAsNonRoot: true,
     allowPrivilegeEscalation: false,
+    readOnlyRootFilesystem: true,
     seccompProfile: { type: "RuntimeDefault" },
     ...rest,
     capabilities: { drop: ["ALL"], ...(capabilities?.add !== undefined && capabilities.add.length > 0 ? { add: [...capabilities.add] } : {}) },
