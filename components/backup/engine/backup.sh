@@ -22,6 +22,26 @@
 # How many snapshots, newest first, may be tried as the base before uploading everything.
 BASE_CANDIDATES=10
 
+# The first contact with the store (see cmd_backup): few, short tries, so a store that is gone
+# fails the run in seconds (connection refused) or about a minute (no answer at all), not minutes.
+PROBE_RETRIES=${OCB_STORE_PROBE_RETRIES:-2}
+PROBE_LOW_LEVEL_RETRIES=${OCB_STORE_PROBE_LOW_LEVEL_RETRIES:-2}
+PROBE_CONNECT_TIMEOUT=${OCB_STORE_PROBE_CONNECT_TIMEOUT:-10s}
+PROBE_IO_TIMEOUT=${OCB_STORE_PROBE_IO_TIMEOUT:-30s}
+
+check_probe_env() {
+  for cpe_v in "$PROBE_RETRIES" "$PROBE_LOW_LEVEL_RETRIES"; do
+    { valid_uint "$cpe_v" && [ "$cpe_v" -gt 0 ]; } ||
+      die "$E_USAGE" "OCB_STORE_PROBE_RETRIES and OCB_STORE_PROBE_LOW_LEVEL_RETRIES must be positive whole numbers (got '$cpe_v')"
+  done
+  for cpe_v in "$PROBE_CONNECT_TIMEOUT" "$PROBE_IO_TIMEOUT"; do
+    case "$cpe_v" in
+      [0-9]*s | [0-9]*m) valid_uint "${cpe_v%?}" || die "$E_USAGE" "OCB_STORE_PROBE_CONNECT_TIMEOUT and OCB_STORE_PROBE_IO_TIMEOUT look like 10s or 1m (got '$cpe_v')" ;;
+      *) die "$E_USAGE" "OCB_STORE_PROBE_CONNECT_TIMEOUT and OCB_STORE_PROBE_IO_TIMEOUT look like 10s or 1m (got '$cpe_v')" ;;
+    esac
+  done
+}
+
 load_base() {
   BASE=""
   : >"$WORK/prev.manifest"
@@ -458,7 +478,7 @@ list_stored() {
   ocb_rclone lsf -R --files-only --format sp --separator "$TAB" $ls_flags "$POOL_ROOT" >"$WORK/stored.tsv" 2>"$WORK/stored.err" || {
     grep -q "directory not found" "$WORK/stored.err" && { : >"$WORK/stored.tsv"; return 0; }
     cat "$WORK/stored.err" >&2
-    die "$E_STORE" "cannot list the pool $POOL_ROOT"
+    die "$E_STORE" "cannot list the pool $POOL_ROOT; the snapshot $SNAP_PATH stays incomplete and is never taken for a good one"
   }
 }
 
@@ -493,6 +513,7 @@ cmd_backup() {
   check_retention_env
   check_pack_env
   check_pool_env
+  check_probe_env
   STAMP=$(now_stamp)
   SNAP_PATH="$INSTANCE_PATH/$OCB_KIND/$STAMP"
   bk_start=$(date +%s)
@@ -500,16 +521,19 @@ cmd_backup() {
 
   # Complete or not, an existing folder of this name is never written into. One recursive listing
   # of this one folder (normally empty): cheap, and it sees folders that hold only folders.
-  # It runs alongside the listing of the markers.
-  ocb_rclone lsf -R --files-only "store:$OCB_BUCKET/$SNAP_PATH/" >"$WORK/exists.list" &
-  BACKGROUND_PID=$!
-  index_markers "$INSTANCE_PATH" "$WORK/index.tsv"
-  bk_listed=0
-  wait "$BACKGROUND_PID" || bk_listed=$?
-  BACKGROUND_PID=""
-  [ "$bk_listed" -eq 0 ] ||
-    die "$E_STORE" "cannot list store:$OCB_BUCKET/$SNAP_PATH/ (is the endpoint reachable, the bucket there and the identity allowed to list?)"
+  # It is also the run's first contact with the store, so it runs alone with bounded retries: with
+  # the store gone, rclone's usual retries (OCB_RCLONE_RETRIES x OCB_RCLONE_LOW_LEVEL_RETRIES, with
+  # the SDK's backoff) kept a backup waiting over two minutes before it said so.
+  bk_probe_status=0
+  ocb_rclone lsf -R --files-only --retries "$PROBE_RETRIES" --low-level-retries "$PROBE_LOW_LEVEL_RETRIES" \
+    --contimeout "$PROBE_CONNECT_TIMEOUT" --timeout "$PROBE_IO_TIMEOUT" \
+    "store:$OCB_BUCKET/$SNAP_PATH/" >"$WORK/exists.list" 2>"$WORK/probe.err" || bk_probe_status=$?
+  if [ "$bk_probe_status" -ne 0 ]; then
+    tail -n 3 "$WORK/probe.err" >&2
+    die "$E_STORE" "cannot reach the store at store:$OCB_BUCKET/$INSTANCE_PATH/ (first contact: $PROBE_RETRIES tries of $PROBE_LOW_LEVEL_RETRIES low-level attempts, connect timeout $PROBE_CONNECT_TIMEOUT, I/O timeout $PROBE_IO_TIMEOUT; is the endpoint reachable, the bucket there and the identity allowed to list?); nothing was written: the snapshot $SNAP_PATH stays incomplete and is never taken for a good one"
+  fi
   [ ! -s "$WORK/exists.list" ] || die "$E_TARGET" "snapshot $SNAP_PATH already exists; snapshots are immutable, retry in a second"
+  index_markers "$INSTANCE_PATH" "$WORK/index.tsv"
   # Garbage collection leaves the pool alone while this lock is younger than the grace period.
   lock_acquire
   load_base

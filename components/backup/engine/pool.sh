@@ -94,8 +94,10 @@ gc_pool() {
   # Every remaining complete snapshot's manifest, authenticated by its marker.
   awk -F '\t' '$3 == 1 { print $1 "/" $2 }' "$WORK/index.tsv" >"$WORK/gc.snapshots"
   : >"$WORK/gc.live"
-  gc_enc=yes
-  [ "$CRYPT" = yes ] || gc_enc=no
+  # gc_met_enc: an encrypted snapshot was among them. Only then is there an encrypted pool this
+  # run may have to leave alone, and only then is the missing passphrase worth a log line (an
+  # instance that never encrypted would otherwise be told about encryption on every prune).
+  gc_met_enc=no
   gc_n=0
   while IFS= read -r gc_rel; do
     gc_snap="$INSTANCE_PATH/$gc_rel"
@@ -107,10 +109,8 @@ gc_pool() {
     fi
     gc_isenc=no
     [ "$(json_field "$WORK/gc.json" encrypted)" = true ] && gc_isenc=yes
-    if [ "$gc_isenc" = yes ] && [ "$CRYPT" != yes ]; then
-      gc_enc=no
-      continue
-    fi
+    [ "$gc_isenc" = no ] || gc_met_enc=yes
+    [ "$gc_isenc" = no ] || [ "$CRYPT" = yes ] || continue
     content_root cur "$gc_snap" "$gc_isenc"
     gc_status=0
     fetch_checked "${CONTENT_ROOT}manifest.tsv" "$WORK/gc.manifest" || gc_status=$?
@@ -129,8 +129,9 @@ gc_pool() {
   gc_deleted=0
   for gc_pool_enc in no yes; do
     if [ "$gc_pool_enc" = yes ]; then
-      if [ "$gc_enc" != yes ]; then
-        log "prune: encrypted snapshots need OCB_CRYPT_PASSWORD to be read: their pool is not garbage-collected by this run"
+      if [ "$CRYPT" != yes ]; then
+        [ "$gc_met_enc" = no ] ||
+          log "prune: encrypted snapshots need OCB_CRYPT_PASSWORD to be read: their pool is not garbage-collected by this run"
         continue
       fi
       pool_root "$INSTANCE_PATH" yes
