@@ -37,8 +37,8 @@ describe("backup engine: the shared pool, its garbage collection and its age lim
   async function referenced(snapshots: readonly string[]): Promise<string[]> {
     const keys = new Set<string>();
     for (const snapshot of snapshots) {
-      const { files, packs } = await poolKeys(s3, snapshot);
-      for (const k of [...files.values(), ...packs]) keys.add(k);
+      const { files, packs, chunks } = await poolKeys(s3, snapshot);
+      for (const k of [...files.values(), ...packs, ...chunks]) keys.add(k);
     }
     return [...keys].sort();
   }

@@ -3,6 +3,7 @@
 #
 #   <instance>/pool/packs/<source>/<stamp>-<n>.tar    small files, packed (packs.sh)
 #   <instance>/pool/objects/<stamp>/<sha256>          a file of PACK_BELOW bytes or more, alone
+#   <instance>/pool/manifests/<stamp>/<sha256>        a chunk of snapshots' manifests (lib.sh, v5)
 #   <instance>/pool/encrypted/...                     the same for encrypted snapshots (crypt)
 #   <instance>/<kind>/<stamp>/manifest.tsv, snapshot.json   a snapshot: what it holds, and where
 #   <instance>/locks/<stamp>-<kind>.lock              a backup running now
@@ -118,7 +119,18 @@ gc_pool() {
       log "warning: prune: the manifest of $gc_snap cannot be read or does not match its marker: pool garbage collection skipped (run verify on it)"
       return 0
     fi
-    [ "$(manifest_format "$WORK/gc.manifest" || echo 0)" = 4 ] || continue
+    gc_format=$(manifest_format "$WORK/gc.manifest" || echo 0)
+    if [ "$gc_format" = 5 ]; then
+      # The chunks of its manifest are pool objects the snapshot needs as much as its data.
+      cp "$WORK/gc.manifest" "$WORK/gc.index"
+      if ! manifest_expand "$WORK/gc.manifest" "$INSTANCE_PATH" "$gc_isenc"; then
+        log "warning: prune: the manifest of $gc_snap cannot be read whole ($EXPAND_PROBLEM): pool garbage collection skipped (run verify on it)"
+        return 0
+      fi
+      awk -F '\t' -v pool="$gc_isenc" 'NR > 1 { print pool "\tmanifests/" $2 "/" $3 }' "$WORK/gc.index" >>"$WORK/gc.live"
+      gc_format=4
+    fi
+    [ "$gc_format" = 4 ] || continue
     awk -F '\t' -v pool="$gc_isenc" "$AWK_REST"'
       $1 == "p" { print pool "\tpacks/" $2 "/" $4 ".tar" }
       $1 == "f" { sha[rest($0, 4)] = $2 }
@@ -153,7 +165,7 @@ gc_pool() {
       {
         n = split($0, seg, "/"); st = ""
         if (seg[1] == "packs" && n == 3) st = substr(seg[3], 1, 16)
-        else if (seg[1] == "objects" && n == 3) st = seg[2]
+        else if ((seg[1] == "objects" || seg[1] == "manifests") && n == 3) st = seg[2]
         if (st !~ /^[0-9][0-9][0-9][0-9][0-9][0-9][0-9][0-9]T[0-9][0-9][0-9][0-9][0-9][0-9]Z$/) next
         if (epoch(st) < since) print
       }' "$WORK/gc.live" "$WORK/gc.pool" >"$WORK/gc.delete"
