@@ -23,6 +23,28 @@ import { listKeys, readMarker, readObject } from "./snapshots";
  */
 const MANIFEST_HEADERS = ["#openclaw-backup-manifest v1", "#openclaw-backup-manifest v2", "#openclaw-backup-manifest v3", "#openclaw-backup-manifest v4"];
 const POOL_HEADER = "#openclaw-backup-manifest v4";
+/**
+ * v5: the snapshot folder holds an index of chunks ("m", stamp, sha256, size), each stored in the
+ * pool as manifests/<stamp>/<sha256>; in order they make up a v4 manifest (records grouped by
+ * path; their order does not matter here).
+ */
+const INDEX_HEADER = "#openclaw-backup-manifest v5";
+const STAMP = /^\d{8}T\d{6}Z$/;
+const SHA256 = /^[0-9a-f]{64}$/;
+
+/** The chunks a v5 index names, keyed by their path under the pool, or why it cannot be read. */
+function parseIndex(text: string): Map<string, StoredObject> | string {
+  const chunks = new Map<string, StoredObject>();
+  const lines = text.split("\n").filter((l) => l !== "");
+  for (const line of lines.slice(1)) {
+    const [type, stamp, sha256, size, extra] = line.split("\t");
+    if (type !== "m" || stamp === undefined || !STAMP.test(stamp) || sha256 === undefined || !SHA256.test(sha256) || size === undefined || !/^\d+$/.test(size) || extra !== undefined) {
+      return `malformed chunk index line ${JSON.stringify(line.slice(0, 80))}`;
+    }
+    chunks.set(`manifests/${stamp}/${sha256}`, { sha256, size: Number(size) });
+  }
+  return chunks.size > 0 ? chunks : "the chunk index names no chunk";
+}
 
 export interface VerifyReport {
   readonly snapshot: string;
@@ -77,6 +99,7 @@ function parseManifest(text: string): { pooled: boolean; objects: Map<string, St
 function labelOf(key: string): string {
   if (key.startsWith("packs/")) return `pack ${key.slice("packs/".length)}`;
   if (key.startsWith("objects/")) return `pool object ${key.slice("objects/".length)}`;
+  if (key.startsWith("manifests/")) return `manifest chunk ${key.slice("manifests/".length)}`;
   return key.slice("data/".length);
 }
 
@@ -113,10 +136,36 @@ export async function verifySnapshot(ctx: Context, text: string | undefined, dee
     const manifestSha = manifestBody === undefined ? undefined : createHash("sha256").update(manifestBody).digest("hex");
     const manifestOk = manifestSha !== undefined && manifestSha === marker.manifestSha256;
     checks.push({ check: "manifest", ok: manifestOk, detail: manifestBody === undefined ? "manifest.tsv is missing" : manifestOk ? "sha256 matches snapshot.json" : "sha256 differs from snapshot.json: damaged or tampered with" });
-    const manifest = manifestBody === undefined ? "no manifest" : parseManifest(manifestBody.toString("utf8"));
+    // A v5 index (authenticated by the marker) is read through its chunks, each checked against
+    // the sha256 and size it names; the chunks then count among the pool objects the snapshot needs.
+    let chunks = new Map<string, StoredObject>();
+    let manifestText: string | undefined = manifestBody?.toString("utf8");
+    if (manifestOk && manifestText !== undefined && manifestText.startsWith(`${INDEX_HEADER}\n`)) {
+      const index = parseIndex(manifestText);
+      if (typeof index === "string") {
+        manifestText = undefined;
+        checks.push({ check: "manifest chunks", ok: false, detail: index });
+      } else {
+        chunks = index;
+        const parts: Buffer[] = [];
+        const bad: string[] = [];
+        for (const [key, chunk] of index) {
+          const body = await readObject(client, snapshot.bucket, `${instancePath}/pool/${key}`);
+          if (body === undefined) bad.push(`missing manifest chunk ${key}`);
+          else if (body.length !== chunk.size || createHash("sha256").update(body).digest("hex") !== chunk.sha256) bad.push(`manifest chunk ${key} differs from its index`);
+          else parts.push(body);
+        }
+        problems.push(...bad);
+        checks.push({ check: "manifest chunks", ok: bad.length === 0, detail: `${index.size} chunks in the pool${bad.length > 0 ? `, ${bad.length} missing or damaged` : ", sha256 match the index"}` });
+        manifestText = bad.length === 0 ? Buffer.concat(parts).toString("utf8") : undefined;
+      }
+    }
+    const manifest = manifestText === undefined ? (chunks.size > 0 ? "manifest chunks missing or damaged" : "no manifest") : parseManifest(manifestText);
     if (typeof manifest === "string") {
       checks.push({ check: "file set", ok: false, detail: manifest });
     } else if (manifestOk) {
+      // The chunks of a v5 manifest are pool objects the snapshot needs like its data.
+      for (const [key, chunk] of chunks) manifest.objects.set(key, chunk);
       // Old layouts: the snapshot folder holds exactly its objects. The pool is shared, so only
       // missing objects and sizes count there, never other snapshots' objects.
       const root = manifest.pooled ? `${instancePath}/pool/` : `${snapshot.path}/`;

@@ -147,6 +147,33 @@ describe("fleet CLI against a real S3 server and real engine snapshots", functio
       await client.send(new PutObjectCommand({ Bucket: s3.bucket, Key: key, Body: original }));
     });
 
+    it("reads a v5 manifest through its chunks in the pool: a damaged or missing chunk fails, as in the engine's verify", async () => {
+      const snapshot = `backups/acme/bot/periodic/${t.botOld}`;
+      const chunks = (await poolKeys(s3, snapshot)).chunks;
+      const key = chunks[0];
+      assert.ok(key !== undefined && key.includes("/pool/manifests/"), `the manifest is chunks in the pool: ${chunks.join(", ")}`);
+      const ok = await run(["--json", "backups", "verify", snapshot.slice("backups/".length)]);
+      assert.equal(ok.code, 0, ok.stdout);
+      assert.match(ok.stdout, /"check": ?"manifest chunks"/);
+      const original = Buffer.from((await (await client.send(new GetObjectCommand({ Bucket: s3.bucket, Key: key }))).Body?.transformToByteArray()) ?? []);
+      const damaged = Buffer.from(original);
+      damaged[damaged.length - 2] = damaged[damaged.length - 2]! ^ 0x01;
+      try {
+        await client.send(new PutObjectCommand({ Bucket: s3.bucket, Key: key, Body: damaged }));
+        const shallow = await run(["backups", "verify", snapshot.slice("backups/".length)]);
+        assert.equal(shallow.code, 5, shallow.stdout);
+        assert.match(shallow.stdout, /manifest chunk \S+ differs from its index/);
+        expectExit(await runEngine({ args: ["verify", snapshot], env: engineEnv(s3, {}) }), 5, "the engine agrees");
+        await client.send(new DeleteObjectCommand({ Bucket: s3.bucket, Key: key }));
+        const gone = await run(["backups", "verify", snapshot.slice("backups/".length)]);
+        assert.equal(gone.code, 5, gone.stdout);
+        assert.match(gone.stdout, /missing manifest chunk/);
+      } finally {
+        await client.send(new PutObjectCommand({ Bucket: s3.bucket, Key: key, Body: original }));
+      }
+      assert.equal((await run(["backups", "verify", snapshot.slice("backups/".length)])).code, 0, "good again once the chunk is back");
+    });
+
     it("checks an encrypted snapshot's object count without the passphrase", async () => {
       const result = await run(["--json", "backups", "verify", "acme/enc/latest"]);
       assert.equal(result.code, 0, result.stdout);

@@ -5,7 +5,7 @@ import assert from "node:assert/strict";
 import { execFileSync } from "node:child_process";
 import { mkdirSync, readFileSync, statSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
-import { engineEnv, eventOf, expectExit, rclone, runEngine, uniqueStamp, type EngineResult } from "../support/engine-runner";
+import { engineEnv, eventOf, expectExit, rclone, readManifest, runEngine, type EngineResult, uniqueStamp } from "../support/engine-runner";
 import { engineSuite } from "../support/engine-suite";
 import type { S3Server } from "../support/s3server";
 import { sqlite } from "../support/state-tree";
@@ -61,8 +61,8 @@ describe("backup engine: change detection by metadata", function () {
     expectExit(second, 0, "second backup");
     assert.deepEqual(trusted(second), [FILES, FILES], second.stderr);
     assert.equal(Number(eventOf(second, "backup.complete").uploadedFiles), 0);
-    const manifest = await rclone(s3, ["cat", `store:${s3.bucket}/${String(eventOf(second, "backup.complete").snapshot)}/manifest.tsv`]);
-    assert.equal(manifest.stdout.split("\n").filter((l) => l.startsWith("t\t")).length, FILES, "one fingerprint per file for the next run");
+    const manifest = await readManifest(s3, String(eventOf(second, "backup.complete").snapshot));
+    assert.equal(manifest.text.split("\n").filter((l) => l.startsWith("t\t")).length, FILES, "one fingerprint per file for the next run");
 
     // Same size, old mtime restored: only the ctime (set by the kernel, not settable) tells.
     const sneaky = join(src.state, "notes/1/note-4.md");

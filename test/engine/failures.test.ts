@@ -3,6 +3,7 @@
 import assert from "node:assert/strict";
 import { createHash, randomBytes } from "node:crypto";
 import { existsSync, mkdirSync, readFileSync, readdirSync, rmSync, writeFileSync } from "node:fs";
+import { createServer } from "node:net";
 import { join } from "node:path";
 import { ENGINE_EXIT_CODES } from "../../components/backup/engine";
 import { engineEnv, eventOf, expectExit, poolKeys, rclone, run, runEngine, storeEnv, uniqueStamp } from "../support/engine-runner";
@@ -78,6 +79,45 @@ describe("backup engine: failures fail loudly and touch nothing", function () {
     expectExit(restore, 0, "restore after outage");
     assert.equal(eventOf(restore, "restore.complete").snapshot, good);
     assert.ok(readFileSync(join(target, "media/recording.bin")).equals(original), "the previous snapshot's bytes come back");
+  });
+
+  it("with the store gone, a backup fails at its first contact within its bounded tries (exit 3, the snapshot stays incomplete), not after minutes of retries", async () => {
+    const state = join(work, "gone/state");
+    mkdirSync(state, { recursive: true });
+    writeFileSync(join(state, "openclaw.json"), "{}\n");
+    const env = engineEnv(s3, { OCB_TENANT: "acme", OCB_INSTANCE: "gone", OCB_KIND: "periodic", OCB_SOURCES: `state=${state}` });
+    await s3.stop();
+    // In the server's place, a listener that takes each connection and drops it at once: every
+    // attempt rclone makes is counted, and each fails like a store that is gone.
+    let connections = 0;
+    const dropper = createServer((socket) => {
+      connections++;
+      socket.destroy();
+    });
+    await new Promise<void>((resolve) => dropper.listen(s3.port, "127.0.0.1", resolve));
+    let failed: Awaited<ReturnType<typeof runEngine>>;
+    try {
+      failed = await runEngine({ env: { ...env, OCB_NOW: uniqueStamp() }, args: ["backup"], timeoutMs: 180_000 });
+    } finally {
+      await new Promise<void>((resolve) => dropper.close(() => resolve()));
+      await s3.start();
+    }
+    expectExit(failed, ENGINE_EXIT_CODES.store, "backup with the store gone");
+    // The defaults (2 tries of 2 attempts, 10 s to connect) are what the message reports, and no
+    // more connections than those tries were made: nothing else was attempted after the probe.
+    assert.match(failed.stderr, /cannot reach the store .*first contact: 2 tries of 2 low-level attempts, connect timeout 10s, I\/O timeout 30s/);
+    assert.match(failed.stderr, /stays incomplete and is never taken for a good one/);
+    assert.ok(connections >= 1 && connections <= 2 * 2, `${connections} connection(s) for 2 tries of 2 attempts`);
+    // Before: about 141 s (235 s on this loaded machine) of rclone's usual 3 x 10 attempts.
+    assert.ok(failed.durationMs < 60_000, `failed after ${failed.durationMs} ms`);
+    const objects = await rclone(s3, ["lsf", "-R", "--files-only", `store:${s3.bucket}/backups/acme/gone/`]);
+    assert.equal(objects.code, 0, objects.stderr);
+    assert.equal(objects.stdout, "", "nothing was written for the instance: no marker, no lock, no data");
+    // Configured tighter, the same bound holds with fewer attempts.
+    const once = await runEngine({ env: { ...env, OCB_NOW: uniqueStamp(), OCB_STORE_PROBE_RETRIES: "1", OCB_STORE_PROBE_LOW_LEVEL_RETRIES: "1", RCLONE_CONFIG_STORE_ENDPOINT: "http://127.0.0.1:9" }, args: ["backup"], timeoutMs: 120_000 });
+    expectExit(once, ENGINE_EXIT_CODES.store, "backup with one try of one attempt");
+    assert.match(once.stderr, /first contact: 1 tries of 1 low-level attempts/);
+    assert.ok(once.durationMs < 30_000, `failed after ${once.durationMs} ms`);
   });
 
   it("a wrong or missing passphrase fails non-zero and restores nothing (rclone alone would exit 0 with 0 files)", async () => {

@@ -4,7 +4,7 @@
 import assert from "node:assert/strict";
 import { chmodSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
-import { engineEnv, eventOf, expectExit, rclone, runEngine, uniqueStamp } from "../support/engine-runner";
+import { engineEnv, eventOf, expectExit, readManifest, runEngine, uniqueStamp } from "../support/engine-runner";
 import { engineSuite } from "../support/engine-suite";
 import type { S3Server } from "../support/s3server";
 import { diffTrees, readTree } from "../support/state-tree";
@@ -43,9 +43,7 @@ describe("backup engine: packs over a life of changes", function () {
   });
 
   async function manifestOf(snapshot: string): Promise<Manifest> {
-    const r = await rclone(s3, ["cat", `store:${s3.bucket}/${snapshot}/manifest.tsv`]);
-    assert.equal(r.code, 0, r.stderr);
-    const lines = r.stdout.split("\n").filter(Boolean);
+    const lines = (await readManifest(s3, snapshot)).text.split("\n").filter(Boolean);
     const packs = new Map<string, Pack>();
     const location = new Map<string, string>();
     const files = new Map<string, number>();

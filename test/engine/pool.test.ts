@@ -37,8 +37,8 @@ describe("backup engine: the shared pool, its garbage collection and its age lim
   async function referenced(snapshots: readonly string[]): Promise<string[]> {
     const keys = new Set<string>();
     for (const snapshot of snapshots) {
-      const { files, packs } = await poolKeys(s3, snapshot);
-      for (const k of [...files.values(), ...packs]) keys.add(k);
+      const { files, packs, chunks } = await poolKeys(s3, snapshot);
+      for (const k of [...files.values(), ...packs, ...chunks]) keys.add(k);
     }
     return [...keys].sort();
   }
@@ -79,6 +79,24 @@ describe("backup engine: the shared pool, its garbage collection and its age lim
     expectExit(await runEngine({ env: { ...env, OCB_SOURCES: `state=${target}`, OCB_RESTORE_FROM: snapshots[2]! }, args: ["restore"] }), 0, "restore of the older remaining snapshot");
     assert.equal(readFileSync(join(target, "openclaw.json"), "utf8"), '{"day":2}\n');
     assert.deepEqual(readFileSync(join(target, "media.bin")), Buffer.alloc(2 * MB, 2));
+  });
+
+  it("speaks of the passphrase only when an encrypted snapshot is met: never for an instance that has none", async () => {
+    const state = join(work, "mixed/state");
+    const { env } = await series("mixed", state);
+    const plain = await runEngine({ env: { ...env, OCB_NOW: at(0), OCB_RETENTION_KEEP_LAST: "3" }, args: ["prune"] });
+    expectExit(plain, 0, "prune of a plain instance");
+    assert.match(plain.stderr, /pool garbage collection read 3 manifest\(s\)/);
+    assert.doesNotMatch(plain.stderr, /OCB_CRYPT_PASSWORD|encrypted/);
+
+    // One encrypted snapshot of the same instance: a prune without the passphrase now says why
+    // the encrypted pool is left alone, and still collects the plain one.
+    const encrypted = await runEngine({ env: { ...env, OCB_KIND: "manual", OCB_NOW: at(0, 1), OCB_CRYPT_PASSWORD: "mixed-secret" }, args: ["backup"] });
+    expectExit(encrypted, 0, "encrypted backup");
+    const mixed = await runEngine({ env: { ...env, OCB_NOW: at(0, 2), OCB_RETENTION_KEEP_LAST: "2" }, args: ["prune"] });
+    expectExit(mixed, 0, "prune of an instance with an encrypted snapshot");
+    assert.match(mixed.stderr, /prune: encrypted snapshots need OCB_CRYPT_PASSWORD to be read: their pool is not garbage-collected by this run/);
+    assert.match(mixed.stderr, /pool garbage collection read 2 manifest\(s\)/);
   });
 
   it("collects nothing while another backup holds a young lock, or while a remaining manifest cannot be read", async () => {

@@ -4,7 +4,7 @@ import { randomBytes } from "node:crypto";
 import { existsSync, mkdirSync, readdirSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { ENGINE_ENTRYPOINT, ENGINE_ENV } from "../../components/backup/engine";
-import { commandFromContainer, engineEnv, envFromContainer, eventOf, expectExit, rclone, runEngine, uniqueStamp, withStore } from "../support/engine-runner";
+import { commandFromContainer, engineEnv, envFromContainer, eventOf, expectExit, rclone, readManifest, runEngine, uniqueStamp, withStore } from "../support/engine-runner";
 import { engineSuite } from "../support/engine-suite";
 import type { S3Server } from "../support/s3server";
 import { diffTrees, isDefaultExcluded, makeStateTree, readTree, type Tree } from "../support/state-tree";
@@ -65,8 +65,8 @@ describe("backup engine: restore", function () {
     // The folders a restore set aside are never part of the next backup.
     const again = await runEngine({ env: engineEnv(s3, { OCB_TENANT: "acme", OCB_INSTANCE: "over", OCB_KIND: "manual", OCB_SOURCES: `state=${target}`, OCB_NOW: uniqueStamp() }), args: ["backup"] });
     expectExit(again, 0, "backup of the restored target");
-    const manifest = await rclone(s3, ["cat", `store:${s3.bucket}/${String(eventOf(again, "backup.complete").snapshot)}/manifest.tsv`]);
-    assert.ok(!manifest.stdout.includes(".pre-restore-"), "pre-restore folders are excluded from backups");
+    const manifest = await readManifest(s3, String(eventOf(again, "backup.complete").snapshot));
+    assert.ok(manifest.text.includes("\tstate/") && !manifest.text.includes(".pre-restore-"), "pre-restore folders are excluded from backups");
   });
 
   for (const [style, folder] of [

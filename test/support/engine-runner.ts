@@ -2,6 +2,7 @@
 // from the test process except PATH (so AWS_CA_BUNDLE and friends never leak into rclone).
 // Always async (spawn): s3rver runs in this process and needs the event loop while rclone talks to it.
 import { spawn } from "node:child_process";
+import { createHash } from "node:crypto";
 import { mkdirSync, mkdtempSync, symlinkSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -254,17 +255,43 @@ export function uniqueStamp(): string {
 }
 
 /**
- * Where a snapshot's data lives (manifest v4, plain snapshots): bucket keys of the pool objects,
- * by file path for files stored alone and by pack name for packs. Read from the manifest itself.
+ * The manifest of a plain snapshot as the engine reads it: a v5 index is replaced by the v4
+ * manifest its chunks (in the instance's pool) make up, each checked against its sha256. `chunks`:
+ * the bucket keys of those chunks (empty for older formats).
  */
-export async function poolKeys(s3: S3Server, snapshot: string): Promise<{ files: Map<string, string>; packs: string[] }> {
+export async function readManifest(s3: S3Server, snapshot: string): Promise<{ text: string; index: string | undefined; chunks: string[] }> {
   const manifest = await rclone(s3, ["cat", `store:${s3.bucket}/${snapshot}/manifest.tsv`]);
   if (manifest.code !== 0) throw new Error(`cannot read the manifest of ${snapshot}: ${manifest.stderr}`);
+  const lines = manifest.stdout.split("\n").filter((l) => l !== "");
+  if (lines[0] !== "#openclaw-backup-manifest v5") return { text: manifest.stdout, index: undefined, chunks: [] };
+  const instance = snapshot.split("/").slice(0, -2).join("/");
+  const chunks: string[] = [];
+  let text = "";
+  for (const line of lines.slice(1)) {
+    const [type, stamp, sha, size] = line.split("\t");
+    if (type !== "m" || stamp === undefined || sha === undefined || size === undefined) throw new Error(`${snapshot}: bad index line ${JSON.stringify(line)}`);
+    const key = `${instance}/pool/manifests/${stamp}/${sha}`;
+    const chunk = await rclone(s3, ["cat", `store:${s3.bucket}/${key}`]);
+    if (chunk.code !== 0) throw new Error(`cannot read the manifest chunk ${key}: ${chunk.stderr}`);
+    if (createHash("sha256").update(chunk.stdout).digest("hex") !== sha || Buffer.byteLength(chunk.stdout) !== Number(size)) throw new Error(`manifest chunk ${key} does not match its index`);
+    chunks.push(key);
+    text += chunk.stdout;
+  }
+  return { text, index: manifest.stdout, chunks: [...new Set(chunks)] };
+}
+
+/**
+ * Where a snapshot's data lives (manifest v4/v5, plain snapshots): bucket keys of the pool objects,
+ * by file path for files stored alone and by pack name for packs, and the manifest's own chunks.
+ * Read from the manifest itself.
+ */
+export async function poolKeys(s3: S3Server, snapshot: string): Promise<{ files: Map<string, string>; packs: string[]; chunks: string[] }> {
+  const manifest = await readManifest(s3, snapshot);
   const instance = snapshot.split("/").slice(0, -2).join("/");
   const sha = new Map<string, string>();
   const files = new Map<string, string>();
   const packs: string[] = [];
-  const lines = manifest.stdout.split("\n");
+  const lines = manifest.text.split("\n");
   for (const line of lines) {
     const f = line.split("\t");
     if (f[0] === "f") sha.set(f.slice(4).join("\t"), f[1] ?? "");
@@ -277,5 +304,5 @@ export async function poolKeys(s3: S3Server, snapshot: string): Promise<{ files:
       files.set(path, `${instance}/pool/objects/${f[1].slice(1)}/${sha.get(path)}`);
     }
   }
-  return { files, packs };
+  return { files, packs, chunks: manifest.chunks };
 }

@@ -22,9 +22,30 @@
 # How many snapshots, newest first, may be tried as the base before uploading everything.
 BASE_CANDIDATES=10
 
+# The first contact with the store (see cmd_backup): few, short tries, so a store that is gone
+# fails the run in seconds (connection refused) or about a minute (no answer at all), not minutes.
+PROBE_RETRIES=${OCB_STORE_PROBE_RETRIES:-2}
+PROBE_LOW_LEVEL_RETRIES=${OCB_STORE_PROBE_LOW_LEVEL_RETRIES:-2}
+PROBE_CONNECT_TIMEOUT=${OCB_STORE_PROBE_CONNECT_TIMEOUT:-10s}
+PROBE_IO_TIMEOUT=${OCB_STORE_PROBE_IO_TIMEOUT:-30s}
+
+check_probe_env() {
+  for cpe_v in "$PROBE_RETRIES" "$PROBE_LOW_LEVEL_RETRIES"; do
+    { valid_uint "$cpe_v" && [ "$cpe_v" -gt 0 ]; } ||
+      die "$E_USAGE" "OCB_STORE_PROBE_RETRIES and OCB_STORE_PROBE_LOW_LEVEL_RETRIES must be positive whole numbers (got '$cpe_v')"
+  done
+  for cpe_v in "$PROBE_CONNECT_TIMEOUT" "$PROBE_IO_TIMEOUT"; do
+    case "$cpe_v" in
+      [0-9]*s | [0-9]*m) valid_uint "${cpe_v%?}" || die "$E_USAGE" "OCB_STORE_PROBE_CONNECT_TIMEOUT and OCB_STORE_PROBE_IO_TIMEOUT look like 10s or 1m (got '$cpe_v')" ;;
+      *) die "$E_USAGE" "OCB_STORE_PROBE_CONNECT_TIMEOUT and OCB_STORE_PROBE_IO_TIMEOUT look like 10s or 1m (got '$cpe_v')" ;;
+    esac
+  done
+}
+
 load_base() {
   BASE=""
   : >"$WORK/prev.manifest"
+  : >"$WORK/prev.index"
   awk -F '\t' '$3 == 1 { print $1 "/" $2 }' "$WORK/index.tsv" | LC_ALL=C sort -t / -k2,2r -k1,1r >"$WORK/base.candidates"
   [ -s "$WORK/base.candidates" ] || { log "no previous complete snapshot: full upload"; return 0; }
   if [ "${OCB_FULL_UPLOAD:-false}" = true ]; then
@@ -85,6 +106,17 @@ load_base_from() {
     log "warning: cannot read a valid manifest of $lbf_path (passphrase changed or snapshot damaged; run verify on it); trying an older snapshot as the base"
     : >"$WORK/prev.manifest"
     return 1
+  fi
+  # A v5 index: its chunks (the ones this backup need not upload again) and the manifest they make.
+  : >"$WORK/prev.index"
+  if [ "$(manifest_format "$WORK/prev.manifest")" = 5 ]; then
+    cp "$WORK/prev.manifest" "$WORK/prev.index"
+    if ! manifest_expand "$WORK/prev.manifest" "$INSTANCE_PATH" "$CRYPT"; then
+      log "warning: cannot read the manifest of $lbf_path: $EXPAND_PROBLEM (run verify on it); trying an older snapshot as the base"
+      : >"$WORK/prev.manifest"
+      : >"$WORK/prev.index"
+      return 1
+    fi
   fi
   BASE=$lbf_path
   log "incremental against $BASE"
@@ -399,6 +431,83 @@ build_manifest() {
   IFS="$TAB" read -r M_FILES M_DIRS M_BYTES C_FILES C_BYTES U_FILES <"$WORK/counts"
 }
 
+# A manifest chunk closes before a path whose hash is a multiple of this (so about this many
+# paths, ~25 KB), or once it reaches MANIFEST_CHUNK_MAX bytes.
+MANIFEST_CHUNK_PATHS=96
+MANIFEST_CHUNK_MAX=262144
+
+# The v4 manifest ($WORK/manifest.tsv) becomes chunks in the pool and a v5 index in its place.
+# In the chunks, records are grouped by path (the header, then `s` and `p` records, then the `d`,
+# `f`, `l`, `t` records of each path together, then `o` records), so a changed file touches one
+# chunk, not one for each of its records wherever the bytewise order puts them (by sha256, pack
+# name, fingerprint); reading a manifest sorts the records back (manifest_expand). A chunk
+# boundary depends on the path that follows it alone, not on its position, so a changed, added or
+# removed path changes only the chunk around it, and every other chunk is byte-identical to one
+# the base stored: that one is referenced (if younger than FRESH_SINCE, the pool's age rule),
+# never uploaded again. New chunks go up with the data as manifests/<stamp>/<sha256>
+# ($WORK/upload-chunks.list); $WORK/want.tsv gets every chunk the index names, so check_stored
+# finds them all before the marker is written.
+write_manifest_chunks() {
+  mv "$WORK/manifest.tsv" "$WORK/manifest.full"
+  rm -rf "$WORK/mparts"
+  mkdir -p "$WORK/mparts"
+  # Group key TAB record: plain paths hold no tab or control character (names.sh), and `o`
+  # records (any bytes, hex-written) sort after every plain path.
+  sed 1d "$WORK/manifest.full" | awk -F '\t' "$AWK_REST"'
+    $1 == "d" || $1 == "l" { print "p" rest($0, 2) "\t" $0; next }
+    $1 == "f" { print "p" rest($0, 4) "\t" $0; next }
+    $1 == "t" { print "p" rest($0, 3) "\t" $0; next }
+    $1 == "o" { print "q" $5 "/" $6 "\t" $0; next }
+    { print "\t" $0 }' | LC_ALL=C sort >"$WORK/manifest.grouped" || die 1 "internal: cannot group the manifest"
+  { head -n 1 "$WORK/manifest.full"; cut -f 2- "$WORK/manifest.grouped"; } >"$WORK/manifest.chunked"
+  awk -v dir="$WORK/mparts" -v every="$MANIFEST_CHUNK_PATHS" -v max="$MANIFEST_CHUNK_MAX" '
+    BEGIN { chars = "0123456789abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ._-/"; n = 1; f = sprintf("%s/%06d", dir, n) }
+    FILENAME == ARGV[1] { key[FNR + 1] = substr($0, 1, index($0, "\t") - 1); next }
+    {
+      k = key[FNR]
+      if (FNR > 1 && k != last && k != "") {
+        L = length(k); t = (L > 32) ? substr(k, L - 31) : k; h = 0
+        for (i = 1; i <= length(t); i++) h = (h * 31 + index(chars, substr(t, i, 1))) % 1000003
+        if (h % every == 0 && bytes > 0) { close(f); n++; f = sprintf("%s/%06d", dir, n); bytes = 0 }
+      }
+      last = k
+      if (bytes >= max) { close(f); n++; f = sprintf("%s/%06d", dir, n); bytes = 0 }
+      print > f
+      bytes += length($0) + 1
+    }' "$WORK/manifest.grouped" "$WORK/manifest.chunked" || die 1 "internal: cannot split the manifest"
+  # The chunks must read back as exactly this manifest (what manifest_expand does).
+  for wmc_part in "$WORK"/mparts/*; do cat "$wmc_part"; done >"$WORK/manifest.reread"
+  manifest_sort "$WORK/manifest.reread"
+  cmp -s "$WORK/manifest.reread" "$WORK/manifest.full" || die 1 "internal: the manifest chunks do not read back as the manifest"
+  (cd "$WORK/mparts" && for wmc_part in *; do
+    [ -f "$wmc_part" ] || continue
+    printf '%s\t%s\t%s\n' "$wmc_part" "$(sha256sum <"$wmc_part" | cut -d ' ' -f 1)" "$(wc -c <"$wmc_part" | tr -d ' ')"
+  done) >"$WORK/mparts.tsv" || die 1 "internal: cannot hash the manifest chunks"
+  : >"$WORK/upload-chunks.list"
+  awk -F '\t' -v dir="$WORK" -v stamp="$STAMP" -v fresh="$FRESH_SINCE" -v head="$MANIFEST_HEADER_V5" '
+    FILENAME == ARGV[1] { if ($1 == "m" && $2 >= fresh && $3 > "" && (!($3 in at) || $2 > at[$3])) at[$3] = $2; next }
+    FNR == 1 { print head > (dir "/manifest.tsv") }
+    {
+      st = ($2 in at) ? at[$2] : stamp
+      print "m\t" st "\t" $2 "\t" $3 > (dir "/manifest.tsv")
+      key = "manifests/" st "/" $2
+      if (key in seen) next
+      seen[key] = 1
+      print $3 "\t" key >> (dir "/want.tsv")
+      if (st == stamp) print $1 "\t" key > (dir "/upload-chunks.tsv")
+    }' "$WORK/prev.index" "$WORK/mparts.tsv" || die 1 "internal: cannot write the manifest index"
+  if [ -f "$WORK/upload-chunks.tsv" ]; then
+    mkdir -p "$WORK/up/manifests/$STAMP"
+    while IFS="$TAB" read -r wmc_part wmc_key; do
+      mv -- "$WORK/mparts/$wmc_part" "$WORK/up/$wmc_key" || die "$E_STORE" "cannot prepare a manifest chunk for upload in the scratch dir (disk full? set OCB_WORK_DIR)"
+      printf '%s\n' "$wmc_key" >>"$WORK/upload-chunks.list"
+    done <"$WORK/upload-chunks.tsv"
+  fi
+  M_CHUNKS=$(($(wc -l <"$WORK/manifest.tsv" | tr -d ' ') - 1))
+  M_NEW_CHUNKS=$(wc -l <"$WORK/upload-chunks.list" | tr -d ' ')
+  log "manifest: $(wc -c <"$WORK/manifest.full" | tr -d ' ') bytes in $M_CHUNKS chunk(s), $M_NEW_CHUNKS new; the index is $(wc -c <"$WORK/manifest.tsv" | tr -d ' ') bytes"
+}
+
 # Files stored alone go up as objects/<stamp>/<sha256>: hard links (same filesystem) into the
 # upload tree next to the new packs, one per new content.
 stage_objects() {
@@ -458,7 +567,7 @@ list_stored() {
   ocb_rclone lsf -R --files-only --format sp --separator "$TAB" $ls_flags "$POOL_ROOT" >"$WORK/stored.tsv" 2>"$WORK/stored.err" || {
     grep -q "directory not found" "$WORK/stored.err" && { : >"$WORK/stored.tsv"; return 0; }
     cat "$WORK/stored.err" >&2
-    die "$E_STORE" "cannot list the pool $POOL_ROOT"
+    die "$E_STORE" "cannot list the pool $POOL_ROOT; the snapshot $SNAP_PATH stays incomplete and is never taken for a good one"
   }
 }
 
@@ -493,6 +602,7 @@ cmd_backup() {
   check_retention_env
   check_pack_env
   check_pool_env
+  check_probe_env
   STAMP=$(now_stamp)
   SNAP_PATH="$INSTANCE_PATH/$OCB_KIND/$STAMP"
   bk_start=$(date +%s)
@@ -500,16 +610,19 @@ cmd_backup() {
 
   # Complete or not, an existing folder of this name is never written into. One recursive listing
   # of this one folder (normally empty): cheap, and it sees folders that hold only folders.
-  # It runs alongside the listing of the markers.
-  ocb_rclone lsf -R --files-only "store:$OCB_BUCKET/$SNAP_PATH/" >"$WORK/exists.list" &
-  BACKGROUND_PID=$!
-  index_markers "$INSTANCE_PATH" "$WORK/index.tsv"
-  bk_listed=0
-  wait "$BACKGROUND_PID" || bk_listed=$?
-  BACKGROUND_PID=""
-  [ "$bk_listed" -eq 0 ] ||
-    die "$E_STORE" "cannot list store:$OCB_BUCKET/$SNAP_PATH/ (is the endpoint reachable, the bucket there and the identity allowed to list?)"
+  # It is also the run's first contact with the store, so it runs alone with bounded retries: with
+  # the store gone, rclone's usual retries (OCB_RCLONE_RETRIES x OCB_RCLONE_LOW_LEVEL_RETRIES, with
+  # the SDK's backoff) kept a backup waiting over two minutes before it said so.
+  bk_probe_status=0
+  ocb_rclone lsf -R --files-only --retries "$PROBE_RETRIES" --low-level-retries "$PROBE_LOW_LEVEL_RETRIES" \
+    --contimeout "$PROBE_CONNECT_TIMEOUT" --timeout "$PROBE_IO_TIMEOUT" \
+    "store:$OCB_BUCKET/$SNAP_PATH/" >"$WORK/exists.list" 2>"$WORK/probe.err" || bk_probe_status=$?
+  if [ "$bk_probe_status" -ne 0 ]; then
+    tail -n 3 "$WORK/probe.err" >&2
+    die "$E_STORE" "cannot reach the store at store:$OCB_BUCKET/$INSTANCE_PATH/ (first contact: $PROBE_RETRIES tries of $PROBE_LOW_LEVEL_RETRIES low-level attempts, connect timeout $PROBE_CONNECT_TIMEOUT, I/O timeout $PROBE_IO_TIMEOUT; is the endpoint reachable, the bucket there and the identity allowed to list?); nothing was written: the snapshot $SNAP_PATH stays incomplete and is never taken for a good one"
+  fi
   [ ! -s "$WORK/exists.list" ] || die "$E_TARGET" "snapshot $SNAP_PATH already exists; snapshots are immutable, retry in a second"
+  index_markers "$INSTANCE_PATH" "$WORK/index.tsv"
   # Garbage collection leaves the pool alone while this lock is younger than the grace period.
   lock_acquire
   load_base
@@ -537,6 +650,9 @@ cmd_backup() {
   : >"$WORK/upload.list"
   : >"$WORK/want.tsv"
   build_manifest
+  # The pool objects holding the files (packs and files stored alone), before the chunks join want.tsv.
+  M_OBJECTS=$(wc -l <"$WORK/want.tsv" | tr -d ' ')
+  write_manifest_chunks
   stage_objects
 
   content_root cur "$SNAP_PATH" "$CRYPT"
@@ -549,9 +665,9 @@ cmd_backup() {
   BACKGROUND_PID=$!
   log "reuse: $C_FILES unchanged file(s), $C_BYTES bytes, referenced in the pool (${BASE:-no base}): nothing copied"
   awk -F '\t' '{ p = $0; sub(/^[^\t]*\t[^\t]*\t/, "", p); print "packs/" p }' "$WORK/packs.tsv" >"$WORK/upload-packs.list"
-  if [ -s "$WORK/upload.list" ] || [ -s "$WORK/upload-packs.list" ]; then
-    log "upload: starting, $U_FILES changed file(s) in $(wc -l <"$WORK/upload.list" | tr -d ' ') object(s) and $(wc -l <"$WORK/upload-packs.list" | tr -d ' ') pack(s)"
-    cat "$WORK/upload-packs.list" >>"$WORK/upload.list"
+  if [ -s "$WORK/upload.list" ] || [ -s "$WORK/upload-packs.list" ] || [ -s "$WORK/upload-chunks.list" ]; then
+    log "upload: starting, $U_FILES changed file(s) in $(wc -l <"$WORK/upload.list" | tr -d ' ') object(s) and $(wc -l <"$WORK/upload-packs.list" | tr -d ' ') pack(s), and $M_NEW_CHUNKS manifest chunk(s)"
+    cat "$WORK/upload-packs.list" "$WORK/upload-chunks.list" >>"$WORK/upload.list"
     transfer_to_pool upload "$WORK/upload.list" "$WORK/up" ||
       die "$E_STORE" "upload to the pool of $INSTANCE_PATH failed; the snapshot $SNAP_PATH stays incomplete and is never restored"
     U_XFER_BYTES=$XFER_BYTES
@@ -573,7 +689,7 @@ cmd_backup() {
   printf '{"format":"openclaw-backup/v1","tenant":"%s","instance":"%s","kind":"%s","time":"%s","files":%s,"dirs":%s,"bytes":%s,"encrypted":%s,"uploadedFiles":%s,"uploadedBytes":%s,"reusedFiles":%s,"reusedBytes":%s,"base":"%s","manifestSha256":"%s","objects":%s,"layout":"pool","scanStarted":%s,"durationSeconds":%s}\n' \
     "$OCB_TENANT" "$OCB_INSTANCE" "$OCB_KIND" "$STAMP" "$M_FILES" "$M_DIRS" "$M_BYTES" "$bk_enc" \
     "$U_FILES" "$U_XFER_BYTES" "$C_FILES" "$C_BYTES" "$BASE" "$bk_msha" \
-    "$(wc -l <"$WORK/want.tsv" | tr -d ' ')" "$SCAN_START" "$bk_secs" >"$WORK/snapshot.json"
+    "$M_OBJECTS" "$SCAN_START" "$bk_secs" >"$WORK/snapshot.json"
   ocb_rclone copyto --no-check-dest "$WORK/snapshot.json" "store:$OCB_BUCKET/$SNAP_PATH/snapshot.json" ||
     die "$E_STORE" "cannot write the completion marker of $SNAP_PATH; the snapshot stays incomplete"
   log "backup complete: $SNAP_PATH files=$M_FILES dirs=$M_DIRS bytes=$M_BYTES uploaded_files=$U_FILES uploaded_bytes=$U_XFER_BYTES reused_files=$C_FILES reused_bytes=$C_BYTES duration_s=$bk_secs"

@@ -94,6 +94,11 @@ export const ENGINE_ENV = {
   rcloneLowLevelRetries: "OCB_RCLONE_LOW_LEVEL_RETRIES",
   rcloneConnectTimeout: "OCB_RCLONE_CONNECT_TIMEOUT",
   rcloneIoTimeout: "OCB_RCLONE_IO_TIMEOUT",
+  /** A backup's first contact with the store: few, short tries, so a store that is gone fails fast. */
+  storeProbeRetries: "OCB_STORE_PROBE_RETRIES",
+  storeProbeLowLevelRetries: "OCB_STORE_PROBE_LOW_LEVEL_RETRIES",
+  storeProbeConnectTimeout: "OCB_STORE_PROBE_CONNECT_TIMEOUT",
+  storeProbeIoTimeout: "OCB_STORE_PROBE_IO_TIMEOUT",
 } as const;
 
 export type EngineEnvKey = keyof typeof ENGINE_ENV;

@@ -24,6 +24,11 @@ MANIFEST_HEADER_V3="#openclaw-backup-manifest v3"
 # v4: the data lives in the instance's pool, shared by its snapshots (pool.sh); every `f` record
 # has an `l` record (a pack, or "=<stamp>" for a file stored alone). Written by this engine.
 MANIFEST_HEADER_V4="#openclaw-backup-manifest v4"
+# v5: the snapshot folder holds an index of manifest chunks ("m TAB stamp TAB sha256 TAB size"),
+# stored content-addressed in the pool as manifests/<stamp>/<sha256>; the chunks, in order, are a
+# v4 manifest. A backup uploads only the chunks its base does not hold, so an unchanged state costs
+# the index (a line per chunk) instead of the whole manifest again. Written by this engine.
+MANIFEST_HEADER_V5="#openclaw-backup-manifest v5"
 
 # manifest_format FILE -> prints 1 to 4, or fails for anything else.
 manifest_format() {
@@ -32,6 +37,7 @@ manifest_format() {
     "$MANIFEST_HEADER_V2") echo 2 ;;
     "$MANIFEST_HEADER_V3") echo 3 ;;
     "$MANIFEST_HEADER_V4") echo 4 ;;
+    "$MANIFEST_HEADER_V5") echo 5 ;;
     *) return 1 ;;
   esac
 }
@@ -355,6 +361,74 @@ pool_root() {
   export "RCLONE_CONFIG_OCBPOOL_PASSWORD=$CRYPT_OBSCURED" "RCLONE_CONFIG_OCBPOOL_PASSWORD2=$CRYPT_OBSCURED2"
   export "RCLONE_CONFIG_OCBPOOL_FILENAME_ENCRYPTION=standard" "RCLONE_CONFIG_OCBPOOL_DIRECTORY_NAME_ENCRYPTION=true"
   POOL_ROOT="ocbpool:"
+}
+
+# manifest_sort FILE: the header, then every record sorted bytewise: the order of a v4 manifest
+# as backup writes it (chunks group records by path instead, see write_manifest_chunks).
+manifest_sort() {
+  { head -n 1 "$1"; sed 1d "$1" | LC_ALL=C sort; } >"$1.sorted" && mv "$1.sorted" "$1"
+}
+
+# manifest_expand FILE INSTANCE_PATH ENCRYPTED: a v5 index in FILE (already authenticated by its
+# marker) is replaced by the v4 manifest its chunks make up; any other format is left as it is.
+# Each chunk comes from the instance's pool once per run ($WORK/mchunks, kept for the next
+# snapshot read: prune reads many that share most chunks) and must have the sha256 and size the
+# index names, so the marker still authenticates every byte. 0: done; 1: a chunk is missing or
+# damaged, or the index is malformed (EXPAND_PROBLEM says which); dies with exit 3 when the store
+# cannot be read.
+manifest_expand() {
+  [ "$(head -n 1 "$1")" = "$MANIFEST_HEADER_V5" ] || return 0
+  EXPAND_PROBLEM=""
+  if ! awk -F '\t' '
+    NR == 1 { next }
+    $1 != "m" || NF != 4 || $2 !~ /^[0-9][0-9][0-9][0-9][0-9][0-9][0-9][0-9]T[0-9][0-9][0-9][0-9][0-9][0-9]Z$/ ||
+      length($3) != 64 || $3 ~ /[^0-9a-f]/ || $4 !~ /^[0-9][0-9]*$/ { bad = 1; exit }
+    END { exit bad || NR < 2 }' "$1"; then
+    EXPAND_PROBLEM="the chunk index is malformed"
+    return 1
+  fi
+  pool_root "$2" "$3"
+  mkdir -p "$WORK/mchunks"
+  awk -F '\t' 'NR > 1 { print "manifests/" $2 "/" $3 }' "$1" | LC_ALL=C sort -u >"$WORK/mchunks.all"
+  : >"$WORK/mchunks.want"
+  while IFS= read -r me_key; do
+    [ -f "$WORK/mchunks/$me_key" ] || printf '%s\n' "$me_key" >>"$WORK/mchunks.want"
+  done <"$WORK/mchunks.all"
+  if [ -s "$WORK/mchunks.want" ]; then
+    # A chunk missing from the pool is simply not copied (--files-from skips it), and is named below.
+    ocb_rclone copy --no-traverse --files-from-raw "$WORK/mchunks.want" "$POOL_ROOT" "$WORK/mchunks" 2>"$WORK/mchunks.err" || {
+      if ! grep -Eq "$DAMAGE_PATTERN" "$WORK/mchunks.err"; then
+        tail -n 5 "$WORK/mchunks.err" >&2
+        die "$E_STORE" "cannot read the manifest chunks of $2 from the pool $POOL_ROOT (is the endpoint reachable and are the credentials valid?)"
+      fi
+    }
+    # Content-addressed: a chunk whose bytes do not hash to its name is damaged, and is dropped
+    # from the cache so no later read takes it.
+    while IFS= read -r me_key; do
+      [ -f "$WORK/mchunks/$me_key" ] || continue
+      [ "$(sha256sum <"$WORK/mchunks/$me_key" | cut -d ' ' -f 1)" = "${me_key##*/}" ] || rm -f "$WORK/mchunks/$me_key"
+    done <"$WORK/mchunks.want"
+  fi
+  : >"$1.expanded"
+  while IFS="$TAB" read -r me_type me_stamp me_sha me_size; do
+    [ "$me_type" = m ] || continue
+    me_chunk="$WORK/mchunks/manifests/$me_stamp/$me_sha"
+    if [ ! -f "$me_chunk" ]; then
+      EXPAND_PROBLEM="manifest chunk manifests/$me_stamp/$me_sha is missing from the pool or damaged"
+      return 1
+    fi
+    if [ "$(wc -c <"$me_chunk" | tr -d ' ')" != "$me_size" ]; then
+      EXPAND_PROBLEM="manifest chunk manifests/$me_stamp/$me_sha has another size than its index says"
+      return 1
+    fi
+    cat "$me_chunk" >>"$1.expanded"
+  done <"$1"
+  manifest_sort "$1.expanded"
+  if [ "$(manifest_format "$1.expanded" || echo 0)" != 4 ]; then
+    EXPAND_PROBLEM="the manifest chunks do not make up a v4 manifest"
+    return 1
+  fi
+  mv "$1.expanded" "$1"
 }
 
 # index_instance INSTANCE_PATH OUT -> OUT lines "kind TAB stamp TAB complete(1|0)", sorted by

@@ -3,6 +3,7 @@
 #
 #   <instance>/pool/packs/<source>/<stamp>-<n>.tar    small files, packed (packs.sh)
 #   <instance>/pool/objects/<stamp>/<sha256>          a file of PACK_BELOW bytes or more, alone
+#   <instance>/pool/manifests/<stamp>/<sha256>        a chunk of snapshots' manifests (lib.sh, v5)
 #   <instance>/pool/encrypted/...                     the same for encrypted snapshots (crypt)
 #   <instance>/<kind>/<stamp>/manifest.tsv, snapshot.json   a snapshot: what it holds, and where
 #   <instance>/locks/<stamp>-<kind>.lock              a backup running now
@@ -94,8 +95,10 @@ gc_pool() {
   # Every remaining complete snapshot's manifest, authenticated by its marker.
   awk -F '\t' '$3 == 1 { print $1 "/" $2 }' "$WORK/index.tsv" >"$WORK/gc.snapshots"
   : >"$WORK/gc.live"
-  gc_enc=yes
-  [ "$CRYPT" = yes ] || gc_enc=no
+  # gc_met_enc: an encrypted snapshot was among them. Only then is there an encrypted pool this
+  # run may have to leave alone, and only then is the missing passphrase worth a log line (an
+  # instance that never encrypted would otherwise be told about encryption on every prune).
+  gc_met_enc=no
   gc_n=0
   while IFS= read -r gc_rel; do
     gc_snap="$INSTANCE_PATH/$gc_rel"
@@ -107,10 +110,8 @@ gc_pool() {
     fi
     gc_isenc=no
     [ "$(json_field "$WORK/gc.json" encrypted)" = true ] && gc_isenc=yes
-    if [ "$gc_isenc" = yes ] && [ "$CRYPT" != yes ]; then
-      gc_enc=no
-      continue
-    fi
+    [ "$gc_isenc" = no ] || gc_met_enc=yes
+    [ "$gc_isenc" = no ] || [ "$CRYPT" = yes ] || continue
     content_root cur "$gc_snap" "$gc_isenc"
     gc_status=0
     fetch_checked "${CONTENT_ROOT}manifest.tsv" "$WORK/gc.manifest" || gc_status=$?
@@ -118,7 +119,18 @@ gc_pool() {
       log "warning: prune: the manifest of $gc_snap cannot be read or does not match its marker: pool garbage collection skipped (run verify on it)"
       return 0
     fi
-    [ "$(manifest_format "$WORK/gc.manifest" || echo 0)" = 4 ] || continue
+    gc_format=$(manifest_format "$WORK/gc.manifest" || echo 0)
+    if [ "$gc_format" = 5 ]; then
+      # The chunks of its manifest are pool objects the snapshot needs as much as its data.
+      cp "$WORK/gc.manifest" "$WORK/gc.index"
+      if ! manifest_expand "$WORK/gc.manifest" "$INSTANCE_PATH" "$gc_isenc"; then
+        log "warning: prune: the manifest of $gc_snap cannot be read whole ($EXPAND_PROBLEM): pool garbage collection skipped (run verify on it)"
+        return 0
+      fi
+      awk -F '\t' -v pool="$gc_isenc" 'NR > 1 { print pool "\tmanifests/" $2 "/" $3 }' "$WORK/gc.index" >>"$WORK/gc.live"
+      gc_format=4
+    fi
+    [ "$gc_format" = 4 ] || continue
     awk -F '\t' -v pool="$gc_isenc" "$AWK_REST"'
       $1 == "p" { print pool "\tpacks/" $2 "/" $4 ".tar" }
       $1 == "f" { sha[rest($0, 4)] = $2 }
@@ -129,8 +141,9 @@ gc_pool() {
   gc_deleted=0
   for gc_pool_enc in no yes; do
     if [ "$gc_pool_enc" = yes ]; then
-      if [ "$gc_enc" != yes ]; then
-        log "prune: encrypted snapshots need OCB_CRYPT_PASSWORD to be read: their pool is not garbage-collected by this run"
+      if [ "$CRYPT" != yes ]; then
+        [ "$gc_met_enc" = no ] ||
+          log "prune: encrypted snapshots need OCB_CRYPT_PASSWORD to be read: their pool is not garbage-collected by this run"
         continue
       fi
       pool_root "$INSTANCE_PATH" yes
@@ -152,7 +165,7 @@ gc_pool() {
       {
         n = split($0, seg, "/"); st = ""
         if (seg[1] == "packs" && n == 3) st = substr(seg[3], 1, 16)
-        else if (seg[1] == "objects" && n == 3) st = seg[2]
+        else if ((seg[1] == "objects" || seg[1] == "manifests") && n == 3) st = seg[2]
         if (st !~ /^[0-9][0-9][0-9][0-9][0-9][0-9][0-9][0-9]T[0-9][0-9][0-9][0-9][0-9][0-9]Z$/) next
         if (epoch(st) < since) print
       }' "$WORK/gc.live" "$WORK/gc.pool" >"$WORK/gc.delete"

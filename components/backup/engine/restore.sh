@@ -90,6 +90,11 @@ load_manifest() {
     die "$E_VERIFY" "manifest of $R_SNAP has an unknown format (first line: $(head -n 1 "$WORK/manifest.tsv" | cut -c 1-60))"
   [ "$(sha256sum <"$WORK/manifest.tsv" | cut -d ' ' -f 1)" = "$(json_field "$WORK/marker.json" manifestSha256)" ] ||
     die "$E_VERIFY" "manifest of $R_SNAP does not match the checksum in its snapshot.json: damaged or tampered with"
+  if [ "$R_FORMAT" = 5 ]; then
+    manifest_expand "$WORK/manifest.tsv" "${R_SNAP%/*/*}" "$R_ENC" ||
+      die "$E_VERIFY" "the manifest of $R_SNAP cannot be read whole: $EXPAND_PROBLEM; damaged or tampered with"
+    R_FORMAT=4
+  fi
   [ "$R_FORMAT" != 4 ] || check_pool_manifest
 }
 
