@@ -320,9 +320,16 @@ describe("e2e: a fleet on a real node: the app, its backups, restores and networ
       ["the backup pod -> another tenant's gateway", backup, opsIP, GATEWAY_PORT, false],
       ["an instance pod -> the store (only backup pods hold its keys and its route)", alpha, store.host, store.port, false],
     ];
-    const seen = await Promise.all(expected.map(([, from, host, port]) => reaches(from, host, port)));
-    const wrong = expected.filter(([, , , , want], i) => seen[i] !== want).map(([what, , , , want]) => `${what}: expected ${want ? "open" : "closed"}`);
+    // kube-router programs a new pod into its policies' ipsets within seconds of its start: the
+    // matrix must settle on what the policies say, and then stay there.
+    const mismatches = async () => {
+      const seen = await Promise.all(expected.map(([, from, host, port]) => reaches(from, host, port)));
+      return expected.filter(([, , , , want], i) => seen[i] !== want).map(([what, , , , want]) => `${what}: expected ${want ? "open" : "closed"}`);
+    };
+    let wrong = await mismatches();
+    for (const deadline = Date.now() + 90_000; wrong.length > 0 && Date.now() < deadline; wrong = await mismatches()) await new Promise((r) => setTimeout(r, 2_000));
     assert.deepEqual(wrong, []);
+    assert.deepEqual(await mismatches(), [], "the paths changed once settled");
     process.stderr.write(`      ${expected.filter(([, , , , want]) => want).length} paths open and ${expected.filter(([, , , , want]) => !want).length} closed, as the policies say\n`);
     await kubectl(["delete", "pod", "backup-probe", "-n", "openclaw-acme", "--grace-period=1"], undefined, 60_000);
   });
