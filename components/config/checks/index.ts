@@ -7,7 +7,7 @@ import { configNamespaces } from "./config-namespaces";
 import { derivedNames } from "./derived-names";
 import { instanceIsolation } from "./isolation";
 import { mountPaths } from "./mount-paths";
-import { objectReferences } from "./object-references";
+import { ownership } from "./ownership";
 import { resourceFit } from "./resource-fit";
 import { rolloutFit } from "./rollout";
 import { runChecks } from "./run";
@@ -15,7 +15,7 @@ import { secretEnvLiterals } from "./secret-env-literals";
 import { secretsInPlainText } from "./secrets-in-plain-text";
 import type { CheckContext, ConfigCheck } from "./types";
 
-export const CONFIG_CHECKS: readonly ConfigCheck[] = [configNamespaces, secretsInPlainText, secretEnvLiterals, derivedNames, objectReferences, mountPaths, resourceFit, instanceIsolation, rolloutFit];
+export const CONFIG_CHECKS: readonly ConfigCheck[] = [configNamespaces, secretsInPlainText, secretEnvLiterals, derivedNames, ownership, mountPaths, resourceFit, instanceIsolation, rolloutFit];
 
 export function configCheckProblems(context: CheckContext) {
   return runChecks(CONFIG_CHECKS, context);
