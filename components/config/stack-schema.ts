@@ -19,6 +19,8 @@ const kubernetes = z
     renderYamlToDirectory: z.string().min(1).optional(),
     /** The API server's endpoint addresses (kubectl get endpoints kubernetes -n default): never reachable from an instance unless it sets networkPolicy.allowAPIServer. */
     apiServerCIDRs: z.array(cidr).default([]),
+    /** More namespaces of the cluster's own (its controllers'), which no tenant may take; the built-in list is in docs/security.md. */
+    reservedNamespaces: z.array(dnsLabel("namespace name")).default([]),
   })
   .strict()
   .prefault({});

@@ -5,6 +5,7 @@
  */
 import { configNamespaces } from "./config-namespaces";
 import { derivedNames } from "./derived-names";
+import { globalNames } from "./global-names";
 import { instanceIsolation } from "./isolation";
 import { mountPaths } from "./mount-paths";
 import { ownership } from "./ownership";
@@ -13,9 +14,10 @@ import { rolloutFit } from "./rollout";
 import { runChecks } from "./run";
 import { secretEnvLiterals } from "./secret-env-literals";
 import { secretsInPlainText } from "./secrets-in-plain-text";
+import { stackSecretOwners } from "./stack-secrets";
 import type { CheckContext, ConfigCheck } from "./types";
 
-export const CONFIG_CHECKS: readonly ConfigCheck[] = [configNamespaces, secretsInPlainText, secretEnvLiterals, derivedNames, ownership, mountPaths, resourceFit, instanceIsolation, rolloutFit];
+export const CONFIG_CHECKS: readonly ConfigCheck[] = [configNamespaces, secretsInPlainText, secretEnvLiterals, globalNames, derivedNames, ownership, stackSecretOwners, mountPaths, resourceFit, instanceIsolation, rolloutFit];
 
 export function configCheckProblems(context: CheckContext) {
   return runChecks(CONFIG_CHECKS, context);
