@@ -106,6 +106,24 @@ const tenantSchema = z
   })
   .strict();
 
+/** What the platform team allows one tenant beyond the safe defaults; outside `tenants`, so a tenant cannot grant it to itself. */
+const tenantAllowance = z
+  .object({
+    /** Annotation keys (or prefixes ending in `*`) the tenant may set although they change routing or inject configuration (docs/security.md). */
+    allowedAnnotations: z.array(z.string().regex(/^[A-Za-z0-9./_-]+\*?$/, { message: "is not an annotation key or a prefix ending in *" })).default([]),
+    /** Lets the tenant's instances set networkPolicy.enabled: false (their backup pods keep theirs). */
+    allowNetworkPolicyOff: z.boolean().default(false),
+  })
+  .strict();
+
+/** The platform team's per-tenant allowances. */
+const platform = z
+  .object({
+    tenants: z.record(dnsLabel("tenant name", MAX_TENANT_NAME), tenantAllowance).default({}),
+  })
+  .strict()
+  .prefault({});
+
 /**
  * The whole stack config, as read from `stacks/Pulumi.<stack>.yaml` under the
  * `openclaw-fleet:` namespace. Instances are validated separately (after the
@@ -122,6 +140,8 @@ export const stackSchema = z
     rollout: rolloutSchema,
     /** Where every image comes from: a private registry for all of them, or one image replaced (air-gapped clusters, mirrors). */
     images: imagesSchema,
+    /** What the platform team allows single tenants: annotations that change routing, instances without a NetworkPolicy. */
+    platform,
     /** Secret values, referenced elsewhere as `{ secretRef: <name> }`. */
     secrets: z.record(z.string(), z.string()).default({}),
   })

@@ -9,6 +9,7 @@ import { globalNames } from "./global-names";
 import { instanceIsolation } from "./isolation";
 import { mountPaths } from "./mount-paths";
 import { ownership } from "./ownership";
+import { platformPolicy } from "./platform-policy";
 import { resourceFit } from "./resource-fit";
 import { rolloutFit } from "./rollout";
 import { runChecks } from "./run";
@@ -17,7 +18,7 @@ import { secretsInPlainText } from "./secrets-in-plain-text";
 import { stackSecretOwners } from "./stack-secrets";
 import type { CheckContext, ConfigCheck } from "./types";
 
-export const CONFIG_CHECKS: readonly ConfigCheck[] = [configNamespaces, secretsInPlainText, secretEnvLiterals, globalNames, derivedNames, ownership, stackSecretOwners, mountPaths, resourceFit, instanceIsolation, rolloutFit];
+export const CONFIG_CHECKS: readonly ConfigCheck[] = [configNamespaces, secretsInPlainText, secretEnvLiterals, globalNames, derivedNames, ownership, stackSecretOwners, platformPolicy, mountPaths, resourceFit, instanceIsolation, rolloutFit];
 
 export function configCheckProblems(context: CheckContext) {
   return runChecks(CONFIG_CHECKS, context);

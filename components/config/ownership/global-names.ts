@@ -73,17 +73,16 @@ export function tailnetClaims(instance: InstanceModel): Claim[] {
 const who = (claim: Claim) => `${claim.path} (tenant "${claim.instance.tenant}", instance "${claim.instance.name}")`;
 const same = (a: Claim, b: Claim) => a.instance.tenant === b.instance.tenant && a.instance.name === b.instance.name;
 
-function uniqueness(claims: readonly Claim[], overlap: (a: string, b: string) => boolean, message: (claim: Claim, first: Claim) => string): ConfigProblem[] {
+/** Every claim that overlaps another instance's is refused, naming that other claim: both claimants see both paths. */
+function uniqueness(claims: readonly Claim[], overlap: (a: string, b: string) => boolean, message: (claim: Claim, other: Claim) => string): ConfigProblem[] {
   const problems: ConfigProblem[] = [];
-  const seen: Claim[] = [];
   const reported = new Set<string>();
   for (const claim of claims) {
-    const first = seen.find((s) => !same(s, claim) && overlap(s.name, claim.name));
-    if (first !== undefined && !reported.has(`${claim.path}\0${claim.name}`)) {
+    const other = claims.find((c) => !same(c, claim) && overlap(c.name, claim.name));
+    if (other !== undefined && !reported.has(`${claim.path}\0${claim.name}`)) {
       reported.add(`${claim.path}\0${claim.name}`);
-      problems.push({ path: claim.path, message: message(claim, first) });
+      problems.push({ path: claim.path, message: message(claim, other) });
     }
-    seen.push(claim);
   }
   return problems;
 }
@@ -169,12 +168,12 @@ export function globalNameProblems(tenants: readonly TenantModel[], facts: Names
     ...uniqueness(
       instances.flatMap(hostClaims),
       hostsOverlap,
-      (claim, first) => `host "${claim.name}" is already claimed by ${who(first)}: a host routes to one instance in the whole fleet (a second claimant would take its traffic); pick a host of your own`,
+      (claim, first) => `host "${claim.name}" is also claimed by ${who(first)}: a host routes to one instance in the whole fleet (a second claimant would take its traffic); pick a host of your own`,
     ),
     ...uniqueness(
       instances.flatMap(tailnetClaims),
       (a, b) => a === b,
-      (claim, first) => `tailnet host name "${claim.name}" is already claimed by ${who(first)}: on one tailnet the name would reach either device; set tailscale.hostname to a name no other instance uses`,
+      (claim, first) => `tailnet host name "${claim.name}" is also claimed by ${who(first)}: on one tailnet the name would reach either device; set tailscale.hostname to a name no other instance uses`,
     ),
   ];
 }

@@ -104,13 +104,19 @@ export class NamespaceRegistry {
     return claims.filter((u) => !seen.has(u.instance) && (seen.add(u.instance), true));
   }
 
-  /** Who owns the object `name` of `kind` in this namespace, or undefined for a user-managed object nobody claims. */
-  ownerOf(name: string, kind: ReferenceKind): Ownership | undefined {
+  /**
+   * Who owns the object `name` of `kind` in this namespace, as seen from instance `self`, or
+   * undefined for a user-managed object nobody claims. A claim contested by several instances
+   * is another's for each of them, so every claimant is refused, each naming another's path.
+   */
+  ownerOf(name: string, kind: ReferenceKind, self?: string): Ownership | undefined {
     const program = this.programOwner(name, kind);
     if (program !== undefined) return program;
-    const first = this.claimants(name)[0];
-    if (first === undefined) return undefined;
-    return { owner: this.instanceOwner(first.instance, false), basis: "claimed", kind: first.ref.kind, claimPath: first.path };
+    const claimants = this.claimants(name);
+    const other = claimants.find((c) => c.instance !== self);
+    const claim = other ?? claimants[0];
+    if (claim === undefined) return undefined;
+    return { owner: this.instanceOwner(claim.instance, false), basis: "claimed", kind: claim.ref.kind, claimPath: claim.path };
   }
 }
 

@@ -65,7 +65,7 @@ export function instanceReferenceProblems(instance: InstanceModel, tenantOf: (na
   const problems: InstanceProblem[] = [];
   const claims = new Map<string, ObjectReference>();
   for (const ref of objectReferences(instance.spec)) {
-    const message = referenceRefusal(instance, ref, registry.ownerOf(ref.name, ref.kind));
+    const message = referenceRefusal(instance, ref, registry.ownerOf(ref.name, ref.kind, instance.name));
     if (message !== undefined) {
       problems.push({ path: ref.path, message });
       continue;
