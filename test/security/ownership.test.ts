@@ -10,6 +10,7 @@ import assert from "node:assert/strict";
 import fc from "fast-check";
 import { ownedObjects } from "../../components/instance/owned-objects";
 import { loadFleetConfig, type RawStackConfig } from "../../components/config/load";
+import { instanceNames } from "../../components/config/names";
 import { backupStack } from "../backup-k8s/fixtures";
 import { configProblems as problems, kubernetesObjects, rawConfig, runProgram } from "../support/stacks";
 import { assertAccepted, assertRefused, twoInstances } from "./support";
@@ -213,11 +214,7 @@ const scenario: fc.Arbitrary<Scenario> = fc.record({
 const TENANT_NAMES = ["acme", "globex", "initech"];
 
 function instanceOf(tenant: string, name: string) {
-  return { tenant, name, namespace: `openclaw-${tenant}`, logicalName: `${tenant}/${name}`, names: loadNames(name), spec: {} } as never;
-}
-function loadNames(name: string) {
-  // eslint-disable-next-line @typescript-eslint/no-require-imports
-  return (require("../../components/config/names") as typeof import("../../components/config/names")).instanceNames(name);
+  return { tenant, name, namespace: `openclaw-${tenant}`, logicalName: `${tenant}/${name}`, names: instanceNames(name), spec: {} } as never;
 }
 
 /** The stack of a scenario, the full path of the reference, and whether it crosses an owner. */
@@ -296,4 +293,3 @@ describe("ownership property: a reference that crosses an owner is refused, at i
   });
 });
 
-void assertAccepted;
