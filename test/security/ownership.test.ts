@@ -151,6 +151,35 @@ describe("ownership: annotations with a policy, network defaults that fail close
   });
 });
 
+describe("plain mistakes of issue 25, refused with the path and the fix", () => {
+  const side = (extra: Record<string, unknown>) => ({ sidecars: [{ name: "side", image: "busybox:1.37", ...extra }] });
+  const cases: [string, Record<string, unknown>, string, string][] = [
+    ["a cron that never fires (30 February)", { backup: { schedule: "0 3 30 2 *" } }, "backup.schedule", "never fires"],
+    ["a subPath with ..", side({ volumeMounts: [{ name: "x", mountPath: "/x", subPath: "../other" }] }), "sidecars[0].volumeMounts[0].subPath", "without '..'"],
+    ["a resource-name typo in a sidecar", side({ resources: { limits: { memroy: "1Gi" } } }), "sidecars[0].resources.limits.memroy", 'did you mean "memory"?'],
+    ["a probe on a port no container declares", side({ ports: [{ containerPort: 8080 }], readinessProbe: { tcpSocket: { port: 9999 } } }), "sidecars[0].readinessProbe.tcpSocket.port", "is not a port container"],
+    ["a metrics port equal to the gateway port", { observability: { metrics: { enabled: true, port: 18789, collectorImage: { tag: "0.120.0" } } } }, "observability.metrics.port", "the gateway port"],
+    ["an API key in plain text inside config.raw", { config: { raw: { models: { providers: { openai: { apiKey: "sk-live-123" } } } } } }, "config.raw.models.providers.openai.apiKey", "${OPENCLAW_API_KEY}"],
+    ["a dashboard folder with ../", { observability: { grafanaDashboard: { enabled: true, folder: "../etc" } } }, "observability.grafanaDashboard.folder", "without '..'"],
+  ];
+  for (const [what, bot, path, fragment] of cases) {
+    it(`refuses ${what}`, () => assertRefused(fleet(bot), `${BOT}.${path}`, fragment));
+  }
+
+  it("accepts the same options written right", () => {
+    assert.deepEqual(
+      problems(
+        fleet({
+          backup: { schedule: "0 3 29 2 *" },
+          config: { raw: { models: { providers: { openai: { apiKey: "${OPENAI_API_KEY}" } } } } },
+          sidecars: [{ name: "side", image: "busybox:1.37", ports: [{ name: "http", containerPort: 8080 }], readinessProbe: { httpGet: { port: "http" } }, resources: { limits: { memory: "1Gi", "nvidia.com/gpu": "1" } } }],
+        }),
+      ),
+      [],
+    );
+  });
+});
+
 // ---------------------------------------------------------------------------------------------
 // The property: references generated across tenants and instances.
 

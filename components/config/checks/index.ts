@@ -4,6 +4,7 @@
  * the schemas, and docs/config.md lists each one's `refuses` (test/docs checks it).
  */
 import { configNamespaces } from "./config-namespaces";
+import { configRawSecrets } from "./config-raw-secrets";
 import { derivedNames } from "./derived-names";
 import { globalNames } from "./global-names";
 import { instanceIsolation } from "./isolation";
@@ -18,7 +19,7 @@ import { secretsInPlainText } from "./secrets-in-plain-text";
 import { stackSecretOwners } from "./stack-secrets";
 import type { CheckContext, ConfigCheck } from "./types";
 
-export const CONFIG_CHECKS: readonly ConfigCheck[] = [configNamespaces, secretsInPlainText, secretEnvLiterals, globalNames, derivedNames, ownership, stackSecretOwners, platformPolicy, mountPaths, resourceFit, instanceIsolation, rolloutFit];
+export const CONFIG_CHECKS: readonly ConfigCheck[] = [configNamespaces, secretsInPlainText, secretEnvLiterals, configRawSecrets, globalNames, derivedNames, ownership, stackSecretOwners, platformPolicy, mountPaths, resourceFit, instanceIsolation, rolloutFit];
 
 export function configCheckProblems(context: CheckContext) {
   return runChecks(CONFIG_CHECKS, context);

@@ -55,7 +55,17 @@ export const observability = z
       .strict()
       .prefault({}),
     grafanaDashboard: z
-      .object({ enabled: z.boolean().default(false), labels: labelMap.default({}), folder: z.string().min(1).default("OpenClaw") })
+      .object({
+        enabled: z.boolean().default(false),
+        labels: labelMap.default({}),
+        folder: z
+          .string()
+          .min(1)
+          .refine((f) => !f.startsWith("/") && !f.includes("\\") && ![...f].some((c) => c.charCodeAt(0) < 0x20) && f.split("/").every((part) => part !== "" && part !== "." && part !== ".."), {
+            message: "must be a folder name (or nested names joined by '/'), without '..', '.', a leading '/', '\\' or control characters: the dashboard sidecar writes the file under it",
+          })
+          .default("OpenClaw"),
+      })
       .strict()
       .prefault({}),
     logging: z
