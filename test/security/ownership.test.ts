@@ -104,6 +104,14 @@ describe("ownership: the classes of issue 25, each refused with its path and the
     assertRefused(fleet(dns, { ops, extra: policy }), "tenants.globex.instances.ops.ingress.hosts[0].host", "also claimed by");
   });
 
+  it("refuses an annotation that names another namespace's or a sibling's Secret, and accepts a shared wildcard certificate", () => {
+    const annotated = (value: string) => ({ ingress: { enabled: true, hosts: [{ host: "bot.example.com" }], annotations: { "nginx.ingress.kubernetes.io/proxy-ssl-secret": value } }, networkPolicy: { allowedIngressNamespaces: ["ingress-nginx"] } });
+    assertRefused(twoInstances(annotated("openclaw-globex/client-cert")), `${BOT}.ingress.annotations.nginx.ingress.kubernetes.io/proxy-ssl-secret`, "an instance refers only to objects of its own namespace");
+    assertRefused(twoInstances(annotated("openclaw-acme/support-backup")), `${BOT}.ingress.annotations.nginx.ingress.kubernetes.io/proxy-ssl-secret`, `instance "support"'s backup Secret`);
+    const wildcard = (host: string) => ({ ingress: { enabled: true, hosts: [{ host }], tls: [{ hosts: ["*.example.com"], secretName: "wildcard-tls" }] }, networkPolicy: { allowedIngressNamespaces: ["ingress-nginx"] } });
+    assertAccepted(twoInstances(wildcard("bot.example.com"), {}, wildcard("support.example.com")));
+  });
+
   it("refuses a tailscale hostname of a sibling, and a tenant namespace a controller or another tenant's policy holds", () => {
     const ts = (hostname?: string) => ({ tailscale: { enabled: true, authKeySecretRef: { name: "ts-key" }, image: { tag: "v1.80.0" }, ...(hostname ? { hostname } : {}) } });
     assertRefused(twoInstances(ts("support"), {}, ts()), `${BOT}.tailscale.hostname`, "tailnet host name \"support\" is also claimed by tenants.acme.instances.support.tailscale.enabled");

@@ -33,7 +33,13 @@ export function hostClaims(instance: InstanceModel): Claim[] {
   const claims: Claim[] = [];
   if (spec.ingress.enabled) {
     spec.ingress.hosts.forEach((h, i) => claims.push({ name: h.host.toLowerCase(), instance, path: at("ingress", "hosts", i, "host") }));
-    spec.ingress.tls.forEach((t, i) => t.hosts.forEach((h, j) => claims.push({ name: h.toLowerCase(), instance, path: at("ingress", "tls", i, "hosts", j) })));
+    // A TLS host selects the certificate served for it, so it is claimed too; a wildcard there only names a shared
+    // certificate (rules decide routing), so several instances may list one.
+    spec.ingress.tls.forEach((t, i) =>
+      t.hosts.forEach((h, j) => {
+        if (!h.startsWith("*.")) claims.push({ name: h.toLowerCase(), instance, path: at("ingress", "tls", i, "hosts", j) });
+      }),
+    );
     for (const key of HOST_ANNOTATIONS) {
       const value = spec.ingress.annotations[key];
       if (value !== undefined) for (const host of split(value)) claims.push({ name: host, instance, path: at("ingress", "annotations", key) });

@@ -40,6 +40,16 @@ const OBJECT_KEYS: Readonly<Record<string, ReferenceKind>> = {
   configMap: "ConfigMap",
 };
 
+/** Annotations whose value names an object (`<name>` or `<namespace>/<name>`) that the ingress controller reads for the instance. */
+export const OBJECT_ANNOTATIONS: Readonly<Record<string, ReferenceKind>> = {
+  "nginx.ingress.kubernetes.io/auth-secret": "Secret",
+  "nginx.ingress.kubernetes.io/auth-tls-secret": "Secret",
+  "nginx.ingress.kubernetes.io/proxy-ssl-secret": "Secret",
+  "nginx.ingress.kubernetes.io/auth-proxy-set-headers": "ConfigMap",
+  "nginx.ingress.kubernetes.io/custom-headers": "ConfigMap",
+  "nginx.ingress.kubernetes.io/default-backend": "object",
+};
+
 function isObject(value: unknown): value is Record<string, unknown> {
   return value !== null && typeof value === "object" && !Array.isArray(value);
 }
@@ -60,6 +70,13 @@ export function objectReferences(value: unknown, path: (string | number)[] = [])
   const out: ObjectReference[] = [];
   for (const [key, child] of Object.entries(value)) {
     const at = [...path, key];
+    if (key === "annotations" && isObject(child)) {
+      for (const [annotation, value] of Object.entries(child)) {
+        const kind = OBJECT_ANNOTATIONS[annotation];
+        if (kind !== undefined && typeof value === "string") out.push({ kind, name: value.trim(), path: [...at, annotation] });
+      }
+      continue;
+    }
     if (typeof child === "string" && key in STRING_KEYS) out.push({ kind: STRING_KEYS[key], name: child, path: at });
     else if (key === "pullSecrets" && Array.isArray(child)) child.forEach((name, i) => typeof name === "string" && out.push({ kind: "Secret", name, path: [...at, i] }));
     else if (isObject(child)) {

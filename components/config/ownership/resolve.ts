@@ -64,7 +64,17 @@ export function instanceReferenceProblems(instance: InstanceModel, tenantOf: (na
   const registry = namespaceRegistry(tenant);
   const problems: InstanceProblem[] = [];
   const claims = new Map<string, ObjectReference>();
-  for (const ref of objectReferences(instance.spec)) {
+  for (const written of objectReferences(instance.spec)) {
+    // An annotation may name `<namespace>/<name>`: only the instance's own namespace.
+    const slash = written.name.indexOf("/");
+    if (slash >= 0 && written.name.slice(0, slash) !== instance.namespace) {
+      problems.push({
+        path: written.path,
+        message: `"${written.name}" names an object of namespace ${written.name.slice(0, slash)}: an instance refers only to objects of its own namespace (${instance.namespace}), which the controller reads on its behalf; name an object there`,
+      });
+      continue;
+    }
+    const ref = slash >= 0 ? { ...written, name: written.name.slice(slash + 1) } : written;
     const message = referenceRefusal(instance, ref, registry.ownerOf(ref.name, ref.kind, instance.name));
     if (message !== undefined) {
       problems.push({ path: ref.path, message });
