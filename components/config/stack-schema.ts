@@ -98,8 +98,6 @@ const tenantSchema = z
         for (const issue of limitRangeIssues(range)) ctx.addIssue({ code: "custom", ...issue });
       })
       .optional(),
-    /** Allow instances of this tenant to restore from another tenant's backups. */
-    allowCrossTenantRestore: z.boolean().default(false),
     /** Per-tenant backup settings, e.g. the tenant's own static store keys. */
     backup: tenantBackupSchema,
     instances: z.record(dns1035Label("instance name", MAX_INSTANCE_NAME), z.unknown()).default({}),
@@ -113,6 +111,11 @@ const tenantAllowance = z
     allowedAnnotations: z.array(z.string().regex(/^[A-Za-z0-9./_-]+\*?$/, { message: "is not an annotation key or a prefix ending in *" })).default([]),
     /** Lets the tenant's instances set networkPolicy.enabled: false (their backup pods keep theirs). */
     allowNetworkPolicyOff: z.boolean().default(false),
+    /**
+     * Tenants whose backups this tenant's instances may restore or clone from (read only, one
+     * source prefix each). A list, not a switch: allowing `acme` grants nothing of `initech`'s.
+     */
+    restoreFromTenants: z.array(dnsLabel("tenant name", MAX_TENANT_NAME)).default([]),
   })
   .strict();
 
@@ -140,7 +143,7 @@ export const stackSchema = z
     rollout: rolloutSchema,
     /** Where every image comes from: a private registry for all of them, or one image replaced (air-gapped clusters, mirrors). */
     images: imagesSchema,
-    /** What the platform team allows single tenants: annotations that change routing, instances without a NetworkPolicy. */
+    /** What the platform team allows single tenants: annotations that change routing, instances without a NetworkPolicy, restores from other tenants' backups. */
     platform,
     /** Secret values, referenced elsewhere as `{ secretRef: <name> }`. */
     secrets: z.record(z.string(), z.string()).default({}),
@@ -148,5 +151,6 @@ export const stackSchema = z
   .strict();
 
 export type StackSpec = z.output<typeof stackSchema>;
+export type PlatformSpec = z.output<typeof platform>;
 export type TenantSpec = z.output<typeof tenantSchema>;
 export { instanceSchema };
