@@ -43,14 +43,16 @@ export async function restoreSnippet(ctx: Context, text: string | undefined, int
   const commands: string[] = [];
   if (needsPermission) {
     commands.push(`pulumi config set --stack ${stack} --path ${shellQuote(`${allowance}[${allowedSources.length}]`)} ${shellQuote(snapshot.tenant)}`);
-    notes.push(
-      `the platform team's allowance (${allowance}; a tenant's own block cannot grant it): tenant "${target.tenant}" may then read tenant "${snapshot.tenant}"'s backups; remove "${snapshot.tenant}" from it again once the clone is done`,
-    );
+    notes.push(`the platform team's allowance (${allowance}; a tenant's own block cannot grant it): tenant "${target.tenant}" may then read tenant "${snapshot.tenant}"'s backups`);
   }
   commands.push(`pulumi config set --stack ${stack} --path ${shellQuote(`${base}.backup.restoreFrom`)} ${shellQuote(restoreFrom)}`);
   if (targetInstance === undefined) notes.push(`${target.tenant}/${target.instance} is not in the stack yet: the restore runs into its new volume before its first start`);
   else notes.push(`${target.tenant}/${target.instance} runs now: \`pulumi up\` stops it, restores (its current data is moved aside on the volume, never deleted) and starts it again`);
-  notes.push("leave restoreFrom set afterwards: the same value never restores twice; a new value restores again");
+  notes.push(
+    needsPermission
+      ? `once the clone is done, remove restoreFrom (that only deletes the finished Job) together with "${snapshot.tenant}" from ${allowance}`
+      : "leave restoreFrom set afterwards: the same value never restores twice; a new value restores again",
+  );
 
   const yaml = [
     `# ${stack}: stacks/Pulumi.${stack}.yaml`,
