@@ -3,6 +3,7 @@
  * snapshot, or clone it into another instance (of this or another tenant).
  * Printed, never applied: the restore happens in the reviewed `pulumi up`.
  */
+import { mayRestoreFrom } from "../components/config/restore-allowance";
 import type { Context } from "./context";
 import { json } from "./output";
 import { resolveSnapshot } from "./resolve";
@@ -34,24 +35,31 @@ export async function restoreSnippet(ctx: Context, text: string | undefined, int
   const targetTenant = model.tenants.find((t) => t.name === target.tenant);
   const targetInstance = targetTenant?.instances.find((i) => i.name === target.instance);
   const crossTenant = target.tenant !== snapshot.tenant;
-  const needsPermission = crossTenant && targetTenant?.spec.allowCrossTenantRestore !== true;
+  // Whose backups a tenant may read is the platform team's to allow, outside the tenant's own block.
+  const needsPermission = !mayRestoreFrom(model.platform, target.tenant, snapshot.tenant);
+  const allowedSources = model.platform.tenants[target.tenant]?.restoreFromTenants ?? [];
+  const allowance = `platform.tenants.${target.tenant}.restoreFromTenants`;
   const notes: string[] = [];
   const commands: string[] = [];
   if (needsPermission) {
-    commands.push(`pulumi config set --stack ${stack} --path ${shellQuote(`tenants.${target.tenant}.allowCrossTenantRestore`)} true`);
-    notes.push(`tenant "${target.tenant}" may then read tenant "${snapshot.tenant}"'s backups: remove allowCrossTenantRestore again once the clone is done`);
+    commands.push(`pulumi config set --stack ${stack} --path ${shellQuote(`${allowance}[${allowedSources.length}]`)} ${shellQuote(snapshot.tenant)}`);
+    notes.push(`the platform team's allowance (${allowance}; a tenant's own block cannot grant it): tenant "${target.tenant}" may then read tenant "${snapshot.tenant}"'s backups`);
   }
   commands.push(`pulumi config set --stack ${stack} --path ${shellQuote(`${base}.backup.restoreFrom`)} ${shellQuote(restoreFrom)}`);
   if (targetInstance === undefined) notes.push(`${target.tenant}/${target.instance} is not in the stack yet: the restore runs into its new volume before its first start`);
   else notes.push(`${target.tenant}/${target.instance} runs now: \`pulumi up\` stops it, restores (its current data is moved aside on the volume, never deleted) and starts it again`);
-  notes.push("leave restoreFrom set afterwards: the same value never restores twice; a new value restores again");
+  notes.push(
+    needsPermission
+      ? `once the clone is done, remove restoreFrom (that only deletes the finished Job) together with "${snapshot.tenant}" from ${allowance}`
+      : "leave restoreFrom set afterwards: the same value never restores twice; a new value restores again",
+  );
 
   const yaml = [
     `# ${stack}: stacks/Pulumi.${stack}.yaml`,
     "config:",
+    ...(needsPermission ? ["  openclaw-fleet:platform:", "    tenants:", `      ${target.tenant}:`, `        restoreFromTenants: [${[...allowedSources, snapshot.tenant].join(", ")}]`] : []),
     "  openclaw-fleet:tenants:",
     `    ${target.tenant}:`,
-    ...(needsPermission ? ["      allowCrossTenantRestore: true"] : []),
     "      instances:",
     `        ${target.instance}:`,
     "          backup:",

@@ -2,7 +2,7 @@ import { createHash } from "node:crypto";
 import type * as k8s from "@pulumi/kubernetes";
 import { tenantLabels } from "../config/labels";
 import type { TenantModel } from "../config/model";
-import { NAMESPACE_OBJECT_PREFIX } from "../config/isolation/owned-names";
+import { NAMESPACE_OBJECT_PREFIX } from "../config/names";
 import { engineScripts } from "./engine";
 
 /**

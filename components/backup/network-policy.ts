@@ -46,10 +46,10 @@ export function storeEndpoint(endpoint: string | undefined): StoreEndpoint {
  * Backup and restore pods of an instance: no ingress at all; egress only to
  * the cluster DNS and the object store (and the Pod Identity agent when that
  * is how they get credentials). They never reach the gateway or the internet
- * at large on any other port.
+ * at large on any other port. Rendered whatever `networkPolicy.enabled` says.
  */
 export function buildBackupNetworkPolicy(fleet: FleetModel, instance: InstanceModel, endpoint: string | undefined): k8s.types.input.networking.v1.NetworkPolicy | undefined {
-  if (!instance.spec.networkPolicy.enabled) return undefined;
+  // Always, even when the instance runs without one: the backup pods hold the store credentials.
   const store = storeEndpoint(endpoint);
   const egress: EgressRule[] = [dnsEgressRule(), { to: [...store.peers], ports: [{ protocol: "TCP", port: store.port }] }];
   if (identityMode(fleet.backup) === "podIdentity") egress.push({ to: [...POD_IDENTITY_AGENT], ports: [{ protocol: "TCP", port: 80 }] });

@@ -85,7 +85,32 @@ export function scheduleProblem(schedule: string): string | undefined {
     const problem = fieldProblem(fields[i], FIELDS[i]);
     if (problem !== undefined) return `"${text}": ${problem}`;
   }
-  return undefined;
+  return neverFires(fields) ? `"${text}" never fires: no month has that day (e.g. 30 February, 31 April); pick a day every chosen month has (1-28 exists in every month)` : undefined;
+}
+
+/** The values a valid field stands for. */
+function fieldValues(text: string, field: Field): Set<number> {
+  const values = new Set<number>();
+  for (const part of text.split(",")) {
+    const [range, step] = part.split("/");
+    const [from, to] = range === "*" || range === "?" ? [String(field.min), String(field.max)] : range.split("-");
+    const a = fieldValue(from, field) as number;
+    const b = to !== undefined ? (fieldValue(to, field) as number) : step !== undefined ? field.max : a;
+    for (let v = a; v <= b; v += step !== undefined ? Number(step) : 1) values.add(v);
+  }
+  return values;
+}
+
+const DAYS_IN_MONTH = [31, 29, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31];
+
+/** A valid cron expression whose days of month exist in none of its months (and the weekday does not widen it). */
+function neverFires(fields: readonly string[]): boolean {
+  const [, , dom, month, dow] = fields;
+  // With a day of week as well, cron fires on either; with * or ? the day of month alone decides.
+  if (!(dow === "*" || dow === "?") || dom === "*" || dom === "?") return false;
+  const days = fieldValues(dom, FIELDS[2]);
+  const months = fieldValues(month, FIELDS[3]);
+  return ![...months].some((m) => [...days].some((d) => d <= DAYS_IN_MONTH[m - 1]));
 }
 
 function periodProblem(n: number, unit: string): string | undefined {

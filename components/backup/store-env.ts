@@ -1,7 +1,8 @@
 import type * as k8s from "@pulumi/kubernetes";
 import { identityMode } from "../config/backup-schema";
 import { plainFolderTooWide } from "../config/isolation/plain-restore";
-import { findTenantModel, type FleetModel, type InstanceModel } from "../config/model";
+import type { FleetModel, InstanceModel } from "../config/model";
+import { mayRestoreFrom } from "../config/restore-allowance";
 import { BACKUP_SECRET_KEYS } from "./identity/secret-keys";
 import { restoreReadPrefix, sourceTenant } from "./restore-source";
 import type { BackupStoreRef } from "./store/ref";
@@ -78,9 +79,9 @@ export interface RestoreSourceAccess {
  * `backup.restoreFrom`, or undefined when it needs none (no restoreFrom, or
  * a restore of its own backups, which it can read anyway). Pure.
  *
- * Throws on a cross-tenant source without `allowCrossTenantRestore` on the
- * target tenant: the loader reports that as a config problem first, so this
- * only fires if a caller bypasses validation.
+ * Throws on a cross-tenant source the platform team has not allowed
+ * (`platform.tenants.<target>.restoreFromTenants`): the loader reports that as
+ * a config problem first, so this only fires if a caller bypasses validation.
  */
 export function restoreSourceAccess(args: BackupStoreEnvArgs): RestoreSourceAccess | undefined {
   const { fleet, instance, store } = args;
@@ -90,13 +91,10 @@ export function restoreSourceAccess(args: BackupStoreEnvArgs): RestoreSourceAcce
   const ownPrefix = `${store.prefix}${instance.tenant}/${instance.name}/`;
   if (keyPrefix.startsWith(ownPrefix)) return undefined;
   const owner = sourceTenant(source, instance.tenant, store.prefix);
-  if (owner !== undefined && owner !== instance.tenant) {
-    const tenant = findTenantModel(fleet, instance.tenant);
-    if (tenant?.spec.allowCrossTenantRestore !== true) {
-      throw new Error(
-        `tenants.${instance.tenant}.instances.${instance.name}.backup.restoreFrom reads tenant "${owner}"'s backups, but tenants.${instance.tenant}.allowCrossTenantRestore is not true`,
-      );
-    }
+  if (owner !== undefined && !mayRestoreFrom(fleet.platform, instance.tenant, owner)) {
+    throw new Error(
+      `tenants.${instance.tenant}.instances.${instance.name}.backup.restoreFrom reads tenant "${owner}"'s backups, but platform.tenants.${instance.tenant}.restoreFromTenants does not list "${owner}"`,
+    );
   }
   if (store.prefix.startsWith(keyPrefix)) throw new Error(`restoreFrom "${keyPrefix}" would grant read access to every tenant's backups`);
   const tooWide = source.type === "plain" ? plainFolderTooWide(source.path, store.prefix) : undefined;

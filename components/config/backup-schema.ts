@@ -1,5 +1,6 @@
 import { z } from "zod";
 import type { TenantModel } from "./model";
+import { httpURL } from "./instance/operations";
 import { labelMap, secretRef } from "./primitives";
 import { bucketNameProblem, endpointProblem } from "./s3-names";
 import { joinPath, type ConfigProblem } from "./problems";
@@ -19,7 +20,7 @@ const backupMonitoring = z
     /** Labels the Prometheus Operator's ruleSelector matches (e.g. release: kube-prometheus-stack). */
     labels: labelMap.default({}),
     /** Base URL of this repository's docs/ folder; each alert links to its section of alerts.md there. */
-    docsBaseURL: z.url().default("https://github.com/openclaw/openclaw-fleet/blob/main/docs"),
+    docsBaseURL: httpURL.default("https://github.com/openclaw/openclaw-fleet/blob/main/docs"),
   })
   .strict()
   .prefault({});

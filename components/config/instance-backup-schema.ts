@@ -8,6 +8,8 @@ import type { InstanceSpec } from "./instance-schema";
 import { isPlainObject } from "./merge";
 import { imageDigest, imageRepository, resourceRequirements, secretRef } from "./primitives";
 import { joinPath, type ConfigProblem } from "./problems";
+import { mayRestoreFrom } from "./restore-allowance";
+import type { PlatformSpec } from "./stack-schema";
 
 const count = (min: number, max: number) => z.number().int().min(min).max(max);
 
@@ -112,7 +114,8 @@ export interface InstanceBackupContext {
   /** Config path of the instance, e.g. `["tenants", "acme", "instances", "bot"]`. */
   readonly base: readonly string[];
   readonly tenant: string;
-  readonly allowCrossTenantRestore: boolean;
+  /** The stack's `platform` block (who may restore from whom); undefined when it did not validate. */
+  readonly platform?: PlatformSpec;
   /** The stack's `backup` block; undefined when it did not validate (its problems are reported there). */
   readonly fleetBackup?: BackupSpec;
 }
@@ -161,10 +164,10 @@ export function instanceBackupProblems(spec: InstanceSpec, context: InstanceBack
     });
   }
   const owner = sourceTenant(source, context.tenant, fleet.prefix);
-  if (owner !== undefined && owner !== context.tenant && !context.allowCrossTenantRestore) {
+  if (owner !== undefined && !mayRestoreFrom(context.platform, context.tenant, owner)) {
     problems.push({
       path: restoreAt("tenant"),
-      message: `reads tenant "${owner}"'s backups from tenant "${context.tenant}": refused to keep tenants isolated; if that is intended, set tenants.${context.tenant}.allowCrossTenantRestore: true`,
+      message: `reads tenant "${owner}"'s backups from tenant "${context.tenant}": refused to keep tenants isolated. Only the platform team can allow it, outside the tenant's own block: add "${owner}" to platform.tenants.${context.tenant}.restoreFromTenants`,
     });
   }
   return problems;

@@ -125,7 +125,7 @@ export function loadFleetConfig(raw: RawStackConfig): FleetModel {
       if (merged.data === undefined) continue;
       problems.push(...instanceProblems(merged.data, base));
       problems.push(
-        ...instanceBackupProblems(merged.data, { base, tenant: tenantName, allowCrossTenantRestore: tenantSpec?.allowCrossTenantRestore ?? false, fleetBackup: stack.data?.backup }),
+        ...instanceBackupProblems(merged.data, { base, tenant: tenantName, platform: stack.data?.platform, fleetBackup: stack.data?.backup }),
       );
       // After every check of the spec as written, so a problem names the key the user set.
       writtenSpecs.push(merged.data);
@@ -163,6 +163,7 @@ export function loadFleetConfig(raw: RawStackConfig): FleetModel {
     backup: stack.data.backup,
     tenants,
     rollout: stack.data.rollout,
+    platform: stack.data.platform,
     secrets: secretResolver(stack.data.secrets),
   };
 }

@@ -4,7 +4,7 @@ import type { InstanceSpec } from "./instance-schema";
 import type { InstanceNames } from "./names";
 import type { SecretRef } from "./primitives";
 import type { RolloutSpec } from "./rollout-schema";
-import type { StackSpec, TenantSpec } from "./stack-schema";
+import type { PlatformSpec, StackSpec, TenantSpec } from "./stack-schema";
 
 /** Everything the components need about one instance, validated and with defaults applied. */
 export interface InstanceModel {
@@ -39,6 +39,8 @@ export interface FleetModel {
   /** Sorted by name. */
   readonly tenants: readonly TenantModel[];
   readonly rollout: RolloutSpec;
+  /** What the platform team allows single tenants (`platform`), e.g. whose backups a tenant may restore. */
+  readonly platform: PlatformSpec;
   readonly secrets: SecretResolver;
 }
 

@@ -46,3 +46,6 @@ export function instanceNames(instance: string): InstanceNames {
 export function instanceLogicalName(tenant: string, instance: string): string {
   return `${tenant}/${instance}`;
 }
+
+/** Objects of the tenant namespace itself (quota, limit range, the shared backup engine, hooks) are named `openclaw-…`. */
+export const NAMESPACE_OBJECT_PREFIX = "openclaw-";

@@ -1,4 +1,5 @@
 import type { core } from "zod";
+import { movedKeyMessage } from "./moved-keys";
 import { closestMatch } from "./validators";
 
 /** One thing wrong with a stack config: where it is, and what would fix it. */
@@ -63,9 +64,9 @@ export function problemsFromIssues(
           const hint = closestMatch(key, allowed);
           problems.push({
             path: joinPath([...path, key]),
-            message: hint
-              ? `unknown key; did you mean "${hint}"?`
-              : `unknown key; remove it (allowed here: ${allowed.join(", ") || "none"})`,
+            message:
+              movedKeyMessage(path, key) ??
+              (hint ? `unknown key; did you mean "${hint}"?` : `unknown key; remove it (allowed here: ${allowed.join(", ") || "none"})`),
           });
         }
         break;

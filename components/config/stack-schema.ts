@@ -19,6 +19,8 @@ const kubernetes = z
     renderYamlToDirectory: z.string().min(1).optional(),
     /** The API server's endpoint addresses (kubectl get endpoints kubernetes -n default): never reachable from an instance unless it sets networkPolicy.allowAPIServer. */
     apiServerCIDRs: z.array(cidr).default([]),
+    /** More namespaces of the cluster's own (its controllers'), which no tenant may take; the built-in list is in docs/security.md. */
+    reservedNamespaces: z.array(dnsLabel("namespace name")).default([]),
   })
   .strict()
   .prefault({});
@@ -96,13 +98,34 @@ const tenantSchema = z
         for (const issue of limitRangeIssues(range)) ctx.addIssue({ code: "custom", ...issue });
       })
       .optional(),
-    /** Allow instances of this tenant to restore from another tenant's backups. */
-    allowCrossTenantRestore: z.boolean().default(false),
     /** Per-tenant backup settings, e.g. the tenant's own static store keys. */
     backup: tenantBackupSchema,
     instances: z.record(dns1035Label("instance name", MAX_INSTANCE_NAME), z.unknown()).default({}),
   })
   .strict();
+
+/** What the platform team allows one tenant beyond the safe defaults; outside `tenants`, so a tenant cannot grant it to itself. */
+const tenantAllowance = z
+  .object({
+    /** Annotation keys (or prefixes ending in `*`) the tenant may set although they change routing or inject configuration (docs/security.md). */
+    allowedAnnotations: z.array(z.string().regex(/^[A-Za-z0-9./_-]+\*?$/, { message: "is not an annotation key or a prefix ending in *" })).default([]),
+    /** Lets the tenant's instances set networkPolicy.enabled: false (their backup pods keep theirs). */
+    allowNetworkPolicyOff: z.boolean().default(false),
+    /**
+     * Tenants whose backups this tenant's instances may restore or clone from (read only, one
+     * source prefix each). A list, not a switch: allowing `acme` grants nothing of `initech`'s.
+     */
+    restoreFromTenants: z.array(dnsLabel("tenant name", MAX_TENANT_NAME)).default([]),
+  })
+  .strict();
+
+/** The platform team's per-tenant allowances. */
+const platform = z
+  .object({
+    tenants: z.record(dnsLabel("tenant name", MAX_TENANT_NAME), tenantAllowance).default({}),
+  })
+  .strict()
+  .prefault({});
 
 /**
  * The whole stack config, as read from `stacks/Pulumi.<stack>.yaml` under the
@@ -120,11 +143,14 @@ export const stackSchema = z
     rollout: rolloutSchema,
     /** Where every image comes from: a private registry for all of them, or one image replaced (air-gapped clusters, mirrors). */
     images: imagesSchema,
+    /** What the platform team allows single tenants: annotations that change routing, instances without a NetworkPolicy, restores from other tenants' backups. */
+    platform,
     /** Secret values, referenced elsewhere as `{ secretRef: <name> }`. */
     secrets: z.record(z.string(), z.string()).default({}),
   })
   .strict();
 
 export type StackSpec = z.output<typeof stackSchema>;
+export type PlatformSpec = z.output<typeof platform>;
 export type TenantSpec = z.output<typeof tenantSchema>;
 export { instanceSchema };

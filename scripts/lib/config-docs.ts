@@ -18,7 +18,7 @@ export interface DocSection {
 /** The sections of docs/config.md, walked from the current schemas. */
 export function configSections(examples: ReadonlyMap<string, string> = new Map()): DocSection[] {
   return [
-    { id: "stack", keys: configKeys(stackSchema, { placeholders: { tenants: "<tenant>", secrets: "<name>" } }), examples },
+    { id: "stack", keys: configKeys(stackSchema, { placeholders: { tenants: "<tenant>", "platform.tenants": "<tenant>", secrets: "<name>" } }), examples },
     { id: "instance", keys: configKeys(instanceSchema), examples },
   ];
 }

@@ -78,11 +78,32 @@ describe("instance backup config", () => {
     expectProblem(backupStack({ restoreFrom: "other-prefix/acme/bot/latest" }), `${BOT}.restoreFrom`, /below "other-prefix\/", but this fleet's snapshots are below backup.prefix "backups\/"/);
   });
 
-  it("refuses to restore another tenant's backups unless the tenant allows it", () => {
-    expectProblem(backupStack({ restoreFrom: { tenant: "globex", instance: "ops" } }), `${BOT}.restoreFrom.tenant`, /reads tenant "globex"'s backups .*tenants.acme.allowCrossTenantRestore: true/);
+  it("refuses to restore another tenant's backups unless the platform team allows that source for the tenant", () => {
+    const platform = (restoreFromTenants: string[]) => ({ extra: { platform: { tenants: { acme: { restoreFromTenants } } } } });
+    expectProblem(
+      backupStack({ restoreFrom: { tenant: "globex", instance: "ops" } }),
+      `${BOT}.restoreFrom.tenant`,
+      /reads tenant "globex"'s backups .*only the platform team can allow it.*add "globex" to platform\.tenants\.acme\.restoreFromTenants/i,
+    );
     expectProblem(backupStack({ restoreFrom: "globex/ops/latest" }), `${BOT}.restoreFrom`, /reads tenant "globex"'s backups/);
     expectProblem(backupStack({ restoreFrom: { plain: "backups/globex/ops/periodic" } }), `${BOT}.restoreFrom`, /reads tenant "globex"'s backups/);
-    assert.deepEqual(problems(backupStack({ restoreFrom: { tenant: "globex", instance: "ops" } }, { tenant: { allowCrossTenantRestore: true } })), []);
+    // An allowance names sources: another tenant's does not open globex's.
+    expectProblem(backupStack({ restoreFrom: "globex/ops/latest" }, platform(["initech"])), `${BOT}.restoreFrom`, /reads tenant "globex"'s backups/);
+    assert.deepEqual(problems(backupStack({ restoreFrom: { tenant: "globex", instance: "ops" } }, platform(["globex"]))), []);
+    assert.deepEqual(problems(backupStack({ restoreFrom: { plain: "backups/globex/ops/periodic" } }, platform(["globex"]))), []);
+    // The allowance is one-way: it lets acme read globex's backups, not globex acme's.
+    const reverse = backupStack({}, platform(["globex"]));
+    ((reverse.values.tenants as Record<string, { instances: Record<string, unknown> }>).globex.instances.ops = { backup: { restoreFrom: "acme/bot/latest" } });
+    expectProblem(reverse, "tenants.globex.instances.ops.backup.restoreFrom", /reads tenant "acme"'s backups from tenant "globex"/);
+  });
+
+  it("refuses the old tenants.<tenant>.allowCrossTenantRestore, naming its path and the platform key that replaces it, and grants nothing with it", () => {
+    const raw = backupStack({ restoreFrom: "globex/ops/latest" }, { tenant: { allowCrossTenantRestore: true } });
+    expectProblem(raw, "tenants.acme.allowCrossTenantRestore", /moved to the platform team's block.*platform\.tenants\.acme\.restoreFromTenants/);
+    assert.throws(() => loadFleetConfig(raw), /allowCrossTenantRestore/);
+    expectProblem(backupStack({}, { tenant: { allowCrossTenantRestore: false } }), "tenants.acme.allowCrossTenantRestore", /platform\.tenants\.acme\.restoreFromTenants/);
+    // Nor can the tenant's own block hold the new key.
+    expectProblem(backupStack({ restoreFrom: "globex/ops/latest" }, { tenant: { restoreFromTenants: ["globex"] } }), "tenants.acme.restoreFromTenants", /unknown key/);
   });
 
   it("refuses what the volume or the stack cannot do", () => {

@@ -40,9 +40,9 @@ describe("restore from another instance (clone): read-only access to exactly the
     assert.deepEqual(role.policy.Statement.map((s) => s.Sid), ["ListOwnPrefix", "ReadWriteOwnObjects", "UseStoreKey"]);
   });
 
-  it("across tenants with allowCrossTenantRestore: read the other tenant's source and decrypt it with its key, through S3 only", async () => {
+  it("across tenants with the platform's allowance (restoreFromTenants): read the other tenant's source and decrypt it with its key, through S3 only", async () => {
     const { r, s3, object, role, bucket } = await decisions(
-      { store: { kmsKeyPer: "tenant" }, tenants: { globex: { allowCrossTenantRestore: true } }, instances: { "globex/research": { backup: { restoreFrom: "acme/bot/latest" } } } },
+      { store: { kmsKeyPer: "tenant" }, platform: { tenants: { globex: { restoreFromTenants: ["acme"] } } }, instances: { "globex/research": { backup: { restoreFrom: "acme/bot/latest" } } } },
       ["globex", "research"],
     );
     assert.equal(await s3("s3:GetObject", object("acme", "bot")), "Allowed");
@@ -57,18 +57,32 @@ describe("restore from another instance (clone): read-only access to exactly the
     assert.equal(kms("kms:Decrypt", { "kms:EncryptionContext:aws:s3:arn": bucket.arn }), "ImplicitlyDenied", "only through S3");
   });
 
-  it("across tenants without allowCrossTenantRestore: refused by config validation, naming the path and the fix", async () => {
+  it("across tenants without the platform's allowance: refused by config validation, naming the path and the fix", async () => {
     await assert.rejects(runProgram(awsFleet({ instances: { "globex/research": { backup: { restoreFrom: { tenant: "acme", instance: "bot" } } } } })), (err: unknown) => {
       assert.ok(err instanceof ConfigError);
-      assert.match(err.message, /tenants\.globex\.instances\.research\.backup\.restoreFrom/);
-      assert.match(err.message, /allowCrossTenantRestore: true/);
+      assert.match(err.message, /tenants\.globex\.instances\.research\.backup\.restoreFrom\.tenant: reads tenant "acme"'s backups/);
+      assert.match(err.message, /add "acme" to platform\.tenants\.globex\.restoreFromTenants/);
       return true;
     });
   });
 
+  it("a tenant cannot allow itself: the old tenants.<tenant>.allowCrossTenantRestore is refused with the new key, and another source's allowance opens nothing", async () => {
+    const restore = { instances: { "globex/research": { backup: { restoreFrom: "acme/bot/latest" } } } };
+    await assert.rejects(runProgram(awsFleet({ ...restore, tenants: { globex: { allowCrossTenantRestore: true } } })), (err: unknown) => {
+      assert.ok(err instanceof ConfigError);
+      assert.match(err.message, /tenants\.globex\.allowCrossTenantRestore: moved to the platform team's block.*platform\.tenants\.globex\.restoreFromTenants/);
+      return true;
+    });
+    await assert.rejects(runProgram(awsFleet({ ...restore, tenants: { globex: { restoreFromTenants: ["acme"] } } })), /tenants\.globex\.restoreFromTenants: unknown key/);
+    await assert.rejects(
+      runProgram(awsFleet({ ...restore, platform: { tenants: { globex: { restoreFromTenants: ["initech"] } } } })),
+      /tenants\.globex\.instances\.research\.backup\.restoreFrom: reads tenant "acme"'s backups/,
+    );
+  });
+
   it("across tenants with a bucket per tenant: refused, because a restore reads only its own tenant's bucket", async () => {
     await assert.rejects(
-      runProgram(awsFleet({ store: { bucketPer: "tenant" }, tenants: { globex: { allowCrossTenantRestore: true } }, instances: { "globex/research": { backup: { restoreFrom: "acme/bot/latest" } } } })),
+      runProgram(awsFleet({ store: { bucketPer: "tenant" }, platform: { tenants: { globex: { restoreFromTenants: ["acme"] } } }, instances: { "globex/research": { backup: { restoreFrom: "acme/bot/latest" } } } })),
       /tenants\.globex\.instances\.research\.backup\.restoreFrom: reads tenant "acme"'s backups, which are in another bucket/,
     );
   });

@@ -67,17 +67,21 @@ describe("backupStoreEnv (pure): rclone's env config for the remote `store`", ()
     assert.ok(!JSON.stringify(list).includes("AKIAEXAMPLE") && !JSON.stringify(list).includes("secret-example"));
   });
 
-  it("restoreSourceAccess: the source prefix and store, only for another instance, and only as config allows", () => {
+  it("restoreSourceAccess: the source prefix and store, only for another instance, and only as the platform team allows", () => {
     const fleet = loadFleetConfig(
-      awsFleet({ tenants: { globex: { allowCrossTenantRestore: true } }, instances: { "acme/bot2": { backup: { restoreFrom: { instance: "bot" } } }, "globex/ops": { backup: { restoreFrom: "acme/bot/latest" } } } }),
+      awsFleet({ platform: { tenants: { globex: { restoreFromTenants: ["acme"] } } }, instances: { "acme/bot2": { backup: { restoreFrom: { instance: "bot" } } }, "globex/ops": { backup: { restoreFrom: "acme/bot/latest" } } } }),
     );
     const store = ref();
     assert.equal(restoreSourceAccess({ fleet, instance: instanceOf(fleet, "acme", "bot"), store }), undefined);
     assert.deepEqual(restoreSourceAccess({ fleet, instance: instanceOf(fleet, "acme", "bot2"), store }), { tenant: "acme", store, keyPrefix: "backups/acme/bot/" });
     assert.equal(restoreSourceAccess({ fleet, instance: instanceOf(fleet, "globex", "ops"), store })?.keyPrefix, "backups/acme/bot/");
-    // Defense in depth: a model that bypassed validation still cannot cross tenants.
-    const globex = fleet.tenants.find((t) => t.name === "globex")!;
-    const unvalidated: FleetModel = { ...fleet, tenants: fleet.tenants.map((t) => (t === globex ? { ...t, spec: { ...t.spec, allowCrossTenantRestore: false } } : t)) };
-    assert.throws(() => restoreSourceAccess({ fleet: unvalidated, instance: instanceOf(fleet, "globex", "ops"), store }), /allowCrossTenantRestore/);
+    // Defense in depth: a model that bypassed validation still cannot cross tenants without the platform's allowance for that source.
+    for (const restoreFromTenants of [[], ["initech"]]) {
+      const unvalidated: FleetModel = { ...fleet, platform: { tenants: { globex: { ...fleet.platform.tenants.globex, restoreFromTenants } } } };
+      assert.throws(
+        () => restoreSourceAccess({ fleet: unvalidated, instance: instanceOf(fleet, "globex", "ops"), store }),
+        /backup\.restoreFrom reads tenant "acme"'s backups, but platform\.tenants\.globex\.restoreFromTenants does not list "acme"/,
+      );
+    }
   });
 });

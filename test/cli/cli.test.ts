@@ -235,15 +235,44 @@ describe("fleet CLI against a real S3 server and real engine snapshots", functio
       );
     });
 
-    it("clones into another tenant with the permission it needs, which the loader requires", async () => {
+    it("clones into another tenant with the platform team's allowance it needs, which the loader requires", async () => {
       const result = await run(["--json", "restore-snippet", "acme/bot/latest", "--into", "globex/copy"]);
       assert.equal(result.code, 0, result.stderr);
       const snippet = JSON.parse(result.stdout) as { commands: string[]; yaml: string; clone: boolean; notes: string[] };
       assert.equal(snippet.clone, true);
-      assert.match(snippet.commands[0], /--path 'tenants.globex.allowCrossTenantRestore' true/);
+      assert.equal(snippet.commands[0], `pulumi config set --stack ${STACK} --path 'platform.tenants.globex.restoreFromTenants[0]' 'acme'`);
+      assert.match(snippet.notes.join("\n"), /platform team's allowance \(platform\.tenants\.globex\.restoreFromTenants; a tenant's own block cannot grant it\)/);
       assert.match(snippet.notes.join("\n"), /not in the stack yet/);
-      applySnippet(snippet.yaml);
-      assert.throws(() => applySnippet(snippet.yaml.replace("      allowCrossTenantRestore: true\n", "")), (e: Error) => e instanceof ConfigError && /allowCrossTenantRestore: true/.test(e.message));
+      assert.doesNotMatch(snippet.yaml, /allowCrossTenantRestore/);
+      const model = applySnippet(snippet.yaml);
+      assert.deepEqual(model.platform.tenants.globex?.restoreFromTenants, ["acme"]);
+      const withoutAllowance = snippet.yaml.replace(/ {2}openclaw-fleet:platform:\n(?: {4,}.*\n)+/, "");
+      assert.doesNotMatch(withoutAllowance, /restoreFromTenants/);
+      assert.throws(() => applySnippet(withoutAllowance), (e: Error) => e instanceof ConfigError && /add "acme" to platform\.tenants\.globex\.restoreFromTenants/.test(e.message));
+      // The old switch in the tenant's own block grants nothing: refused, naming the new key.
+      const oldSwitch = withoutAllowance.replace("    globex:\n", "    globex:\n      allowCrossTenantRestore: true\n");
+      assert.throws(() => applySnippet(oldSwitch), (e: Error) => e instanceof ConfigError && /tenants\.globex\.allowCrossTenantRestore: moved to the platform team's block.*platform\.tenants\.globex\.restoreFromTenants/.test(e.message));
+    });
+
+    it("asks for no allowance the platform team already gave, and adds a source after the ones listed", async () => {
+      const allowedDir = mkdtempSync(join(tmpdir(), "ocb-cli-allowed-"));
+      const snippetWith = async (restoreFromTenants: string[]) => {
+        writeStack(allowedDir, s3, undefined, { tenants: { globex: { restoreFromTenants } } });
+        const result = await cli(s3, allowedDir, ["--now", new Date(NOW).toISOString(), "--json", "restore-snippet", "acme/bot/latest", "--into", "globex/copy"]);
+        assert.equal(result.code, 0, result.stderr);
+        return JSON.parse(result.stdout) as { commands: string[]; yaml: string };
+      };
+      try {
+        const allowed = await snippetWith(["acme"]);
+        assert.equal(allowed.commands.length, 1);
+        assert.match(allowed.commands[0], /--path 'tenants\.globex\.instances\.copy\.backup\.restoreFrom' 'acme\/bot\//);
+        assert.doesNotMatch(allowed.yaml, /platform/);
+        const other = await snippetWith(["initech"]);
+        assert.equal(other.commands[0], `pulumi config set --stack ${STACK} --path 'platform.tenants.globex.restoreFromTenants[1]' 'acme'`);
+        assert.match(other.yaml, /restoreFromTenants: \[initech, acme\]/);
+      } finally {
+        rmSync(allowedDir, { recursive: true, force: true });
+      }
     });
   });
 
@@ -334,14 +363,15 @@ describe("fleet CLI against a real S3 server and real engine snapshots", functio
     const raw = readStackFile(join(stacksDir, `Pulumi.${STACK}.yaml`), PROJECT);
     const tenants = structuredClone(raw.values.tenants) as Record<string, { instances?: Record<string, Record<string, unknown>>; [k: string]: unknown }>;
     for (const [tenant, value] of Object.entries(doc.config["openclaw-fleet:tenants"])) {
-      const v = value as { allowCrossTenantRestore?: boolean; instances: Record<string, { backup: { restoreFrom: string } }> };
+      const v = value as { instances: Record<string, { backup: { restoreFrom: string } }>; [k: string]: unknown };
       tenants[tenant] ??= { instances: {} };
-      if (v.allowCrossTenantRestore) tenants[tenant].allowCrossTenantRestore = true;
+      for (const [key, setting] of Object.entries(v)) if (key !== "instances") tenants[tenant][key] = setting;
       for (const [instance, settings] of Object.entries(v.instances)) {
         const current = tenants[tenant].instances?.[instance] ?? {};
         tenants[tenant].instances = { ...tenants[tenant].instances, [instance]: { ...current, backup: { ...(current.backup as object), restoreFrom: settings.backup.restoreFrom } } };
       }
     }
-    return loadFleetConfig({ ...raw, values: { ...raw.values, tenants } });
+    const platform = doc.config["openclaw-fleet:platform"] ?? raw.values.platform;
+    return loadFleetConfig({ ...raw, values: { ...raw.values, tenants, ...(platform !== undefined ? { platform } : {}) } });
   }
 });

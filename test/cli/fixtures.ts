@@ -17,7 +17,7 @@ export const PASSPHRASE = "correct horse battery staple";
 export const STACK = "test";
 
 /** One stack: acme/{bot,enc}, globex/{ops,flaky}, initech/new, daily schedules, the test server as an S3-compatible store. */
-export function writeStack(dir: string, s3: S3Server, tenants?: Record<string, unknown>): string {
+export function writeStack(dir: string, s3: S3Server, tenants?: Record<string, unknown>, platform?: Record<string, unknown>): string {
   const stacks = join(dir, "stacks");
   mkdirSync(stacks, { recursive: true });
   const secure = { secure: "v1:placeholder" };
@@ -41,6 +41,7 @@ export function writeStack(dir: string, s3: S3Server, tenants?: Record<string, u
         initech: { instances: { new: {} } },
       },
       "openclaw-fleet:secrets": { "store-key": secure, "store-secret": secure, passphrase: secure },
+      ...(platform !== undefined ? { "openclaw-fleet:platform": platform } : {}),
     },
   };
   writeFileSync(join(stacks, `Pulumi.${STACK}.yaml`), stringify(doc));

@@ -10,7 +10,7 @@ import { kubernetesObjects, runProgram } from "../support/stacks";
 const EVERYTHING = {
   workspaceVolume: { enabled: true },
   workspace: { initialFiles: { "AGENTS.md": "be kind" } },
-  env: { TOKEN: { secretRef: "backup-passphrase" } },
+  env: { TOKEN: { secretRef: "api-token" } },
   ingress: { enabled: true, className: "traefik", hosts: [{ host: "bot.example.com" }], security: { basicAuth: { enabled: true } } },
   networkPolicy: { allowedIngressNamespaces: ["traefik"] },
   observability: { metrics: { enabled: true, collectorImage: PINNED, serviceMonitor: { enabled: true } }, prometheusRule: { enabled: true }, grafanaDashboard: { enabled: true } },
@@ -26,6 +26,8 @@ describe("ownedObjects: every object the program makes for an instance", () => {
   ] as const) {
     it(`lists each rendered object of the instance (${what})`, async () => {
       const raw = backupStack(autoscaled ? {} : { restoreFrom: "acme/bot/latest" }, { instance });
+      // The app's own secret: a store key or passphrase is never an env value (stack-secret-owners).
+      (raw.values.secrets as Record<string, string>)["api-token"] = "sk-test";
       const model = loadFleetConfig(raw);
       const registered = kubernetesObjects(await runProgram(raw)).filter((o) => o.metadata.namespace === "openclaw-acme" && !NOT_PER_INSTANCE.has(o.kind) && !NOT_PER_INSTANCE.has(`${o.kind}/${o.metadata.name}`));
       const bot = model.tenants.find((t) => t.name === "acme")?.instances.find((i) => i.name === "bot");

@@ -1,6 +1,7 @@
 import assert from "node:assert/strict";
 import { existsSync, readFileSync } from "node:fs";
 import { join } from "node:path";
+import { OWNERSHIP_BEGIN, withOwnershipBlock } from "../../components/config/ownership/docs";
 import { ROOT } from "../support/stacks";
 
 /** The threat table of docs/security.md names, per row, a test file and a test (describe or it) title in it. */
@@ -25,4 +26,12 @@ describe("docs/security.md threat table", () => {
       assert.ok(source.includes(title) || generated, `${file} has no test titled "${title}"`);
     });
   }
+});
+
+describe("docs/security.md ownership table", () => {
+  it("is the one the ownership registry generates (npm run docs:security)", () => {
+    const doc = readFileSync(join(ROOT, "docs", "security.md"), "utf8");
+    assert.ok(doc.includes(OWNERSHIP_BEGIN), "docs/security.md has no ownership block");
+    assert.equal(doc, withOwnershipBlock(doc), "run npm run docs:security");
+  });
 });

@@ -65,6 +65,8 @@ describe("e2e: a fleet on a real control plane", function () {
       defaults: { image: { tag: fleet.tag ?? FIRST_TAG }, backup: { schedule: "6h" } },
       ...(fleet.rollout !== undefined ? { rollout: fleet.rollout } : {}),
       tenants: Object.fromEntries(Object.entries(fleet.tenants).map(([tenant, instances]) => [tenant, { instances }])),
+      // A policy-free instance is the platform team's choice per tenant (issue 25).
+      platform: { tenants: Object.fromEntries(Object.entries(fleet.tenants).filter(([, instances]) => Object.values(instances).some((i) => JSON.stringify(i).includes('"networkPolicy":{"enabled":false'))).map(([tenant]) => [tenant, { allowNetworkPolicyOff: true }])) },
     };
   };
 

@@ -37,7 +37,7 @@ describe("instance objects: networking", () => {
     const egress = list(np, "spec.egress");
     assert.deepEqual(at(egress[1], "to"), [{ ipBlock: { cidr: "1.2.3.0/24" } }]);
     assert.deepEqual(at(egress[2], "ports"), [{ protocol: "TCP", port: 5432 }]);
-    const off = await renderInstance({ networkPolicy: { enabled: false } });
+    const off = await renderInstance({ networkPolicy: { enabled: false } }, { platform: { tenants: { acme: { allowNetworkPolicyOff: true } } } });
     assert.equal(off.all("NetworkPolicy").length, 0);
   });
 

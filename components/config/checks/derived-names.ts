@@ -4,29 +4,6 @@ import type { InstanceModel, TenantModel } from "../model";
 import { joinPath, type ConfigProblem } from "../problems";
 import type { ConfigCheck } from "./types";
 
-/** Namespaces a tenant must not take over: deleting the tenant would delete them. */
-const SYSTEM_NAMESPACES = ["default", "kube-system", "kube-public", "kube-node-lease"];
-
-function namespaceProblems(tenants: readonly TenantModel[], monitoringNamespace: string | undefined): ConfigProblem[] {
-  const owners = new Map<string, string>();
-  const problems: ConfigProblem[] = [];
-  for (const tenant of tenants) {
-    const path = joinPath(["tenants", tenant.name, "namespace"]);
-    const other = owners.get(tenant.namespace);
-    if (SYSTEM_NAMESPACES.includes(tenant.namespace)) {
-      problems.push({ path, message: `"${tenant.namespace}" is a Kubernetes system namespace; a tenant owns its namespace (and removing the tenant deletes it): pick another name` });
-    } else if (tenant.namespace === monitoringNamespace) {
-      problems.push({ path, message: `"${tenant.namespace}" is backup.monitoring.namespace, where the fleet's backup alerts live; a tenant owns its namespace (and removing the tenant deletes it): pick another name` });
-    }
-    if (other !== undefined) {
-      problems.push({ path, message: `namespace "${tenant.namespace}" is already used by tenant "${other}"; each tenant needs its own namespace` });
-    } else {
-      owners.set(tenant.namespace, tenant.name);
-    }
-  }
-  return problems;
-}
-
 /**
  * The instances of a tenant share a namespace, so no two may derive the same name for objects
  * of one kind: instance `bot-backup` would otherwise take instance `bot`'s backup ServiceAccount.
@@ -79,9 +56,8 @@ function dashboardProblems(tenants: readonly TenantModel[]): ConfigProblem[] {
 export const derivedNames: ConfigCheck = {
   id: "derived-names",
   refuses:
-    "two tenants with one namespace, a tenant namespace that is a system namespace or `backup.monitoring.namespace`, two instances of a tenant deriving the same object name for one kind (e.g. `bot` and `bot-backup`), and two instances whose Grafana dashboard uid (truncated to 40 characters) or file name coincide",
-  stack: ({ tenants, stack }) => [
-    ...namespaceProblems(tenants, stack?.backup.monitoring.enabled ? stack.backup.monitoring.namespace : undefined),
+    "two instances of a tenant deriving the same object name for one kind (e.g. `bot` and `bot-backup`), and two instances whose Grafana dashboard uid (truncated to 40 characters) or file name coincide",
+  stack: ({ tenants }) => [
     ...tenants.flatMap(objectNameProblems),
     ...dashboardProblems(tenants),
   ],

@@ -4,18 +4,22 @@
  * the schemas, and docs/config.md lists each one's `refuses` (test/docs checks it).
  */
 import { configNamespaces } from "./config-namespaces";
+import { configRawSecrets } from "./config-raw-secrets";
 import { derivedNames } from "./derived-names";
+import { globalNames } from "./global-names";
 import { instanceIsolation } from "./isolation";
 import { mountPaths } from "./mount-paths";
-import { objectReferences } from "./object-references";
+import { ownership } from "./ownership";
+import { platformPolicy } from "./platform-policy";
 import { resourceFit } from "./resource-fit";
 import { rolloutFit } from "./rollout";
 import { runChecks } from "./run";
 import { secretEnvLiterals } from "./secret-env-literals";
 import { secretsInPlainText } from "./secrets-in-plain-text";
+import { stackSecretOwners } from "./stack-secrets";
 import type { CheckContext, ConfigCheck } from "./types";
 
-export const CONFIG_CHECKS: readonly ConfigCheck[] = [configNamespaces, secretsInPlainText, secretEnvLiterals, derivedNames, objectReferences, mountPaths, resourceFit, instanceIsolation, rolloutFit];
+export const CONFIG_CHECKS: readonly ConfigCheck[] = [configNamespaces, secretsInPlainText, secretEnvLiterals, configRawSecrets, globalNames, derivedNames, ownership, stackSecretOwners, platformPolicy, mountPaths, resourceFit, instanceIsolation, rolloutFit];
 
 export function configCheckProblems(context: CheckContext) {
   return runChecks(CONFIG_CHECKS, context);

@@ -1,5 +1,5 @@
 import type { z } from "zod";
-import { CANVAS_PORT, GATEWAY_PORT, WEB_TERMINAL_PORT } from "../../instance/ports";
+import { CANVAS_PORT, CHROMIUM_PORT, GATEWAY_PORT, OLLAMA_PORT, OTLP_HTTP_PORT, WEB_TERMINAL_PORT } from "../../instance/ports";
 import { RESERVED_CONTAINERS, RESERVED_ENV, RESERVED_INIT_CONTAINERS, RESERVED_VOLUMES } from "./reserved";
 
 type Issue = { path: (string | number)[]; message: string };
@@ -16,8 +16,8 @@ interface Checked {
   ollama: { enabled: boolean; image: Pinned };
   webTerminal: { enabled: boolean; image: Pinned; credential?: unknown };
   runtimeDeps: { python: boolean; uvImage: Pinned };
-  initContainers: { name: string; restartPolicy?: string; livenessProbe?: unknown; readinessProbe?: unknown; startupProbe?: unknown; lifecycle?: unknown }[];
-  sidecars: { name: string; restartPolicy?: string }[];
+  initContainers: ({ name: string; restartPolicy?: string; lifecycle?: unknown } & Probed)[];
+  sidecars: ({ name: string; restartPolicy?: string } & Probed)[];
   sidecarVolumes: { name: string }[];
   extraVolumes: { name: string }[];
   extraVolumeMounts: { name: string }[];
@@ -30,6 +30,12 @@ interface Checked {
   };
   observability: { metrics: { enabled: boolean; port: number; collectorImage: Pinned; serviceMonitor: { enabled: boolean } } };
   availability: { autoScaling: { enabled: boolean } };
+}
+interface Probed {
+  ports?: { name?: string; containerPort: number }[];
+  livenessProbe?: unknown;
+  readinessProbe?: unknown;
+  startupProbe?: unknown;
 }
 interface Pinned {
   tag?: string;
@@ -118,6 +124,37 @@ export function crossFieldIssues(spec: Checked): Issue[] {
       add(["availability", "autoScaling", "enabled"], "needs persistence.enabled: false and workspaceVolume.enabled: false: OpenClaw's state (SQLite, sessions) is single-writer, so replicas must not share a volume");
     }
     if (spec.replicas === 0) add(["availability", "autoScaling", "enabled"], "cannot scale a stopped instance (replicas: 0); turn autoscaling off to stop it");
+  }
+
+  const programPorts: Record<number, string> = {
+    [GATEWAY_PORT]: "the gateway port",
+    [CANVAS_PORT]: "the canvas port",
+    [WEB_TERMINAL_PORT]: "the web terminal's port",
+    [CHROMIUM_PORT]: "Chromium's port",
+    [OLLAMA_PORT]: "Ollama's port",
+    [OTLP_HTTP_PORT]: "the collector's OTLP port",
+  };
+  const metricsPort = spec.observability.metrics.port;
+  if (spec.observability.metrics.enabled && programPorts[metricsPort] !== undefined) {
+    add(["observability", "metrics", "port"], `${metricsPort} is ${programPorts[metricsPort]}; two listeners cannot share a port in one pod: pick another port for metrics (the default is 9090)`);
+  }
+
+  for (const key of ["initContainers", "sidecars"] as const) {
+    spec[key].forEach((c, i) => {
+      for (const probeKey of ["livenessProbe", "readinessProbe", "startupProbe"] as const) {
+        const probe = c[probeKey] as Record<string, { port?: number | string } | undefined> | undefined;
+        if (probe === undefined) continue;
+        for (const action of ["httpGet", "tcpSocket", "grpc"]) {
+          const port = probe[action]?.port;
+          if (port === undefined) continue;
+          const declared = (c.ports ?? []).some((p) => p.containerPort === port || (p.name !== undefined && p.name === port));
+          if (!declared) {
+            const have = (c.ports ?? []).map((p) => (p.name !== undefined ? `${p.name}=${p.containerPort}` : String(p.containerPort))).join(", ") || "none";
+            add([key, i, probeKey, action, "port"], `${JSON.stringify(port)} is not a port container "${c.name}" declares (ports: ${have}); the probe would fail and restart it forever: declare the port in its ports, or probe the one it listens on`);
+          }
+        }
+      }
+    });
   }
 
   if (spec.observability.metrics.serviceMonitor.enabled && !spec.observability.metrics.enabled) {

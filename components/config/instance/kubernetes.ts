@@ -2,6 +2,7 @@ import type * as k8s from "@pulumi/kubernetes";
 import { z } from "zod";
 import { kubernetesTypeProblems } from "../kubernetes-schema";
 import { dnsLabel, envVarName, imageRef, port, portName, quantity, requestsAboveLimits } from "../primitives";
+import { closestMatch } from "../validators";
 
 /**
  * Kubernetes types passed through to the pod as written (containers,
@@ -80,7 +81,12 @@ export const volumeMount = z
   .object({
     name: dnsLabel("volume name"),
     mountPath: z.string().startsWith("/", { message: "must be an absolute path" }),
-    subPath: z.string().optional(),
+    subPath: z
+      .string()
+      .refine((p) => !p.startsWith("/") && !p.split("/").includes(".."), {
+        message: "must be a relative path inside the volume, without '..' (Kubernetes refuses one that leaves the volume)",
+      })
+      .optional(),
     readOnly: z.boolean().optional(),
   })
   .strict();
@@ -95,6 +101,15 @@ const containerPort = z
   .strict();
 
 const probe = opaque<k8s.types.input.core.v1.Probe>("Probe");
+
+const STANDARD_RESOURCES = ["cpu", "memory", "ephemeral-storage"];
+/** A resource name the scheduler knows: cpu, memory, ephemeral-storage, hugepages-<size>, or an extended resource `<domain>/<name>` (nvidia.com/gpu). */
+const resourceName = z.string().refine((r) => STANDARD_RESOURCES.includes(r) || /^hugepages-[0-9]+[KMGT]i?$/.test(r) || /^[a-z0-9.-]+\.[a-z]+\/[A-Za-z0-9._-]+$/.test(r), {
+  error: (issue) => {
+    const hint = closestMatch(String(issue.input), STANDARD_RESOURCES);
+    return `${JSON.stringify(issue.input)} is not a resource name${hint ? `; did you mean "${hint}"?` : ""} (cpu, memory, ephemeral-storage, hugepages-<size> or an extended resource such as nvidia.com/gpu); an unknown name is ignored by the scheduler, so the limit you meant would not apply`;
+  },
+});
 
 /** A user-supplied container (init container or sidecar). */
 export const container = kubernetesType(
@@ -111,7 +126,7 @@ export const container = kubernetesType(
       envFrom: z.array(envFromSource).optional(),
       ports: z.array(containerPort).optional(),
       resources: z
-        .object({ requests: z.record(z.string(), quantity).optional(), limits: z.record(z.string(), quantity).optional() })
+        .object({ requests: z.record(resourceName, quantity).optional(), limits: z.record(resourceName, quantity).optional() })
         .strict()
         .superRefine((r, ctx) => {
           for (const issue of requestsAboveLimits(r)) ctx.addIssue({ code: "custom", ...issue });

@@ -26,6 +26,9 @@ export const probes = z
   .strict()
   .prefault({});
 
+/** A link people open: http or https only (never javascript:, data: or file:). */
+export const httpURL = z.url({ protocol: /^https?$/, error: (issue) => `${JSON.stringify(issue.input)} is not an http(s) URL (e.g. https://runbooks.example.com); links in alerts must open a web page` });
+
 const duration = z.string().regex(/^([0-9]+(ms|s|m|h))+$/, { message: "is not a Prometheus duration (e.g. 30s, 1m)" });
 
 export const observability = z
@@ -47,12 +50,22 @@ export const observability = z
       .object({
         enabled: z.boolean().default(false),
         labels: labelMap.default({}),
-        runbookBaseURL: z.url().default("https://openclaw.rocks/docs/runbooks"),
+        runbookBaseURL: httpURL.default("https://openclaw.rocks/docs/runbooks"),
       })
       .strict()
       .prefault({}),
     grafanaDashboard: z
-      .object({ enabled: z.boolean().default(false), labels: labelMap.default({}), folder: z.string().min(1).default("OpenClaw") })
+      .object({
+        enabled: z.boolean().default(false),
+        labels: labelMap.default({}),
+        folder: z
+          .string()
+          .min(1)
+          .refine((f) => !f.startsWith("/") && !f.includes("\\") && ![...f].some((c) => c.charCodeAt(0) < 0x20) && f.split("/").every((part) => part !== "" && part !== "." && part !== ".."), {
+            message: "must be a folder name (or nested names joined by '/'), without '..', '.', a leading '/', '\\' or control characters: the dashboard sidecar writes the file under it",
+          })
+          .default("OpenClaw"),
+      })
       .strict()
       .prefault({}),
     logging: z

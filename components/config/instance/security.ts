@@ -1,5 +1,11 @@
 import { z } from "zod";
+import { METADATA_BLOCKS } from "../../instance/egress-blocks";
+import { strictlyInside } from "../../instance/cidr";
 import { annotationMap, cidr, dnsLabel, port } from "../primitives";
+
+function insideMetadata(c: string): boolean {
+  return METADATA_BLOCKS.some((b) => b === c || strictlyInside(c, b));
+}
 
 const RESTRICTED = "the tenant namespace enforces the restricted Pod Security Standard";
 
@@ -39,7 +45,15 @@ const egressRule = z
       .array(z.object({ port, protocol: z.enum(["TCP", "UDP", "SCTP"]).default("TCP") }).strict())
       .min(1, { message: "list at least one port; an egress rule without ports opens every port" }),
   })
-  .strict();
+  .strict()
+  .superRefine((rule, ctx) => {
+    if (rule.cidrs.length === 0 && rule.namespaces.length === 0) {
+      ctx.addIssue({ code: "custom", path: ["cidrs"], message: "an egress rule needs a destination: list cidrs or namespaces (a rule with ports alone opens those ports to every address, the cloud metadata endpoint included)" });
+    }
+    rule.cidrs.forEach((c, i) => {
+      if (insideMetadata(c)) ctx.addIssue({ code: "custom", path: ["cidrs", i], message: `${c} is a link-local or metadata address (169.254.0.0/16, fe80::/10, fd00:ec2::/32), which hands out cloud credentials: no rule may reach it` });
+    });
+  });
 
 export const networkPolicy = z
   .object({

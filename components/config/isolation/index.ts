@@ -7,10 +7,8 @@
 import type { TenantModel } from "../model";
 import type { ConfigProblem } from "../problems";
 import { networkProblems } from "./network";
-import { objectReferenceProblems } from "./object-references";
 import { plainRestoreProblems } from "./plain-restore";
 import { rbacRuleProblems } from "./rbac-rules";
-import { serviceAccountProblems } from "./service-account";
 import { tailscaleProblems } from "./tailscale";
 
 export interface FleetFacts {
@@ -22,8 +20,6 @@ export interface FleetFacts {
 
 export function isolationProblems(tenant: TenantModel, fleet: FleetFacts): ConfigProblem[] {
   return [
-    ...serviceAccountProblems(tenant),
-    ...objectReferenceProblems(tenant),
     ...rbacRuleProblems(tenant),
     ...networkProblems(tenant, fleet.apiServerCIDRs),
     ...plainRestoreProblems(tenant, fleet.fleetPrefix),

@@ -10,7 +10,8 @@
  */
 import type { TenantModel } from "../model";
 import { joinPath, type ConfigProblem } from "../problems";
-import { describeOwner, ownerOfName } from "./owned-names";
+import { namespaceRegistry } from "../ownership";
+import { describeOwner } from "../ownership/registry";
 
 export interface RbacRule {
   readonly apiGroups: readonly string[];
@@ -92,7 +93,7 @@ function describeCapability(c: Capability): string {
 }
 
 /** Every reason `rule` is refused (empty when it is allowed). */
-export function ruleRefusals(rule: RbacRule, tenant: TenantModel): string[] {
+export function ruleRefusals(rule: RbacRule, tenant: TenantModel, self?: string): string[] {
   const out: string[] = [];
   for (const c of FORBIDDEN) {
     const verbs = c.verbs ?? rule.verbs;
@@ -126,10 +127,16 @@ export function ruleRefusals(rule: RbacRule, tenant: TenantModel): string[] {
         `grants ${what} without resourceNames, which reaches every instance's StatefulSet, backup CronJob and engine, volumes and NetworkPolicies in the namespace: list the objects in resourceNames (none of them the program's)`,
       );
     } else {
+      const registry = namespaceRegistry(tenant);
       for (const name of names) {
-        const owner = ownerOfName(tenant, name);
-        if (owner !== undefined) {
-          out.push(`grants ${what} on "${name}", a name of ${describeOwner(owner)} (the program names every object of an instance <instance> or <instance>-…, and the namespace's own openclaw-…): name objects of your own`);
+        const found = registry.programOwner(name, "object");
+        if (found !== undefined) {
+          out.push(`grants ${what} on "${name}", a name of ${describeOwner(found.owner)} (the program names every object of an instance <instance> or <instance>-…, and the namespace's own openclaw-…): name objects of your own`);
+          continue;
+        }
+        const others = (registry.uses.get(name) ?? []).filter((u) => u.instance !== self);
+        if (others.length > 0) {
+          out.push(`grants ${what} on "${name}", which instance "${others[0].instance}" uses (${others[0].path}): a change to it changes that instance; name objects no other instance uses`);
         }
       }
     }
@@ -147,7 +154,7 @@ export function rbacRuleProblems(tenant: TenantModel): ConfigProblem[] {
   for (const instance of tenant.instances) {
     instance.spec.rbac.additionalRules.forEach((rule, i) => {
       const path = joinPath(["tenants", tenant.name, "instances", instance.name, "rbac", "additionalRules", i]);
-      for (const message of ruleRefusals(rule, tenant)) problems.push({ path, message });
+      for (const message of ruleRefusals(rule, tenant, instance.name)) problems.push({ path, message });
     });
   }
   return problems;

@@ -33,6 +33,8 @@ export interface FleetOptions {
   /** Extra settings per `tenant/instance`. */
   readonly instances?: Record<string, Record<string, unknown>>;
   readonly secrets?: Record<string, string>;
+  /** The platform team's block (`platform`), e.g. `{ tenants: { globex: { restoreFromTenants: ["acme"] } } }`. */
+  readonly platform?: Record<string, unknown>;
 }
 
 /** A stack on EKS with an aws store and IRSA (unless overridden). */
@@ -53,6 +55,7 @@ export function awsFleet(options: FleetOptions = {}): RawStackConfig {
     defaults: { image: { tag: "2026.9.6" } },
     tenants,
     ...(options.secrets !== undefined ? { secrets: options.secrets } : {}),
+    ...(options.platform !== undefined ? { platform: options.platform } : {}),
   });
 }
 

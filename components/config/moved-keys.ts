@@ -1,0 +1,32 @@
+/**
+ * Keys that no longer exist where they used to be, with what to write instead. The schema refuses
+ * them as unknown keys; these messages name the new key, so an old stack file gets its fix.
+ */
+interface MovedKey {
+  /** The path of the object that used to hold the key; `*` matches any one segment (a tenant name). */
+  readonly at: readonly string[];
+  readonly key: string;
+  /** The message, given the path segments `*` matched. */
+  readonly message: (matched: readonly string[]) => string;
+}
+
+const MOVED_KEYS: readonly MovedKey[] = [
+  {
+    at: ["tenants", "*"],
+    key: "allowCrossTenantRestore",
+    message: ([tenant]) =>
+      `moved to the platform team's block: a tenant's own block cannot let it read another tenant's backups. Remove it here; ` +
+      `to let tenant "${tenant}" restore from tenant <source>'s backups, the platform team adds <source> to platform.tenants.${tenant}.restoreFromTenants ` +
+      `(\`pulumi config set --path 'platform.tenants.${tenant}.restoreFromTenants[0]' <source>\`)`,
+  },
+];
+
+/** The message for `key` found (and not allowed) in the object at `path`, when it is a moved key. */
+export function movedKeyMessage(path: readonly PropertyKey[], key: string): string | undefined {
+  for (const moved of MOVED_KEYS) {
+    if (moved.key !== key || moved.at.length !== path.length) continue;
+    if (!moved.at.every((segment, i) => segment === "*" || segment === path[i])) continue;
+    return moved.message(moved.at.flatMap((segment, i) => (segment === "*" ? [String(path[i])] : [])));
+  }
+  return undefined;
+}
