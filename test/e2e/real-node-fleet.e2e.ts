@@ -137,7 +137,7 @@ describe("e2e: a fleet on a real node: the app, its backups, restores and networ
    */
   const reaches = async (where: { namespace: string; pod: string; container?: string }, host: string, port: number): Promise<boolean> => {
     const result = await kubectlResult(
-      ["exec", "-n", where.namespace, where.pod, ...(where.container !== undefined ? ["-c", where.container] : []), "--", "sh", "-c", `printf 'GET / HTTP/1.0\\r\\n\\r\\n' | nc -w 3 ${host} ${port}`],
+      ["exec", "-n", where.namespace, where.pod, ...(where.container !== undefined ? ["-c", where.container] : []), "--", "sh", "-c", `printf 'GET /healthz HTTP/1.1\\r\\nHost: probe\\r\\nConnection: close\\r\\n\\r\\n' | nc -w 5 ${host} ${port}`],
       30_000,
     );
     return /^HTTP\/1\.[01] \d{3}/m.test(result.stdout);
@@ -198,10 +198,18 @@ describe("e2e: a fleet on a real node: the app, its backups, restores and networ
     kube = new Kube(plane);
     nodeDir = mkdtempSync(join(tmpdir(), "ocf-node-"));
     node = await startRealNode({ binDir, dir: nodeDir, controlPlane: plane });
-    for (const image of Object.values(images)) await node.importImage(image.archive);
+    for (const image of Object.values(images)) {
+      await node.importImage(image.archive);
+      // The program pins the backup image and the sidecars by digest: the runtime must know the
+      // imported image by that name too, or it tries to pull it (a registry no one can reach).
+      await node.tagImage(image.reference, image.pinned);
+    }
     // The image bump's new tag: the same bytes under another name (nothing to pull).
     await node.tagImage(images.app.reference, images.app.reference.replace(/:[^:]+$/, `:${NEXT_TAG}`));
-    volumes = await startVolumeProvisioner({ plane, nodeName: node.name, dir: nodeDir });
+    // Folders owned by the app's uid: OpenClaw refuses a group-writable state directory it does
+    // not own (it chmods it to 0700), which is what fsGroup makes of a root-owned volume root;
+    // see docs/e2e.md, "What the real node found".
+    volumes = await startVolumeProvisioner({ plane, nodeName: node.name, dir: nodeDir, owner: { uid: 1000, gid: 1000 } });
     s3 = await startS3Server({ address: node.gateway });
     project = openProject({ binDir: ctx.bin, dir: ctx.dir, env: { PULUMI_CONFIG_PASSPHRASE: "e2e-throw-away" } });
     await project.ok(["login", "--local"]);
@@ -282,11 +290,19 @@ describe("e2e: a fleet on a real node: the app, its backups, restores and networ
     assert.equal(ok.code, 0, ok.stdout + ok.stderr);
     assert.equal((JSON.parse(ok.stdout) as { ok: boolean }).ok, true);
     const target = ["exec", "-n", "openclaw-acme", "alpha-0", "-c", "openclaw", "--"];
-    const missing = await kubectlResult([...target, "env", "-u", "OPENCLAW_GATEWAY_TOKEN", "node", "/app/openclaw.mjs", "gateway", "health", "--json"]);
-    const wrong = await kubectlResult([...target, "sh", "-c", 'OPENCLAW_GATEWAY_TOKEN="${OPENCLAW_GATEWAY_TOKEN}-not" exec node /app/openclaw.mjs gateway health --json']);
-    for (const [result, code] of [[missing, "AUTH_TOKEN_MISSING"], [wrong, "AUTH_TOKEN_MISMATCH"]] as const) {
-      assert.notEqual(result.code, 0, `a client ${code === "AUTH_TOKEN_MISSING" ? "without a token" : "with another token"} got in`);
-      assert.equal((JSON.parse(result.stdout) as { error: { details?: { code?: string } } }).error.details?.code, code, result.stdout);
+    // Without the token the CLI does not even try ("no token/password"); a client that connects
+    // anyway with other credentials, and one with another token, are refused by the gateway itself.
+    const local = await kubectlResult([...target, "env", "-u", "OPENCLAW_GATEWAY_TOKEN", "node", "/app/openclaw.mjs", "gateway", "health", "--json"]);
+    assert.notEqual(local.code, 0, "a CLI without the token got in");
+    assert.equal((JSON.parse(local.stdout) as { error: { type?: string } }).error.type, "gateway_credentials_required", local.stdout);
+    const url = `ws://127.0.0.1:${GATEWAY_PORT}`;
+    const missing = await kubectlResult([...target, "env", "-u", "OPENCLAW_GATEWAY_TOKEN", "node", "/app/openclaw.mjs", "gateway", "health", "--json", "--url", url, "--password", "not-the-token"]);
+    const wrong = await kubectlResult([...target, "sh", "-c", `OPENCLAW_GATEWAY_TOKEN="\${OPENCLAW_GATEWAY_TOKEN}-not" exec node /app/openclaw.mjs gateway health --json --url ${url}`]);
+    for (const [what, result] of [["without the token", missing], ["with another token", wrong]] as const) {
+      assert.notEqual(result.code, 0, `a client ${what} got in`);
+      const error = (JSON.parse(result.stdout) as { error: { type?: string; details?: { code?: string } } }).error;
+      assert.equal(error.type, "gateway_request_error", `${what}: not refused by the gateway: ${result.stdout}`);
+      assert.match(error.details?.code ?? "", /^AUTH_TOKEN_(MISSING|MISMATCH)$/, result.stdout);
     }
     await makeState(alpha);
   });

@@ -26,7 +26,7 @@ import { cgroupPids, haveCommand, isRoot, killPids, makeCgroupRoot, mountsUnder,
 import { HostState } from "./host-state";
 import { CNI_NETWORK, cniConfig, containerdConfig, corefile, kubeletConfig, kubeProxyConfig, NFT_TABLE, nftFence, REAL_NODE_TAINT, type NodeLayout } from "./node-config";
 import { writeOciArchive } from "./oci-image";
-import { startManaged, waitFor, type Managed } from "./processes";
+import { onInterrupt, startManaged, waitFor, type Managed } from "./processes";
 
 export { REAL_NODE_TAINT };
 export const REAL_NODE_LABEL = "openclaw-e2e/real-node";
@@ -106,9 +106,11 @@ export async function startRealNode(options: RealNodeOptions): Promise<RealNode>
   const { kubectl } = options.controlPlane;
 
   let stopped: Promise<void> | undefined;
+  // An interrupted suite (Ctrl-C, a CI timeout) skips its after hooks: the node's network, mounts and firewall go anyway.
+  const forget = onInterrupt(() => stop());
   // One teardown at a time; a failed one may be tried again (every step is idempotent).
   const stop = () =>
-    (stopped ??= teardown(layout, started, host, cniStateExisted, kubeletPathsMade).catch((error: Error) => {
+    (stopped ??= teardown(layout, started, host, cniStateExisted, kubeletPathsMade).then(forget, (error: Error) => {
       stopped = undefined;
       throw error;
     }));

@@ -35,21 +35,43 @@ function killLiveGroups(): void {
   liveGroups.clear();
 }
 
-/** Tracks a detached child's process group until it exits; killed if this process is interrupted. */
-export function trackGroup(child: ChildProcess): void {
-  const pid = child.pid;
-  if (pid === undefined) return;
-  if (!guardInstalled) {
-    guardInstalled = true;
-    process.once("exit", killLiveGroups);
-    for (const signal of ["SIGINT", "SIGTERM", "SIGHUP"] as const) {
-      process.once(signal, () => {
+/** Cleanups that need more than a kill (a node's network, mounts and firewall), run first on an interruption. */
+const interruptCleanups = new Set<() => Promise<void>>();
+/** How long an interruption waits for the cleanups before it kills what is left and exits. */
+const INTERRUPT_CLEANUP_MS = 120_000;
+
+function installGuard(): void {
+  if (guardInstalled) return;
+  guardInstalled = true;
+  process.once("exit", killLiveGroups);
+  for (const signal of ["SIGINT", "SIGTERM", "SIGHUP"] as const) {
+    process.once(signal, () => {
+      const cleanups = [...interruptCleanups].map((cleanup) => cleanup().catch((error: Error) => process.stderr.write(`cleanup on ${signal}: ${error.message}\n`)));
+      const deadline = new Promise((resolve) => setTimeout(resolve, INTERRUPT_CLEANUP_MS).unref());
+      void Promise.race([Promise.all(cleanups), deadline]).then(() => {
         killLiveGroups();
         // The default action now: exit as killed by this signal.
         process.kill(process.pid, signal);
       });
-    }
+    });
   }
+}
+
+/**
+ * Runs `cleanup` if this process is interrupted (SIGINT, SIGTERM, SIGHUP) before the returned
+ * function is called; the suite's `after` hooks do not run on an interruption.
+ */
+export function onInterrupt(cleanup: () => Promise<void>): () => void {
+  installGuard();
+  interruptCleanups.add(cleanup);
+  return () => void interruptCleanups.delete(cleanup);
+}
+
+/** Tracks a detached child's process group until it exits; killed if this process is interrupted. */
+export function trackGroup(child: ChildProcess): void {
+  const pid = child.pid;
+  if (pid === undefined) return;
+  installGuard();
   liveGroups.add(pid);
   child.once("exit", () => liveGroups.delete(pid));
 }
