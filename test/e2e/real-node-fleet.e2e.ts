@@ -96,7 +96,8 @@ describe("e2e: a fleet on a real node: the app, its backups, restores and networ
       // As a user pins a node pool: the real node only (kwok's fake nodes never run these pods).
       availability: { nodeSelector: { [REAL_NODE_LABEL]: "true" }, tolerations: [{ key: REAL_NODE_TAINT, operator: "Exists", effect: "NoSchedule" }] },
       networkPolicy: { allowedIngressNamespaces: [INGRESS_NS] },
-      resources: { requests: { cpu: "50m", memory: "256Mi" }, limits: { memory: "1536Mi" } },
+      // Small requests so that five instances fit on one node; the default limits (the CLI's memory index needs room).
+      resources: { requests: { cpu: "50m", memory: "256Mi" } },
     },
     tenants: Object.fromEntries(Object.entries(tenants).map(([tenant, instances]) => [tenant, { instances }])),
   });
@@ -138,7 +139,7 @@ describe("e2e: a fleet on a real node: the app, its backups, restores and networ
   const reaches = async (where: { namespace: string; pod: string; container?: string }, host: string, port: number): Promise<boolean> => {
     const result = await kubectlResult(
       ["exec", "-n", where.namespace, where.pod, ...(where.container !== undefined ? ["-c", where.container] : []), "--", "sh", "-c", `printf 'GET /healthz HTTP/1.1\\r\\nHost: probe\\r\\nConnection: close\\r\\n\\r\\n' | nc -w 5 ${host} ${port}`],
-      30_000,
+      60_000,
     );
     return /^HTTP\/1\.[01] \d{3}/m.test(result.stdout);
   };
@@ -297,7 +298,7 @@ describe("e2e: a fleet on a real node: the app, its backups, restores and networ
     assert.equal((JSON.parse(local.stdout) as { error: { type?: string } }).error.type, "gateway_credentials_required", local.stdout);
     const url = `ws://127.0.0.1:${GATEWAY_PORT}`;
     const missing = await kubectlResult([...target, "env", "-u", "OPENCLAW_GATEWAY_TOKEN", "node", "/app/openclaw.mjs", "gateway", "health", "--json", "--url", url, "--password", "not-the-token"]);
-    const wrong = await kubectlResult([...target, "sh", "-c", `OPENCLAW_GATEWAY_TOKEN="\${OPENCLAW_GATEWAY_TOKEN}-not" exec node /app/openclaw.mjs gateway health --json --url ${url}`]);
+    const wrong = await kubectlResult([...target, "sh", "-c", `OPENCLAW_GATEWAY_TOKEN="\${OPENCLAW_GATEWAY_TOKEN}-not" exec node /app/openclaw.mjs gateway health --json`]);
     for (const [what, result] of [["without the token", missing], ["with another token", wrong]] as const) {
       assert.notEqual(result.code, 0, `a client ${what} got in`);
       const error = (JSON.parse(result.stdout) as { error: { type?: string; details?: { code?: string } } }).error;
@@ -336,16 +337,23 @@ describe("e2e: a fleet on a real node: the app, its backups, restores and networ
       ["the backup pod -> another tenant's gateway", backup, opsIP, GATEWAY_PORT, false],
       ["an instance pod -> the store (only backup pods hold its keys and its route)", alpha, store.host, store.port, false],
     ];
-    // kube-router programs a new pod into its policies' ipsets within seconds of its start: the
-    // matrix must settle on what the policies say, and then stay there.
-    const mismatches = async () => {
-      const seen = await Promise.all(expected.map(([, from, host, port]) => reaches(from, host, port)));
-      return expected.filter(([, , , , want], i) => seen[i] !== want).map(([what, , , , want]) => `${what}: expected ${want ? "open" : "closed"}`);
+    // kube-router programs a new pod into its policies' ipsets within seconds of its start, and
+    // rebuilds them now and then: an open path must answer within a few tries, a closed one must
+    // never answer, on every try. One probe at a time: parallel `kubectl exec`s on two busy cores
+    // outlast a probe's deadline.
+    const mismatches = async (tries: number) => {
+      const wrong: string[] = [];
+      for (const [what, from, host, port, want] of expected) {
+        let open = false;
+        for (let i = 0; i < (want ? tries : 1) && !open; i++) open = await reaches(from, host, port);
+        if (open !== want) wrong.push(`${what}: expected ${want ? "open" : "closed"}`);
+      }
+      return wrong;
     };
-    let wrong = await mismatches();
-    for (const deadline = Date.now() + 90_000; wrong.length > 0 && Date.now() < deadline; wrong = await mismatches()) await new Promise((r) => setTimeout(r, 2_000));
+    let wrong = await mismatches(3);
+    for (const deadline = Date.now() + 90_000; wrong.length > 0 && Date.now() < deadline; wrong = await mismatches(3)) await new Promise((r) => setTimeout(r, 2_000));
     assert.deepEqual(wrong, []);
-    assert.deepEqual(await mismatches(), [], "the paths changed once settled");
+    assert.deepEqual(await mismatches(3), [], "the paths changed once settled");
     process.stderr.write(`      ${expected.filter(([, , , , want]) => want).length} paths open and ${expected.filter(([, , , , want]) => !want).length} closed, as the policies say\n`);
     await kubectl(["delete", "pod", "backup-probe", "-n", "openclaw-acme", "--grace-period=1"], undefined, 60_000);
   });
@@ -386,6 +394,7 @@ describe("e2e: a fleet on a real node: the app, its backups, restores and networ
     const result = await up("a restore of a running instance");
     assert.match(result.output, /acme\/beta: stopping \(scale 1 -> 0\) for the restore/);
     assert.match(result.output, /acme\/beta: restored and started again/);
+    await kubectl(["wait", "-n", "openclaw-acme", "--for=condition=Ready", "pod/beta-0", "--timeout=300s"], undefined, 310_000);
     process.stderr.write(`      beta, restored in place, lists ${await assertReadsState(shell("acme", "beta"))}\n`);
   });
 
