@@ -134,11 +134,13 @@ describe("e2e: a fleet on a real node: the app, its backups, restores and networ
 
   /**
    * Whether a pod's container opens a TCP connection to host:port and gets an HTTP answer
-   * (busybox nc, which both images carry). A refused or dropped connection is "no".
+   * (busybox nc, which both images carry). A refused or dropped connection is "no". Its stdin
+   * stays open for 3 s: busybox nc closes the connection at the end of its input, before a slow
+   * server (the in-process S3 server of a busy test process) has answered.
    */
   const reaches = async (where: { namespace: string; pod: string; container?: string }, host: string, port: number): Promise<boolean> => {
     const result = await kubectlResult(
-      ["exec", "-n", where.namespace, where.pod, ...(where.container !== undefined ? ["-c", where.container] : []), "--", "sh", "-c", `printf 'GET /healthz HTTP/1.1\\r\\nHost: probe\\r\\nConnection: close\\r\\n\\r\\n' | nc -w 5 ${host} ${port}`],
+      ["exec", "-n", where.namespace, where.pod, ...(where.container !== undefined ? ["-c", where.container] : []), "--", "sh", "-c", `(printf 'GET /healthz HTTP/1.1\\r\\nHost: probe\\r\\nConnection: close\\r\\n\\r\\n'; sleep 3) | nc -w 5 ${host} ${port}`],
       60_000,
     );
     return /^HTTP\/1\.[01] \d{3}/m.test(result.stdout);
