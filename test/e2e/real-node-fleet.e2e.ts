@@ -68,10 +68,10 @@ describe("e2e: a fleet on a real node: the app, its backups, restores and networ
     if (plane === undefined) throw new Error("no control plane");
     return plane.kubectl(args, { input, timeoutMs });
   };
-  /** kubectl with its exit code (exec passes the command's own), never throwing on one. */
+  /** kubectl with its exit code (exec passes the command's own), never throwing on one; its cache goes to the suite's folder. */
   const kubectlResult = (args: readonly string[], timeoutMs = 120_000): Promise<CliResult> => {
     if (plane === undefined) throw new Error("no control plane");
-    return runBounded(join(ctx.bin, "kubectl"), [`--kubeconfig=${plane.kubeconfig}`, ...args], { PATH: process.env.PATH ?? "" }, timeoutMs);
+    return runBounded(join(ctx.bin, "kubectl"), [`--kubeconfig=${plane.kubeconfig}`, ...args], { PATH: process.env.PATH ?? "", HOME: ctx.dir }, timeoutMs);
   };
 
   const config = (): ConfigValues => ({
