@@ -397,6 +397,9 @@ finish_targets() {
   check_swap_conflicts
   PRE_RESTORE=""
   while IFS="$TAB" read -r ft_name ft_dir ft_staging ft_data; do
+    # A state folder is owner-only, whatever unpacking a pack (its "./" entry) made of it.
+    [ "$ft_data" = "$ft_staging" ] || chmod 700 "$ft_data" ||
+      die "$E_TARGET" "cannot set mode 700 on the restored state folder $ft_data; targets untouched"
     if [ "$(id -u)" = 0 ]; then
       # -h: a restored symlink is chowned itself, never what it points to.
       chown -hR "$OCB_RESTORE_UID:$OCB_RESTORE_GID" "$ft_data" ||
