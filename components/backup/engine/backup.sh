@@ -178,6 +178,46 @@ source_dir() {
   awk -F '\t' -v n="$1" '$1 == n { print $2 }' "$WORK/sources.tsv"
 }
 
+# A source with a state folder (OCB_SOURCE_SUBDIRS) is backed up from <dir>/<folder> when that is
+# a folder, else from <dir> itself (a volume in the legacy layout, not moved yet). Either way the
+# snapshot's paths are relative to the state directory. A volume holding the folder and other
+# entries beside it is half moved: backing up either part alone would look like a good snapshot,
+# so the run stops before it contacts the store. Rewrites $WORK/sources.tsv to "name TAB data
+# dir" (every later step reads it); the volume roots stay in $WORK/roots.tsv.
+resolve_data_dirs() {
+  cp "$WORK/sources.tsv" "$WORK/roots.tsv"
+  [ -s "$WORK/subdirs.tsv" ] || return 0
+  : >"$WORK/sources.resolved"
+  while IFS="$TAB" read -r rd_name rd_dir; do
+    rd_folder=$(source_subdir "$rd_name")
+    if [ -z "$rd_folder" ]; then
+      printf '%s\t%s\n' "$rd_name" "$rd_dir" >>"$WORK/sources.resolved"
+      continue
+    fi
+    rd_data="$rd_dir/$rd_folder"
+    if [ ! -e "$rd_data" ] && [ ! -L "$rd_data" ]; then
+      log "source '$rd_name': $rd_data does not exist: the volume has the legacy layout (state at its root, $rd_dir); backing up $rd_dir"
+      printf '%s\t%s\n' "$rd_name" "$rd_dir" >>"$WORK/sources.resolved"
+      continue
+    fi
+    { [ -d "$rd_data" ] && [ ! -L "$rd_data" ]; } ||
+      die "$E_TARGET" "source '$rd_name': $rd_data exists but is not a folder; the state folder of the volume at $rd_dir must be a folder (or absent on a volume in the legacy layout)"
+    rd_others=""
+    rd_count=0
+    for rd_e in "$rd_dir"/* "$rd_dir"/.[!.]* "$rd_dir"/..?*; do
+      [ -e "$rd_e" ] || [ -L "$rd_e" ] || continue
+      rd_base=${rd_e##*/}
+      case "$rd_base" in "$rd_folder" | lost+found | .pre-restore-* | .ocb-restore-*) continue ;; esac
+      rd_count=$((rd_count + 1))
+      [ "$rd_count" -gt 5 ] || rd_others="$rd_others${rd_others:+, }$rd_base"
+    done
+    [ "$rd_count" -eq 0 ] ||
+      die "$E_TARGET" "source '$rd_name': the volume at $rd_dir is half moved to the new layout: it holds the state folder $rd_folder and $rd_count other entr$([ "$rd_count" -eq 1 ] && echo y || echo ies) beside it ($rd_others$([ "$rd_count" -le 5 ] || echo ", ...")); nothing was backed up. Starting the instance finishes the move (its init container), or move them into $rd_data by hand"
+    printf '%s\t%s\n' "$rd_name" "$rd_data" >>"$WORK/sources.resolved"
+  done <"$WORK/roots.tsv"
+  mv "$WORK/sources.resolved" "$WORK/sources.tsv"
+}
+
 # Listed files that may be SQLite databases (by name; capture_sqlite checks the header).
 list_db_candidates() {
   awk -F '\t' '$2 ~ /\.(sqlite|sqlite3|db)$/ { p = $0; sub(/^[^\t]*\t/, "", p); print p }' "$WORK/files.tsv" >"$WORK/dbcand.list"
@@ -598,6 +638,7 @@ cmd_backup() {
   valid_kind "$OCB_KIND" || die "$E_USAGE" "OCB_KIND='$OCB_KIND' must be one of: $KINDS"
   setup_work
   load_sources
+  resolve_data_dirs
   crypt_init
   check_retention_env
   check_pack_env

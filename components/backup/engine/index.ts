@@ -59,6 +59,11 @@ export const ENGINE_ENV = {
   instance: "OCB_INSTANCE",
   kind: "OCB_KIND",
   sources: "OCB_SOURCES",
+  /**
+   * "name=folder ...": the source's state is the folder <dir>/<folder> of the volume mounted at
+   * its OCB_SOURCES dir, or <dir> itself on a volume without that folder (the legacy layout).
+   */
+  sourceSubdirs: "OCB_SOURCE_SUBDIRS",
   excludes: "OCB_EXCLUDES",
   // Retention.
   retentionKeepLast: "OCB_RETENTION_KEEP_LAST",

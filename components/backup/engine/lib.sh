@@ -159,6 +159,47 @@ load_sources() {
     printf '%s\t%s\n' "$load_sources_name" "${load_sources_dir%/}" >>"$WORK/sources.tsv"
   done
   [ -s "$WORK/sources.tsv" ] || die "$E_USAGE" "OCB_SOURCES is empty"
+  load_source_subdirs
+}
+
+# A state folder: one path segment, [a-z0-9] at both ends, [a-z0-9._-] between (so never "." or
+# "..", never a reserved name such as .pre-restore-* or lost+found), at most 255 bytes.
+valid_folder() {
+  case "$1" in
+    '' | *[!a-z0-9._-]* | [!a-z0-9]* | *[!a-z0-9]) return 1 ;;
+  esac
+  [ "${#1}" -le 255 ]
+}
+
+# OCB_SOURCE_SUBDIRS="state=openclaw-state" -> "$WORK/subdirs.tsv" (name TAB folder): the data of
+# such a source is the folder <dir>/<folder> of the volume mounted at <dir>, or <dir> itself on a
+# volume that has no such folder yet (the legacy layout). See resolve_data_dirs (backup) and
+# prepare_target (restore).
+load_source_subdirs() {
+  : >"$WORK/subdirs.tsv"
+  lss_seen=" "
+  set -f
+  for lss_pair in ${OCB_SOURCE_SUBDIRS:-}; do
+    lss_name=${lss_pair%%=*}
+    lss_folder=${lss_pair#*=}
+    [ "$lss_name" != "$lss_pair" ] ||
+      die "$E_USAGE" "OCB_SOURCE_SUBDIRS entry '$lss_pair' is not name=folder"
+    awk -F '\t' -v n="$lss_name" '$1 == n { f = 1 } END { exit !f }' "$WORK/sources.tsv" ||
+      die "$E_USAGE" "OCB_SOURCE_SUBDIRS names '$lss_name', which is not a name in OCB_SOURCES"
+    valid_folder "$lss_folder" ||
+      die "$E_USAGE" "OCB_SOURCE_SUBDIRS folder '$lss_folder' of '$lss_name' must be one path segment matching [a-z0-9]([a-z0-9._-]*[a-z0-9])?"
+    case "$lss_seen" in
+      *" $lss_name "*) die "$E_USAGE" "OCB_SOURCE_SUBDIRS names '$lss_name' twice" ;;
+    esac
+    lss_seen="$lss_seen$lss_name "
+    printf '%s\t%s\n' "$lss_name" "$lss_folder" >>"$WORK/subdirs.tsv"
+  done
+  set +f
+}
+
+# source_subdir NAME -> the state folder of source NAME (OCB_SOURCE_SUBDIRS), or nothing.
+source_subdir() {
+  awk -F '\t' -v n="$1" '$1 == n { print $2 }' "$WORK/subdirs.tsv"
 }
 
 # --- work dir and cleanup ----------------------------------------------------------------------

@@ -5,6 +5,10 @@
 # "<target>/.ocb-restore-<time>" (same filesystem, so the final moves are renames), checked
 # against the manifest (sha256, size, exact file set), and only then is the current content moved
 # to "<target>/.pre-restore-<time>" (never deleted) and the restored content moved in.
+# A source with a state folder (OCB_SOURCE_SUBDIRS) is downloaded into
+# "<target>/.ocb-restore-<time>/<folder>" and swapped the same way at <target>: whatever the volume
+# held (the legacy layout's entries, or the folder) moves aside, and the volume ends up in the new
+# layout.
 
 # resolve_spec SPEC -> R_MODE=snapshot|plain; R_SNAP (bucket-relative snapshot path), R_ENC, and
 # $WORK/marker.json for snapshots; R_PLAIN for plain folders.
@@ -287,8 +291,10 @@ fetch_packed_source() {
   hash_listed "$fps_staging" "$WORK/all.tsv" >"$WORK/got.raw" || die "$E_STORE" "cannot hash the restored files in $fps_staging"
 }
 
-# Creates "<target>/.ocb-restore-<time>" for each restored source; $WORK/targets.tsv gets
-# "name TAB target TAB staging".
+# Creates "<target>/.ocb-restore-<time>" for each restored source, and in it the source's state
+# folder if it has one; $WORK/targets.tsv gets "name TAB target TAB staging TAB data staging": the
+# staging folder swapped in at the target, and where the source's data goes (the staging folder
+# itself, or its state folder).
 prepare_target() {
   pt_name=$1
   pt_dir=$2
@@ -302,7 +308,14 @@ prepare_target() {
     die "$E_TARGET" "cannot create $pt_staging (another restore running, or a leftover of one? remove it once none runs)"
   add_cleanup "$pt_staging"
   add_cleanup "$pt_staging.packs"
-  printf '%s\t%s\t%s\n' "$pt_name" "$pt_dir" "$pt_staging" >>"$WORK/targets.tsv"
+  pt_data=$pt_staging
+  pt_folder=$(source_subdir "$pt_name")
+  if [ -n "$pt_folder" ]; then
+    pt_data="$pt_staging/$pt_folder"
+    mkdir -m 700 "$pt_data" || die "$E_TARGET" "cannot create $pt_data"
+    log "source '$pt_name': restoring into the state folder $pt_dir/$pt_folder (whatever $pt_dir holds now is kept aside)"
+  fi
+  printf '%s\t%s\t%s\t%s\n' "$pt_name" "$pt_dir" "$pt_staging" "$pt_data" >>"$WORK/targets.tsv"
 }
 
 # Recreate directories (empty ones included) and permission bits recorded in the manifest.
@@ -345,7 +358,7 @@ apply_layout() {
 # Fail before touching anything if a restored top-level entry would land on a name we do not
 # move aside (lost+found, earlier .pre-restore-* folders).
 check_swap_conflicts() {
-  while IFS="$TAB" read -r cs_name cs_dir cs_staging; do
+  while IFS="$TAB" read -r cs_name cs_dir cs_staging cs_data; do
     for cs_e in "$cs_staging"/* "$cs_staging"/.[!.]* "$cs_staging"/..?*; do
       [ -e "$cs_e" ] || [ -L "$cs_e" ] || continue
       case "${cs_e##*/}" in
@@ -383,12 +396,15 @@ swap_target() {
 finish_targets() {
   check_swap_conflicts
   PRE_RESTORE=""
-  while IFS="$TAB" read -r ft_name ft_dir ft_staging; do
+  while IFS="$TAB" read -r ft_name ft_dir ft_staging ft_data; do
+    # A state folder is owner-only, whatever unpacking a pack (its "./" entry) made of it.
+    [ "$ft_data" = "$ft_staging" ] || chmod 700 "$ft_data" ||
+      die "$E_TARGET" "cannot set mode 700 on the restored state folder $ft_data; targets untouched"
     if [ "$(id -u)" = 0 ]; then
       # -h: a restored symlink is chowned itself, never what it points to.
-      chown -hR "$OCB_RESTORE_UID:$OCB_RESTORE_GID" "$ft_staging" ||
+      chown -hR "$OCB_RESTORE_UID:$OCB_RESTORE_GID" "$ft_data" ||
         die "$E_TARGET" "cannot chown restored files to $OCB_RESTORE_UID:$OCB_RESTORE_GID"
-      [ "$R_MODE" = plain ] || reapply_special_modes "$ft_name" "$ft_staging"
+      [ "$R_MODE" = plain ] || reapply_special_modes "$ft_name" "$ft_data"
     fi
     swap_target "$ft_dir" "$ft_staging"
     log "restored source '$ft_name' into $ft_dir"
@@ -446,8 +462,8 @@ restore_snapshot() {
 
   # Download and verify everything before the first target is touched.
   LAYOUT_FAIL=$E_TARGET
-  while IFS="$TAB" read -r rsn_name rsn_dir rsn_staging; do
-    materialize "$rsn_name" "$rsn_staging" "$rsn_staging.packs"
+  while IFS="$TAB" read -r rsn_name rsn_dir rsn_staging rsn_data; do
+    materialize "$rsn_name" "$rsn_data" "$rsn_staging.packs"
   done <"$WORK/targets.tsv"
 
   finish_targets
@@ -466,7 +482,7 @@ restore_plain() {
   [ -n "$rp_dir" ] || die "$E_USAGE" "OCB_RESTORE_PLAIN_SOURCE='$rp_source' is not a name in OCB_SOURCES"
   : >"$WORK/targets.tsv"
   prepare_target "$rp_source" "$rp_dir"
-  rp_staging=$(cut -f 3 "$WORK/targets.tsv")
+  rp_staging=$(cut -f 4 "$WORK/targets.tsv")
   log "download: plain folder $R_PLAIN into $rp_staging (no manifest: verified with rclone check)"
   ocb_xfer "$WORK/download.log" copy "$rp_remote" "$rp_staging" || download_failed "$rp_remote"
   ocb_rclone check "$rp_remote" "$rp_staging" 2>"$WORK/check.log" || {

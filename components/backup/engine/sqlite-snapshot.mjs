@@ -7,11 +7,15 @@
 // committed before it started (WAL included) is in the copy. openclaw-backup.sh then uploads
 // these copies instead of the live files, and fails if one it needs is missing. The copies of
 // OpenClaw's own databases leave out the running app's leases (see clearLeases).
+// A source with a state folder in OCB_SOURCE_SUBDIRS ("state=openclaw-state") is read from
+// <dir>/<folder> when that is a folder, else from <dir> (a volume in the legacy layout), as the
+// engine does, so <rel> is relative to the state directory either way. A volume that is half
+// moved (the folder and other entries beside it) is left to the engine to refuse.
 //
 //   OCB_SOURCES="state=/data/state workspace=/data/workspace" OCB_SQLITE_STAGING=/staging \
 //     node sqlite-snapshot.mjs
 import { DatabaseSync } from "node:sqlite";
-import { closeSync, mkdirSync, openSync, readSync, readdirSync, rmSync } from "node:fs";
+import { closeSync, lstatSync, mkdirSync, openSync, readSync, readdirSync, rmSync } from "node:fs";
 import { dirname, join } from "node:path";
 import { Buffer } from "node:buffer";
 
@@ -80,13 +84,36 @@ const staging = process.env.OCB_SQLITE_STAGING;
 const sources = (process.env.OCB_SOURCES ?? "").split(/\s+/).filter(Boolean);
 if (!staging) fail("OCB_SQLITE_STAGING is not set");
 if (sources.length === 0) fail("OCB_SOURCES is not set");
+const subdirs = new Map();
+for (const pair of (process.env.OCB_SOURCE_SUBDIRS ?? "").split(/\s+/).filter(Boolean)) {
+  const eq = pair.indexOf("=");
+  const folder = pair.slice(eq + 1);
+  if (eq <= 0 || !/^[a-z0-9]([a-z0-9._-]*[a-z0-9])?$/.test(folder)) fail(`OCB_SOURCE_SUBDIRS entry '${pair}' is not name=folder (one path segment of [a-z0-9._-])`);
+  subdirs.set(pair.slice(0, eq), folder);
+}
+
+// The state directory of a source: its folder when the volume has it, else the volume's root;
+// undefined when the folder is something else (the engine then refuses the backup, exit 6).
+function dataDir(name, dir) {
+  const folder = subdirs.get(name);
+  if (folder === undefined) return dir;
+  try {
+    if (lstatSync(join(dir, folder)).isDirectory()) return join(dir, folder);
+  } catch (err) {
+    if (err?.code === "ENOENT") return dir;
+    throw err;
+  }
+  process.stderr.write(`sqlite-snapshot: ${join(dir, folder)} exists but is not a folder: source '${name}' skipped\n`);
+  return undefined;
+}
 
 let count = 0;
 for (const pair of sources) {
   const eq = pair.indexOf("=");
   if (eq <= 0) fail(`OCB_SOURCES entry '${pair}' is not name=/abs/dir`);
   const name = pair.slice(0, eq);
-  const dir = pair.slice(eq + 1);
+  const dir = dataDir(name, pair.slice(eq + 1));
+  if (dir === undefined) continue;
   for (const rel of databases(dir)) {
     const out = join(staging, name, rel);
     mkdirSync(dirname(out), { recursive: true });
