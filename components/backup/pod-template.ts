@@ -87,11 +87,22 @@ export function sourcesEnv(sources: readonly BackupSource[]): string {
   return formatSources(Object.fromEntries(sources.map((s) => [s.name, sourceDir(s)])));
 }
 
+/** OCB_SOURCE_SUBDIRS: the folder of each source's volume that holds its data, for the sources that have one. */
+export function sourceSubdirsEnv(sources: readonly BackupSource[]): string {
+  return sources.flatMap((s) => (s.folder !== undefined ? [`${s.name}=${s.folder}`] : [])).join(" ");
+}
+
+/** Where each source's volume is mounted, and the folder of it the data is in: the engine and the SQLite capture read both. */
+function sourceEnv(sources: readonly BackupSource[]): EnvVar[] {
+  const folders = sourceSubdirsEnv(sources);
+  return [{ name: ENGINE_ENV.sources, value: sourcesEnv(sources) }, ...(folders !== "" ? [{ name: ENGINE_ENV.sourceSubdirs, value: folders }] : [])];
+}
+
 /** The engine's settings for this instance and run (the store's come from backupStoreEnv). */
 function engineEnv(instance: InstanceModel, sources: readonly BackupSource[], run: BackupRun): EnvVar[] {
   const backup = instance.spec.backup;
   const env: EnvVar[] = [
-    { name: ENGINE_ENV.sources, value: sourcesEnv(sources) },
+    ...sourceEnv(sources),
     { name: ENGINE_ENV.excludes, value: backup.excludes.join("\n") },
     { name: ENGINE_ENV.retentionKeepLast, value: String(backup.retention.keepLast) },
     { name: ENGINE_ENV.retentionMaxAgeDays, value: String(backup.retention.maxAgeDays) },
@@ -141,10 +152,7 @@ function sqliteSnapshotContainer(instance: InstanceModel, sources: readonly Back
     image: imageReference(instance.spec.image),
     imagePullPolicy: instance.spec.image.pullPolicy,
     command: ["node", "--input-type=module", "-e", CAPTURE_GUARD, `${ENGINE_MOUNT}/${SQLITE_SNAPSHOT_SCRIPT}`],
-    env: [
-      { name: ENGINE_ENV.sources, value: sourcesEnv(sources) },
-      { name: ENGINE_ENV.sqliteStaging, value: SQLITE_STAGING_DIR },
-    ],
+    env: [...sourceEnv(sources), { name: ENGINE_ENV.sqliteStaging, value: SQLITE_STAGING_DIR }],
     resources: withEphemeralRequest(resources(instance), BACKUP_EPHEMERAL_STORAGE),
     securityContext: restrictedContainerSecurityContext(),
     volumeMounts: [...sourceMounts(sources, false), engineMount, sqliteMount, sqliteTmpMount],

@@ -8,5 +8,7 @@ import { join } from "node:path";
  */
 export const BOOTSTRAP_SCRIPT = readFileSync(join(__dirname, "scripts", "bootstrap.mjs"), "utf8");
 export const SKILLS_SCRIPT = readFileSync(join(__dirname, "scripts", "skills.mjs"), "utf8");
+export const STATE_LAYOUT_SCRIPT = readFileSync(join(__dirname, "scripts", "state-layout.mjs"), "utf8");
 export const BOOTSTRAP_FILE = "bootstrap.mjs";
+export const STATE_LAYOUT_FILE = "state-layout.mjs";
 export const SKILLS_FILE = "skills.mjs";

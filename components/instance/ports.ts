@@ -9,6 +9,14 @@ export const OTLP_HTTP_PORT = 4318;
 
 /** Where OpenClaw keeps its state (`~/.openclaw` of the `node` user). */
 export const STATE_DIR = "/home/node/.openclaw";
+/**
+ * OpenClaw's state is this folder of the state volume, mounted at STATE_DIR with `subPath`: the
+ * volume's root usually belongs to root, and OpenClaw must own its state directory (it tightens
+ * it to 0700). See scripts/state-layout.mjs.
+ */
+export const STATE_FOLDER = "openclaw-state";
+/** Where the `init-state` init container mounts the state volume's root (the only one that does). */
+export const STATE_VOLUME_ROOT = "/var/lib/openclaw/state-volume";
 export const WORKSPACE_DIR = `${STATE_DIR}/workspace`;
 export const HOME_DIR = "/home/node";
 export const CONFIG_MOUNT_DIR = "/etc/openclaw";

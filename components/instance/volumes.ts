@@ -1,14 +1,20 @@
 import type { InstanceModel } from "../config/model";
 import { featureNames } from "./names";
-import { STATE_DIR, WORKSPACE_DIR } from "./ports";
+import { STATE_DIR, STATE_FOLDER, WORKSPACE_DIR } from "./ports";
 
 /** A persistent volume whose contents are backed up, and where the app mounts it. */
 export interface BackupSource {
   /** Folder name of this volume inside a snapshot (`data/<name>/…`). */
   readonly name: string;
   readonly claimName: string;
-  /** Where the app container mounts it; backup pods mount it at the same path. */
+  /** Where the app container mounts it. */
   readonly mountPath: string;
+  /**
+   * The folder of the volume the app mounts (`subPath`), when not its root. Backup pods mount
+   * the root and the engine finds the folder (OCB_SOURCE_SUBDIRS), also on a volume that still
+   * holds its data at the root (the layout before the folder).
+   */
+  readonly folder?: string;
 }
 
 /** The PVC holding `~/.openclaw`: the existing claim, the one this program creates, or none (emptyDir). */
@@ -33,7 +39,7 @@ export function workspaceClaimName(instance: InstanceModel): string | undefined 
 export function backupSources(instance: InstanceModel): BackupSource[] {
   const sources: BackupSource[] = [];
   const state = stateClaimName(instance);
-  if (state !== undefined) sources.push({ name: "state", claimName: state, mountPath: STATE_DIR });
+  if (state !== undefined) sources.push({ name: "state", claimName: state, mountPath: STATE_DIR, folder: STATE_FOLDER });
   const workspace = workspaceClaimName(instance);
   if (workspace !== undefined) sources.push({ name: "workspace", claimName: workspace, mountPath: WORKSPACE_DIR });
   return sources;

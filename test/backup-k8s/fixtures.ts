@@ -17,6 +17,7 @@ export interface EnvVar {
 export interface VolumeMount {
   name: string;
   mountPath: string;
+  subPath?: string;
   readOnly?: boolean;
 }
 

@@ -9,7 +9,7 @@ import { copyFileSync, chmodSync, existsSync, mkdirSync, readdirSync, statSync, 
 import { dirname, join } from "node:path";
 import { ENGINE_DIR, ENGINE_ENV, SQLITE_SNAPSHOT_SCRIPT } from "../../components/backup/engine";
 import { openclawRuntime, runBounded } from "../../scripts/lib/openclaw-cli";
-import { engineEnv, eventOf, expectExit, rclone, readManifest, runEngine, uniqueStamp } from "../support/engine-runner";
+import { busyboxPath, engineEnv, eventOf, expectExit, rclone, readManifest, runEngine, uniqueStamp } from "../support/engine-runner";
 import { engineSuite } from "../support/engine-suite";
 import type { S3Server } from "../support/s3server";
 import { diffTrees, isDefaultExcluded, readTree, sqlite } from "../support/state-tree";
@@ -249,6 +249,35 @@ describe("backup engine: the state folder of a volume (OCB_SOURCE_SUBDIRS)", fun
     assert.match(result.stderr, /agents, openclaw\.json\)/, "the entries beside the folder are named");
     assert.match(result.stderr, /Starting the instance finishes the move/);
     assert.deepEqual(await bucketKeys(), before, "nothing written to the store");
+  });
+
+  it("a legacy volume moved into its folder while it was read (the instance started meanwhile) is never sealed: exit 6, no completion marker", async () => {
+    const volume = join(work, "moved", "volume");
+    await writeState(volume);
+    // The move of the app's init container, made to happen exactly while the manifest goes up:
+    // a wrapper around the image's rclone, first on PATH for this run only.
+    const real = await runBounded("sh", ["-c", "command -v rclone"], { PATH: process.env.PATH ?? "" }, 10_000);
+    assert.equal(real.code, 0, "rclone on PATH");
+    const bin = join(work, "moved", "bin");
+    mkdirSync(bin, { recursive: true });
+    const wrapper = [
+      "#!/bin/sh",
+      'for a in "$@"; do case "$a" in */manifest.tsv) [ -e "$MOVE_ROOT/$MOVE_FOLDER" ] || { mkdir "$MOVE_ROOT/.move" && mv "$MOVE_ROOT"/* "$MOVE_ROOT/.move"/ && mv "$MOVE_ROOT/.move" "$MOVE_ROOT/$MOVE_FOLDER"; } ;; esac; done',
+      `exec ${real.stdout.trim()} "$@"`,
+    ].join("\n");
+    writeFileSync(join(bin, "rclone"), `${wrapper}\n`, { mode: 0o755 });
+    const env = { ...backupEnv("moved", volume), PATH: `${bin}:${await busyboxPath()}:${process.env.PATH ?? ""}`, MOVE_ROOT: volume, MOVE_FOLDER: FOLDER };
+    const result = await runEngine({ env, args: ["backup"] });
+    expectExit(result, 6, "backup of a volume moved while read");
+    assert.match(result.stderr, /legacy layout/);
+    assert.match(result.stderr, /moved to its state folder .* during this backup.*never taken for a good one/);
+    assert.ok(existsSync(join(volume, FOLDER, "openclaw.json")), "the move happened during the run");
+    const keys = await bucketKeys();
+    const mine = keys.filter((k) => k.includes("acme/moved/manual/"));
+    assert.ok(mine.some((k) => k.endsWith("/manifest.tsv")), `the run got as far as its manifest (${mine.join(", ")})`);
+    assert.ok(!mine.some((k) => k.endsWith("/snapshot.json")), "no completion marker: the snapshot is never restored or counted");
+    // The next run reads the folder and seals.
+    expectExit(await runEngine({ env: backupEnv("moved", volume), args: ["backup"] }), 0, "the next backup");
   });
 
   it("a state folder that is not a folder is refused with exit 6 and nothing is written to the store", async () => {

@@ -1,7 +1,7 @@
 import { strict as assert } from "node:assert";
 import { createHash } from "node:crypto";
 import { htpasswdLine } from "../../components/instance/builders/basic-auth";
-import { STATE_DIR, WORKSPACE_DIR } from "../../components/instance/ports";
+import { STATE_DIR, STATE_FOLDER, WORKSPACE_DIR } from "../../components/instance/ports";
 import { backupSources } from "../../components/instance/volumes";
 import { loadFleetConfig } from "../../components/config/load";
 import { SecretValue } from "../../scripts/lib/mock-runtime";
@@ -144,7 +144,7 @@ describe("instance objects: storage", () => {
     assert.ok(list(r.initContainer("init-config"), "volumeMounts").some((m) => m.name === "workspace"));
     const model = loadFleetConfig(stack).tenants[0].instances[0];
     assert.deepEqual(backupSources(model), [
-      { name: "state", claimName: "bot-data", mountPath: STATE_DIR },
+      { name: "state", claimName: "bot-data", mountPath: STATE_DIR, folder: STATE_FOLDER },
       { name: "workspace", claimName: "bot-workspace", mountPath: WORKSPACE_DIR },
     ]);
   });

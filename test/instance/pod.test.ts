@@ -227,7 +227,7 @@ describe("instance pod: sidecars and init containers", () => {
     assert.equal(envOf(r.initContainer("init-pnpm")).INSTALL_DIR.value, `${STATE_DIR}/.local`);
     assert.ok(String(envOf(r.container("openclaw")).PATH.value).startsWith(`${STATE_DIR}/.local/bin:`));
     const names = list(r.pod, "initContainers").map((c) => c.name);
-    assert.deepEqual(names, ["init-config", "init-pnpm", "init-python"]);
+    assert.deepEqual(names, ["init-state", "init-config", "init-pnpm", "init-python"]);
     assertRestricted(r.pod);
   });
 

@@ -20,7 +20,8 @@ import { dirname, join } from "node:path";
 import { killGroup, openclawRuntime, runBounded, type CliResult } from "../../scripts/lib/openclaw-cli";
 import type { VolumeMount } from "../backup-k8s/fixtures";
 import type { Container, Manifest, PodSpec } from "../backup-k8s/fixtures";
-import { hostMounts, mapPaths, resolveEnv } from "./pod-on-host";
+import { STATE_DIR } from "../../components/instance/ports";
+import { hostMounts, mapPaths, mountSource, resolveEnv } from "./pod-on-host";
 import { kubernetesObjects, minimalStack, ROOT, runProgram } from "./stacks";
 import { freePort } from "./ports";
 
@@ -103,7 +104,7 @@ function podBinds(container: Container, volumes: ReadonlyMap<string, string>): [
   const mounts = (container.volumeMounts ?? []) as VolumeMount[];
   return mounts
     .filter((m) => AT_POD_PATHS.has(m.name))
-    .map((m): [string, string] => [volumes.get(m.name) ?? "", m.mountPath])
+    .map((m): [string, string] => [mountSource(container, m, volumes), m.mountPath])
     .sort((a, b) => a[1].length - b[1].length);
 }
 
@@ -165,6 +166,28 @@ export function containerEnv(rendered: RenderedPod, container: Container, volume
 function runInContainer(container: Container, volumes: ReadonlyMap<string, string>, env: Readonly<Record<string, string>>, nodeArgs: readonly string[], timeoutMs: number): Promise<CliResult> {
   const [command, args] = inPodMounts(container, volumes, openclawRuntime().node, nodeArgs);
   return runBounded(command, args, env, timeoutMs);
+}
+
+/** The host dir the app container sees as its state directory (the state volume's folder). */
+export function appStateDir(rendered: RenderedPod, volumes: ReadonlyMap<string, string>): string {
+  const app = rendered.container("openclaw");
+  const mount = (app.volumeMounts ?? []).find((m) => m.mountPath === STATE_DIR);
+  assert.ok(mount !== undefined, `the app container mounts nothing at ${STATE_DIR}`);
+  return mountSource(app, mount, volumes);
+}
+
+/**
+ * The init containers that prepare the state, in the pod's order (`init-state`, then
+ * `init-config`); fails with the first one's output that does not exit 0.
+ */
+export async function prepareState(rendered: RenderedPod, volumes: ReadonlyMap<string, string>): Promise<CliResult[]> {
+  const results: CliResult[] = [];
+  for (const name of ["init-state", "init-config"]) {
+    const result = await runInitContainer(rendered, name, volumes);
+    assert.equal(result.code, 0, `${name}: ${result.stderr}`);
+    results.push(result);
+  }
+  return results;
 }
 
 /** Runs an init container's command (`node …` on the app image) on this host. */

@@ -2,7 +2,9 @@
 // and secretKeyRefs resolved from the rendered Secrets, and each volume mount mapped to a host
 // directory (in env values and command lines alike). Nothing else is translated.
 import assert from "node:assert/strict";
-import type { Container, Manifest } from "../backup-k8s/fixtures";
+import { mkdirSync } from "node:fs";
+import { join } from "node:path";
+import type { Container, Manifest, VolumeMount } from "../backup-k8s/fixtures";
 
 /** What the kubelet would put into a container's env: values, and secretKeyRefs resolved from Secrets. */
 export function resolveEnv(container: Container, secrets: readonly Manifest[]): Record<string, string> {
@@ -32,14 +34,24 @@ export function mapPaths(value: string, mounts: ReadonlyMap<string, string>): st
   return value.replace(new RegExp(`(^|[=\\s])(${paths.join("|")})(?=$|[/\\s])`, "g"), (_, lead: string, path: string) => `${lead}${mounts.get(path)}`);
 }
 
-/** Host dirs for a container's mounts: volume name -> dir (shared by the containers of one pod). */
+/**
+ * The host dir a mount shows: its volume's dir, or the `subPath` folder of it. A missing subPath
+ * folder is made here, as the kubelet makes it when the container starts (as root, and so it
+ * must already exist when the app's user is to own it).
+ */
+export function mountSource(container: Container, mount: VolumeMount, volumeDirs: ReadonlyMap<string, string>): string {
+  const dir = volumeDirs.get(mount.name);
+  assert.ok(dir !== undefined, `${container.name}: no host dir for volume ${mount.name}`);
+  if (mount.subPath === undefined || mount.subPath === "") return dir;
+  const folder = join(dir, mount.subPath);
+  mkdirSync(folder, { recursive: true });
+  return folder;
+}
+
+/** Host dirs for a container's mounts: mount path -> dir (volumes are shared by the containers of one pod). */
 export function hostMounts(container: Container, volumeDirs: ReadonlyMap<string, string>): Map<string, string> {
   const mounts = new Map<string, string>();
-  for (const m of container.volumeMounts ?? []) {
-    const dir = volumeDirs.get(m.name);
-    assert.ok(dir !== undefined, `${container.name}: no host dir for volume ${m.name}`);
-    mounts.set(m.mountPath, dir);
-  }
+  for (const m of container.volumeMounts ?? []) mounts.set(m.mountPath, mountSource(container, m, volumeDirs));
   return mounts;
 }
 

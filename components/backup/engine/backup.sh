@@ -186,6 +186,7 @@ source_dir() {
 # dir" (every later step reads it); the volume roots stay in $WORK/roots.tsv.
 resolve_data_dirs() {
   cp "$WORK/sources.tsv" "$WORK/roots.tsv"
+  : >"$WORK/legacy.tsv"
   [ -s "$WORK/subdirs.tsv" ] || return 0
   : >"$WORK/sources.resolved"
   while IFS="$TAB" read -r rd_name rd_dir; do
@@ -198,6 +199,7 @@ resolve_data_dirs() {
     if [ ! -e "$rd_data" ] && [ ! -L "$rd_data" ]; then
       log "source '$rd_name': $rd_data does not exist: the volume has the legacy layout (state at its root, $rd_dir); backing up $rd_dir"
       printf '%s\t%s\n' "$rd_name" "$rd_dir" >>"$WORK/sources.resolved"
+      printf '%s\t%s\n' "$rd_name" "$rd_data" >>"$WORK/legacy.tsv"
       continue
     fi
     { [ -d "$rd_data" ] && [ ! -L "$rd_data" ]; } ||
@@ -216,6 +218,16 @@ resolve_data_dirs() {
     printf '%s\t%s\n' "$rd_name" "$rd_data" >>"$WORK/sources.resolved"
   done <"$WORK/roots.tsv"
   mv "$WORK/sources.resolved" "$WORK/sources.tsv"
+}
+
+# A volume read in the legacy layout that the app's init container moved into its state folder
+# while this run read it: the files it listed may have moved out from under it, and a snapshot
+# missing them must not be sealed. The next run reads the folder.
+check_layout_unchanged() {
+  while IFS="$TAB" read -r cl_name cl_folder; do
+    [ ! -e "$cl_folder" ] ||
+      die "$E_TARGET" "source '$cl_name': the volume moved to its state folder ($cl_folder) during this backup (the instance started and its init container moved the state); this snapshot stays incomplete and is never taken for a good one; the next run backs up the folder"
+  done <"$WORK/legacy.tsv"
 }
 
 # Listed files that may be SQLite databases (by name; capture_sqlite checks the header).
@@ -721,6 +733,7 @@ cmd_backup() {
     die "$E_STORE" "cannot write the manifest of $SNAP_PATH; the snapshot stays incomplete"
   fi
   check_stored
+  check_layout_unchanged
 
   # Seal: the plain completion marker, last.
   bk_msha=$(sha256sum <"$WORK/manifest.tsv" | cut -d ' ' -f 1)

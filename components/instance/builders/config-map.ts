@@ -1,6 +1,6 @@
 import type * as k8s from "@pulumi/kubernetes";
 import type { InstanceModel } from "../../config/model";
-import { BOOTSTRAP_FILE, BOOTSTRAP_SCRIPT, SKILLS_FILE, SKILLS_SCRIPT } from "../assets";
+import { BOOTSTRAP_FILE, BOOTSTRAP_SCRIPT, SKILLS_FILE, SKILLS_SCRIPT, STATE_LAYOUT_FILE, STATE_LAYOUT_SCRIPT } from "../assets";
 import { instanceMetadata } from "../metadata";
 import { CONFIG_FILE } from "../ports";
 import { managedConfig, renderOpenclawJson, stableJson } from "./openclaw-json";
@@ -13,7 +13,7 @@ export const OTEL_COLLECTOR_FILE = "otel-collector.yaml";
 /** Everything the instance's containers read at start that this program renders. */
 export function configMapData(instance: InstanceModel): Record<string, string> {
   const spec = instance.spec;
-  const data: Record<string, string> = { [BOOTSTRAP_FILE]: BOOTSTRAP_SCRIPT };
+  const data: Record<string, string> = { [BOOTSTRAP_FILE]: BOOTSTRAP_SCRIPT, [STATE_LAYOUT_FILE]: STATE_LAYOUT_SCRIPT };
   // With configMapRef the user's file is only seen in the pod, so the managed settings travel separately.
   if (spec.config.configMapRef === undefined) data[CONFIG_FILE] = renderOpenclawJson(instance);
   else data[MANAGED_CONFIG_FILE] = stableJson(managedConfig(instance));

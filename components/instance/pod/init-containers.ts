@@ -1,8 +1,8 @@
 import type * as k8s from "@pulumi/kubernetes";
 import { imageReference } from "../../config/instance/image";
 import type { InstanceModel } from "../../config/model";
-import { BOOTSTRAP_FILE, SKILLS_FILE } from "../assets";
-import { CA_BUNDLE_PATH, CONFIG_MOUNT_DIR, STATE_DIR, TAILSCALE_BIN_DIR, WORKSPACE_DIR, WORKSPACE_SEED_DIR } from "../ports";
+import { BOOTSTRAP_FILE, SKILLS_FILE, STATE_LAYOUT_FILE } from "../assets";
+import { CA_BUNDLE_PATH, CONFIG_MOUNT_DIR, STATE_DIR, STATE_FOLDER, STATE_VOLUME_ROOT, TAILSCALE_BIN_DIR, WORKSPACE_DIR, WORKSPACE_SEED_DIR } from "../ports";
 import { appUsesTailscaleSocket } from "./app-container";
 import { configEnv, configMounts } from "./config-wiring";
 import { OLLAMA_ENV, OLLAMA_MOUNTS } from "./ollama";
@@ -44,6 +44,30 @@ until ollama list >/dev/null 2>&1; do
   sleep 1
 done
 for model in $PULL_MODELS; do ollama pull "$model"; done`;
+
+/**
+ * Makes the state folder, owned by the app's user, and moves a volume of the layout before it
+ * into it (scripts/state-layout.mjs). The only container that mounts the volume's root, and the
+ * first: the kubelet would make a missing subPath folder itself, as root, when the next container
+ * starts.
+ */
+function stateLayoutInit(instance: InstanceModel): Container {
+  const spec = instance.spec;
+  return {
+    name: "init-state",
+    image: imageReference(spec.image),
+    imagePullPolicy: spec.image.pullPolicy,
+    command: ["node", `${CONFIG_MOUNT_DIR}/${STATE_LAYOUT_FILE}`],
+    env: [
+      { name: "HOME", value: "/tmp" },
+      { name: "STATE_VOLUME_ROOT", value: STATE_VOLUME_ROOT },
+      { name: "STATE_FOLDER", value: STATE_FOLDER },
+    ],
+    securityContext: helperSecurityContext({ readOnlyRootFilesystem: true }),
+    resources: SMALL,
+    volumeMounts: [{ name: "config", mountPath: CONFIG_MOUNT_DIR, readOnly: true }, { name: "state", mountPath: STATE_VOLUME_ROOT }, TMP_MOUNT("tmp")],
+  };
+}
 
 /** Writes openclaw.json onto the state volume and seeds the workspace. */
 function configInit(instance: InstanceModel): Container {
@@ -154,10 +178,10 @@ function ollamaPullInit(instance: InstanceModel): Container {
   };
 }
 
-/** In order: config, tailscale binary, runtime deps (skills may need them), skills, models, then the user's. */
+/** In order: state folder, config, tailscale binary, runtime deps (skills may need them), skills, models, then the user's. */
 export function initContainers(instance: InstanceModel): Container[] {
   const spec = instance.spec;
-  const out = [configInit(instance)];
+  const out = [stateLayoutInit(instance), configInit(instance)];
   if (appUsesTailscaleSocket(instance)) out.push(tailscaleBinInit(instance));
   if (spec.runtimeDeps.pnpm) out.push(pnpmInit(instance));
   if (spec.runtimeDeps.python) out.push(pythonInit(instance));

@@ -1,6 +1,6 @@
 import type * as k8s from "@pulumi/kubernetes";
 import type { InstanceSpec } from "../../config/instance-schema";
-import { CA_BUNDLE_PATH, STATE_DIR, WORKSPACE_DIR } from "../ports";
+import { CA_BUNDLE_PATH, STATE_DIR, STATE_FOLDER, WORKSPACE_DIR } from "../ports";
 
 type VolumeMount = k8s.types.input.core.v1.VolumeMount;
 type EnvVar = k8s.types.input.core.v1.EnvVar;
@@ -29,12 +29,24 @@ export function withCaBundle(containers: readonly Container[], spec: InstanceSpe
   });
 }
 
-/** The instance's data: the state volume, and the workspace volume inside it when it is split off. */
+/**
+ * The instance's data: the state folder of the state volume (never its root, see STATE_FOLDER),
+ * and the workspace volume inside it when it is split off.
+ */
 export function dataMounts(spec: InstanceSpec, readOnly = false): VolumeMount[] {
   const ro = readOnly ? { readOnly: true } : {};
-  const mounts: VolumeMount[] = [{ name: "state", mountPath: STATE_DIR, ...ro }];
+  const mounts: VolumeMount[] = [{ name: "state", mountPath: STATE_DIR, subPath: STATE_FOLDER, ...ro }];
   if (spec.workspaceVolume.enabled) mounts.push({ name: "workspace", mountPath: WORKSPACE_DIR, ...ro });
   return mounts;
+}
+
+/**
+ * A mount the user wrote: one of the `state` volume means the state directory, as it did before
+ * the state folder, so it lands in that folder (its own subPath below it).
+ */
+export function userMount(m: { name: string; mountPath: string; subPath?: string; readOnly?: boolean }): VolumeMount {
+  if (m.name !== "state") return { ...m };
+  return { ...m, subPath: m.subPath !== undefined && m.subPath !== "" ? `${STATE_FOLDER}/${m.subPath}` : STATE_FOLDER };
 }
 
 export function resources(r: { requests: { cpu: string; memory: string }; limits: { cpu: string; memory: string } }): k8s.types.input.core.v1.ResourceRequirements {
