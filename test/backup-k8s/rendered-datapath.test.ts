@@ -9,6 +9,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { restoreJobName } from "../../components/backup/restore-job";
 import { openclawRuntime } from "../../scripts/lib/openclaw-cli";
+import { STATE_FOLDER } from "../../components/instance/ports";
 import { eventOf, expectExit, requireTools, run, runEngine } from "../support/engine-runner";
 import { assertValidObject } from "../support/k8s-schema";
 import { startS3Server, type S3Server } from "../support/s3server";
@@ -72,14 +73,15 @@ describe("rendered CronJob and restore Job on a real S3 server", function () {
     mkdirSync(engineDir);
     for (const [file, text] of Object.entries(engine.data as Record<string, string>)) writeFileSync(join(engineDir, file), text);
 
-    // Backup pod: every volume a host dir; the claim is the instance's state.
+    // Backup pod: every volume a host dir; the claim is the instance's state volume, the state in its folder.
     const backupPod = podOf(cronJob);
-    const state = join(work, "volume-state");
+    const volumeDir = join(work, "volume-state");
+    const state = join(volumeDir, STATE_FOLDER);
     const workspace = join(state, "workspace");
     await makeStateTree(state, workspace, { bigFileBytes: 4 * MB });
     const backupDirs = new Map<string, string>();
     for (const volume of backupPod.volumes) {
-      const dir = volume.configMap !== undefined ? engineDir : volume.persistentVolumeClaim !== undefined ? state : join(work, `backup-${volume.name}`);
+      const dir = volume.configMap !== undefined ? engineDir : volume.persistentVolumeClaim !== undefined ? volumeDir : join(work, `backup-${volume.name}`);
       mkdirSync(dir, { recursive: true });
       backupDirs.set(volume.name, dir);
     }
@@ -127,10 +129,11 @@ describe("rendered CronJob and restore Job on a real S3 server", function () {
     // Restore pod: a fresh, empty claim.
     const restorePod = podOf(restoreJob);
     assert.equal(restorePod.initContainers, undefined);
-    const restored = join(work, "volume-restored");
+    const restoredVolume = join(work, "volume-restored");
+    const restored = join(restoredVolume, STATE_FOLDER);
     const restoreDirs = new Map<string, string>();
     for (const volume of restorePod.volumes) {
-      const dir = volume.configMap !== undefined ? engineDir : volume.persistentVolumeClaim !== undefined ? restored : join(work, `restore-${volume.name}`);
+      const dir = volume.configMap !== undefined ? engineDir : volume.persistentVolumeClaim !== undefined ? restoredVolume : join(work, `restore-${volume.name}`);
       mkdirSync(dir, { recursive: true });
       restoreDirs.set(volume.name, dir);
     }
@@ -146,7 +149,7 @@ describe("rendered CronJob and restore Job on a real S3 server", function () {
     // whose consistent copies are checked by content below.
     const notSqlite = (rel: string) => isDefaultExcluded(rel) || /\.sqlite$/.test(rel);
     assert.deepEqual(diffTrees(readTree(state, notSqlite), readTree(restored, notSqlite)), []);
-    assert.deepEqual(readdirSync(restored).filter((e) => e.startsWith(".pre-restore-") || e.startsWith(".ocb-restore-")), [], "an empty volume needs no moving aside");
+    assert.deepEqual(readdirSync(restoredVolume), [STATE_FOLDER], "an empty volume needs no moving aside; the state lands in the state folder");
     const restoredDb = join(restored, "state/openclaw.sqlite");
     assert.equal(await sqlite(restoredDb, "PRAGMA integrity_check;"), "ok");
     const rows = Number(await sqlite(restoredDb, "SELECT count(*) FROM events WHERE id <= " + committedBefore + ";"));

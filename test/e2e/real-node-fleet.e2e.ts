@@ -1,9 +1,9 @@
 import { strict as assert } from "node:assert";
-import { existsSync, mkdtempSync, readFileSync, rmSync } from "node:fs";
+import { existsSync, mkdtempSync, readFileSync, rmSync, statSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { OPENCLAW_VERSION } from "../../components/config/openclaw-release";
-import { GATEWAY_PORT } from "../../components/instance/ports";
+import { GATEWAY_PORT, STATE_FOLDER } from "../../components/instance/ports";
 import { runBounded, type CliResult } from "../../scripts/lib/openclaw-cli";
 import { engineEnv, expectExit, runEngine } from "../support/engine-runner";
 import { assertReadsState, makeState, type OpenClawShell } from "../support/openclaw-state";
@@ -209,10 +209,10 @@ describe("e2e: a fleet on a real node: the app, its backups, restores and networ
     }
     // The image bump's new tag: the same bytes under another name (nothing to pull).
     await node.tagImage(images.app.reference, images.app.reference.replace(/:[^:]+$/, `:${NEXT_TAG}`));
-    // Folders owned by the app's uid: OpenClaw refuses a group-writable state directory it does
-    // not own (it chmods it to 0700), which is what fsGroup makes of a root-owned volume root;
-    // see docs/e2e.md, "What the real node found".
-    volumes = await startVolumeProvisioner({ plane, nodeName: node.name, dir: nodeDir, owner: { uid: 1000, gid: 1000 } });
+    // Root-owned folders, as most storage makes a volume's root: OpenClaw (uid 1000) tightens its
+    // state directory to 0700, which only works because it is the state folder init-state made,
+    // not the root fsGroup only lends the group; see docs/e2e.md, "What the real node found".
+    volumes = await startVolumeProvisioner({ plane, nodeName: node.name, dir: nodeDir });
     s3 = await startS3Server({ address: node.gateway });
     project = openProject({ binDir: ctx.bin, dir: ctx.dir, env: { PULUMI_CONFIG_PASSPHRASE: "e2e-throw-away" } });
     await project.ok(["login", "--local"]);
@@ -234,7 +234,7 @@ describe("e2e: a fleet on a real node: the app, its backups, restores and networ
     await s3?.close();
   });
 
-  it("up: every instance runs on the real node, Ready through its rendered probes, on a volume of the default class that the kubelet gave the app's group", async function () {
+  it("up: every instance runs on the real node, Ready through its rendered probes, on a root-owned volume of the default class, its state in the folder the app's user made", async function () {
     this.timeout(30 * 60_000);
     tenants = {
       // alpha reaches beta's gateway (its own egress rule, and beta admits it); nobody else reaches alpha.
@@ -260,11 +260,14 @@ describe("e2e: a fleet on a real node: the app, its backups, restores and networ
         const claim = await kube.get("pvc", `openclaw-${tenant}`, `${instance}-data`);
         assert.equal((claim?.spec as { storageClassName?: string }).storageClassName, STORAGE_CLASS, "the claim did not get the cluster's default class");
         const folder = volumes?.folders.get(`openclaw-${tenant}/${instance}-data`);
-        assert.ok(folder !== undefined && existsSync(join(folder, "openclaw.json")), `${tenant}/${instance}: the rendered openclaw.json is not on its volume folder`);
-        // The kubelet applied fsGroup 1000 to the root-made folder; the app (uid 1000) writes there.
+        assert.ok(folder !== undefined && existsSync(join(folder, STATE_FOLDER, "openclaw.json")), `${tenant}/${instance}: the rendered openclaw.json is not in the state folder of its volume`);
+        // The volume's root stays root's (the kubelet only gave it fsGroup 1000); the state folder is the app's.
+        const volumeRoot = statSync(folder);
+        assert.deepEqual([volumeRoot.uid, volumeRoot.gid], [0, 1000], `${tenant}/${instance}: the volume's root is root's, group fsGroup`);
+        assert.equal(statSync(join(folder, STATE_FOLDER)).uid, 1000, `${tenant}/${instance}: init-state made the state folder as the app's user`);
         const id = await shell(tenant, instance).cli(["--version"]);
         assert.equal(id.code, 0, id.stderr);
-        const own = await kubectlResult(["exec", "-n", `openclaw-${tenant}`, `${instance}-0`, "-c", "openclaw", "--", "sh", "-c", "id -u; stat -c '%g' /home/node/.openclaw; touch /home/node/.openclaw/.fleet-probe && echo writable; touch /etc/x 2>&1 || true"]);
+        const own = await kubectlResult(["exec", "-n", `openclaw-${tenant}`, `${instance}-0`, "-c", "openclaw", "--", "sh", "-c", "id -u; stat -c '%u' /home/node/.openclaw; touch /home/node/.openclaw/.fleet-probe && echo writable; touch /etc/x 2>&1 || true"]);
         assert.match(own.stdout, /^1000\n1000\nwritable\n.*Read-only file system/s, own.stdout + own.stderr);
       }
     }

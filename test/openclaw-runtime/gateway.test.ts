@@ -9,8 +9,9 @@ import assert from "node:assert/strict";
 import { existsSync, readFileSync, rmSync, statSync } from "node:fs";
 import { join } from "node:path";
 import { OPENCLAW_VERSION } from "../../components/config/openclaw-release";
+import { STATE_FOLDER } from "../../components/instance/ports";
 import { ALL_OPTIONS_INSTANCE } from "../support/all-options";
-import { hostVolumes, podRoot, requirePodMounts, httpGet, renderPod, runInitContainer, runPostStart, startGateway, tcpProbe, type Gateway, type RenderedPod } from "../support/openclaw-pod";
+import { appStateDir, hostVolumes, podRoot, prepareState, requirePodMounts, httpGet, renderPod, runPostStart, startGateway, tcpProbe, type Gateway, type RenderedPod } from "../support/openclaw-pod";
 
 const INSTANCE = { ...ALL_OPTIONS_INSTANCE, workspace: { initialFiles: { "AGENTS.md": "# Fleet agent\nBe brief.\n" }, initialDirectories: ["memory"] } };
 
@@ -32,10 +33,11 @@ describe(`the instance's pod, run with OpenClaw ${OPENCLAW_VERSION} on this host
     rmSync(root, { recursive: true, force: true });
   });
 
-  it("init-config (bootstrap.mjs) writes the rendered openclaw.json onto the state volume and seeds the workspace", async () => {
-    const result = await runInitContainer(rendered, "init-config", volumes);
-    assert.equal(result.code, 0, result.stderr);
-    const state = volumes.get("state") ?? "";
+  it("init-state makes the state folder, and init-config (bootstrap.mjs) writes the rendered openclaw.json into it and seeds the workspace", async () => {
+    const [layout] = await prepareState(rendered, volumes);
+    assert.match(layout.stdout, /made .*openclaw-state/);
+    const state = appStateDir(rendered, volumes);
+    assert.equal(state, join(volumes.get("state") ?? "", STATE_FOLDER));
     const written = join(state, "openclaw.json");
     assert.deepEqual(JSON.parse(readFileSync(written, "utf8")), JSON.parse(readFileSync(join(volumes.get("config") ?? "", "openclaw.json"), "utf8")));
     assert.equal(statSync(written).mode & 0o777, 0o600, "openclaw.json is readable by its owner only");

@@ -7,15 +7,15 @@
 // instance. The state directory of the running gateway is listed, and every entry must be named
 // in docs/backups.md as state or as rebuildable, and the snapshot must hold exactly the first kind.
 import assert from "node:assert/strict";
-import { cpSync, mkdirSync, readFileSync, readdirSync, rmSync, statSync, writeFileSync } from "node:fs";
+import { cpSync, existsSync, mkdirSync, readFileSync, readdirSync, rmSync, statSync, writeFileSync } from "node:fs";
 import { dirname, join, relative } from "node:path";
 import { DEFAULT_EXCLUDES, ENGINE_DIR, SQLITE_SNAPSHOT_SCRIPT } from "../../components/backup/engine";
 import { OPENCLAW_VERSION } from "../../components/config/openclaw-release";
-import { STATE_DIR as POD_STATE_DIR } from "../../components/instance/ports";
+import { STATE_DIR as POD_STATE_DIR, STATE_FOLDER } from "../../components/instance/ports";
 import { openclawRuntime, runBounded } from "../../scripts/lib/openclaw-cli";
 import { assertReadsState as readsState, cliJson, makeState, type OpenClawShell } from "../support/openclaw-state";
 import { engineEnv, eventOf, expectExit, readManifest, requireTools, runEngine, uniqueStamp } from "../support/engine-runner";
-import { hostVolumes, podRoot, requirePodMounts, renderPod, runInitContainer, startGateway, type Gateway, type RenderedPod } from "../support/openclaw-pod";
+import { appStateDir, hostVolumes, podRoot, prepareState, requirePodMounts, renderPod, startGateway, type Gateway, type RenderedPod } from "../support/openclaw-pod";
 import { startS3Server, type S3Server } from "../support/s3server";
 import { ROOT } from "../support/stacks";
 
@@ -76,15 +76,18 @@ describe(`backups of a real OpenClaw ${OPENCLAW_VERSION} state, hot, restored an
   let snapshot: string;
   let manifest: string[];
   let restoredState: string;
+  let botVolumes: Map<string, string>;
+  /** As the backup and restore pods see the state volume: its root, and the state folder in it. */
+  const volumeSources = (volumes: ReadonlyMap<string, string>) => ({ OCB_SOURCES: `state=${volumes.get("state")}`, OCB_SOURCE_SUBDIRS: `state=${STATE_FOLDER}` });
 
   /** The volumes of one instance's pod on this host. */
   function podVolumes(name: string): Map<string, string> {
     return hostVolumes(rendered, join(root, name));
   }
 
+  /** The pod's start: its init containers (the state folder, the config), then the gateway. */
   async function startInstance(volumes: Map<string, string>): Promise<Gateway> {
-    const init = await runInitContainer(rendered, "init-config", volumes);
-    assert.equal(init.code, 0, init.stderr);
+    await prepareState(rendered, volumes);
     return startGateway(rendered, volumes);
   }
 
@@ -102,9 +105,9 @@ describe(`backups of a real OpenClaw ${OPENCLAW_VERSION} state, hot, restored an
   });
 
   it("makes state with the real gateway and CLI: an agent, a session, a cron job, indexed memory", async () => {
-    const volumes = podVolumes("bot");
-    stateDir = volumes.get("state") ?? "";
-    original = await startInstance(volumes);
+    botVolumes = podVolumes("bot");
+    original = await startInstance(botVolumes);
+    stateDir = appStateDir(rendered, botVolumes);
     await makeState(shellOf(original, stateDir));
   });
 
@@ -128,13 +131,13 @@ describe(`backups of a real OpenClaw ${OPENCLAW_VERSION} state, hot, restored an
 
   it("backs the volume up hot with the engine: no cache/, no lock databases, no leases of the running gateway", async () => {
     const staging = join(root, "sqlite-staging");
-    const sources = `state=${stateDir}`;
+    const sources = volumeSources(botVolumes);
     // The backup pod's init container: sqlite-snapshot.mjs on the app image's Node (the pinned release's).
-    const captured = await runBounded(openclawRuntime().node, [join(ENGINE_DIR, SQLITE_SNAPSHOT_SCRIPT)], { PATH: process.env.PATH ?? "", OCB_SOURCES: sources, OCB_SQLITE_STAGING: staging }, 120_000);
+    const captured = await runBounded(openclawRuntime().node, [join(ENGINE_DIR, SQLITE_SNAPSHOT_SCRIPT)], { PATH: process.env.PATH ?? "", ...sources, OCB_SQLITE_STAGING: staging }, 120_000);
     assert.equal(captured.code, 0, captured.stderr);
     assert.match(captured.stderr, /state\/openclaw\.sqlite -> .*\(\d+ lease row\(s\) of the running app left out\)/, captured.stderr);
     const backup = await runEngine({
-      env: engineEnv(s3, { OCB_TENANT: "acme", OCB_INSTANCE: "bot", OCB_KIND: "manual", OCB_SOURCES: sources, OCB_SQLITE_STAGING: staging, OCB_NOW: uniqueStamp(), OCB_WORK_DIR: join(root, "work") }),
+      env: engineEnv(s3, { OCB_TENANT: "acme", OCB_INSTANCE: "bot", OCB_KIND: "manual", ...sources, OCB_SQLITE_STAGING: staging, OCB_NOW: uniqueStamp(), OCB_WORK_DIR: join(root, "work") }),
       args: ["backup"],
       timeoutMs: 300_000,
     });
@@ -158,13 +161,14 @@ describe(`backups of a real OpenClaw ${OPENCLAW_VERSION} state, hot, restored an
 
   it("restores at once into an empty volume, and a gateway on the copy becomes ready and reads the state", async () => {
     const volumes = podVolumes("bot-restored");
-    restoredState = volumes.get("state") ?? "";
     const restored = await runEngine({
-      env: engineEnv(s3, { OCB_SOURCES: `state=${volumes.get("state")}`, OCB_RESTORE_FROM: snapshot, OCB_RESTORE_UID: String(process.getuid?.() ?? 0), OCB_RESTORE_GID: String(process.getgid?.() ?? 0), OCB_WORK_DIR: join(root, "work-restore") }),
+      env: engineEnv(s3, { ...volumeSources(volumes), OCB_RESTORE_FROM: snapshot, OCB_RESTORE_UID: String(process.getuid?.() ?? 0), OCB_RESTORE_GID: String(process.getgid?.() ?? 0), OCB_WORK_DIR: join(root, "work-restore") }),
       args: ["restore"],
       timeoutMs: 300_000,
     });
     expectExit(restored, 0, "restore");
+    restoredState = appStateDir(rendered, volumes);
+    assert.deepEqual(readdirSync(volumes.get("state") ?? ""), [STATE_FOLDER], "the restore left the state folder and nothing else");
     const gateway = await startInstance(volumes);
     others.push(gateway);
     process.stderr.write(`      restored copy: gateway ready in ${gateway.readySeconds.toFixed(1)} s, while the original still runs\n`);
@@ -172,15 +176,20 @@ describe(`backups of a real OpenClaw ${OPENCLAW_VERSION} state, hot, restored an
     await gateway.stop();
   });
 
-  it("clones into another instance at once: its gateway becomes ready and reads the state", async () => {
+  it("clones into another instance at once, in the layout before the state folder: init-state moves it into the folder, and the gateway becomes ready and reads the state", async () => {
     const volumes = podVolumes("globex-copy");
+    // No OCB_SOURCE_SUBDIRS: the restore as the program before the state folder ran it, state at the volume's root.
     const restored = await runEngine({
       env: engineEnv(s3, { OCB_TENANT: "globex", OCB_INSTANCE: "copy", OCB_SOURCES: `state=${volumes.get("state")}`, OCB_RESTORE_FROM: snapshot, OCB_RESTORE_UID: String(process.getuid?.() ?? 0), OCB_RESTORE_GID: String(process.getgid?.() ?? 0), OCB_WORK_DIR: join(root, "work-clone") }),
       args: ["restore"],
       timeoutMs: 300_000,
     });
     expectExit(restored, 0, "clone");
-    const gateway = await startInstance(volumes);
+    assert.ok(existsSync(join(volumes.get("state") ?? "", "openclaw.json")), "the old layout: state at the volume's root");
+    const [layout] = await prepareState(rendered, volumes);
+    assert.match(layout.stdout, /moved \d+ entries from the volume root into .*openclaw-state/);
+    assert.deepEqual(readdirSync(volumes.get("state") ?? "").filter((e) => !e.startsWith(".pre-restore-")), [STATE_FOLDER]);
+    const gateway = await startGateway(rendered, volumes);
     others.push(gateway);
     process.stderr.write(`      clone: gateway ready in ${gateway.readySeconds.toFixed(1)} s\n`);
     await assertReadsState(gateway);

@@ -4,16 +4,16 @@
  *
  * Why `local` and not `hostPath`: the kubelet applies a pod's `fsGroup` to a `local` volume
  * (as it does to a CSI block volume), and not to a `hostPath` one, so the app and its backup
- * pods meet the ownership a real cluster gives them. Each folder is made 0755, root-owned unless
- * the caller names an owner, so a pod that writes to it proves the kubelet's fsGroup handling,
- * not a permissive folder.
+ * pods meet the ownership a real cluster gives them. Each folder is made 0755 and root-owned, as
+ * a freshly made filesystem's root is, so a pod that writes to it proves the kubelet's fsGroup
+ * handling and the program's state folder, not a permissive folder.
  *
  * It is a small controller in the test process, polling through kubectl: a Pending claim of
  * its class gets a PersistentVolume pre-bound to it (the kube-controller-manager's binder does
  * the binding); a Released volume of its class has its folder removed and is deleted, as a
  * `reclaimPolicy: Delete` class promises. Polls stop with stop(), which leaves no folder.
  */
-import { chownSync, mkdirSync, rmSync } from "node:fs";
+import { mkdirSync, rmSync } from "node:fs";
 import { join } from "node:path";
 import type { ControlPlane } from "./control-plane";
 
@@ -72,11 +72,7 @@ export function volumeFor(claim: Claim, path: string, nodeName: string): unknown
   };
 }
 
-/**
- * `owner`: who owns each new folder (root by default, as a freshly made filesystem's root is;
- * some drivers hand the pod's uid its folder instead).
- */
-export async function startVolumeProvisioner(options: { plane: ControlPlane; nodeName: string; dir: string; intervalMs?: number; owner?: { uid: number; gid: number } }): Promise<VolumeProvisioner> {
+export async function startVolumeProvisioner(options: { plane: ControlPlane; nodeName: string; dir: string; intervalMs?: number }): Promise<VolumeProvisioner> {
   const { plane, nodeName } = options;
   const root = join(options.dir, "volumes");
   mkdirSync(root, { recursive: true, mode: 0o755 });
@@ -94,7 +90,6 @@ export async function startVolumeProvisioner(options: { plane: ControlPlane; nod
       if (claim.spec.storageClassName !== STORAGE_CLASS || claim.status?.phase !== "Pending" || claim.spec.volumeName || claim.metadata.deletionTimestamp) continue;
       const path = join(root, `${claim.metadata.namespace}-${claim.metadata.name}-${claim.metadata.uid.slice(0, 8)}`);
       mkdirSync(path, { recursive: true, mode: 0o755 });
-      if (options.owner !== undefined) chownSync(path, options.owner.uid, options.owner.gid);
       await plane.kubectl(["apply", "-f", "-"], { input: JSON.stringify(volumeFor(claim, path, nodeName)) });
       folders.set(`${claim.metadata.namespace}/${claim.metadata.name}`, path);
     }
