@@ -16,6 +16,7 @@ import { REAL_NODE_LABEL, REAL_NODE_TAINT, startRealNode, type RealNode } from "
 import { openProject, type Project } from "./support/pulumi";
 import { StackFile, type ConfigValues } from "./support/stack-file";
 import { e2eSuite } from "./support/suite";
+import { realNodePod } from "./support/real-node-pod";
 import { nodeBin } from "./support/toolchain";
 import { STORAGE_CLASS, startVolumeProvisioner, type VolumeProvisioner } from "./support/volume-provisioner";
 
@@ -146,28 +147,9 @@ describe("e2e: a fleet on a real node: the app, its backups, restores and networ
     return /^HTTP\/1\.[01] \d{3}/m.test(result.stdout);
   };
 
-  /** A pod of the suite's own, restricted, on the real node, running the backup image's busybox. */
-  const probePod = (namespace: string, name: string, labels: Record<string, string> = {}) => ({
-    apiVersion: "v1",
-    kind: "Pod",
-    metadata: { name, namespace, labels },
-    spec: {
-      nodeSelector: { [REAL_NODE_LABEL]: "true" },
-      tolerations: [{ key: REAL_NODE_TAINT, operator: "Exists", effect: "NoSchedule" }],
-      automountServiceAccountToken: false,
-      terminationGracePeriodSeconds: 1,
-      securityContext: { runAsNonRoot: true, runAsUser: 65534, runAsGroup: 65534, seccompProfile: { type: "RuntimeDefault" } },
-      containers: [
-        {
-          name: "probe",
-          image: images.backup.reference,
-          imagePullPolicy: "Never",
-          command: ["/bin/sh", "-c", "exec sleep 3600"],
-          securityContext: { allowPrivilegeEscalation: false, readOnlyRootFilesystem: true, capabilities: { drop: ["ALL"] } },
-        },
-      ],
-    },
-  });
+  /** A pod of the suite's own on the real node, running the backup image's busybox. */
+  const probePod = (namespace: string, name: string, labels: Record<string, string> = {}) =>
+    realNodePod({ namespace, name, labels, image: images.backup.reference, containerName: "probe", command: ["/bin/sh", "-c", "exec sleep 3600"] });
   const startProbe = async (namespace: string, name: string, labels: Record<string, string> = {}) => {
     await kubectl(["apply", "--warnings-as-errors", "-f", "-"], JSON.stringify(probePod(namespace, name, labels)));
     await kubectl(["wait", "-n", namespace, "--for=condition=Ready", `pod/${name}`, "--timeout=120s"], undefined, 130_000);

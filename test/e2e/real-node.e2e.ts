@@ -7,6 +7,7 @@ import { mountsUnder, run } from "./support/host";
 import { NFT_TABLE } from "./support/node-config";
 import { Kube } from "./support/kube";
 import { REAL_NODE_LABEL, REAL_NODE_TAINT, startRealNode, type RealNode } from "./support/node";
+import { realNodePod } from "./support/real-node-pod";
 import { nodeBin } from "./support/toolchain";
 import { busyboxRootfs, writeOciArchive } from "./support/oci-image";
 import { waitFor } from "./support/processes";
@@ -29,34 +30,6 @@ interface PodSpec {
 const cacheRoot = process.env.OPENCLAW_FLEET_CACHE ?? join(process.env.XDG_CACHE_HOME ?? join(homedir(), ".cache"), "openclaw-fleet");
 
 /** Pod Security `restricted`, read-only root, on the real node only (its taint and label). */
-function pod(name: string, labels: Record<string, string>, command: string[], extra: { volumes?: unknown[]; mounts?: unknown[]; ports?: unknown[]; probe?: unknown } = {}): unknown {
-  return {
-    apiVersion: "v1",
-    kind: "Pod",
-    metadata: { name, namespace: NS, labels },
-    spec: {
-      nodeSelector: { [REAL_NODE_LABEL]: "true" },
-      tolerations: [{ key: REAL_NODE_TAINT, operator: "Exists", effect: "NoSchedule" }],
-      automountServiceAccountToken: false,
-      terminationGracePeriodSeconds: 1,
-      securityContext: { runAsNonRoot: true, runAsUser: 65534, runAsGroup: 65534, seccompProfile: { type: "RuntimeDefault" } },
-      containers: [
-        {
-          name: "main",
-          image: IMAGE,
-          imagePullPolicy: "Never",
-          command,
-          ports: extra.ports,
-          readinessProbe: extra.probe,
-          volumeMounts: extra.mounts,
-          securityContext: { allowPrivilegeEscalation: false, readOnlyRootFilesystem: true, capabilities: { drop: ["ALL"] } },
-        },
-      ],
-      volumes: extra.volumes,
-    },
-  };
-}
-
 /**
  * A real kubelet, containerd and runc beside kwok's fake nodes: a pod runs a static busybox under
  * Pod Security `restricted` with a read-only root, a second pod reaches it through a ClusterIP
@@ -142,13 +115,18 @@ describe("e2e: a real node beside the fake ones", function () {
     await createNamespace(NS);
     await kubectl(["label", "namespace", NS, "pod-security.kubernetes.io/enforce=restricted", "pod-security.kubernetes.io/enforce-version=latest"]);
     await kubectl(["create", "configmap", "www", "-n", NS, "--from-literal=index.html=hello from the real node"]);
-    const server = pod("server", { app: "server" }, ["/bin/sh", "-c", "echo server-started; exec httpd -f -v -p 8080 -h /www"], {
+    const server = realNodePod({
+      namespace: NS,
+      name: "server",
+      labels: { app: "server" },
+      image: IMAGE,
+      command: ["/bin/sh", "-c", "echo server-started; exec httpd -f -v -p 8080 -h /www"],
       volumes: [{ name: "www", configMap: { name: "www" } }],
-      mounts: [{ name: "www", mountPath: "/www", readOnly: true }],
+      volumeMounts: [{ name: "www", mountPath: "/www", readOnly: true }],
       ports: [{ containerPort: 8080, name: "http" }],
-      probe: { tcpSocket: { port: 8080 }, periodSeconds: 1 },
+      readinessProbe: { tcpSocket: { port: 8080 }, periodSeconds: 1 },
     });
-    const client = pod("client", { app: "client" }, ["/bin/sleep", "3600"]);
+    const client = realNodePod({ namespace: NS, name: "client", labels: { app: "client" }, image: IMAGE, command: ["/bin/sleep", "3600"] });
     // Strict: a Pod Security warning fails the apply.
     await kubectl(["apply", "--warnings-as-errors", "-f", "-"], JSON.stringify({ apiVersion: "v1", kind: "List", items: [server, client] }));
     await kubectl(["expose", "pod", "server", "-n", NS, "--port=80", "--target-port=8080", "--name=server"]);
