@@ -51,7 +51,7 @@ export function storeEndpoint(endpoint: string | undefined): StoreEndpoint {
 export function buildBackupNetworkPolicy(fleet: FleetModel, instance: InstanceModel, endpoint: string | undefined): k8s.types.input.networking.v1.NetworkPolicy | undefined {
   // Always, even when the instance runs without one: the backup pods hold the store credentials.
   const store = storeEndpoint(endpoint);
-  const egress: EgressRule[] = [dnsEgressRule(), { to: [...store.peers], ports: [{ protocol: "TCP", port: store.port }] }];
+  const egress: EgressRule[] = [dnsEgressRule(fleet.cluster.kubernetes.dns), { to: [...store.peers], ports: [{ protocol: "TCP", port: store.port }] }];
   if (identityMode(fleet.backup) === "podIdentity") egress.push({ to: [...POD_IDENTITY_AGENT], ports: [{ protocol: "TCP", port: 80 }] });
   return {
     apiVersion: "networking.k8s.io/v1",

@@ -21,6 +21,22 @@ const kubernetes = z
     apiServerCIDRs: z.array(cidr).default([]),
     /** More namespaces of the cluster's own (its controllers'), which no tenant may take; the built-in list is in docs/security.md. */
     reservedNamespaces: z.array(dnsLabel("namespace name")).default([]),
+    /** The cluster's resolver, the one destination on port 53 every NetworkPolicy of the fleet admits. */
+    dns: z
+      .object({
+        /** The namespace of the resolver's pods (CoreDNS or kube-dns). */
+        namespace: dnsLabel("namespace name").default("kube-system"),
+        /** The labels of the resolver's pods. */
+        podLabels: labelMap.default({ "k8s-app": "kube-dns" }),
+        /**
+         * Resolver addresses outside the pod network: NodeLocal DNSCache's `169.254.20.10/32`, or a
+         * resolver on the nodes' own addresses. A pod selector never matches them.
+         */
+        cidrs: z.array(cidr).default([]),
+      })
+      .strict()
+      .refine((dns) => Object.keys(dns.podLabels).length > 0, { path: ["podLabels"], message: "must name at least one label: an empty selector would admit port 53 of every pod in the namespace" })
+      .prefault({}),
   })
   .strict()
   .prefault({});

@@ -124,7 +124,7 @@ export class OpenClawInstance extends pulumi.ComponentResource {
     const metricsServiceSpec = buildMetricsService(model);
     const metricsService = metricsServiceSpec !== undefined ? new k8s.core.v1.Service(`${name}-metrics`, metricsServiceSpec, child()) : undefined;
 
-    const networkPolicy = buildNetworkPolicy(model, args.fleet.cluster.kubernetes.apiServerCIDRs);
+    const networkPolicy = buildNetworkPolicy(model, args.fleet.cluster.kubernetes);
     if (networkPolicy !== undefined) new k8s.networking.v1.NetworkPolicy(`${name}-netpol`, networkPolicy, child());
 
     this.basicAuthPassword = this.ingress(name, model, service, child);

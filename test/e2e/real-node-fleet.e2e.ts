@@ -76,7 +76,15 @@ describe("e2e: a fleet on a real node: the app, its backups, restores and networ
   };
 
   const config = (): ConfigValues => ({
-    cluster: { kubernetes: { kubeconfig: plane?.kubeconfig, context: "openclaw-e2e" } },
+    cluster: {
+      kubernetes: {
+        kubeconfig: plane?.kubeconfig,
+        context: "openclaw-e2e",
+        // The node's resolver answers on its own address, as NodeLocal DNSCache does on a user's
+        // cluster: no pod selector matches it, so the policies admit it by address.
+        dns: { cidrs: [`${node?.gateway}/32`] },
+      },
+    },
     images: imagesConfig(images),
     backup: {
       store: {
@@ -317,6 +325,7 @@ describe("e2e: a fleet on a real node: the app, its backups, restores and networ
       ["the ingress namespace -> globex/ops's gateway", ingress, opsIP, GATEWAY_PORT, true],
       ["another namespace -> alpha's gateway", outsider, alphaIP, GATEWAY_PORT, false],
       ["alpha -> beta's gateway (alpha's egress rule, beta admits alpha)", alpha, betaIP, GATEWAY_PORT, true],
+      ["alpha -> beta's gateway by name (the resolver cluster.kubernetes.dns admits)", alpha, "beta.openclaw-acme.svc.cluster.local", GATEWAY_PORT, true],
       ["beta -> alpha's gateway (alpha does not admit beta)", beta, alphaIP, GATEWAY_PORT, false],
       ["alpha -> another tenant's gateway (globex/ops)", alpha, opsIP, GATEWAY_PORT, false],
       ["the backup pod -> the store", backup, store.host, store.port, true],

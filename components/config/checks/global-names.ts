@@ -14,11 +14,12 @@ function storeNamespace(endpoint: string | undefined): string | undefined {
 export const globalNames: ConfigCheck = {
   id: "global-names",
   refuses:
-    "a name two owners claim across the fleet, with the paths of both: a host (ingress rules and TLS, a wildcard over another's host, `server-alias` and external-dns annotations), a tailnet host name, a namespace; and a tenant namespace that is the cluster's own or a controller's (`kube-*`, `ingress-nginx`, `cert-manager`, … and `cluster.kubernetes.reservedNamespaces`), `backup.monitoring.namespace`, the store's namespace, or one another tenant's NetworkPolicy admits",
+    "a name two owners claim across the fleet, with the paths of both: a host (ingress rules and TLS, a wildcard over another's host, `server-alias` and external-dns annotations), a tailnet host name, a namespace; and a tenant namespace that is the cluster's own or a controller's (`kube-*`, `ingress-nginx`, `cert-manager`, … and `cluster.kubernetes.reservedNamespaces`), `backup.monitoring.namespace`, the store's namespace, the resolver's (`cluster.kubernetes.dns.namespace`), or one another tenant's NetworkPolicy admits",
   stack: ({ tenants, stack }) =>
     globalNameProblems(tenants, {
       monitoringNamespace: stack?.backup.monitoring.enabled ? stack.backup.monitoring.namespace : undefined,
       storeNamespace: storeNamespace(stack?.backup.store !== undefined && "endpoint" in stack.backup.store ? (stack.backup.store.endpoint as string | undefined) : undefined),
       reserved: stack?.cluster.kubernetes.reservedNamespaces ?? [],
+      dnsNamespace: stack?.cluster.kubernetes.dns.namespace,
     }),
 };

@@ -130,6 +130,8 @@ export interface NamespaceFacts {
   readonly storeNamespace?: string;
   /** `cluster.kubernetes.reservedNamespaces`: more namespaces of the cluster's own. */
   readonly reserved: readonly string[];
+  /** `cluster.kubernetes.dns.namespace`: every policy'd pod of the fleet sends it its DNS queries. */
+  readonly dnsNamespace?: string;
 }
 
 function namespaceProblems(tenants: readonly TenantModel[], facts: NamespaceFacts): ConfigProblem[] {
@@ -152,6 +154,8 @@ function namespaceProblems(tenants: readonly TenantModel[], facts: NamespaceFact
       problems.push({ path, message: `"${ns}" is backup.monitoring.namespace, where the fleet's backup alerts live; ${pick}` });
     } else if (ns === "default" || ns.startsWith("kube-")) {
       problems.push({ path, message: `"${ns}" is a Kubernetes system namespace; ${pick}` });
+    } else if (ns === facts.dnsNamespace) {
+      problems.push({ path, message: `"${ns}" is cluster.kubernetes.dns.namespace, the resolver's, to which every NetworkPolicy of the fleet admits DNS: its pods could answer every instance's queries; ${pick}` });
     } else if (ns === facts.storeNamespace) {
       problems.push({ path, message: `"${ns}" is the namespace of the backup store (backup.store.endpoint), which every backup pod may reach with its credentials; ${pick}` });
     } else if (RESERVED_NAMESPACES.includes(ns) || facts.reserved.includes(ns)) {

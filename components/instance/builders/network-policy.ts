@@ -19,10 +19,26 @@ function namespacePeer(names: readonly string[]): Peer {
   return { namespaceSelector: { matchExpressions: [{ key: NAMESPACE_NAME_LABEL, operator: "In", values: [...names].sort() }] } };
 }
 
-/** DNS to the cluster resolver only (kube-system), over UDP and TCP. */
-export function dnsEgressRule(): EgressRule {
+/** The cluster's resolver (`cluster.kubernetes.dns`). */
+export interface ClusterDns {
+  readonly namespace: string;
+  readonly podLabels: Readonly<Record<string, string>>;
+  readonly cidrs: readonly string[];
+}
+
+/** CoreDNS or kube-dns as most clusters run it. */
+export const DEFAULT_CLUSTER_DNS: ClusterDns = { namespace: "kube-system", podLabels: { "k8s-app": "kube-dns" }, cidrs: [] };
+
+/**
+ * DNS to the cluster's resolver only, over UDP and TCP: its pods, and the addresses a resolver
+ * outside the pod network answers on (NodeLocal DNSCache), which no pod selector matches.
+ */
+export function dnsEgressRule(dns: ClusterDns = DEFAULT_CLUSTER_DNS): EgressRule {
   return {
-    to: [{ namespaceSelector: { matchLabels: { [NAMESPACE_NAME_LABEL]: "kube-system" } }, podSelector: { matchLabels: { "k8s-app": "kube-dns" } } }],
+    to: [
+      { namespaceSelector: { matchLabels: { [NAMESPACE_NAME_LABEL]: dns.namespace } }, podSelector: { matchLabels: { ...dns.podLabels } } },
+      ...dns.cidrs.map((cidr) => ({ ipBlock: { cidr } })),
+    ],
     ports: [
       { protocol: "UDP", port: 53 },
       { protocol: "TCP", port: 53 },
@@ -75,11 +91,12 @@ function ingressRules(instance: InstanceModel): IngressRule[] {
  * and the API server's addresses unless the instance opts in, so no rule
  * reaches them by accident.
  */
-function egressRules(instance: InstanceModel, apiServerCIDRs: readonly string[]): EgressRule[] {
+function egressRules(instance: InstanceModel, cluster: ClusterNetwork): EgressRule[] {
+  const { apiServerCIDRs } = cluster;
   const policy = instance.spec.networkPolicy;
   const blocked = [...METADATA_BLOCKS, ...(policy.allowAPIServer ? [] : apiServerCIDRs)];
   const egress: EgressRule[] = [];
-  if (policy.allowDNS) egress.push(dnsEgressRule());
+  if (policy.allowDNS) egress.push(dnsEgressRule(cluster.dns));
   const https = policy.allowedEgressCIDRs.length > 0 ? ipBlockPeers(policy.allowedEgressCIDRs, blocked) : ipBlockPeers(INTERNET, [...blocked, ...PRIVATE_BLOCKS]);
   if (https.length > 0) egress.push({ to: https, ports: [{ protocol: "TCP", port: 443 }] });
   if (policy.allowAPIServer && apiServerCIDRs.length > 0) {
@@ -98,8 +115,14 @@ function egressRules(instance: InstanceModel, apiServerCIDRs: readonly string[])
   return egress;
 }
 
-/** Default deny for the instance's pods, then the ingress and egress above. `apiServerCIDRs`: `cluster.kubernetes.apiServerCIDRs`. */
-export function buildNetworkPolicy(instance: InstanceModel, apiServerCIDRs: readonly string[] = []): k8s.types.input.networking.v1.NetworkPolicy | undefined {
+/** What of the cluster a NetworkPolicy names: `cluster.kubernetes.apiServerCIDRs` and `cluster.kubernetes.dns`. */
+export interface ClusterNetwork {
+  readonly apiServerCIDRs: readonly string[];
+  readonly dns: ClusterDns;
+}
+
+/** Default deny for the instance's pods, then the ingress and egress above. */
+export function buildNetworkPolicy(instance: InstanceModel, cluster: ClusterNetwork = { apiServerCIDRs: [], dns: DEFAULT_CLUSTER_DNS }): k8s.types.input.networking.v1.NetworkPolicy | undefined {
   if (!instance.spec.networkPolicy.enabled) return undefined;
   const ingress = ingressRules(instance);
   return {
@@ -111,7 +134,7 @@ export function buildNetworkPolicy(instance: InstanceModel, apiServerCIDRs: read
       // Ingress listed with no rules denies all ingress (an empty `ingress` list is dropped by the API server).
       policyTypes: ["Ingress", "Egress"],
       ...(ingress.length > 0 ? { ingress } : {}),
-      egress: egressRules(instance, apiServerCIDRs),
+      egress: egressRules(instance, cluster),
     },
   };
 }
