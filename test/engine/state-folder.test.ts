@@ -109,7 +109,8 @@ describe("backup engine: the state folder of a volume (OCB_SOURCE_SUBDIRS)", fun
 
   /** The restored state equals the one backed up: every byte and mode, the database by its rows. */
   async function assertRestored(state: string, restored: string): Promise<void> {
-    assert.deepEqual(diffTrees(readTree(state, (rel) => isDefaultExcluded(rel) || notSqlite(rel)), readTree(restored, notSqlite)), []);
+    const keptAside = (rel: string): boolean => rel.startsWith(".pre-restore-");
+    assert.deepEqual(diffTrees(readTree(state, (rel) => isDefaultExcluded(rel) || notSqlite(rel)), readTree(restored, (rel) => notSqlite(rel) || keptAside(rel))), []);
     assert.equal(statSync(restored).mode & 0o777, 0o700, "the state folder is owner-only");
     assert.equal(await sqlite(join(restored, DB), "PRAGMA integrity_check; SELECT text FROM chunks;"), "ok\nremember the milk");
   }
@@ -181,7 +182,7 @@ describe("backup engine: the state folder of a volume (OCB_SOURCE_SUBDIRS)", fun
     assert.equal(eventOf(restore, "restore.complete").preRestore, "none");
   });
 
-  it("a restore into a legacy volume moves its entries, intact, into .pre-restore-<time> and leaves the new layout", async () => {
+  it("a restore into a legacy volume keeps its entries, intact, in <folder>/.pre-restore-<time> and leaves the new layout", async () => {
     const state = await snapshot("onlegacy");
     const volume = join(work, "onlegacy", "volume");
     put(volume, "openclaw.json", '{"older":"config"}\n', 0o600);
@@ -192,14 +193,15 @@ describe("backup engine: the state folder of a volume (OCB_SOURCE_SUBDIRS)", fun
     const stamp = uniqueStamp();
     const restore = await runEngine({ env: restoreEnv("acme/onlegacy/latest", volume, stamp), args: ["restore"] });
     expectExit(restore, 0, "restore into a legacy volume");
-    const aside = join(volume, `.pre-restore-${stamp}`);
-    assert.deepEqual(readdirSync(volume).sort(), [`.pre-restore-${stamp}`, "lost+found", FOLDER]);
+    // Kept where the app sees it (~/.openclaw/.pre-restore-<time>), and removes it once sure.
+    const aside = join(volume, FOLDER, `.pre-restore-${stamp}`);
+    assert.deepEqual(readdirSync(volume).sort(), ["lost+found", FOLDER]);
     assert.deepEqual(diffTrees(before, readTree(aside)), [], "the legacy entries are kept exactly");
     await assertRestored(state, join(volume, FOLDER));
     assert.equal(eventOf(restore, "restore.complete").preRestore, aside);
   });
 
-  it("a restore into a new-layout volume keeps the old state folder under .pre-restore-<time>/openclaw-state", async () => {
+  it("a restore into a new-layout volume keeps the old state folder in openclaw-state/.pre-restore-<time>/openclaw-state", async () => {
     const state = await snapshot("onnew");
     const volume = join(work, "onnew", "volume");
     put(join(volume, FOLDER), "openclaw.json", '{"newer":"config"}\n', 0o600);
@@ -208,9 +210,9 @@ describe("backup engine: the state folder of a volume (OCB_SOURCE_SUBDIRS)", fun
     const before = readTree(join(volume, FOLDER));
     const stamp = uniqueStamp();
     expectExit(await runEngine({ env: restoreEnv("acme/onnew/latest", volume, stamp), args: ["restore"] }), 0, "restore into a new-layout volume");
-    assert.deepEqual(readdirSync(volume).sort(), [`.pre-restore-${stamp}`, FOLDER]);
-    assert.deepEqual(readdirSync(join(volume, `.pre-restore-${stamp}`)), [FOLDER]);
-    assert.deepEqual(diffTrees(before, readTree(join(volume, `.pre-restore-${stamp}`, FOLDER))), [], "the old state folder is kept exactly");
+    assert.deepEqual(readdirSync(volume).sort(), [FOLDER]);
+    assert.deepEqual(readdirSync(join(volume, FOLDER, `.pre-restore-${stamp}`)), [FOLDER]);
+    assert.deepEqual(diffTrees(before, readTree(join(volume, FOLDER, `.pre-restore-${stamp}`, FOLDER))), [], "the old state folder is kept exactly");
     await assertRestored(state, join(volume, FOLDER));
     assert.deepEqual(readdirSync(volume).filter((n) => n.startsWith(".ocb-restore-")), [], "no staging left behind");
 
@@ -230,9 +232,9 @@ describe("backup engine: the state folder of a volume (OCB_SOURCE_SUBDIRS)", fun
     put(volume, "stale.txt", "legacy\n");
     const stamp = uniqueStamp();
     expectExit(await runEngine({ env: restoreEnv("plain:oc-acme/plain/2026-10-01", volume, stamp), args: ["restore"] }), 0, "plain restore");
-    assert.deepEqual(readdirSync(volume).sort(), [`.pre-restore-${stamp}`, FOLDER]);
-    assert.deepEqual(readdirSync(join(volume, `.pre-restore-${stamp}`)), ["stale.txt"]);
-    const files = (root: string): string[] => [...readTree(root)].filter(([, e]) => e.type === "file").map(([p, e]) => `${p} ${e.sha256}`).sort();
+    assert.deepEqual(readdirSync(volume).sort(), [FOLDER]);
+    assert.deepEqual(readdirSync(join(volume, FOLDER, `.pre-restore-${stamp}`)), ["stale.txt"]);
+    const files = (root: string): string[] => [...readTree(root, (rel) => rel.startsWith(".pre-restore-"))].filter(([, e]) => e.type === "file").map(([p, e]) => `${p} ${e.sha256}`).sort();
     assert.deepEqual(files(join(volume, FOLDER)), files(src));
   });
 

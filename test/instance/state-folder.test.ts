@@ -191,7 +191,7 @@ describe("instance: state-layout.mjs on a volume the kubelet prepared", function
     assert.deepEqual(tree(root), [`${STATE_FOLDER}/`]);
   });
 
-  it("a volume of the old layout: every entry moves into the folder, byte for byte; lost+found, restore leftovers and a runtime's empty mount point stay out", () => {
+  it("a volume of the old layout: every entry moves into the folder, byte for byte, what restores kept aside too; lost+found and a runtime's empty mount point stay out", () => {
     const root = volume();
     appFile(join(root, "openclaw.json"), '{"gateway":{}}');
     appFile(join(root, ".env"), "A=1");
@@ -204,13 +204,14 @@ describe("instance: state-layout.mjs on a volume the kubelet prepared", function
     appFile(join(root, ".pre-restore-20260101T000000Z", "old.json"), "old");
     // The mount point the container runtime made for a workspace volume: root's, empty.
     mkdirSync(join(root, "workspace"), { mode: 0o755 });
-    const before = tree(root).filter((e) => !e.startsWith("lost+found") && !e.startsWith(".pre-restore") && e !== "workspace/");
+    const before = tree(root).filter((e) => !e.startsWith("lost+found") && e !== "workspace/");
     const result = runLayout(root);
     assert.equal(result.status, 0, result.stderr);
-    assert.match(result.stdout, /moved 4 entries/);
-    assert.deepEqual(readdirSync(root).sort(), [".pre-restore-20260101T000000Z", "lost+found", STATE_FOLDER]);
+    assert.match(result.stdout, /moved 5 entries/);
+    assert.deepEqual(readdirSync(root).sort(), ["lost+found", STATE_FOLDER]);
     assert.deepEqual(tree(join(root, STATE_FOLDER)), before);
-    assert.equal(readFileSync(join(root, ".pre-restore-20260101T000000Z", "old.json"), "utf8"), "old");
+    // Where the restore runbook has users remove it: ~/.openclaw/.pre-restore-<time>.
+    assert.equal(readFileSync(join(root, STATE_FOLDER, ".pre-restore-20260101T000000Z", "old.json"), "utf8"), "old");
   });
 
   it("a move cut short finishes at the next start; a name in both places stops the pod, changing nothing", () => {

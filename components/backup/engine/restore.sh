@@ -371,9 +371,12 @@ check_swap_conflicts() {
 }
 
 # Current content -> .pre-restore-<time> (renames, same filesystem), restored content -> target.
+# With a state folder ($3), the kept data then moves into the restored folder, where the app sees
+# it (~/.openclaw/.pre-restore-<time>) and can remove it; backups leave it out there as anywhere.
 swap_target() {
   sw_dir=$1
   sw_staging=$2
+  sw_folder=${3:-}
   sw_aside=""
   for sw_e in "$sw_dir"/* "$sw_dir"/.[!.]* "$sw_dir"/..?*; do
     [ -e "$sw_e" ] || [ -L "$sw_e" ] || continue
@@ -390,6 +393,14 @@ swap_target() {
     mv -- "$sw_e" "$sw_dir/" || die "$E_TARGET" "cannot move $sw_e into $sw_dir; the current data is safe in $sw_aside"
   done
   rmdir "$sw_staging"
+  if [ -n "$sw_folder" ] && [ -n "$sw_aside" ]; then
+    sw_kept="$sw_dir/$sw_folder/${sw_aside##*/}"
+    if [ ! -e "$sw_kept" ] && mv -- "$sw_aside" "$sw_kept"; then
+      sw_aside=$sw_kept
+    else
+      log "warning: the replaced data stays in $sw_aside (it could not move into $sw_dir/$sw_folder, where the app would see it)"
+    fi
+  fi
   PRE_RESTORE="$PRE_RESTORE${PRE_RESTORE:+ }${sw_aside:-none}"
 }
 
@@ -406,8 +417,10 @@ finish_targets() {
         die "$E_TARGET" "cannot chown restored files to $OCB_RESTORE_UID:$OCB_RESTORE_GID"
       [ "$R_MODE" = plain ] || reapply_special_modes "$ft_name" "$ft_data"
     fi
-    swap_target "$ft_dir" "$ft_staging"
-    log "restored source '$ft_name' into $ft_dir"
+    ft_folder=""
+    [ "$ft_data" = "$ft_staging" ] || ft_folder=${ft_data##*/}
+    swap_target "$ft_dir" "$ft_staging" "$ft_folder"
+    log "restored source '$ft_name' into $ft_dir${ft_folder:+/$ft_folder}"
   done <"$WORK/targets.tsv"
 }
 

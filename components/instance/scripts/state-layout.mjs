@@ -28,9 +28,13 @@ if (!root || !path.isAbsolute(root)) fail("STATE_VOLUME_ROOT must be an absolute
 if (!folderName || folderName.includes("/") || folderName === "." || folderName === "..") fail("STATE_FOLDER must be one folder name");
 const folder = path.join(root, folderName);
 
-/** Entries of the root that belong to the volume or the backup engine, not to OpenClaw's state. */
+/**
+ * Entries of the root that belong to the volume or to a restore under way, not to OpenClaw's
+ * state. What earlier restores kept aside (`.pre-restore-*`) moves with the state: the app shows
+ * it at ~/.openclaw/.pre-restore-<time>, where the restore runbook has users remove it.
+ */
 function staysAtRoot(name) {
-  return name === folderName || name === "lost+found" || name.startsWith(".pre-restore-") || name.startsWith(".ocb-restore-");
+  return name === folderName || name === "lost+found" || name.startsWith(".ocb-restore-");
 }
 
 function lstatOrUndefined(file) {
