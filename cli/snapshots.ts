@@ -55,13 +55,13 @@ function isKind(value: string): value is SnapshotKind {
   return (SNAPSHOT_KINDS as readonly string[]).includes(value);
 }
 
-/** Every object key under a prefix (no delimiter: some servers omit folders that hold only folders). */
+/** Every object key under a prefix. */
 export async function listKeys(client: S3Client, bucket: string, prefix: string): Promise<{ key: string; size: number }[]> {
   const keys: { key: string; size: number }[] = [];
   let token: string | undefined;
   do {
     const page = await client.send(new ListObjectsV2Command({ Bucket: bucket, Prefix: prefix, ContinuationToken: token })).catch((error: Error) => {
-      throw new CliError(`cannot list s3://${bucket}/${prefix}: ${error.name}: ${error.message} (is the store reachable and are the credentials valid?)`, EXIT.store);
+      throw listError(bucket, prefix, error);
     });
     for (const o of page.Contents ?? []) if (o.Key !== undefined) keys.push({ key: o.Key, size: o.Size ?? 0 });
     token = page.IsTruncated ? page.NextContinuationToken : undefined;
@@ -69,11 +69,62 @@ export async function listKeys(client: S3Client, bucket: string, prefix: string)
   return keys;
 }
 
-/** Snapshots under `<prefix>[<tenant>/[<instance>/]]`, grouped by instance (`tenant/instance`). */
+/** Listings running at once. */
+const LIST_CONCURRENCY = 8;
+
+function listError(bucket: string, prefix: string, error: Error): CliError {
+  return new CliError(`cannot list s3://${bucket}/${prefix}: ${error.name}: ${error.message} (is the store reachable and are the credentials valid?)`, EXIT.store);
+}
+
+/** The names of the folders directly under `folder` (S3's CommonPrefixes of a `/`-delimited listing). */
+async function subfolders(client: S3Client, bucket: string, folder: string): Promise<string[]> {
+  const names: string[] = [];
+  let token: string | undefined;
+  do {
+    const page = await client.send(new ListObjectsV2Command({ Bucket: bucket, Prefix: folder, Delimiter: "/", ContinuationToken: token })).catch((error: Error) => {
+      throw listError(bucket, folder, error);
+    });
+    for (const p of page.CommonPrefixes ?? []) if (p.Prefix !== undefined) names.push(p.Prefix.slice(folder.length, -1));
+    token = page.IsTruncated ? page.NextContinuationToken : undefined;
+  } while (token !== undefined);
+  return names;
+}
+
+/** `work` over every item, `LIST_CONCURRENCY` at a time; the first failure is thrown once all settle. */
+async function eachLimited<T, R>(items: readonly T[], work: (item: T) => Promise<R>): Promise<R[]> {
+  const results: R[] = new Array<R>(items.length);
+  let next = 0;
+  const worker = async () => {
+    while (next < items.length) {
+      const at = next++;
+      results[at] = await work(items[at]);
+    }
+  };
+  const outcomes = await Promise.allSettled(Array.from({ length: Math.min(LIST_CONCURRENCY, items.length) }, worker));
+  const failed = outcomes.find((o): o is PromiseRejectedResult => o.status === "rejected");
+  if (failed !== undefined) throw failed.reason;
+  return results;
+}
+
+/** Instance folders (`tenant/instance`) in scope, found by delimited listings: one per tenant, not per object. */
+async function instancesInScope(client: S3Client, bucket: string, prefix: string, scope: { tenant?: string; instance?: string }): Promise<{ tenant: string; instance: string }[]> {
+  if (scope.tenant !== undefined && scope.instance !== undefined) return [{ tenant: scope.tenant, instance: scope.instance }];
+  const tenants = scope.tenant !== undefined ? [scope.tenant] : await subfolders(client, bucket, prefix);
+  const perTenant = await eachLimited(tenants, async (tenant) => (await subfolders(client, bucket, `${prefix}${tenant}/`)).map((instance) => ({ tenant, instance })));
+  return perTenant.flat();
+}
+
+/**
+ * Snapshots under `<prefix>[<tenant>/[<instance>/]]`, grouped by instance (`tenant/instance`).
+ * Costs per snapshot, not per object: only the kind folders (`<tenant>/<instance>/<kind>/`) are
+ * listed in full, never an instance's pool or locks; tenants and instances come from delimited listings.
+ */
 export async function indexSnapshots(client: S3Client, bucket: string, prefix: string, scope: { tenant?: string; instance?: string } = {}): Promise<Map<string, InstanceIndex>> {
-  const base = `${prefix}${scope.tenant !== undefined ? `${scope.tenant}/${scope.instance !== undefined ? `${scope.instance}/` : ""}` : ""}`;
+  const instances = await instancesInScope(client, bucket, prefix, scope);
+  const folders = instances.flatMap(({ tenant, instance }) => SNAPSHOT_KINDS.map((kind) => `${prefix}${tenant}/${instance}/${kind}/`));
+  const listings = await eachLimited(folders, (folder) => listKeys(client, bucket, folder));
   const seen = new Map<string, { snapshot: Snapshot; complete: boolean }>();
-  for (const { key } of await listKeys(client, bucket, base)) {
+  for (const { key } of listings.flat()) {
     const parts = key.slice(prefix.length).split("/");
     if (parts.length < 5) continue;
     const [tenant, instance, kind, time, ...rest] = parts;
@@ -83,14 +134,20 @@ export async function indexSnapshots(client: S3Client, bucket: string, prefix: s
     if (rest.length === 1 && rest[0] === "snapshot.json") entry.complete = true;
     seen.set(path, entry);
   }
+  // Instances by name, each one's snapshots by time then path: an order no store's listing order changes.
+  const order = (a: Snapshot, b: Snapshot) => compare(`${a.tenant}/${a.instance}`, `${b.tenant}/${b.instance}`) || compare(a.time, b.time) || compare(a.path, b.path);
   const out = new Map<string, InstanceIndex>();
-  for (const { snapshot, complete } of [...seen.values()].sort((a, b) => a.snapshot.time.localeCompare(b.snapshot.time))) {
+  for (const { snapshot, complete } of [...seen.values()].sort((a, b) => order(a.snapshot, b.snapshot))) {
     const id = `${snapshot.tenant}/${snapshot.instance}`;
     const index = out.get(id) ?? { complete: [], incomplete: [] };
     (complete ? index.complete : index.incomplete).push(snapshot);
     out.set(id, index);
   }
   return out;
+}
+
+function compare(a: string, b: string): number {
+  return a < b ? -1 : a > b ? 1 : 0;
 }
 
 export async function readObject(client: S3Client, bucket: string, key: string): Promise<Buffer | undefined> {

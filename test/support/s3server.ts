@@ -4,6 +4,7 @@
 // Only async child processes may run while it serves: a sync spawn blocks its event loop.
 import { mkdtempSync, rmSync } from "node:fs";
 import type { IncomingMessage, Server, ServerResponse } from "node:http";
+import { createRequire } from "node:module";
 import type { Socket } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -64,10 +65,76 @@ function requestRecord(req: IncomingMessage, bucket: string): RequestRecord {
 
 
 /**
+ * s3rver seals ListObjectsV2 continuation tokens with DES, which OpenSSL 3 refuses: every truncated
+ * listing (more keys than MaxKeys, 1,000 by default) was a 500 InternalError. Its tokens only need
+ * to round-trip through s3rver itself, so DES becomes the identity here (nothing else uses DES).
+ */
+function allowS3rverContinuationTokens(): void {
+  const crypto = createRequire(__filename)("node:crypto") as { createCipheriv: (...args: unknown[]) => unknown; createDecipheriv: (...args: unknown[]) => unknown; s3rverTokens?: true };
+  if (crypto.s3rverTokens) return;
+  crypto.s3rverTokens = true;
+  const identity = { update: (data: string | Buffer, encoding?: BufferEncoding) => (typeof data === "string" ? Buffer.from(data, encoding) : Buffer.from(data)), final: () => Buffer.alloc(0) };
+  for (const name of ["createCipheriv", "createDecipheriv"] as const) {
+    const original = crypto[name];
+    crypto[name] = (algorithm: unknown, ...rest: unknown[]) => (algorithm === "des" ? identity : original(algorithm, ...rest));
+  }
+}
+
+interface S3rverListing {
+  objects: { key: string }[];
+  commonPrefixes: string[];
+  isTruncated: boolean;
+}
+interface S3rverListOptions {
+  delimiter?: string;
+  startAfter?: string;
+  prefix?: string;
+  maxKeys?: number;
+}
+type ListObjects = (bucket: string, options: S3rverListOptions) => Promise<S3rverListing>;
+
+/** Byte order of the keys' UTF-8, as S3 sorts them (JavaScript's `<` compares UTF-16 units). */
+function utf8Order(a: string, b: string): number {
+  return Buffer.compare(Buffer.from(a), Buffer.from(b));
+}
+
+/**
+ * s3rver lists keys in the order it walks its folders (`acme/…` before `acme-x/…`, where S3's byte
+ * order puts `acme-x/` first), so StartAfter skips keys S3 would return; and with a Delimiter it
+ * never enters a folder beneath a common prefix, so a folder that holds only folders (`backups/acme/`)
+ * is missing from CommonPrefixes. Both are S3 semantics clients rely on: here its listing becomes
+ * S3's: every key under the prefix, sorted by bytes, then StartAfter, Delimiter and MaxKeys. A
+ * delimited listing is never truncated (S3 may return fewer than MaxKeys, never more; this returns
+ * all): s3rver makes its continuation token from the last object, and such a page may end on a prefix.
+ */
+function conformS3rverListing(): void {
+  const store = createRequire(__filename)("s3rver/lib/stores/filesystem") as { prototype: { listObjects: ListObjects; s3Listing?: true } };
+  if (store.prototype.s3Listing) return;
+  store.prototype.s3Listing = true;
+  const walkOrder = store.prototype.listObjects;
+  store.prototype.listObjects = async function (this: unknown, bucket: string, options: S3rverListOptions): Promise<S3rverListing> {
+    const { delimiter = "", startAfter = "", prefix = "", maxKeys = Infinity } = options;
+    const all = await walkOrder.call(this, bucket, { prefix });
+    const objects = all.objects.filter((o) => utf8Order(o.key, startAfter) > 0).sort((a, b) => utf8Order(a.key, b.key));
+    if (delimiter === "") return { objects: objects.slice(0, maxKeys), commonPrefixes: [], isTruncated: objects.length > maxKeys };
+    const commonPrefixes: string[] = [];
+    const direct: typeof objects = [];
+    for (const object of objects) {
+      const at = object.key.indexOf(delimiter, prefix.length);
+      if (at < 0) direct.push(object);
+      else if (commonPrefixes.at(-1) !== object.key.slice(0, at + delimiter.length)) commonPrefixes.push(object.key.slice(0, at + delimiter.length));
+    }
+    return { objects: direct, commonPrefixes, isTruncated: false };
+  };
+}
+
+/**
  * `address`: where it listens, 127.0.0.1 by default; the end-to-end suite's real node gives its
  * pods the bridge's address (the only address of this machine a pod can reach).
  */
 export async function startS3Server(options: { bucket?: string; address?: string } = {}): Promise<S3Server> {
+  allowS3rverContinuationTokens();
+  conformS3rverListing();
   const bucket = options.bucket ?? "openclaw-backups";
   const address = options.address ?? "127.0.0.1";
   const dir = mkdtempSync(join(tmpdir(), "ocb-s3rver-"));
