@@ -100,7 +100,7 @@ export function snapshotKeys(base: string, kind: string, time: string, complete 
   return [`${base}${kind}/${time}/manifest.tsv`, ...(complete ? [`${base}${kind}/${time}/snapshot.json`] : [])];
 }
 
-/** The delimiter listing the design avoids: CommonPrefixes of `prefix` (all pages). */
+/** CommonPrefixes of a `/`-delimited listing of `prefix` (all pages), to check what a server answers. */
 export async function commonPrefixes(client: S3Client, bucket: string, prefix: string): Promise<string[]> {
   const out: string[] = [];
   let token: string | undefined;
