@@ -9,7 +9,7 @@
 #
 # Usage: scripts/test-all.sh [--no-e2e]
 #   --no-e2e  skip `npm run test:e2e` (the pull-request workflows run it in a job of its own)
-# Time on 2 cores: about 30 minutes with a warm cache, 60-75 minutes cold (docs/ci.md).
+# Time on 2 cores: about 35 minutes with a warm cache, about 85 minutes cold (docs/ci.md).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 

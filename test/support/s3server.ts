@@ -2,7 +2,7 @@
 // It records what it stored (PUT vs server-side COPY, with sizes) and how many bytes it received,
 // so tests can check rclone's own transfer stats against the server's view.
 // Only async child processes may run while it serves: a sync spawn blocks its event loop.
-import { mkdtempSync, rmSync } from "node:fs";
+import { mkdtempSync, readdirSync, rmSync, type Dirent } from "node:fs";
 import type { IncomingMessage, Server, ServerResponse } from "node:http";
 import { createRequire } from "node:module";
 import type { Socket } from "node:net";
@@ -80,22 +80,48 @@ function allowS3rverContinuationTokens(): void {
   }
 }
 
-interface S3rverListing {
-  objects: { key: string }[];
-  commonPrefixes: string[];
-  isTruncated: boolean;
-}
 interface S3rverListOptions {
   delimiter?: string;
   startAfter?: string;
   prefix?: string;
   maxKeys?: number;
 }
-type ListObjects = (bucket: string, options: S3rverListOptions) => Promise<S3rverListing>;
+interface S3rverStore {
+  getBucketPath(bucket: string): string;
+  getMetadata(bucket: string, key: string): Promise<Record<string, string>>;
+}
+type S3rverObject = { key: string };
+type S3rverObjectClass = new (bucket: string, key: string, content: null, metadata: Record<string, string>) => S3rverObject;
 
 /** Byte order of the keys' UTF-8, as S3 sorts them (JavaScript's `<` compares UTF-16 units). */
 function utf8Order(a: string, b: string): number {
   return Buffer.compare(Buffer.from(a), Buffer.from(b));
+}
+
+const OBJECT_FILE = "._S3rver_object";
+
+/**
+ * The keys stored under `dir` (whose keys all start with `keyPrefix`), lazily, in S3's byte order:
+ * each folder's entries sorted as the keys they begin (`acme-x/` before `acme` before `acme/`), so
+ * one folder's keys are contiguous. `skip(folderKey)` leaves a folder out without reading it.
+ */
+function* keysInOrder(dir: string, keyPrefix: string, skip: (folderKey: string) => boolean): Generator<string> {
+  let entries: Dirent[];
+  try {
+    entries = readdirSync(dir, { withFileTypes: true });
+  } catch {
+    return;
+  }
+  const children: { key: string; dir?: string }[] = [];
+  for (const entry of entries) {
+    if (entry.isDirectory()) children.push({ key: `${keyPrefix}${entry.name}/`, dir: join(dir, entry.name) });
+    else if (entry.name.endsWith(OBJECT_FILE)) children.push({ key: `${keyPrefix}${entry.name.slice(0, -OBJECT_FILE.length)}` });
+  }
+  children.sort((x, y) => utf8Order(x.key, y.key));
+  for (const child of children) {
+    if (child.dir === undefined) yield child.key;
+    else if (!skip(child.key)) yield* keysInOrder(child.dir, child.key, skip);
+  }
 }
 
 /**
@@ -103,28 +129,49 @@ function utf8Order(a: string, b: string): number {
  * order puts `acme-x/` first), so StartAfter skips keys S3 would return; and with a Delimiter it
  * never enters a folder beneath a common prefix, so a folder that holds only folders (`backups/acme/`)
  * is missing from CommonPrefixes. Both are S3 semantics clients rely on: here its listing becomes
- * S3's: every key under the prefix, sorted by bytes, then StartAfter, Delimiter and MaxKeys. A
- * delimited listing is never truncated (S3 may return fewer than MaxKeys, never more; this returns
- * all): s3rver makes its continuation token from the last object, and such a page may end on a prefix.
+ * S3's, keys in byte order, then StartAfter, Delimiter and MaxKeys, reading only the folders a page
+ * needs. A delimited listing returns every entry at once (never truncated): s3rver makes its
+ * continuation token from the last object, and such a page may end on a prefix.
  */
 function conformS3rverListing(): void {
-  const store = createRequire(__filename)("s3rver/lib/stores/filesystem") as { prototype: { listObjects: ListObjects; s3Listing?: true } };
+  const load = createRequire(__filename);
+  const store = load("s3rver/lib/stores/filesystem") as { prototype: S3rverStore & { listObjects: unknown; s3Listing?: true } };
+  const S3Object = load("s3rver/lib/models/object") as S3rverObjectClass;
   if (store.prototype.s3Listing) return;
   store.prototype.s3Listing = true;
-  const walkOrder = store.prototype.listObjects;
-  store.prototype.listObjects = async function (this: unknown, bucket: string, options: S3rverListOptions): Promise<S3rverListing> {
+  store.prototype.listObjects = async function (this: S3rverStore, bucket: string, options: S3rverListOptions) {
     const { delimiter = "", startAfter = "", prefix = "", maxKeys = Infinity } = options;
-    const all = await walkOrder.call(this, bucket, { prefix });
-    const objects = all.objects.filter((o) => utf8Order(o.key, startAfter) > 0).sort((a, b) => utf8Order(a.key, b.key));
-    if (delimiter === "") return { objects: objects.slice(0, maxKeys), commonPrefixes: [], isTruncated: objects.length > maxKeys };
+    const keys: string[] = [];
     const commonPrefixes: string[] = [];
-    const direct: typeof objects = [];
-    for (const object of objects) {
-      const at = object.key.indexOf(delimiter, prefix.length);
-      if (at < 0) direct.push(object);
-      else if (commonPrefixes.at(-1) !== object.key.slice(0, at + delimiter.length)) commonPrefixes.push(object.key.slice(0, at + delimiter.length));
+    let isTruncated = false;
+    const skip = (folder: string) =>
+      (!folder.startsWith(prefix) && !prefix.startsWith(folder)) ||
+      (utf8Order(folder, startAfter) < 0 && !startAfter.startsWith(folder)) ||
+      (commonPrefixes.length > 0 && folder.startsWith(commonPrefixes[commonPrefixes.length - 1]));
+    for (const key of keysInOrder(this.getBucketPath(bucket), "", skip)) {
+      if (!key.startsWith(prefix) || utf8Order(key, startAfter) <= 0) continue;
+      const at = delimiter === "" ? -1 : key.indexOf(delimiter, prefix.length);
+      if (at >= 0) {
+        const common = key.slice(0, at + delimiter.length);
+        if (commonPrefixes[commonPrefixes.length - 1] !== common) commonPrefixes.push(common);
+      } else if (delimiter === "" && keys.length >= maxKeys) {
+        isTruncated = true;
+        break;
+      } else keys.push(key);
     }
-    return { objects: direct, commonPrefixes, isTruncated: false };
+    // An object deleted since the walk saw it is left out, as s3rver's own listing does.
+    const found = await Promise.all(
+      keys.map((key) =>
+        this.getMetadata(bucket, key).then(
+          (metadata) => new S3Object(bucket, key, null, metadata),
+          (error: NodeJS.ErrnoException) => {
+            if (error.code === "ENOENT") return undefined;
+            throw error;
+          },
+        ),
+      ),
+    );
+    return { objects: found.filter((o): o is S3rverObject => o !== undefined), commonPrefixes, isTruncated };
   };
 }
 
