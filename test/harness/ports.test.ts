@@ -1,6 +1,6 @@
 import { strict as assert } from "node:assert";
 import { readFileSync } from "node:fs";
-import { freePort, testPortRange } from "../support/ports";
+import { freePort, NODE_PORT_RANGE, testPortRange } from "../support/ports";
 
 /**
  * The port race behind flaky server starts: a port picked with `listen(0)` comes from the kernel's
@@ -15,6 +15,15 @@ describe("test harness: freePort", () => {
     for (let i = 0; i < 50; i++) {
       const port = await freePort();
       assert.ok(port >= low && port <= high, `${port} is outside ${low}-${high}`);
+    }
+  });
+
+  it("picks below Kubernetes' NodePort range, which the real node's enforcer opens to every pod", async () => {
+    const [low, high] = testPortRange();
+    assert.ok(high < NODE_PORT_RANGE[0], `range ${low}-${high} overlaps the NodePort range ${NODE_PORT_RANGE.join("-")}`);
+    for (let i = 0; i < 50; i++) {
+      const port = await freePort();
+      assert.ok(port < NODE_PORT_RANGE[0] || port > NODE_PORT_RANGE[1], `${port} is a NodePort`);
     }
   });
 

@@ -16,10 +16,21 @@ function ephemeralRange(): [number, number] {
   return [49152, 65535];
 }
 
-/** The range tests pick from: below the ephemeral range, above the well-known and common service ports. */
+/**
+ * Kubernetes' default NodePort range (the API server's `--service-node-port-range`). On the
+ * end-to-end suite's real node, kube-router lets a pod reach any port of this range on the node
+ * without its egress policy ("allow LOCAL TCP traffic to node ports"): a suite server listening
+ * there (the S3 store the backup pods use) was reachable from every pod, whatever the policies said.
+ */
+export const NODE_PORT_RANGE: readonly [number, number] = [30000, 32767];
+
+/**
+ * The range tests pick from: below the ephemeral range and the NodePort range, above the
+ * well-known and common service ports.
+ */
 export function testPortRange(): [number, number] {
   const [ephemeralLow] = ephemeralRange();
-  const high = ephemeralLow - 1;
+  const high = Math.min(ephemeralLow, NODE_PORT_RANGE[0]) - 1;
   const low = Math.max(10_000, high - 12_000);
   if (high - low < 1_000) throw new Error(`the ephemeral port range starts at ${ephemeralLow}: too low to leave tests a range of their own`);
   return [low, high];
