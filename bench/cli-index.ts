@@ -19,8 +19,13 @@ function fleetKeys(instances: number, snapshots: number, pool: number, tenants: 
   for (let i = 0; i < instances; i++) {
     const base = `${PREFIX}tenant-${i % tenants}/bot-${i}/`;
     for (let s = 0; s < snapshots; s++) {
-      const day = new Date(Date.UTC(2026, 9, 1) + s * 3_600_000).toISOString().replace(/[-:]/g, "").replace(/\.\d+Z$/, "Z");
-      keys.push(...snapshotKeys(base, KINDS[s % KINDS.length], day));
+      const day = new Date(Date.UTC(2026, 9, 1) + s * 3_600_000)
+        .toISOString()
+        .replace(/[-:]/g, "")
+        .replace(/\.\d+Z$/, "Z");
+      const kind = KINDS[s % KINDS.length];
+      if (kind === undefined) throw new Error(`no snapshot kind ${s % KINDS.length}`);
+      keys.push(...snapshotKeys(base, kind, day));
     }
     keys.push(...poolKeys(base, pool));
   }
@@ -38,7 +43,13 @@ async function main(): Promise<void> {
       runs: { type: "string", default: "3" },
     },
   });
-  const [instances, snapshots, pool, tenants, runs] = [values.instances, values.snapshots, values.pool, values.tenants, values.runs].map(Number);
+  const [instances, snapshots, pool, tenants, runs] = [
+    Number(values.instances),
+    Number(values.snapshots),
+    Number(values.pool),
+    Number(values.tenants),
+    Number(values.runs),
+  ] as const;
   const s3: S3Server = values.server === "moto" ? await startMotoServer() : await startS3Server();
   try {
     const c = countingClient(s3);
@@ -51,7 +62,12 @@ async function main(): Promise<void> {
       const started = process.hrtime.bigint();
       const result = await index(c.client, s3.bucket, PREFIX);
       const seconds = Number(process.hrtime.bigint() - started) / 1e9;
-      return { seconds, requests: c.listings.length, listed: c.keysListed(), found: [...result.values()].reduce((n, i) => n + i.complete.length, 0) };
+      return {
+        seconds,
+        requests: c.listings.length,
+        listed: c.keysListed(),
+        found: [...result.values()].reduce((n, i) => n + i.complete.length, 0),
+      };
     };
     // Alternated, so that both see the same load on a noisy machine.
     const samples = { before: [] as Awaited<ReturnType<typeof once>>[], now: [] as Awaited<ReturnType<typeof once>>[] };
@@ -59,10 +75,15 @@ async function main(): Promise<void> {
       samples.before.push(await once(referenceIndexSnapshots));
       samples.now.push(await once(indexSnapshots));
     }
-    const summary = (all: Awaited<ReturnType<typeof once>>[]) => ({ ...all[0], seconds: median(all.map((x) => x.seconds)) });
+    const summary = (all: Awaited<ReturnType<typeof once>>[]) => {
+      const [first] = all;
+      if (first === undefined) throw new Error("no runs to summarise");
+      return { ...first, seconds: median(all.map((x) => x.seconds)) };
+    };
     const before = summary(samples.before);
     const now = summary(samples.now);
-    if (before.found !== instances * snapshots || now.found !== before.found) throw new Error(`snapshots found: before ${before.found}, now ${now.found}, seeded ${instances * snapshots}`);
+    if (before.found !== instances * snapshots || now.found !== before.found)
+      throw new Error(`snapshots found: before ${before.found}, now ${now.found}, seeded ${instances * snapshots}`);
     const ratio = (a: number, b: number) => `${(a / b).toFixed(2)}×`;
     console.log(
       renderTable({

@@ -39,12 +39,22 @@ async function main(): Promise<void> {
     }
     console.log(`state: ${files} files, ${(total / MB).toFixed(1)} MiB on disk (before excludes)`);
 
-    const env = engineEnv(s3, { OCB_TENANT: "bench", OCB_INSTANCE: "b1", OCB_KIND: "periodic", OCB_SOURCES: `state=${state} workspace=${workspace}` });
-    const rows: string[][] = [["run", "files", "uploaded files", "uploaded bytes (rclone)", "received by server", "server-side copies", "seconds"]];
+    const env = engineEnv(s3, {
+      OCB_TENANT: "bench",
+      OCB_INSTANCE: "b1",
+      OCB_KIND: "periodic",
+      OCB_SOURCES: `state=${state} workspace=${workspace}`,
+    });
+    const rows: string[][] = [
+      ["run", "files", "uploaded files", "uploaded bytes (rclone)", "received by server", "server-side copies", "seconds"],
+    ];
     const runs: [string, () => void][] = [
       ["first (full)", () => undefined],
       ["second (unchanged)", () => undefined],
-      ["third (1 session appended)", () => appendFileSync(join(state, "agents/main/sessions/2026-11-10 session 0 é.jsonl"), '{"turn":41}\n')],
+      [
+        "third (1 session appended)",
+        () => appendFileSync(join(state, "agents/main/sessions/2026-11-10 session 0 é.jsonl"), '{"turn":41}\n'),
+      ],
     ];
     for (const [label, change] of runs) {
       change();

@@ -34,7 +34,7 @@ function parseArgs(argv: readonly string[]): Args {
     const arg = argv[i];
     if (arg === "--quick") quick = true;
     else if (arg === "--only" && (SECTIONS as readonly string[]).includes(argv[i + 1] ?? "")) only = argv[++i] as Section;
-    else if (arg === "--out" && argv[i + 1] !== undefined) out = resolve(argv[++i]);
+    else if (arg === "--out" && argv[i + 1] !== undefined) out = resolve(argv[++i] ?? "");
     else throw new Error(`unknown argument '${arg}'. Usage: tsx bench/index.ts [--quick] [--only scale|backup|openclaw] [--out FILE]`);
   }
   return { quick, ...(only ? { only } : {}), out };
@@ -61,7 +61,11 @@ function anchorOptions(quick: boolean): AnchorOptions {
 
 function tool(command: string, args: readonly string[]): string {
   try {
-    return execFileSync(command, [...args], { encoding: "utf8", env: { PATH: process.env.PATH ?? "" } }).split("\n")[0].trim();
+    return (
+      execFileSync(command, [...args], { encoding: "utf8", env: { PATH: process.env.PATH ?? "" } })
+        .split("\n")[0]
+        ?.trim() ?? ""
+    );
   } catch {
     return "unavailable";
   }
@@ -82,7 +86,9 @@ async function main(): Promise<void> {
     commit: tool("git", ["-C", ROOT, "rev-parse", "--short", "HEAD"]),
     loadAverageAtStart: loadavg(),
   };
-  log(`bench: ${args.quick ? "quick" : "full"} run on ${machine.cpus} CPUs, load ${machine.loadAverageAtStart.map((x) => x.toFixed(1)).join(" ")}`);
+  log(
+    `bench: ${args.quick ? "quick" : "full"} run on ${machine.cpus} CPUs, load ${machine.loadAverageAtStart.map((x) => x.toFixed(1)).join(" ")}`,
+  );
 
   const tables: Table[] = [];
   const results: Record<string, unknown> = { mode: args.quick ? "quick" : "full", startedAt: new Date(started).toISOString(), machine };

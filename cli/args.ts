@@ -14,6 +14,7 @@ export function parseArgs(argv: readonly string[], valued: ReadonlySet<string>, 
   const flags = new Map<string, string | true>();
   for (let i = 0; i < argv.length; i++) {
     const arg = argv[i];
+    if (arg === undefined) break;
     if (arg === "--") {
       positional.push(...argv.slice(i + 1));
       break;

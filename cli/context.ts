@@ -1,4 +1,4 @@
-import type { Clock, LifecycleKube } from "../components/backup/hooks/kube";
+import type { Clock, LifecycleKube } from "../components/lifecycle-hooks/kube";
 import type { Output } from "./output";
 import type { LoadedStack } from "./stack";
 import type { Store } from "./store";

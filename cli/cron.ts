@@ -35,8 +35,10 @@ function field(text: string, min: number, max: number, names?: readonly string[]
   const out = new Set<number>();
   for (const part of text.split(",")) {
     const [range, stepText] = part.split("/");
+    if (range === undefined) throw new Error(`not a cron field: ${text}`);
     const step = stepText === undefined ? 1 : Number(stepText);
     const [from, upTo] = range === "*" || range === "?" ? [min, max] : range.split("-").map(value);
+    if (from === undefined) throw new Error(`not a cron field: ${text}`);
     // `5/15` means from 5 to the end, every 15.
     const to = upTo ?? (stepText === undefined ? from : max);
     for (let v = from; v <= to; v += step) out.add(v === 7 && max === 6 ? 0 : v);
@@ -46,8 +48,10 @@ function field(text: string, min: number, max: number, names?: readonly string[]
 
 export function parseCron(expression: string): Spec {
   const fields = (DESCRIPTORS[expression.trim().toLowerCase()] ?? expression).trim().split(/\s+/);
-  if (fields.length !== 5) throw new Error(`not a 5-field cron expression: ${expression}`);
-  const [mi, h, dom, mo, dow] = fields;
+  const [mi, h, dom, mo, dow, ...extra] = fields;
+  if (mi === undefined || h === undefined || dom === undefined || mo === undefined || dow === undefined || extra.length > 0) {
+    throw new Error(`not a 5-field cron expression: ${expression}`);
+  }
   return {
     minute: field(mi, 0, 59),
     hour: field(h, 0, 23),
@@ -74,10 +78,24 @@ function localFields(timeZone: string | undefined): (ms: number) => Local {
       return { minute: d.getUTCMinutes(), hour: d.getUTCHours(), day: d.getUTCDate(), month: d.getUTCMonth() + 1, weekday: d.getUTCDay() };
     };
   }
-  const format = new Intl.DateTimeFormat("en-US", { timeZone, hourCycle: "h23", minute: "numeric", hour: "numeric", day: "numeric", month: "numeric", weekday: "short" });
+  const format = new Intl.DateTimeFormat("en-US", {
+    timeZone,
+    hourCycle: "h23",
+    minute: "numeric",
+    hour: "numeric",
+    day: "numeric",
+    month: "numeric",
+    weekday: "short",
+  });
   return (ms) => {
     const parts = Object.fromEntries(format.formatToParts(new Date(ms)).map((p) => [p.type, p.value]));
-    return { minute: Number(parts.minute), hour: Number(parts.hour), day: Number(parts.day), month: Number(parts.month), weekday: DAYS.indexOf(String(parts.weekday).toUpperCase()) };
+    return {
+      minute: Number(parts.minute),
+      hour: Number(parts.hour),
+      day: Number(parts.day),
+      month: Number(parts.month),
+      weekday: DAYS.indexOf(String(parts.weekday).toUpperCase()),
+    };
   };
 }
 
@@ -90,7 +108,8 @@ export function nextRuns(expression: string, afterMs: number, count: number, tim
   const end = afterMs + 367 * 24 * 3_600_000;
   while (runs.length < count && t <= end) {
     const l = local(t);
-    const dayOk = spec.domAny || spec.dowAny ? spec.dom.has(l.day) && spec.dow.has(l.weekday) : spec.dom.has(l.day) || spec.dow.has(l.weekday);
+    const dayOk =
+      spec.domAny || spec.dowAny ? spec.dom.has(l.day) && spec.dow.has(l.weekday) : spec.dom.has(l.day) || spec.dow.has(l.weekday);
     if (!spec.month.has(l.month) || !dayOk) {
       t += ((23 - l.hour) * 60 + (60 - l.minute)) * 60_000; // to the next local midnight (DST-safe enough: we re-check)
       continue;

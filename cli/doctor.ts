@@ -10,9 +10,9 @@
  */
 import { DeleteObjectCommand, GetObjectCommand, HeadBucketCommand, PutObjectCommand } from "@aws-sdk/client-s3";
 import type { V1CronJob, V1Job } from "@kubernetes/client-node";
-import { ENGINE_CONTAINER } from "../components/backup/pod-template";
-import { snapshotStampOf, ONE_SHOT_TTL_SECONDS } from "../components/backup/hooks/jobs";
-import { runJob } from "../components/backup/hooks/workload";
+import { ENGINE_CONTAINER } from "../components/builders/backup/pod-template";
+import { snapshotStampOf, ONE_SHOT_TTL_SECONDS } from "../components/lifecycle-hooks/jobs";
+import { runJob } from "../components/lifecycle-hooks/workload";
 import type { Context } from "./context";
 import { EXIT } from "./errors";
 import { json, table } from "./output";
@@ -40,7 +40,8 @@ export const CANARY_SCRIPT = [
 export function canaryJob(cronJob: V1CronJob, nowMs: number): V1Job {
   const pod = cronJob.spec?.jobTemplate.spec?.template;
   const engine = pod?.spec?.containers.find((c) => c.name === ENGINE_CONTAINER);
-  if (pod?.spec === undefined || engine === undefined) throw new Error(`CronJob ${cronJob.metadata?.name ?? "?"} is not an openclaw-fleet backup CronJob`);
+  if (pod?.spec === undefined || engine === undefined)
+    throw new Error(`CronJob ${cronJob.metadata?.name ?? "?"} is not an openclaw-fleet backup CronJob`);
   const instance = cronJob.metadata?.labels?.["app.kubernetes.io/instance"] ?? "instance";
   // Only scratch volumes: the canary must not wait for (or touch) the instance's RWO volume.
   const scratch = new Set((pod.spec.volumes ?? []).filter((v) => v.emptyDir !== undefined).map((v) => v.name));
@@ -63,7 +64,14 @@ export function canaryJob(cronJob: V1CronJob, nowMs: number): V1Job {
           affinity: undefined,
           initContainers: undefined,
           volumes: (pod.spec.volumes ?? []).filter((v) => scratch.has(v.name)),
-          containers: [{ ...engine, command: ["/bin/sh", "-c"], args: [CANARY_SCRIPT], volumeMounts: (engine.volumeMounts ?? []).filter((m) => scratch.has(m.name)) }],
+          containers: [
+            {
+              ...engine,
+              command: ["/bin/sh", "-c"],
+              args: [CANARY_SCRIPT],
+              volumeMounts: (engine.volumeMounts ?? []).filter((m) => scratch.has(m.name)),
+            },
+          ],
         },
       },
     },
@@ -80,7 +88,14 @@ async function attempt(check: string, target: string, run: () => Promise<string>
 }
 
 export async function doctorChecks(ctx: Context, options: { cluster: boolean }): Promise<DoctorCheck[]> {
-  const checks: DoctorCheck[] = [{ check: "config", target: ctx.stack.file, ok: true, detail: `${ctx.stack.model.tenants.length} tenant(s), store ${ctx.stack.model.backup.store?.kind ?? "none"}` }];
+  const checks: DoctorCheck[] = [
+    {
+      check: "config",
+      target: ctx.stack.file,
+      ok: true,
+      detail: `${ctx.stack.model.tenants.length} tenant(s), store ${ctx.stack.model.backup.store?.kind ?? "none"}`,
+    },
+  ];
   const progress = (c: DoctorCheck) => {
     ctx.out.err(`${c.ok ? "ok    " : "FAILED"} ${c.check} ${c.target}`);
     checks.push(c);
@@ -104,7 +119,10 @@ export async function doctorChecks(ctx: Context, options: { cluster: boolean }):
         await store.client.send(new DeleteObjectCommand({ Bucket: bucket, Key: key }));
         if (text !== body) throw new Error("read back different bytes");
         if (store.kind === "aws") {
-          if (put.ServerSideEncryption !== "aws:kms") throw new Error(`written with ${put.ServerSideEncryption ?? "no"} encryption, not SSE-KMS: the bucket's default encryption is not the stack's KMS key`);
+          if (put.ServerSideEncryption !== "aws:kms")
+            throw new Error(
+              `written with ${put.ServerSideEncryption ?? "no"} encryption, not SSE-KMS: the bucket's default encryption is not the stack's KMS key`,
+            );
           return `write, read, delete ok; SSE-KMS with ${put.SSEKMSKeyId ?? "the bucket key"} (KMS key usable)`;
         }
         return "write, read, delete ok (S3-compatible store: no KMS)";
@@ -119,10 +137,17 @@ export async function doctorChecks(ctx: Context, options: { cluster: boolean }):
       progress(
         await attempt("identity", `${tenant.name}/${instance.name}`, async () => {
           const cronJob = await kube.readCronJob(instance.namespace, instance.names.backupCronJob);
-          if (cronJob === undefined) throw new Error(`${instance.namespace}/${instance.names.backupCronJob} does not exist: deploy the stack first`);
+          if (cronJob === undefined)
+            throw new Error(`${instance.namespace}/${instance.names.backupCronJob} does not exist: deploy the stack first`);
           const job = canaryJob(cronJob, ctx.clock.now());
           const log = { info: (m: string) => ctx.out.err(`  ${m}`), warn: (m: string) => ctx.out.err(`  warning: ${m}`) };
-          const outcome = await runJob({ kube, clock: ctx.clock, log, pollMs: 3000 }, instance.namespace, job, ctx.clock.now() + 6 * 60_000, "6m");
+          const outcome = await runJob(
+            { kube, clock: ctx.clock, log, pollMs: 3000 },
+            instance.namespace,
+            job,
+            ctx.clock.now() + 6 * 60_000,
+            "6m",
+          );
           if (outcome.result !== "succeeded") throw new Error(outcome.message);
           return `its own identity wrote, read and deleted ${store.prefix}${tenant.name}/${instance.name}/.openclaw-doctor/… (Job ${job.metadata?.name})`;
         }),
@@ -135,6 +160,12 @@ export async function doctorChecks(ctx: Context, options: { cluster: boolean }):
 export async function doctorCommand(ctx: Context, options: { cluster: boolean }): Promise<number> {
   const checks = await doctorChecks(ctx, options);
   if (ctx.json) ctx.out.out(json(checks));
-  else ctx.out.out(table(["CHECK", "TARGET", "RESULT", "DETAIL"], checks.map((c) => [c.check, c.target, c.ok ? "ok" : "FAILED", c.detail])));
+  else
+    ctx.out.out(
+      table(
+        ["CHECK", "TARGET", "RESULT", "DETAIL"],
+        checks.map((c) => [c.check, c.target, c.ok ? "ok" : "FAILED", c.detail]),
+      ),
+    );
   return checks.every((c) => c.ok) ? EXIT.ok : EXIT.unhealthy;
 }

@@ -1,4 +1,4 @@
-import { SNAPSHOT_KINDS } from "../components/backup/engine";
+import { SNAPSHOT_KINDS } from "../components/builders/backup/engine";
 import type { Context } from "./context";
 import { CliError } from "./errors";
 import { humanBytes, humanTime, json, table } from "./output";
@@ -31,13 +31,16 @@ export async function listSnapshots(ctx: Context, filter: ListFilter): Promise<C
   const tenants = filter.tenant !== undefined ? [filter.tenant] : model.tenants.map((t) => t.name);
   const found: CompleteSnapshot[] = [];
   for (const tenant of tenants) {
-    const bucket = await store.bucketFor(tenant);
-    ctx.out.err(`listing ${store.prefix}${tenant}/${filter.instance !== undefined ? `${filter.instance}/` : ""} in ${bucket}…`);
-    const index = await indexSnapshots(store.client, bucket, store.prefix, { tenant, instance: filter.instance });
-    const snapshots = [...index.values()].flatMap((i) => i.complete).filter((s) => filter.kind === undefined || s.kind === filter.kind);
-    for (const [n, snapshot] of snapshots.entries()) {
-      if (snapshots.length > 20 && n % 20 === 0) ctx.out.err(`reading snapshot markers ${n + 1}-${Math.min(n + 20, snapshots.length)} of ${snapshots.length}…`);
-      found.push(await withMarker(store.client, snapshot));
+    // One location per tenant, or one per instance with a bucket per instance.
+    for (const { bucket, instance } of await store.locationsOf(tenant, filter.instance)) {
+      ctx.out.err(`listing ${store.prefix}${tenant}/${instance !== undefined ? `${instance}/` : ""} in ${bucket}…`);
+      const index = await indexSnapshots(store.client, bucket, store.prefix, { tenant, instance });
+      const snapshots = [...index.values()].flatMap((i) => i.complete).filter((s) => filter.kind === undefined || s.kind === filter.kind);
+      for (const [n, snapshot] of snapshots.entries()) {
+        if (snapshots.length > 20 && n % 20 === 0)
+          ctx.out.err(`reading snapshot markers ${n + 1}-${Math.min(n + 20, snapshots.length)} of ${snapshots.length}…`);
+        found.push(await withMarker(store.client, snapshot));
+      }
     }
   }
   return found.sort((a, b) => a.time.localeCompare(b.time) || a.path.localeCompare(b.path));
@@ -46,11 +49,37 @@ export async function listSnapshots(ctx: Context, filter: ListFilter): Promise<C
 export async function listCommand(ctx: Context, filter: ListFilter): Promise<number> {
   const snapshots = await listSnapshots(ctx, filter);
   if (ctx.json) {
-    ctx.out.out(json(snapshots.map((s) => ({ snapshot: s.path, tenant: s.tenant, instance: s.instance, kind: s.kind, time: new Date(humanTime(s.time).replace(" ", "T")).toISOString(), files: s.files, bytes: s.bytes, encrypted: s.encrypted }))));
+    ctx.out.out(
+      json(
+        snapshots.map((s) => ({
+          snapshot: s.path,
+          tenant: s.tenant,
+          instance: s.instance,
+          kind: s.kind,
+          time: new Date(humanTime(s.time).replace(" ", "T")).toISOString(),
+          files: s.files,
+          bytes: s.bytes,
+          encrypted: s.encrypted,
+        })),
+      ),
+    );
   } else if (snapshots.length === 0) {
     ctx.out.out("no complete snapshots");
   } else {
-    ctx.out.out(table(["TIME", "TENANT/INSTANCE", "KIND", "FILES", "SIZE", "ENCRYPTED", "SNAPSHOT"], snapshots.map((s) => [humanTime(s.time), `${s.tenant}/${s.instance}`, s.kind, String(s.files), humanBytes(s.bytes), s.encrypted ? "yes" : "no", s.path])));
+    ctx.out.out(
+      table(
+        ["TIME", "TENANT/INSTANCE", "KIND", "FILES", "SIZE", "ENCRYPTED", "SNAPSHOT"],
+        snapshots.map((s) => [
+          humanTime(s.time),
+          `${s.tenant}/${s.instance}`,
+          s.kind,
+          String(s.files),
+          humanBytes(s.bytes),
+          s.encrypted ? "yes" : "no",
+          s.path,
+        ]),
+      ),
+    );
   }
   return 0;
 }

@@ -8,8 +8,8 @@
  * stack's kubeconfig/context. Secrets never go on a command line.
  */
 import { resolve } from "node:path";
-import { kubernetesLifecycleApi } from "../components/backup/hooks/client";
-import { realClock, type Clock, type LifecycleKube } from "../components/backup/hooks/kube";
+import { kubernetesLifecycleApi } from "../components/lifecycle-hooks/client";
+import { realClock, type Clock, type LifecycleKube } from "../components/lifecycle-hooks/kube";
 import { flag, parseArgs, type ParsedArgs } from "./args";
 import { backupNowCommand } from "./backup-now";
 import type { Context } from "./context";
@@ -111,7 +111,10 @@ async function dispatch(args: ParsedArgs, ctx: () => Context): Promise<number> {
 }
 
 /** Runs one command line; returns the exit code. Never throws. */
-export async function main(argv: readonly string[], environment: CliEnvironment = { env: process.env, cwd: process.cwd(), output: processOutput }): Promise<number> {
+export async function main(
+  argv: readonly string[],
+  environment: CliEnvironment = { env: process.env, cwd: process.cwd(), output: processOutput },
+): Promise<number> {
   const { output } = environment;
   try {
     const args = parseArgs(argv, VALUED, BOOLEANS);
@@ -126,15 +129,26 @@ export async function main(argv: readonly string[], environment: CliEnvironment 
     let context: Context | undefined;
     const ctx = (): Context => {
       if (context !== undefined) return context;
-      const stack = loadStack(flag(args, "stack") ?? environment.env.OPENCLAW_FLEET_STACK, resolve(environment.cwd, flag(args, "stacks-dir") ?? "stacks"));
+      const stack = loadStack(
+        flag(args, "stack") ?? environment.env.OPENCLAW_FLEET_STACK,
+        resolve(environment.cwd, flag(args, "stacks-dir") ?? "stacks"),
+      );
       let store: Promise<Store> | undefined;
       let kube = environment.kube;
       const made: Context = {
         stack,
-        store: () => (store ??= openStore(stack.model, { stack: stack.name, env: environment.env, readConfig: environment.readConfig, readOutput: environment.readOutput })),
+        store: () =>
+          (store ??= openStore(stack.model, {
+            stack: stack.name,
+            env: environment.env,
+            readConfig: environment.readConfig,
+            readOutput: environment.readOutput,
+          })),
         kube: () => {
           if (stack.model.cluster.kubernetes.renderYamlToDirectory !== undefined) {
-            throw new CliError(`stack "${stack.name}" renders YAML to a directory (cluster.kubernetes.renderYamlToDirectory): it has no cluster to run Jobs in`);
+            throw new CliError(
+              `stack "${stack.name}" renders YAML to a directory (cluster.kubernetes.renderYamlToDirectory): it has no cluster to run Jobs in`,
+            );
           }
           return (kube ??= kubernetesLifecycleApi(stack.model.cluster.kubernetes));
         },

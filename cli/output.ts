@@ -12,7 +12,11 @@ export const processOutput: Output = {
 /** A plain-text table with a header row; columns as wide as their widest cell. */
 export function table(headers: readonly string[], rows: readonly (readonly string[])[]): string {
   const widths = headers.map((h, i) => Math.max(h.length, ...rows.map((r) => (r[i] ?? "").length)));
-  const line = (cells: readonly string[]) => cells.map((c, i) => (i === cells.length - 1 ? c : c.padEnd(widths[i]))).join("  ").trimEnd();
+  const line = (cells: readonly string[]) =>
+    cells
+      .map((c, i) => (i === cells.length - 1 ? c : c.padEnd(widths[i] ?? 0)))
+      .join("  ")
+      .trimEnd();
   return [line(headers), ...rows.map(line)].join("\n");
 }
 
@@ -35,7 +39,10 @@ export function humanBytes(bytes: number): string {
 /** `2026-11-22 03:50:12Z` from an engine stamp or epoch ms. */
 export function humanTime(value: string | number): string {
   const ms = typeof value === "number" ? value : stampToMs(value);
-  return new Date(ms).toISOString().replace("T", " ").replace(/\.\d{3}Z$/, "Z");
+  return new Date(ms)
+    .toISOString()
+    .replace("T", " ")
+    .replace(/\.\d{3}Z$/, "Z");
 }
 
 /** Epoch ms of a `20261122T035012Z` stamp. */
@@ -43,6 +50,7 @@ export function stampToMs(stamp: string): number {
   const m = /^(\d{4})(\d{2})(\d{2})T(\d{2})(\d{2})(\d{2})Z$/.exec(stamp);
   if (m === null) return Number.NaN;
   const [y, mo, d, h, mi, s] = m.slice(1).map(Number);
+  if (y === undefined || mo === undefined || d === undefined || h === undefined || mi === undefined || s === undefined) return Number.NaN;
   return Date.UTC(y, mo - 1, d, h, mi, s);
 }
 

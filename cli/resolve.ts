@@ -1,4 +1,4 @@
-import { parseRestoreSource } from "../components/backup/restore-source";
+import { parseRestoreSource } from "../components/config/restore-source";
 import type { Context } from "./context";
 import { CliError, EXIT } from "./errors";
 import { indexSnapshots, type Snapshot } from "./snapshots";
@@ -10,7 +10,8 @@ import { findTenant } from "./stack";
  * resolved to one complete snapshot in the store.
  */
 export async function resolveSnapshot(ctx: Context, text: string | undefined): Promise<Snapshot> {
-  if (text === undefined) throw new CliError("name a snapshot: <tenant>/<instance>/<kind>/<time> or <tenant>/<instance>/[<kind>/]latest (see `backups list`)");
+  if (text === undefined)
+    throw new CliError("name a snapshot: <tenant>/<instance>/<kind>/<time> or <tenant>/<instance>/[<kind>/]latest (see `backups list`)");
   const source = parseRestoreSource(text);
   if (Array.isArray(source)) throw new CliError(`cannot read snapshot "${text}": ${source.map((p) => p.message).join("; ")}`);
   if (source.type === "plain") throw new CliError(`"${text}" is a plain folder, not a snapshot`);
@@ -19,10 +20,12 @@ export async function resolveSnapshot(ctx: Context, text: string | undefined): P
     throw new CliError(`"${text}" is below "${source.prefix}", but this stack's snapshots are below "${store.prefix}"`, EXIT.notFound);
   }
   const tenant = source.tenant ?? "";
-  // The tenant must exist in the stack (its bucket may be its own); the instance may be gone (a pre-delete snapshot).
+  // The tenant must exist in the stack (its bucket may be its own, or the instance's); the instance may be gone (a pre-delete snapshot).
   findTenant(ctx.stack.model, tenant);
-  const bucket = await store.bucketFor(tenant);
-  const index = (await indexSnapshots(store.client, bucket, store.prefix, { tenant, instance: source.instance })).get(`${tenant}/${source.instance}`);
+  const bucket = await store.bucketFor(tenant, source.instance);
+  const index = (await indexSnapshots(store.client, bucket, store.prefix, { tenant, instance: source.instance })).get(
+    `${tenant}/${source.instance}`,
+  );
   const complete = (index?.complete ?? []).filter((s) => source.kind === undefined || s.kind === source.kind);
   const found = source.snapshot === "latest" ? complete[complete.length - 1] : complete.find((s) => s.time === source.snapshot);
   if (found === undefined) {

@@ -42,12 +42,20 @@ export async function restoreSnippet(ctx: Context, text: string | undefined, int
   const notes: string[] = [];
   const commands: string[] = [];
   if (needsPermission) {
-    commands.push(`pulumi config set --stack ${stack} --path ${shellQuote(`${allowance}[${allowedSources.length}]`)} ${shellQuote(snapshot.tenant)}`);
-    notes.push(`the platform team's allowance (${allowance}; a tenant's own block cannot grant it): tenant "${target.tenant}" may then read tenant "${snapshot.tenant}"'s backups`);
+    commands.push(
+      `pulumi config set --stack ${stack} --path ${shellQuote(`${allowance}[${allowedSources.length}]`)} ${shellQuote(snapshot.tenant)}`,
+    );
+    notes.push(
+      `the platform team's allowance (${allowance}; a tenant's own block cannot grant it): tenant "${target.tenant}" may then read tenant "${snapshot.tenant}"'s backups`,
+    );
   }
   commands.push(`pulumi config set --stack ${stack} --path ${shellQuote(`${base}.backup.restoreFrom`)} ${shellQuote(restoreFrom)}`);
-  if (targetInstance === undefined) notes.push(`${target.tenant}/${target.instance} is not in the stack yet: the restore runs into its new volume before its first start`);
-  else notes.push(`${target.tenant}/${target.instance} runs now: \`pulumi up\` stops it, restores (its current data is moved aside on the volume, never deleted) and starts it again`);
+  if (targetInstance === undefined)
+    notes.push(`${target.tenant}/${target.instance} is not in the stack yet: the restore runs into its new volume before its first start`);
+  else
+    notes.push(
+      `${target.tenant}/${target.instance} runs now: \`pulumi up\` stops it, restores (its current data is moved aside on the volume, never deleted) and starts it again`,
+    );
   notes.push(
     needsPermission
       ? `once the clone is done, remove restoreFrom (that only deletes the finished Job) together with "${snapshot.tenant}" from ${allowance}`
@@ -57,7 +65,14 @@ export async function restoreSnippet(ctx: Context, text: string | undefined, int
   const yaml = [
     `# ${stack}: stacks/Pulumi.${stack}.yaml`,
     "config:",
-    ...(needsPermission ? ["  openclaw-fleet:platform:", "    tenants:", `      ${target.tenant}:`, `        restoreFromTenants: [${[...allowedSources, snapshot.tenant].join(", ")}]`] : []),
+    ...(needsPermission
+      ? [
+          "  openclaw-fleet:platform:",
+          "    tenants:",
+          `      ${target.tenant}:`,
+          `        restoreFromTenants: [${[...allowedSources, snapshot.tenant].join(", ")}]`,
+        ]
+      : []),
     "  openclaw-fleet:tenants:",
     `    ${target.tenant}:`,
     "      instances:",

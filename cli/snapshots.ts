@@ -6,7 +6,7 @@
  * restorable.
  */
 import { GetObjectCommand, ListObjectsV2Command, NoSuchKey, type S3Client } from "@aws-sdk/client-s3";
-import { SNAPSHOT_KINDS, type SnapshotKind } from "../components/backup/engine";
+import { SNAPSHOT_KINDS, type SnapshotKind } from "../components/builders/backup/engine";
 import { CliError, EXIT } from "./errors";
 import { stampToMs } from "./output";
 
@@ -60,9 +60,11 @@ export async function listKeys(client: S3Client, bucket: string, prefix: string)
   const keys: { key: string; size: number }[] = [];
   let token: string | undefined;
   do {
-    const page = await client.send(new ListObjectsV2Command({ Bucket: bucket, Prefix: prefix, ContinuationToken: token })).catch((error: Error) => {
-      throw listError(bucket, prefix, error);
-    });
+    const page = await client
+      .send(new ListObjectsV2Command({ Bucket: bucket, Prefix: prefix, ContinuationToken: token }))
+      .catch((error: Error) => {
+        throw listError(bucket, prefix, error);
+      });
     for (const o of page.Contents ?? []) if (o.Key !== undefined) keys.push({ key: o.Key, size: o.Size ?? 0 });
     token = page.IsTruncated ? page.NextContinuationToken : undefined;
   } while (token !== undefined);
@@ -73,7 +75,10 @@ export async function listKeys(client: S3Client, bucket: string, prefix: string)
 const LIST_CONCURRENCY = 8;
 
 function listError(bucket: string, prefix: string, error: Error): CliError {
-  return new CliError(`cannot list s3://${bucket}/${prefix}: ${error.name}: ${error.message} (is the store reachable and are the credentials valid?)`, EXIT.store);
+  return new CliError(
+    `cannot list s3://${bucket}/${prefix}: ${error.name}: ${error.message} (is the store reachable and are the credentials valid?)`,
+    EXIT.store,
+  );
 }
 
 /** The names of the folders directly under `folder` (S3's CommonPrefixes of a `/`-delimited listing). */
@@ -81,9 +86,11 @@ async function subfolders(client: S3Client, bucket: string, folder: string): Pro
   const names: string[] = [];
   let token: string | undefined;
   do {
-    const page = await client.send(new ListObjectsV2Command({ Bucket: bucket, Prefix: folder, Delimiter: "/", ContinuationToken: token })).catch((error: Error) => {
-      throw listError(bucket, folder, error);
-    });
+    const page = await client
+      .send(new ListObjectsV2Command({ Bucket: bucket, Prefix: folder, Delimiter: "/", ContinuationToken: token }))
+      .catch((error: Error) => {
+        throw listError(bucket, folder, error);
+      });
     for (const p of page.CommonPrefixes ?? []) if (p.Prefix !== undefined) names.push(p.Prefix.slice(folder.length, -1));
     token = page.IsTruncated ? page.NextContinuationToken : undefined;
   } while (token !== undefined);
@@ -93,11 +100,12 @@ async function subfolders(client: S3Client, bucket: string, folder: string): Pro
 /** `work` over every item, `LIST_CONCURRENCY` at a time; the first failure is thrown once all settle. */
 async function eachLimited<T, R>(items: readonly T[], work: (item: T) => Promise<R>): Promise<R[]> {
   const results: R[] = new Array<R>(items.length);
-  let next = 0;
+  // One queue the workers share: each takes the next item.
+  const queue = items.entries();
   const worker = async () => {
-    while (next < items.length) {
-      const at = next++;
-      results[at] = await work(items[at]);
+    for (let step = queue.next(); step.done !== true; step = queue.next()) {
+      const [at, item] = step.value;
+      results[at] = await work(item);
     }
   };
   const outcomes = await Promise.allSettled(Array.from({ length: Math.min(LIST_CONCURRENCY, items.length) }, worker));
@@ -107,10 +115,17 @@ async function eachLimited<T, R>(items: readonly T[], work: (item: T) => Promise
 }
 
 /** Instance folders (`tenant/instance`) in scope, found by delimited listings: one per tenant, not per object. */
-async function instancesInScope(client: S3Client, bucket: string, prefix: string, scope: { tenant?: string; instance?: string }): Promise<{ tenant: string; instance: string }[]> {
+async function instancesInScope(
+  client: S3Client,
+  bucket: string,
+  prefix: string,
+  scope: { tenant?: string; instance?: string },
+): Promise<{ tenant: string; instance: string }[]> {
   if (scope.tenant !== undefined && scope.instance !== undefined) return [{ tenant: scope.tenant, instance: scope.instance }];
   const tenants = scope.tenant !== undefined ? [scope.tenant] : await subfolders(client, bucket, prefix);
-  const perTenant = await eachLimited(tenants, async (tenant) => (await subfolders(client, bucket, `${prefix}${tenant}/`)).map((instance) => ({ tenant, instance })));
+  const perTenant = await eachLimited(tenants, async (tenant) =>
+    (await subfolders(client, bucket, `${prefix}${tenant}/`)).map((instance) => ({ tenant, instance })),
+  );
   return perTenant.flat();
 }
 
@@ -119,7 +134,12 @@ async function instancesInScope(client: S3Client, bucket: string, prefix: string
  * Costs per snapshot, not per object: only the kind folders (`<tenant>/<instance>/<kind>/`) are
  * listed in full, never an instance's pool or locks; tenants and instances come from delimited listings.
  */
-export async function indexSnapshots(client: S3Client, bucket: string, prefix: string, scope: { tenant?: string; instance?: string } = {}): Promise<Map<string, InstanceIndex>> {
+export async function indexSnapshots(
+  client: S3Client,
+  bucket: string,
+  prefix: string,
+  scope: { tenant?: string; instance?: string } = {},
+): Promise<Map<string, InstanceIndex>> {
   const instances = await instancesInScope(client, bucket, prefix, scope);
   const folders = instances.flatMap(({ tenant, instance }) => SNAPSHOT_KINDS.map((kind) => `${prefix}${tenant}/${instance}/${kind}/`));
   const listings = await eachLimited(folders, (folder) => listKeys(client, bucket, folder));
@@ -128,14 +148,16 @@ export async function indexSnapshots(client: S3Client, bucket: string, prefix: s
     const parts = key.slice(prefix.length).split("/");
     if (parts.length < 5) continue;
     const [tenant, instance, kind, time, ...rest] = parts;
-    if (!isKind(kind) || !STAMP.test(time)) continue;
+    if (tenant === undefined || instance === undefined || kind === undefined || time === undefined || !isKind(kind) || !STAMP.test(time))
+      continue;
     const path = `${prefix}${tenant}/${instance}/${kind}/${time}`;
     const entry = seen.get(path) ?? { snapshot: { tenant, instance, kind, time, path, bucket }, complete: false };
     if (rest.length === 1 && rest[0] === "snapshot.json") entry.complete = true;
     seen.set(path, entry);
   }
   // Instances by name, each one's snapshots by time then path: an order no store's listing order changes.
-  const order = (a: Snapshot, b: Snapshot) => compare(`${a.tenant}/${a.instance}`, `${b.tenant}/${b.instance}`) || compare(a.time, b.time) || compare(a.path, b.path);
+  const order = (a: Snapshot, b: Snapshot) =>
+    compare(`${a.tenant}/${a.instance}`, `${b.tenant}/${b.instance}`) || compare(a.time, b.time) || compare(a.path, b.path);
   const out = new Map<string, InstanceIndex>();
   for (const { snapshot, complete } of [...seen.values()].sort((a, b) => order(a.snapshot, b.snapshot))) {
     const id = `${snapshot.tenant}/${snapshot.instance}`;
@@ -164,7 +186,8 @@ export async function readMarker(client: S3Client, snapshot: Snapshot): Promise<
   const body = await readObject(client, snapshot.bucket, `${snapshot.path}/snapshot.json`);
   if (body === undefined) return undefined;
   const marker = JSON.parse(body.toString("utf8")) as SnapshotMarker;
-  if (marker.format !== "openclaw-backup/v1") throw new CliError(`${snapshot.path}/snapshot.json has an unknown format ${JSON.stringify(marker.format)}`, EXIT.verification);
+  if (marker.format !== "openclaw-backup/v1")
+    throw new CliError(`${snapshot.path}/snapshot.json has an unknown format ${JSON.stringify(marker.format)}`, EXIT.verification);
   return marker;
 }
 

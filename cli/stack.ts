@@ -6,7 +6,7 @@
  */
 import { existsSync, readdirSync } from "node:fs";
 import { join, resolve } from "node:path";
-import { loadFleetConfig } from "../components/config/load";
+import { loadFleetConfig } from "../components/validation/load";
 import type { FleetModel, InstanceModel, TenantModel } from "../components/config/model";
 import { ConfigError } from "../components/config/problems";
 import { StackFileError } from "../components/config/stack-file";
@@ -47,20 +47,29 @@ export function loadStack(name: string | undefined, stacksDir: string): LoadedSt
 
 export function findTenant(model: FleetModel, tenant: string): TenantModel {
   const found = model.tenants.find((t) => t.name === tenant);
-  if (found === undefined) throw new CliError(`no tenant "${tenant}" in this stack (tenants: ${model.tenants.map((t) => t.name).join(", ") || "none"})`, EXIT.notFound);
+  if (found === undefined)
+    throw new CliError(
+      `no tenant "${tenant}" in this stack (tenants: ${model.tenants.map((t) => t.name).join(", ") || "none"})`,
+      EXIT.notFound,
+    );
   return found;
 }
 
 export function findInstance(model: FleetModel, tenant: string, instance: string): InstanceModel {
   const t = findTenant(model, tenant);
   const found = t.instances.find((i) => i.name === instance);
-  if (found === undefined) throw new CliError(`no instance "${instance}" in tenant "${tenant}" (instances: ${t.instances.map((i) => i.name).join(", ") || "none"})`, EXIT.notFound);
+  if (found === undefined)
+    throw new CliError(
+      `no instance "${instance}" in tenant "${tenant}" (instances: ${t.instances.map((i) => i.name).join(", ") || "none"})`,
+      EXIT.notFound,
+    );
   return found;
 }
 
 /** `<tenant>/<instance>` as typed on the command line. */
 export function parseInstanceArg(text: string | undefined, what: string): { tenant: string; instance: string } {
-  const m = text === undefined ? null : /^([a-z0-9-]+)\/([a-z0-9-]+)$/.exec(text);
-  if (m === null) throw new CliError(`${what} needs <tenant>/<instance>, e.g. acme/bot${text !== undefined ? ` (got "${text}")` : ""}`);
-  return { tenant: m[1], instance: m[2] };
+  const [, tenant, instance] = (text === undefined ? null : /^([a-z0-9-]+)\/([a-z0-9-]+)$/.exec(text)) ?? [];
+  if (tenant === undefined || instance === undefined)
+    throw new CliError(`${what} needs <tenant>/<instance>, e.g. acme/bot${text !== undefined ? ` (got "${text}")` : ""}`);
+  return { tenant, instance };
 }

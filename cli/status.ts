@@ -8,7 +8,7 @@
  *   off      backups are off for the instance
  * The same bound as the BackupStale alert, so the two agree.
  */
-import { toCron } from "../components/backup/schedule-syntax";
+import { toCron } from "../components/config/schedule-syntax";
 import type { InstanceModel } from "../components/config/model";
 import type { Context } from "./context";
 import { nextRuns, scheduleInterval } from "./cron";
@@ -43,9 +43,13 @@ export async function instanceStatuses(ctx: Context): Promise<InstanceStatus[]> 
   const store = await ctx.store();
   const out: InstanceStatus[] = [];
   for (const tenant of model.tenants) {
-    const bucket = await store.bucketFor(tenant.name);
-    ctx.out.err(`reading ${store.prefix}${tenant.name}/ in ${bucket}…`);
-    const index = await indexSnapshots(store.client, bucket, store.prefix, { tenant: tenant.name });
+    // The tenant's bucket, or each of its instances' own (bucketPer: instance).
+    const index = new Map<string, InstanceIndex>();
+    for (const { bucket, instance } of await store.locationsOf(tenant.name)) {
+      ctx.out.err(`reading ${store.prefix}${tenant.name}/${instance !== undefined ? `${instance}/` : ""} in ${bucket}…`);
+      for (const [id, found] of await indexSnapshots(store.client, bucket, store.prefix, { tenant: tenant.name, instance }))
+        index.set(id, found);
+    }
     for (const instance of tenant.instances) {
       const id = `${tenant.name}/${instance.name}`;
       const backup = instance.spec.backup;
@@ -75,7 +79,17 @@ async function statusOf(ctx: Context, instance: InstanceModel, index: InstanceIn
     health,
     schedule: cron,
     ...(backup.timeZone !== undefined ? { timeZone: backup.timeZone } : {}),
-    ...(last !== undefined && lastMs !== undefined ? { lastSnapshot: { snapshot: last.path, time: new Date(lastMs).toISOString(), bytes: last.bytes, files: last.files, ageSeconds: Math.round((ctx.now - lastMs) / 1000) } } : {}),
+    ...(last !== undefined && lastMs !== undefined
+      ? {
+          lastSnapshot: {
+            snapshot: last.path,
+            time: new Date(lastMs).toISOString(),
+            bytes: last.bytes,
+            files: last.files,
+            ageSeconds: Math.round((ctx.now - lastMs) / 1000),
+          },
+        }
+      : {}),
     ...(next !== undefined ? { nextRun: new Date(next).toISOString() } : {}),
     intervalSeconds: Math.round(interval / 1000),
     retention: { keepLast: backup.retention.keepLast, maxAgeDays: backup.retention.maxAgeDays },
@@ -96,7 +110,11 @@ export async function statusCommand(ctx: Context): Promise<number> {
           s.instance,
           s.health + (s.incompleteSinceLast > 0 ? ` (${s.incompleteSinceLast} incomplete)` : ""),
           s.schedule === undefined ? "-" : `${s.schedule}${s.timeZone !== undefined ? ` ${s.timeZone}` : " UTC"}`,
-          s.lastSnapshot === undefined ? (s.health === "off" ? "-" : "never") : `${humanTime(Date.parse(s.lastSnapshot.time))} (${humanAge(s.lastSnapshot.ageSeconds * 1000)} ago)`,
+          s.lastSnapshot === undefined
+            ? s.health === "off"
+              ? "-"
+              : "never"
+            : `${humanTime(Date.parse(s.lastSnapshot.time))} (${humanAge(s.lastSnapshot.ageSeconds * 1000)} ago)`,
           s.lastSnapshot === undefined ? "-" : humanBytes(s.lastSnapshot.bytes),
           s.nextRun === undefined ? "-" : humanTime(Date.parse(s.nextRun)),
           s.retention === undefined ? "-" : `last ${s.retention.keepLast}, ${s.retention.maxAgeDays}d`,
@@ -106,6 +124,7 @@ export async function statusCommand(ctx: Context): Promise<number> {
     );
   }
   const stale = statuses.filter((s) => s.health === "stale");
-  if (stale.length > 0) ctx.out.err(`stale: ${stale.map((s) => s.instance).join(", ")} (no complete snapshot in twice the schedule interval)`);
+  if (stale.length > 0)
+    ctx.out.err(`stale: ${stale.map((s) => s.instance).join(", ")} (no complete snapshot in twice the schedule interval)`);
   return stale.length > 0 ? EXIT.unhealthy : EXIT.ok;
 }

@@ -21,7 +21,12 @@ import { listKeys, readMarker, readObject } from "./snapshots";
  * folder. v4 keeps them in the instance's pool, shared by its snapshots: packs/<source>/<name>.tar
  * and objects/<stamp>/<sha256> (an `l` record "=<stamp>").
  */
-const MANIFEST_HEADERS = ["#openclaw-backup-manifest v1", "#openclaw-backup-manifest v2", "#openclaw-backup-manifest v3", "#openclaw-backup-manifest v4"];
+const MANIFEST_HEADERS = [
+  "#openclaw-backup-manifest v1",
+  "#openclaw-backup-manifest v2",
+  "#openclaw-backup-manifest v3",
+  "#openclaw-backup-manifest v4",
+];
 const POOL_HEADER = "#openclaw-backup-manifest v4";
 /**
  * v5: the snapshot folder holds an index of chunks ("m", stamp, sha256, size), each stored in the
@@ -38,7 +43,16 @@ function parseIndex(text: string): Map<string, StoredObject> | string {
   const lines = text.split("\n").filter((l) => l !== "");
   for (const line of lines.slice(1)) {
     const [type, stamp, sha256, size, extra] = line.split("\t");
-    if (type !== "m" || stamp === undefined || !STAMP.test(stamp) || sha256 === undefined || !SHA256.test(sha256) || size === undefined || !/^\d+$/.test(size) || extra !== undefined) {
+    if (
+      type !== "m" ||
+      stamp === undefined ||
+      !STAMP.test(stamp) ||
+      sha256 === undefined ||
+      !SHA256.test(sha256) ||
+      size === undefined ||
+      !/^\d+$/.test(size) ||
+      extra !== undefined
+    ) {
       return `malformed chunk index line ${JSON.stringify(line.slice(0, 80))}`;
     }
     chunks.set(`manifests/${stamp}/${sha256}`, { sha256, size: Number(size) });
@@ -69,7 +83,8 @@ interface StoredObject {
  */
 function parseManifest(text: string): { pooled: boolean; objects: Map<string, StoredObject> } | string {
   const lines = text.split("\n").filter((l) => l !== "");
-  if (!MANIFEST_HEADERS.includes(lines[0] ?? "")) return `unknown manifest format (first line: ${JSON.stringify((lines[0] ?? "").slice(0, 60))})`;
+  if (!MANIFEST_HEADERS.includes(lines[0] ?? ""))
+    return `unknown manifest format (first line: ${JSON.stringify((lines[0] ?? "").slice(0, 60))})`;
   const pooled = lines[0] === POOL_HEADER;
   const files = new Map<string, { sha256: string; size: number }>();
   const located = new Map<string, string>();
@@ -115,10 +130,29 @@ export async function verifySnapshot(ctx: Context, text: string | undefined, dee
   const problems: string[] = [];
   const marker = await readMarker(client, snapshot);
   if (marker === undefined) {
-    return { snapshot: snapshot.path, ok: false, files: 0, bytes: 0, encrypted: false, deep, checks: [{ check: "marker", ok: false, detail: "snapshot.json is gone" }], problems: ["snapshot.json is gone"] };
+    return {
+      snapshot: snapshot.path,
+      ok: false,
+      files: 0,
+      bytes: 0,
+      encrypted: false,
+      deep,
+      checks: [{ check: "marker", ok: false, detail: "snapshot.json is gone" }],
+      problems: ["snapshot.json is gone"],
+    };
   }
-  const sameIdentity = marker.tenant === snapshot.tenant && marker.instance === snapshot.instance && marker.kind === snapshot.kind && marker.time === snapshot.time;
-  checks.push({ check: "marker", ok: sameIdentity, detail: sameIdentity ? `${marker.files} files, ${humanBytes(marker.bytes)}` : `snapshot.json describes ${marker.tenant}/${marker.instance}/${marker.kind}/${marker.time}: moved or tampered with` });
+  const sameIdentity =
+    marker.tenant === snapshot.tenant &&
+    marker.instance === snapshot.instance &&
+    marker.kind === snapshot.kind &&
+    marker.time === snapshot.time;
+  checks.push({
+    check: "marker",
+    ok: sameIdentity,
+    detail: sameIdentity
+      ? `${marker.files} files, ${humanBytes(marker.bytes)}`
+      : `snapshot.json describes ${marker.tenant}/${marker.instance}/${marker.kind}/${marker.time}: moved or tampered with`,
+  });
   const stored = await listKeys(client, snapshot.bucket, `${snapshot.path}/`);
 
   const pooled = marker.layout === "pool";
@@ -129,13 +163,30 @@ export async function verifySnapshot(ctx: Context, text: string | undefined, dee
     // packs have no `objects` and stored one object per file. A pooled snapshot's folder holds
     // only its manifest: its objects are in the instance's encrypted pool.
     const expected = pooled ? 1 : (marker.objects ?? marker.files) + 1;
-    checks.push({ check: "object count", ok: objects.length === expected, detail: `${objects.length} encrypted objects, ${expected} expected (${pooled ? "the manifest; the data is in the pool" : "stored objects + manifest"})` });
-    checks.push({ check: "checksums", ok: true, detail: "encrypted: names and bytes need the passphrase; the engine's verify checks them (docs/runbooks/restore.md)" });
+    checks.push({
+      check: "object count",
+      ok: objects.length === expected,
+      detail: `${objects.length} encrypted objects, ${expected} expected (${pooled ? "the manifest; the data is in the pool" : "stored objects + manifest"})`,
+    });
+    checks.push({
+      check: "checksums",
+      ok: true,
+      detail: "encrypted: names and bytes need the passphrase; the engine's verify checks them (docs/runbooks/restore.md)",
+    });
   } else {
     const manifestBody = await readObject(client, snapshot.bucket, `${snapshot.path}/manifest.tsv`);
     const manifestSha = manifestBody === undefined ? undefined : createHash("sha256").update(manifestBody).digest("hex");
     const manifestOk = manifestSha !== undefined && manifestSha === marker.manifestSha256;
-    checks.push({ check: "manifest", ok: manifestOk, detail: manifestBody === undefined ? "manifest.tsv is missing" : manifestOk ? "sha256 matches snapshot.json" : "sha256 differs from snapshot.json: damaged or tampered with" });
+    checks.push({
+      check: "manifest",
+      ok: manifestOk,
+      detail:
+        manifestBody === undefined
+          ? "manifest.tsv is missing"
+          : manifestOk
+            ? "sha256 matches snapshot.json"
+            : "sha256 differs from snapshot.json: damaged or tampered with",
+    });
     // A v5 index (authenticated by the marker) is read through its chunks, each checked against
     // the sha256 and size it names; the chunks then count among the pool objects the snapshot needs.
     let chunks = new Map<string, StoredObject>();
@@ -152,15 +203,21 @@ export async function verifySnapshot(ctx: Context, text: string | undefined, dee
         for (const [key, chunk] of index) {
           const body = await readObject(client, snapshot.bucket, `${instancePath}/pool/${key}`);
           if (body === undefined) bad.push(`missing manifest chunk ${key}`);
-          else if (body.length !== chunk.size || createHash("sha256").update(body).digest("hex") !== chunk.sha256) bad.push(`manifest chunk ${key} differs from its index`);
+          else if (body.length !== chunk.size || createHash("sha256").update(body).digest("hex") !== chunk.sha256)
+            bad.push(`manifest chunk ${key} differs from its index`);
           else parts.push(body);
         }
         problems.push(...bad);
-        checks.push({ check: "manifest chunks", ok: bad.length === 0, detail: `${index.size} chunks in the pool${bad.length > 0 ? `, ${bad.length} missing or damaged` : ", sha256 match the index"}` });
+        checks.push({
+          check: "manifest chunks",
+          ok: bad.length === 0,
+          detail: `${index.size} chunks in the pool${bad.length > 0 ? `, ${bad.length} missing or damaged` : ", sha256 match the index"}`,
+        });
         manifestText = bad.length === 0 ? Buffer.concat(parts).toString("utf8") : undefined;
       }
     }
-    const manifest = manifestText === undefined ? (chunks.size > 0 ? "manifest chunks missing or damaged" : "no manifest") : parseManifest(manifestText);
+    const manifest =
+      manifestText === undefined ? (chunks.size > 0 ? "manifest chunks missing or damaged" : "no manifest") : parseManifest(manifestText);
     if (typeof manifest === "string") {
       checks.push({ check: "file set", ok: false, detail: manifest });
     } else if (manifestOk) {
@@ -192,7 +249,11 @@ export async function verifySnapshot(ctx: Context, text: string | undefined, dee
           const sha = body === undefined ? "" : createHash("sha256").update(body).digest("hex");
           if (sha !== object.sha256) problems.push(`sha256 differs: ${labelOf(key)}`);
         }
-        checks.push({ check: "checksums", ok: problems.length === 0, detail: `${manifest.objects.size} objects downloaded and hashed${problems.length > 0 ? `, ${problems.length} differ` : ", all match"}` });
+        checks.push({
+          check: "checksums",
+          ok: problems.length === 0,
+          detail: `${manifest.objects.size} objects downloaded and hashed${problems.length > 0 ? `, ${problems.length} differ` : ", all match"}`,
+        });
       }
     }
   }
@@ -205,7 +266,12 @@ export async function verifyCommand(ctx: Context, text: string | undefined, deep
   const report = await verifySnapshot(ctx, text, deep);
   if (ctx.json) ctx.out.out(json(report));
   else {
-    ctx.out.out(table(["CHECK", "RESULT", "DETAIL"], report.checks.map((c) => [c.check, c.ok ? "ok" : "FAILED", c.detail])));
+    ctx.out.out(
+      table(
+        ["CHECK", "RESULT", "DETAIL"],
+        report.checks.map((c) => [c.check, c.ok ? "ok" : "FAILED", c.detail]),
+      ),
+    );
     for (const p of report.problems.slice(0, 20)) ctx.out.out(`  ${p}`);
     ctx.out.out(report.ok ? `snapshot ${report.snapshot} verified` : `snapshot ${report.snapshot} FAILED verification`);
   }

@@ -8,7 +8,8 @@ import { PolicyPack } from "@pulumi/policy";
 import { policies } from "./policies";
 
 new PolicyPack("openclaw-fleet", {
-  description: "Guardrails for openclaw-fleet stacks: restricted pods, pinned images, private encrypted buckets, scheduled and scoped backups, NetworkPolicies, no plain-text secrets.",
+  description:
+    "Guardrails for openclaw-fleet stacks: restricted pods, pinned images, private encrypted buckets, scheduled and scoped backups, NetworkPolicies, no plain-text secrets.",
   enforcementLevel: "mandatory",
   policies: [...policies],
 });

@@ -7,7 +7,15 @@ import { instancesHaveNetworkPolicy } from "./rules/network-policy";
 import { noPlaintextSecrets } from "./rules/plaintext-secrets";
 import { podsRestricted } from "./rules/pod-security";
 
-export { backupRolesScoped, backupScheduled, bucketsProtected, imagesPinned, instancesHaveNetworkPolicy, noPlaintextSecrets, podsRestricted };
+export {
+  backupRolesScoped,
+  backupScheduled,
+  bucketsProtected,
+  imagesPinned,
+  instancesHaveNetworkPolicy,
+  noPlaintextSecrets,
+  podsRestricted,
+};
 
 /**
  * Every policy of the pack, all mandatory. Tests import this list and call

@@ -10,7 +10,7 @@
 import { readdirSync, readFileSync, writeFileSync } from "node:fs";
 import { join, resolve } from "node:path";
 import { parseArgs } from "node:util";
-import { CONFIG_CHECKS } from "../components/config/checks";
+import { CONFIG_CHECKS } from "../components/validation/checks";
 import { configSections, disagreements, regenerate, stackExamples, type DocSection } from "./lib/config-docs";
 import { PROJECT } from "./lib/render-stack";
 import { readStackFile } from "./lib/stack-file";
@@ -52,7 +52,9 @@ function main(): number {
     const problems = disagreements(current, sections);
     if (withChecksBlock(current) !== current) problems.push("the config-checks block (What is refused) differs from the registered checks");
     if (problems.length === 0) return 0;
-    process.stderr.write(`docs/config.md disagrees with the config schema:\n  ${problems.join("\n  ")}\nrun: npm run docs:config, and write a Description for every key that has none\n`);
+    process.stderr.write(
+      `docs/config.md disagrees with the config schema:\n  ${problems.join("\n  ")}\nrun: npm run docs:config, and write a Description for every key that has none\n`,
+    );
     return 1;
   }
   const next = withChecksBlock(regenerate(current, sections));

@@ -1,11 +1,11 @@
-// Regenerates components/config/openclaw-config.schema.json from the pinned OpenClaw release:
+// Regenerates components/validation/openclaw-config.schema.json from the pinned OpenClaw release:
 // `openclaw config schema` prints the JSON schema of openclaw.json for exactly that version. Run it
 // after moving the pin (components/config/openclaw-release.ts + package.json): `npm run openclaw:schema`.
 // A test compares the stored file with the installed release's output, so a stale one fails `npm test`.
 import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { OPENCLAW_SCHEMA_FILE } from "../components/config/openclaw-config-schema";
+import { OPENCLAW_SCHEMA_FILE } from "../components/validation/openclaw-config-schema";
 import { makeOpenClawHome, openclawEnv, openclawRuntime, runOpenClaw } from "./lib/openclaw-cli";
 
 /** The schema text `openclaw config schema` prints for the installed release. */

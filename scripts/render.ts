@@ -19,17 +19,20 @@ const USAGE = "usage: npm run render -- <stack> [--config <Pulumi.<stack>.yaml>]
 async function main(): Promise<number> {
   let parsed;
   try {
-    parsed = parseArgs({ allowPositionals: true, options: { config: { type: "string" }, out: { type: "string" }, help: { type: "boolean", short: "h" } } });
+    parsed = parseArgs({
+      allowPositionals: true,
+      options: { config: { type: "string" }, out: { type: "string" }, help: { type: "boolean", short: "h" } },
+    });
   } catch (err) {
     process.stderr.write(`${(err as Error).message}\n${USAGE}\n`);
     return 2;
   }
   const { values, positionals } = parsed;
-  if (values.help || positionals.length !== 1) {
+  const [stack, ...extra] = positionals;
+  if (values.help || stack === undefined || extra.length > 0) {
     process.stderr.write(`${USAGE}\n`);
     return values.help ? 0 : 2;
   }
-  const stack = positionals[0];
   const configPath = resolve(values.config ?? join(PROJECT_ROOT, "stacks", `Pulumi.${stack}.yaml`));
   const outDir = resolve(values.out ?? join(PROJECT_ROOT, "out", stack));
 

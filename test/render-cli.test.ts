@@ -11,7 +11,10 @@ const run = promisify(execFile);
 
 async function render(args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
   try {
-    const { stdout, stderr } = await run(process.execPath, ["--import", "tsx", join(ROOT, "scripts", "render.ts"), ...args], { cwd: ROOT, timeout: 120_000 });
+    const { stdout, stderr } = await run(process.execPath, ["--import", "tsx", join(ROOT, "scripts", "render.ts"), ...args], {
+      cwd: ROOT,
+      timeout: 120_000,
+    });
     return { code: 0, stdout, stderr };
   } catch (err) {
     const e = err as { code?: number; stdout?: string; stderr?: string };
@@ -51,7 +54,12 @@ describe("npm run render (CLI)", function () {
     const result = await render(["bad", "--config", join(ROOT, "test", "config", "bad", "several-errors.yaml"), "--out", out]);
     assert.equal(result.code, 1);
     assert.match(result.stderr, /problems in the stack config; nothing was deployed/);
-    for (const path of ["tenants.acme.instances.bot.resources.limits.memory", "tenants.acme.instances.bot.imgae", "tenants.Globex", "clustr"]) {
+    for (const path of [
+      "tenants.acme.instances.bot.resources.limits.memory",
+      "tenants.acme.instances.bot.imgae",
+      "tenants.Globex",
+      "clustr",
+    ]) {
       assert.ok(result.stderr.includes(`openclaw-fleet:${path}:`), `missing ${path} in:\n${result.stderr}`);
     }
     assert.equal(existsSync(out), false, "render wrote output for a bad config");
@@ -60,7 +68,10 @@ describe("npm run render (CLI)", function () {
   it("fails clearly on an unknown stack, naming the known ones, without a stack trace", async () => {
     const result = await render(["nosuchstack", "--out", join(work, "x")]);
     assert.equal(result.code, 2);
-    assert.match(result.stderr, /^render: no stack "nosuchstack": .*Pulumi\.nosuchstack\.yaml does not exist \(stacks in .*: dev, local, prod; or pass --config <file>\)\n$/);
+    assert.match(
+      result.stderr,
+      /^render: no stack "nosuchstack": .*Pulumi\.nosuchstack\.yaml does not exist \(stacks in .*: dev, local, prod; or pass --config <file>\)\n$/,
+    );
     assert.equal(existsSync(join(work, "x")), false);
   });
 
@@ -97,12 +108,24 @@ describe("npm run render (CLI)", function () {
   it("renders IRSA with only cluster.eks.clusterName offline, saying where it shows placeholders", async () => {
     const file = join(work, "Pulumi.irsa.yaml");
     const dev = readFileSync(join(ROOT, "stacks", "Pulumi.dev.yaml"), "utf8");
-    writeFileSync(file, dev.split("\n").filter((line) => !/oidcProviderArn|oidcIssuer/.test(line)).join("\n"));
+    writeFileSync(
+      file,
+      dev
+        .split("\n")
+        .filter((line) => !/oidcProviderArn|oidcIssuer/.test(line))
+        .join("\n"),
+    );
     const out = join(work, "irsa");
     const result = await render(["irsa", "--config", file, "--out", out]);
     assert.equal(result.code, 0, result.stderr);
-    assert.match(result.stdout, /looks them up from EKS cluster "openclaw-dev"; this offline render shows the placeholder issuer oidc\.eks\.eu-west-1\.amazonaws\.com\/id\/LOOKED-UP-AT-DEPLOY-openclaw-dev/);
+    assert.match(
+      result.stdout,
+      /looks them up from EKS cluster "openclaw-dev"; this offline render shows the placeholder issuer oidc\.eks\.eu-west-1\.amazonaws\.com\/id\/LOOKED-UP-AT-DEPLOY-openclaw-dev/,
+    );
     const resources = readFileSync(join(out, "resources.json"), "utf8");
-    assert.ok(resources.includes("oidc.eks.eu-west-1.amazonaws.com/id/LOOKED-UP-AT-DEPLOY-openclaw-dev:sub"), "the trust policies name the looked-up issuer");
+    assert.ok(
+      resources.includes("oidc.eks.eu-west-1.amazonaws.com/id/LOOKED-UP-AT-DEPLOY-openclaw-dev:sub"),
+      "the trust policies name the looked-up issuer",
+    );
   });
 });

@@ -37,7 +37,7 @@ describe("example stacks", () => {
         assert.ok(secrets.length > 0, "no Secret rendered");
         for (const [file, text] of secrets) {
           const secret = parse(text) as { stringData?: Record<string, unknown>; data?: Record<string, unknown> };
-          assertValidObject(secret as never);
+          assertValidObject(secret);
           const values = { ...secret.data, ...secret.stringData };
           assert.ok(Object.keys(values).length > 0, `${file} lost its keys`);
           for (const [key, value] of Object.entries(values)) assert.equal(value, REDACTED, `${file}: ${key} is not redacted`);
@@ -61,11 +61,27 @@ describe("schema validation harness", () => {
       apiVersion: "apps/v1",
       kind: "StatefulSet",
       metadata: { name: "x" },
-      spec: { replicas: "one", selector: { matchLabels: { a: "b" } }, serviceName: "x", template: { spec: { containers: [{ name: "c", imagePullPolicy: "Sometimes", resources: { limits: { memory: "lots" } }, volumeMount: [] }] } } },
+      spec: {
+        replicas: "one",
+        selector: { matchLabels: { a: "b" } },
+        serviceName: "x",
+        template: {
+          spec: { containers: [{ name: "c", imagePullPolicy: "Sometimes", resources: { limits: { memory: "lots" } }, volumeMount: [] }] },
+        },
+      },
     });
-    assert.ok(problems.some((p) => p.includes("replicas")), problems.join("\n"));
-    assert.ok(problems.some((p) => p.includes("volumeMount: unknown field")), problems.join("\n"));
-    assert.ok(problems.some((p) => p.includes("memory")), problems.join("\n"));
+    assert.ok(
+      problems.some((p) => p.includes("replicas")),
+      problems.join("\n"),
+    );
+    assert.ok(
+      problems.some((p) => p.includes("volumeMount: unknown field")),
+      problems.join("\n"),
+    );
+    assert.ok(
+      problems.some((p) => p.includes("memory")),
+      problems.join("\n"),
+    );
   });
 
   it("accepts a minimal valid object", () => {

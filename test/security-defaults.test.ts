@@ -57,7 +57,9 @@ describe("security defaults", () => {
         const covering = policies.filter(
           (p) =>
             get(p, "metadata", "namespace") === get(sts, "metadata", "namespace") &&
-            Object.entries((get(p, "spec", "podSelector", "matchLabels") as Record<string, string>) ?? {}).every(([k, v]) => labels[k] === v) &&
+            Object.entries((get(p, "spec", "podSelector", "matchLabels") as Record<string, string>) ?? {}).every(
+              ([k, v]) => labels[k] === v,
+            ) &&
             ((get(p, "spec", "policyTypes") as string[]) ?? []).includes("Ingress") &&
             ((get(p, "spec", "policyTypes") as string[]) ?? []).includes("Egress"),
         );
@@ -77,13 +79,31 @@ describe("security defaults", () => {
   });
 
   it("a user's init containers and sidecars get a read-only root filesystem unless they ask for a writable one", async () => {
-    const user = (name: string, securityContext?: Obj) => ({ name, image: "busybox:1.37", command: ["sh", "-c", "true"], ...(securityContext !== undefined ? { securityContext } : {}) });
+    const user = (name: string, securityContext?: Obj) => ({
+      name,
+      image: "busybox:1.37",
+      command: ["sh", "-c", "true"],
+      ...(securityContext !== undefined ? { securityContext } : {}),
+    });
     const objects = kubernetesObjects(
-      await runProgram(minimalStack({ initContainers: [user("seed"), user("unpack", { readOnlyRootFilesystem: false })], sidecars: [user("heartbeat"), user("scratchpad", { readOnlyRootFilesystem: false })] })),
+      await runProgram(
+        minimalStack({
+          initContainers: [user("seed"), user("unpack", { readOnlyRootFilesystem: false })],
+          sidecars: [user("heartbeat"), user("scratchpad", { readOnlyRootFilesystem: false })],
+        }),
+      ),
     ) as unknown as Obj[];
     const pod = podSpecOf(objects.find((o) => o.kind === "StatefulSet") as Obj) as Obj;
-    const readOnly = Object.fromEntries([...(pod.initContainers as Obj[]), ...(pod.containers as Obj[])].map((c) => [c.name, get(c, "securityContext", "readOnlyRootFilesystem")]));
-    assert.deepEqual({ seed: readOnly.seed, unpack: readOnly.unpack, heartbeat: readOnly.heartbeat, scratchpad: readOnly.scratchpad }, { seed: true, unpack: false, heartbeat: true, scratchpad: false });
+    const readOnly = Object.fromEntries(
+      [...(pod.initContainers as Obj[]), ...(pod.containers as Obj[])].map((c): [string, unknown] => [
+        String(c.name),
+        get(c, "securityContext", "readOnlyRootFilesystem"),
+      ]),
+    );
+    assert.deepEqual(
+      { seed: readOnly.seed, unpack: readOnly.unpack, heartbeat: readOnly.heartbeat, scratchpad: readOnly.scratchpad },
+      { seed: true, unpack: false, heartbeat: true, scratchpad: false },
+    );
   });
 
   it("the gateway token reaches the engine only as a secret, and the app reads it from the Secret", async () => {
@@ -94,7 +114,7 @@ describe("security defaults", () => {
     assert.ok(stringData instanceof SecretValue || token instanceof SecretValue, "gateway token is not a secret");
     const sts = findRegistration(registrations, "kubernetes:apps/v1:StatefulSet", "acme/bot-statefulset");
     const env = get(sts.inputs, "spec", "template", "spec", "containers") as Obj[];
-    const tokenEnv = (env[0].env as Obj[]).find((e) => e.name === "OPENCLAW_GATEWAY_TOKEN");
+    const tokenEnv = (env[0]?.env as Obj[] | undefined)?.find((e) => e.name === "OPENCLAW_GATEWAY_TOKEN");
     assert.deepEqual(get(tokenEnv, "valueFrom", "secretKeyRef"), { name: "bot-gateway-token", key: "token" });
     assert.equal(get(tokenEnv, "value"), undefined);
   });

@@ -3,7 +3,7 @@
 // tree under a stamp and to restore the newest backup into an empty directory.
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
-import { ENGINE_DIR, ENGINE_ENTRYPOINT } from "../../components/backup/engine";
+import { ENGINE_DIR, ENGINE_ENTRYPOINT } from "../../components/builders/backup/engine";
 import { run } from "../../test/support/engine-runner";
 import type { S3Server } from "../../test/support/s3server";
 import { cachedToolsPath } from "../../test/support/engine-tools";
@@ -78,9 +78,13 @@ function phaseClock(marks: readonly (readonly [string, RegExp])[]) {
   };
 }
 
-async function ok(what: string, result: Promise<{ code: number | null; timedOut: boolean; stderr: string; stdout: string }>): Promise<string> {
+async function ok(
+  what: string,
+  result: Promise<{ code: number | null; timedOut: boolean; stderr: string; stdout: string }>,
+): Promise<string> {
   const r = await result;
-  if (r.code !== 0 || r.timedOut) throw new Error(`${what} failed (exit ${r.code}${r.timedOut ? ", timed out" : ""}):\n${r.stderr.slice(-4000)}`);
+  if (r.code !== 0 || r.timedOut)
+    throw new Error(`${what} failed (exit ${r.code}${r.timedOut ? ", timed out" : ""}):\n${r.stderr.slice(-4000)}`);
   return r.stdout;
 }
 
@@ -109,10 +113,20 @@ export function engine(ctx: Context): Approach {
       const flags = options?.rcloneFlags?.join(" ");
       await ok(
         "engine backup",
-        run("sh", [script, "backup"], env({ OCB_KIND: "periodic", OCB_SOURCES: `state=${source}`, OCB_NOW: stamp, ...(flags ? { OCB_RCLONE_EXTRA_FLAGS: flags } : {}) }), {
-          timeoutMs: TIMEOUT_MS,
-          onStderr: (chunk) => clock.onStderr(chunk),
-        }),
+        run(
+          "sh",
+          [script, "backup"],
+          env({
+            OCB_KIND: "periodic",
+            OCB_SOURCES: `state=${source}`,
+            OCB_NOW: stamp,
+            ...(flags ? { OCB_RCLONE_EXTRA_FLAGS: flags } : {}),
+          }),
+          {
+            timeoutMs: TIMEOUT_MS,
+            onStderr: (chunk) => clock.onStderr(chunk),
+          },
+        ),
       );
       return clock.finish("transfer+seal");
     },
@@ -123,10 +137,20 @@ export function engine(ctx: Context): Approach {
       ]);
       await ok(
         "engine restore",
-        run("sh", [script, "restore"], env({ OCB_SOURCES: `state=${target}`, OCB_RESTORE_FROM: `${TENANT}/${ctx.series}/latest`, OCB_RESTORE_UID: "0", OCB_RESTORE_GID: "0" }), {
-          timeoutMs: TIMEOUT_MS,
-          onStderr: (chunk) => clock.onStderr(chunk),
-        }),
+        run(
+          "sh",
+          [script, "restore"],
+          env({
+            OCB_SOURCES: `state=${target}`,
+            OCB_RESTORE_FROM: `${TENANT}/${ctx.series}/latest`,
+            OCB_RESTORE_UID: "0",
+            OCB_RESTORE_GID: "0",
+          }),
+          {
+            timeoutMs: TIMEOUT_MS,
+            onStderr: (chunk) => clock.onStderr(chunk),
+          },
+        ),
       );
       return clock.finish("layout+swap");
     },
@@ -142,7 +166,12 @@ export function fullCopy(ctx: Context): Approach {
     label: "(a) rclone copy to a fresh prefix",
     prefix,
     async backup(source, stamp, options) {
-      await rcloneOk(ctx.s3, ctx.scratch, [...(options?.rcloneFlags ?? []), "copy", source, `store:${ctx.s3.bucket}/${prefix}/${stamp}/`], TIMEOUT_MS);
+      await rcloneOk(
+        ctx.s3,
+        ctx.scratch,
+        [...(options?.rcloneFlags ?? []), "copy", source, `store:${ctx.s3.bucket}/${prefix}/${stamp}/`],
+        TIMEOUT_MS,
+      );
       latest = stamp;
       return undefined;
     },
@@ -167,14 +196,26 @@ export function tarGz(ctx: Context): Approach {
       const dest = `store:${ctx.s3.bucket}/${prefix}/${stamp}.tar.gz`;
       // "$@" after the two paths carries the extra rclone flags without word-splitting surprises.
       const script = 'src=$1; dest=$2; shift 2; tar -C "$src" -czf - . | rclone --config "" "$@" rcat "$dest"';
-      await ok("tar.gz backup", run("bash", ["-o", "pipefail", "-c", script, "tar-backup", source, dest, ...(options?.rcloneFlags ?? [])], env, { timeoutMs: TIMEOUT_MS, cwd: ctx.scratch }));
+      await ok(
+        "tar.gz backup",
+        run("bash", ["-o", "pipefail", "-c", script, "tar-backup", source, dest, ...(options?.rcloneFlags ?? [])], env, {
+          timeoutMs: TIMEOUT_MS,
+          cwd: ctx.scratch,
+        }),
+      );
       latest = stamp;
       return undefined;
     },
     async restore(target) {
       if (latest === undefined) throw new Error("tarGz: nothing backed up yet");
       const src = `store:${ctx.s3.bucket}/${prefix}/${latest}.tar.gz`;
-      await ok("tar.gz restore", run("bash", ["-o", "pipefail", "-c", 'rclone --config "" cat "$1" | tar -C "$2" -xzf -', "tar-restore", src, target], env, { timeoutMs: TIMEOUT_MS, cwd: ctx.scratch }));
+      await ok(
+        "tar.gz restore",
+        run("bash", ["-o", "pipefail", "-c", 'rclone --config "" cat "$1" | tar -C "$2" -xzf -', "tar-restore", src, target], env, {
+          timeoutMs: TIMEOUT_MS,
+          cwd: ctx.scratch,
+        }),
+      );
       return undefined;
     },
   };
@@ -228,7 +269,10 @@ export function restic(ctx: Context): Comparable {
         await ok("restic init", run(bin, ["init", "--no-cache"], env, { timeoutMs: TIMEOUT_MS }));
         initialised = true;
       }
-      await ok("restic backup", run(bin, ["backup", "--no-cache", ...limit, "--host", "bench", "--tag", stamp, "."], env, { timeoutMs: TIMEOUT_MS, cwd: source }));
+      await ok(
+        "restic backup",
+        run(bin, ["backup", "--no-cache", ...limit, "--host", "bench", "--tag", stamp, "."], env, { timeoutMs: TIMEOUT_MS, cwd: source }),
+      );
       return undefined;
     },
     async restore(target) {

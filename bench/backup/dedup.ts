@@ -18,7 +18,7 @@ export async function fileLevelDedup(s3: S3Server, home: string, instancePrefix:
     if (line.startsWith("#openclaw-backup-manifest")) manifests++;
     if (!line.startsWith("f\t")) continue;
     const [, sha, size] = line.split("\t");
-    sizes.set(sha, Number(size));
+    if (sha !== undefined) sizes.set(sha, Number(size));
   }
   let bytes = 0;
   for (const size of sizes.values()) bytes += size;

@@ -7,11 +7,19 @@
 // what it holds afterwards.
 import { mkdirSync, readdirSync, rmSync, statSync } from "node:fs";
 import { join } from "node:path";
-import { ENGINE_DIR, ENGINE_ENTRYPOINT, SQLITE_SNAPSHOT_SCRIPT } from "../../components/backup/engine";
+import { ENGINE_DIR, ENGINE_ENTRYPOINT, SQLITE_SNAPSHOT_SCRIPT } from "../../components/builders/backup/engine";
 import { OPENCLAW_VERSION } from "../../components/config/openclaw-release";
 import { openclawRuntime, runBounded } from "../../scripts/lib/openclaw-cli";
 import { run } from "../../test/support/engine-runner";
-import { hostVolumes, podRoot, requirePodMounts, renderPod, runInitContainer, startGateway, type Gateway } from "../../test/support/openclaw-pod";
+import {
+  hostVolumes,
+  podRoot,
+  requirePodMounts,
+  renderPod,
+  runInitContainer,
+  startGateway,
+  type Gateway,
+} from "../../test/support/openclaw-pod";
 import { startS3Server } from "../../test/support/s3server";
 import { formatBytes, formatMs } from "../lib/stats";
 import type { Table } from "../lib/table";
@@ -92,20 +100,47 @@ export async function runOpenClawAnchor(options: AnchorOptions): Promise<{ resul
     log(`  openclaw anchor: state ${formatBytes(size.bytes)} in ${size.files} files, of which cache/ ${formatBytes(cacheBytes)}`);
 
     const rclone = rcloneEnv(s3, home);
-    const engineEnv = (extra: Record<string, string>) => ({ ...rclone, TMPDIR: scratch, OCB_BUCKET: s3.bucket, OCB_TENANT: "bench", OCB_INSTANCE: "anchor", OCB_PRUNE_AFTER_BACKUP: "false", ...extra });
+    const engineEnv = (extra: Record<string, string>) => ({
+      ...rclone,
+      TMPDIR: scratch,
+      OCB_BUCKET: s3.bucket,
+      OCB_TENANT: "bench",
+      OCB_INSTANCE: "anchor",
+      OCB_PRUNE_AFTER_BACKUP: "false",
+      ...extra,
+    });
     const engineBackup = async (n: number) => {
       const staging = join(scratch, `sqlite-staging-${n}`);
       const sources = `state=${stateDir}`;
       // As the backup pod runs it: the SQLite init container (app image's Node), then the engine.
-      await ok("sqlite-snapshot", runBounded(openclawRuntime().node, [join(ENGINE_DIR, SQLITE_SNAPSHOT_SCRIPT)], { PATH: process.env.PATH ?? "", OCB_SOURCES: sources, OCB_SQLITE_STAGING: staging }, TIMEOUT_MS));
-      await ok("engine backup", run("sh", [join(ENGINE_DIR, ENGINE_ENTRYPOINT), "backup"], engineEnv({ OCB_KIND: "manual", OCB_SOURCES: sources, OCB_SQLITE_STAGING: staging, OCB_WORK_DIR: join(scratch, `work-${n}`) }), { timeoutMs: TIMEOUT_MS }));
+      await ok(
+        "sqlite-snapshot",
+        runBounded(
+          openclawRuntime().node,
+          [join(ENGINE_DIR, SQLITE_SNAPSHOT_SCRIPT)],
+          { PATH: process.env.PATH ?? "", OCB_SOURCES: sources, OCB_SQLITE_STAGING: staging },
+          TIMEOUT_MS,
+        ),
+      );
+      await ok(
+        "engine backup",
+        run(
+          "sh",
+          [join(ENGINE_DIR, ENGINE_ENTRYPOINT), "backup"],
+          engineEnv({ OCB_KIND: "manual", OCB_SOURCES: sources, OCB_SQLITE_STAGING: staging, OCB_WORK_DIR: join(scratch, `work-${n}`) }),
+          { timeoutMs: TIMEOUT_MS },
+        ),
+      );
       rmSync(staging, { recursive: true, force: true });
     };
     const archives = join(scratch, "archives");
     mkdirSync(archives);
     let newestArchive = "";
     const openclawBackup = async () => {
-      const out = await ok("openclaw backup create --verify", gw.cli(["backup", "create", "--verify", "--json", "--output", archives], undefined, TIMEOUT_MS));
+      const out = await ok(
+        "openclaw backup create --verify",
+        gw.cli(["backup", "create", "--verify", "--json", "--output", archives], undefined, TIMEOUT_MS),
+      );
       const archive = (JSON.parse(out) as { archivePath: string }).archivePath;
       newestArchive = archive.split("/").pop() ?? "";
       await rcloneOk(s3, home, ["copyto", archive, `store:${s3.bucket}/openclaw-backup/${newestArchive}`], TIMEOUT_MS);
@@ -124,7 +159,21 @@ export async function runOpenClawAnchor(options: AnchorOptions): Promise<{ resul
       mkdirSync(target);
       const started = performance.now();
       if (id === "engine") {
-        await ok("engine restore", run("sh", [join(ENGINE_DIR, ENGINE_ENTRYPOINT), "restore"], engineEnv({ OCB_SOURCES: `state=${target}`, OCB_RESTORE_FROM: "bench/anchor/latest", OCB_RESTORE_UID: "0", OCB_RESTORE_GID: "0", OCB_WORK_DIR: join(scratch, "work-restore") }), { timeoutMs: TIMEOUT_MS }));
+        await ok(
+          "engine restore",
+          run(
+            "sh",
+            [join(ENGINE_DIR, ENGINE_ENTRYPOINT), "restore"],
+            engineEnv({
+              OCB_SOURCES: `state=${target}`,
+              OCB_RESTORE_FROM: "bench/anchor/latest",
+              OCB_RESTORE_UID: "0",
+              OCB_RESTORE_GID: "0",
+              OCB_WORK_DIR: join(scratch, "work-restore"),
+            }),
+            { timeoutMs: TIMEOUT_MS },
+          ),
+        );
       } else {
         const local = join(scratch, "download", newestArchive);
         await rcloneOk(s3, home, ["copyto", `store:${s3.bucket}/openclaw-backup/${newestArchive}`, local], TIMEOUT_MS);
@@ -147,13 +196,25 @@ export async function runOpenClawAnchor(options: AnchorOptions): Promise<{ resul
 }
 
 function anchorTable(r: AnchorResults): Table {
-  const label: Record<AnchorId, string> = { engine: "openclaw-backup engine (hot, incremental)", openclawBackup: `openclaw backup create --verify + upload (OpenClaw ${r.openclaw})` };
+  const label: Record<AnchorId, string> = {
+    engine: "openclaw-backup engine (hot, incremental)",
+    openclawBackup: `openclaw backup create --verify + upload (OpenClaw ${r.openclaw})`,
+  };
   return {
     title: `Against OpenClaw's own backup: a real ${formatBytes(r.state.bytes)} state (${r.state.files} files, ${formatBytes(r.state.cacheBytes)} of it cache/), gateway running`,
     headers: ["approach", "1st backup", "uploaded", "2nd backup", "uploaded", "stored after 2", "restore", "restored bytes"],
     rows: (["engine", "openclawBackup"] as const).map((id) => {
       const row = r.rows[id];
-      return [label[id], formatMs(row.first.wallMs), formatBytes(row.first.uploadedBytes), formatMs(row.second.wallMs), formatBytes(row.second.uploadedBytes), formatBytes(row.stored.bytes), formatMs(row.restoreMs), formatBytes(row.restoredBytes)];
+      return [
+        label[id],
+        formatMs(row.first.wallMs),
+        formatBytes(row.first.uploadedBytes),
+        formatMs(row.second.wallMs),
+        formatBytes(row.second.uploadedBytes),
+        formatBytes(row.stored.bytes),
+        formatMs(row.restoreMs),
+        formatBytes(row.restoredBytes),
+      ];
     }),
     notes: [
       "Same state, same S3 server on 127.0.0.1, one after the other while the gateway runs. The engine's restore verifies every byte against the manifest; `openclaw backup restore` verifies the archive and extracts it (into a fresh directory, as it requires).",

@@ -24,7 +24,9 @@ export class Rng {
   }
 
   pick<T>(items: readonly T[]): T {
-    return items[Math.floor(this.next() * items.length)];
+    const item = items[Math.floor(this.next() * items.length)];
+    if (item === undefined) throw new Error("pick from an empty list");
+    return item;
   }
 
   /** Log-normal with the given median; sigma ≈ 1 gives the long tail of real file sizes. */
@@ -37,7 +39,10 @@ export class Rng {
 
   hex(length: number): string {
     let out = "";
-    while (out.length < length) out += Math.floor(this.next() * 0x100000000).toString(16).padStart(8, "0");
+    while (out.length < length)
+      out += Math.floor(this.next() * 0x100000000)
+        .toString(16)
+        .padStart(8, "0");
     return out.slice(0, length);
   }
 
@@ -49,7 +54,32 @@ export class Rng {
   }
 }
 
-const SYLLABLES = ["ka", "lo", "mi", "ne", "ru", "sa", "te", "vi", "zo", "an", "el", "is", "or", "un", "bra", "cle", "dri", "fro", "gla", "pre", "sto", "tri", "ver", "xen"];
+const SYLLABLES = [
+  "ka",
+  "lo",
+  "mi",
+  "ne",
+  "ru",
+  "sa",
+  "te",
+  "vi",
+  "zo",
+  "an",
+  "el",
+  "is",
+  "or",
+  "un",
+  "bra",
+  "cle",
+  "dri",
+  "fro",
+  "gla",
+  "pre",
+  "sto",
+  "tri",
+  "ver",
+  "xen",
+];
 
 /**
  * Prose-like text from a fixed vocabulary of pseudo-words: it compresses about as well as the
@@ -67,7 +97,11 @@ export class TextSource {
       vocabulary.push(word);
     }
     // Zipf-like: common words much more frequent, as in real text.
-    const weighted = (): string => vocabulary[Math.floor(vocabulary.length * Math.pow(rng.next(), 2.2))];
+    const weighted = (): string => {
+      const word = vocabulary[Math.floor(vocabulary.length * Math.pow(rng.next(), 2.2))];
+      if (word === undefined) throw new Error("empty vocabulary");
+      return word;
+    };
     const parts: string[] = [];
     let length = 0;
     while (length < corpusChars) {

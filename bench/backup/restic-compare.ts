@@ -46,7 +46,11 @@ const log = (line: string) => process.stderr.write(`${new Date().toISOString().s
 
 function stamps(base: Date, stepMs: number) {
   let i = 0;
-  return () => new Date(base.getTime() + stepMs * i++).toISOString().replace(/[-:]/g, "").replace(/\.\d{3}/, "");
+  return () =>
+    new Date(base.getTime() + stepMs * i++)
+      .toISOString()
+      .replace(/[-:]/g, "")
+      .replace(/\.\d{3}/, "");
 }
 
 async function timed(what: () => Promise<unknown>): Promise<number> {
@@ -123,7 +127,17 @@ async function main(): Promise<void> {
     ]);
     const table = renderTable({
       title: `The engine and restic 0.17.3 side by side on moto (state ${tree.files.length} files; series: ${o.snapshots} daily snapshots at ${o.churn * 100}% churn, ${seriesTree.files.length} files, Σ ${formatBytes(sum)})`,
-      headers: ["approach", "no-change backup (median)", "vs (a)", "restore (median)", "vs (a)", "objects after series", "bytes stored", "vs (a)", "series backup time"],
+      headers: [
+        "approach",
+        "no-change backup (median)",
+        "vs (a)",
+        "restore (median)",
+        "vs (a)",
+        "objects after series",
+        "bytes stored",
+        "vs (a)",
+        "series backup time",
+      ],
       rows,
       notes: [
         "(a) = rclone copy of the whole tree to a fresh prefix per snapshot; it stores Σ of the tree sizes. Each figure is measured in this one run, approaches interleaved.",
@@ -131,7 +145,11 @@ async function main(): Promise<void> {
       ],
     });
     process.stdout.write(`${table}\n`);
-    if (o.out) writeFileSync(o.out, `${JSON.stringify({ options: o, files: tree.files.length, noChange, restore, usage, seriesMs, sumOfTreeBytes: sum }, null, 2)}\n`);
+    if (o.out)
+      writeFileSync(
+        o.out,
+        `${JSON.stringify({ options: o, files: tree.files.length, noChange, restore, usage, seriesMs, sumOfTreeBytes: sum }, null, 2)}\n`,
+      );
   } finally {
     await s3.close();
     rmSync(scratch, { recursive: true, force: true });

@@ -40,7 +40,8 @@ async function main(): Promise<void> {
   const scratch = mkdtempSync(join(tmpdir(), "restic-matrix-"));
   const s3 = await startMotoServer();
   const rows: Row[] = [];
-  const r = async (env: Record<string, string>, args: string[], cwd?: string, timeoutMs = 300_000) => run(restic, args, env, { timeoutMs, ...(cwd ? { cwd } : {}) });
+  const r = async (env: Record<string, string>, args: string[], cwd?: string, timeoutMs = 300_000) =>
+    run(restic, args, env, { timeoutMs, ...(cwd ? { cwd } : {}) });
   try {
     // 1. Names and entry types.
     const src = join(scratch, "torture");
@@ -53,20 +54,38 @@ async function main(): Promise<void> {
     const expected = readExactTree(src, (rel) => tree.sockets.some((s) => s.equals(rel)));
     const dst = join(scratch, "torture-restored");
     const restore = await r(env, ["restore", "--no-cache", "latest", "--target", dst]);
-    const diff = backup.code === 0 && restore.code === 0 ? diffExactTrees(expected, readExactTree(dst)) : [`backup exit ${backup.code}, restore exit ${restore.code}`];
+    const diff =
+      backup.code === 0 && restore.code === 0
+        ? diffExactTrees(expected, readExactTree(dst))
+        : [`backup exit ${backup.code}, restore exit ${restore.code}`];
     rows.push({
-      matrixCase: "torture tree: every control character, newline, invalid UTF-8, U+2409, long names and paths, symlinks, hard links, FIFOs, sockets, odd modes",
+      matrixCase:
+        "torture tree: every control character, newline, invalid UTF-8, U+2409, long names and paths, symlinks, hard links, FIFOs, sockets, odd modes",
       restic: diff.length === 0 ? "byte for byte (sockets: skipped)" : `${diff.length} difference(s): ${diff.slice(0, 3).join("; ")}`,
       engine: "byte for byte; sockets and devices named in a warning (test/engine/names.test.ts)",
     });
 
     // 2. A damaged data object: its largest pack rewritten through the S3 API with bytes flipped.
-    const listing = await rcloneOk(s3, scratch, ["lsf", "-R", "--files-only", "--format", "sp", "--separator", "\t", `store:${s3.bucket}/restic/names/data/`]);
-    const largest = listing.trim().split("\n").map((l) => l.split("\t")).sort((x, y) => Number(y[0]) - Number(x[0]))[0]![1]!;
+    const listing = await rcloneOk(s3, scratch, [
+      "lsf",
+      "-R",
+      "--files-only",
+      "--format",
+      "sp",
+      "--separator",
+      "\t",
+      `store:${s3.bucket}/restic/names/data/`,
+    ]);
+    const largest = listing
+      .trim()
+      .split("\n")
+      .map((l) => l.split("\t"))
+      .sort((x, y) => Number(y[0]) - Number(x[0]))[0]![1]!;
     const local = join(scratch, "victim");
     await rcloneOk(s3, scratch, ["copyto", `store:${s3.bucket}/restic/names/data/${largest}`, local]);
     const bytes = readFileSync(local);
-    bytes[Math.floor(bytes.length / 2)] ^= 0xff;
+    const middle = Math.floor(bytes.length / 2);
+    bytes.writeUInt8(bytes.readUInt8(middle) ^ 0xff, middle);
     writeFileSync(local, bytes);
     await rcloneOk(s3, scratch, ["copyto", local, `store:${s3.bucket}/restic/names/data/${largest}`]);
     const check = await r(env, ["check", "--no-cache"]);
@@ -91,12 +110,17 @@ async function main(): Promise<void> {
     rows.push({
       matrixCase: "a backup killed mid-upload, then the next backup and a prune",
       restic: `killed run: ${killed.timedOut ? "killed" : `exit ${killed.code}`}; next backup: exit ${after.code}; stale locks left: ${locks.stdout.trim().split("\n").filter(Boolean).length}; forget --prune: exit ${forgetStale.code}${forgetStale.code !== 0 ? ` (${forgetStale.stderr.trim().split("\n").pop()})` : ""}`,
-      engine: "killed run: incomplete snapshot, invisible; next backup and prune work; its lock delays pool collection until the grace period (test/engine/failures.test.ts, pool.test.ts)",
+      engine:
+        "killed run: incomplete snapshot, invisible; next backup and prune work; its lock delays pool collection until the grace period (test/engine/failures.test.ts, pool.test.ts)",
     });
 
     // 4. Wrong password.
     const wrong = await r({ ...env, RESTIC_PASSWORD: "not-the-password" }, ["snapshots", "--no-cache"]);
-    rows.push({ matrixCase: "wrong passphrase", restic: `exit ${wrong.code}: ${wrong.stderr.trim().split("\n").pop()}`, engine: "exit 5, nothing restored (test/engine/failures.test.ts)" });
+    rows.push({
+      matrixCase: "wrong passphrase",
+      restic: `exit ${wrong.code}: ${wrong.stderr.trim().split("\n").pop()}`,
+      engine: "exit 5, nothing restored (test/engine/failures.test.ts)",
+    });
 
     // 5. Listing without the key (what the fleet CLI and alerts read).
     const nokey = await r({ ...env, RESTIC_PASSWORD: "" }, ["snapshots", "--no-cache"]);
@@ -120,13 +144,16 @@ async function main(): Promise<void> {
     rows.push({
       matrixCase: "retention by count and age, then prune",
       restic: `forget --keep-last 2 --keep-within 3d --prune: exit ${forget.code}, ${(JSON.parse(left.stdout || "[]") as unknown[]).length} snapshot(s) left; prune takes an exclusive lock (no backup of the instance meanwhile)`,
-      engine: "keep-last and max-age per kind, newest of each kind kept; pool collection skips while another backup holds a lock (test/engine/retention.test.ts, pool.test.ts)",
+      engine:
+        "keep-last and max-age per kind, newest of each kind kept; pool collection skips while another backup holds a lock (test/engine/retention.test.ts, pool.test.ts)",
     });
   } finally {
     await s3.close();
     rmSync(scratch, { recursive: true, force: true });
   }
-  process.stdout.write(`${renderTable({ title: "restic 0.17.3 through the engine's fault and name matrix (moto on 127.0.0.1)", headers: ["case", "restic", "engine"], rows: rows.map((x) => [x.matrixCase, x.restic, x.engine]) })}\n`);
+  process.stdout.write(
+    `${renderTable({ title: "restic 0.17.3 through the engine's fault and name matrix (moto on 127.0.0.1)", headers: ["case", "restic", "engine"], rows: rows.map((x) => [x.matrixCase, x.restic, x.engine]) })}\n`,
+  );
 }
 
 main().catch((error: unknown) => {

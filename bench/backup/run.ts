@@ -7,7 +7,18 @@ import { useEngineTools } from "../../test/support/engine-tools";
 import { startS3Server, type S3Server } from "../../test/support/s3server";
 import { formatBytes, formatMedianMs, formatMs, formatPercent, formatRatio, median } from "../lib/stats";
 import type { Table } from "../lib/table";
-import { engine, engineRestoreTransfers, fullCopy, plainCopy, tarGz, type Approach, type ApproachId, type Context, type Phases, type RunOptions } from "./approaches";
+import {
+  engine,
+  engineRestoreTransfers,
+  fullCopy,
+  plainCopy,
+  tarGz,
+  type Approach,
+  type ApproachId,
+  type Context,
+  type Phases,
+  type RunOptions,
+} from "./approaches";
 import { fileLevelDedup, type DedupEstimate } from "./dedup";
 import { applyChurn, generateState, treeBytes, type StateTree } from "./state";
 import { metered, prefixUsage, rcloneOk, type PrefixUsage, type Transfer } from "./store";
@@ -39,7 +50,10 @@ export interface Run extends Transfer {
 export interface BackupResults {
   readonly state: { readonly files: number; readonly bytes: number; readonly byKind: Record<string, { files: number; bytes: number }> };
   readonly scenarios: Record<ScenarioId, Partial<Record<ApproachId, readonly Run[]>>>;
-  readonly restore: Record<"engine" | "plainCopy" | "plainCopyParallel" | "fullCopy" | "tarGz", readonly { wallMs: number; phases?: Phases }[]>;
+  readonly restore: Record<
+    "engine" | "plainCopy" | "plainCopyParallel" | "fullCopy" | "tarGz",
+    readonly { wallMs: number; phases?: Phases }[]
+  >;
   readonly series: {
     readonly scale: number;
     readonly snapshots: number;
@@ -66,12 +80,16 @@ export interface Target {
   readonly pass: boolean;
 }
 
-const APPROACHES = (ctx: Context): Approach[] => [engine(ctx), fullCopy(ctx), tarGz(ctx)];
+const APPROACHES = (ctx: Context): [Approach, Approach, Approach] => [engine(ctx), fullCopy(ctx), tarGz(ctx)];
 
 /** Stamps one minute apart from a base date: every snapshot name is unique and sorts by time. */
 function stamps(base: Date, stepMs: number) {
   let i = 0;
-  return () => new Date(base.getTime() + stepMs * i++).toISOString().replace(/[-:]/g, "").replace(/\.\d{3}/, "");
+  return () =>
+    new Date(base.getTime() + stepMs * i++)
+      .toISOString()
+      .replace(/[-:]/g, "")
+      .replace(/\.\d{3}/, "");
 }
 
 function rotated<T>(items: readonly T[], by: number): T[] {
@@ -121,7 +139,9 @@ export async function runBackup(options: BackupOptions): Promise<{ results: Back
     const record = (scenario: ScenarioId, id: ApproachId, run: Run) => {
       const list = (scenarios[scenario][id] ??= []) as Run[];
       list.push(run);
-      log(`  backup: ${scenario} ${id}: ${formatMs(run.wallMs)}, uploaded ${formatBytes(run.uploadedBytes)}, ${run.objectsWritten} objects (${run.serverSideCopies} server-side copies)`);
+      log(
+        `  backup: ${scenario} ${id}: ${formatMs(run.wallMs)}, uploaded ${formatBytes(run.uploadedBytes)}, ${run.objectsWritten} objects (${run.serverSideCopies} server-side copies)`,
+      );
     };
 
     // First backup: every repeat into a fresh series; the first series carries on as "main".
@@ -138,7 +158,8 @@ export async function runBackup(options: BackupOptions): Promise<{ results: Back
     }
     if (options.bwlimit !== undefined) {
       for (let rep = 0; rep < options.repeats; rep++) {
-        for (const a of rotated(main, rep)) record("noChangeSlowLink", a.id, await backupRun(s3, a, tree.root, nextStamp(), { rcloneFlags: ["--bwlimit", options.bwlimit] }));
+        for (const a of rotated(main, rep))
+          record("noChangeSlowLink", a.id, await backupRun(s3, a, tree.root, nextStamp(), { rcloneFlags: ["--bwlimit", options.bwlimit] }));
       }
     }
     for (let rep = 0; rep < options.repeats; rep++) {
@@ -150,14 +171,28 @@ export async function runBackup(options: BackupOptions): Promise<{ results: Back
     // Restore the newest backup of each approach, and a plain copy of the same data stored one
     // object per file: (a)'s newest copy, taken after the same churn as the engine's newest snapshot
     // (the engine's own objects are now mostly packs, so they are no longer "the same data").
-    const restore: Record<keyof BackupResults["restore"], { wallMs: number; phases?: Phases }[]> = { engine: [], plainCopy: [], plainCopyParallel: [], fullCopy: [], tarGz: [] };
-    const newestCopy = (await rcloneOk(s3, home, ["lsf", "--dirs-only", `store:${s3.bucket}/${main[1].prefix}/`])).trim().split("\n").sort().pop()?.replace(/\/$/, "");
+    const restore: Record<keyof BackupResults["restore"], { wallMs: number; phases?: Phases }[]> = {
+      engine: [],
+      plainCopy: [],
+      plainCopyParallel: [],
+      fullCopy: [],
+      tarGz: [],
+    };
+    const newestCopy = (await rcloneOk(s3, home, ["lsf", "--dirs-only", `store:${s3.bucket}/${main[1].prefix}/`]))
+      .trim()
+      .split("\n")
+      .sort()
+      .pop()
+      ?.replace(/\/$/, "");
     if (!newestCopy) throw new Error("no full copy to restore");
     const dataPrefix = `${main[1].prefix}/${newestCopy}`;
     const restorers: [keyof BackupResults["restore"], (target: string) => Promise<Phases | undefined>][] = [
       ["engine", (t) => main[0].restore(t)],
       ["plainCopy", (t) => plainCopy(ctx("main"), dataPrefix, t).then(() => undefined)],
-      ["plainCopyParallel", (t) => plainCopy(ctx("main"), dataPrefix, t, ["--transfers", String(engineRestoreTransfers())]).then(() => undefined)],
+      [
+        "plainCopyParallel",
+        (t) => plainCopy(ctx("main"), dataPrefix, t, ["--transfers", String(engineRestoreTransfers())]).then(() => undefined),
+      ],
       ["fullCopy", (t) => main[1].restore(t)],
       ["tarGz", (t) => main[2].restore(t)],
     ];
@@ -211,26 +246,65 @@ async function storageSeries(s3: S3Server, home: string, scratch: string, option
   const usage = {} as Record<ApproachId, PrefixUsage>;
   for (const a of approaches) usage[a.id] = await prefixUsage(s3, home, a.prefix);
   const dedup = await fileLevelDedup(s3, home, approaches[0].prefix);
-  return { scale: options.seriesScale, snapshots: options.snapshots, files: tree.files.length, initialBytes, finalBytes: treeBytes(tree), sumOfTreeBytes, usage, uploadedBytes, wallMs, dailyWallMs, dedup };
+  return {
+    scale: options.seriesScale,
+    snapshots: options.snapshots,
+    files: tree.files.length,
+    initialBytes,
+    finalBytes: treeBytes(tree),
+    sumOfTreeBytes,
+    usage,
+    uploadedBytes,
+    wallMs,
+    dailyWallMs,
+    dedup,
+  };
 }
 
 const med = (runs: readonly Run[] | undefined, pick: (r: Run) => number) => (runs && runs.length > 0 ? median(runs.map(pick)) : Number.NaN);
 
 function targets(s: BackupResults["scenarios"], restore: BackupResults["restore"]): BackupResults["targets"] {
   const out: Target[] = [];
-  const add = (name: string, value: number, limit: number, unit: Target["unit"]) => out.push({ name, value, limit, unit, pass: value <= limit });
-  add("no-change backup: engine bytes uploaded / (a)'s", med(s.noChange.engine, (r) => r.uploadedBytes) / med(s.noChange.fullCopy, (r) => r.uploadedBytes), 0.01, "percent");
-  add("no-change backup: engine time / (a)'s (loopback)", med(s.noChange.engine, (r) => r.wallMs) / med(s.noChange.fullCopy, (r) => r.wallMs), 0.2, "ratio");
+  const add = (name: string, value: number, limit: number, unit: Target["unit"]) =>
+    out.push({ name, value, limit, unit, pass: value <= limit });
+  add(
+    "no-change backup: engine bytes uploaded / (a)'s",
+    med(s.noChange.engine, (r) => r.uploadedBytes) / med(s.noChange.fullCopy, (r) => r.uploadedBytes),
+    0.01,
+    "percent",
+  );
+  add(
+    "no-change backup: engine time / (a)'s (loopback)",
+    med(s.noChange.engine, (r) => r.wallMs) / med(s.noChange.fullCopy, (r) => r.wallMs),
+    0.2,
+    "ratio",
+  );
   if (s.noChangeSlowLink.engine) {
-    add("no-change backup: engine time / (a)'s (slower link)", med(s.noChangeSlowLink.engine, (r) => r.wallMs) / med(s.noChangeSlowLink.fullCopy, (r) => r.wallMs), 0.2, "ratio");
+    add(
+      "no-change backup: engine time / (a)'s (slower link)",
+      med(s.noChangeSlowLink.engine, (r) => r.wallMs) / med(s.noChangeSlowLink.fullCopy, (r) => r.wallMs),
+      0.2,
+      "ratio",
+    );
   }
-  add("restore: engine time / plain rclone copy", median(restore.engine.map((r) => r.wallMs)) / median(restore.plainCopy.map((r) => r.wallMs)), 1.2, "ratio");
+  add(
+    "restore: engine time / plain rclone copy",
+    median(restore.engine.map((r) => r.wallMs)) / median(restore.plainCopy.map((r) => r.wallMs)),
+    1.2,
+    "ratio",
+  );
   return out;
 }
 
 function storageTarget(series: BackupResults["series"]): Target {
   const value = series.usage.engine.bytes / series.usage.fullCopy.bytes;
-  return { name: `storage after ${series.snapshots} daily snapshots: engine / (a) full copies`, value, limit: 0.3, unit: "ratio", pass: value <= 0.3 };
+  return {
+    name: `storage after ${series.snapshots} daily snapshots: engine / (a) full copies`,
+    value,
+    limit: 0.3,
+    unit: "ratio",
+    pass: value <= 0.3,
+  };
 }
 
 const LABEL: Record<ApproachId, string> = { engine: "engine", fullCopy: "(a) full copy", tarGz: "(b) tar.gz" };
@@ -244,7 +318,9 @@ export function backupTables(r: BackupResults, options: Pick<BackupOptions, "rep
       ...Object.entries(r.state.byKind).map(([k, v]) => [k, String(v.files), formatBytes(v.bytes)]),
       ["total", String(r.state.files), formatBytes(r.state.bytes)],
     ],
-    notes: ["jsonl = session and cron logs; text = JSON/Markdown/code; binary = media (incompressible), a dozen of them 1–6 MiB; sqlite = WAL-mode databases made with the sqlite3 CLI."],
+    notes: [
+      "jsonl = session and cron logs; text = JSON/Markdown/code; binary = media (incompressible), a dozen of them 1–6 MiB; sqlite = WAL-mode databases made with the sqlite3 CLI.",
+    ],
   });
 
   const scenarioNames: [ScenarioId, string][] = [
@@ -274,7 +350,16 @@ export function backupTables(r: BackupResults, options: Pick<BackupOptions, "rep
   }
   tables.push({
     title: "Backups: bytes uploaded, objects written, wall time (medians; approaches interleaved in every round)",
-    headers: ["scenario", "approach", "runs", "uploaded", "vs (a)", "objects written (server-side copies)", "wall time, median (min–max)", "time vs (a)"],
+    headers: [
+      "scenario",
+      "approach",
+      "runs",
+      "uploaded",
+      "vs (a)",
+      "objects written (server-side copies)",
+      "wall time, median (min–max)",
+      "time vs (a)",
+    ],
     rows,
     notes: [
       "Uploaded = object bytes the client sent (PUT and multipart parts), counted by the S3 server; a server-side copy sends none. Objects written include server-side copies.",
@@ -283,7 +368,8 @@ export function backupTables(r: BackupResults, options: Pick<BackupOptions, "rep
             `Engine phases (median): first backup ${phaseText(r.scenarios.first.engine)}; no change ${phaseText(r.scenarios.noChange.engine)}; after churn ${phaseText(r.scenarios.churn.engine)}.`,
             // A floor for any layout: the local work before the first byte moves, against (a)'s whole run.
             `No change, prepare phase alone (scan, SQLite capture, hashing, before any transfer): ${formatRatio(
-              med(r.scenarios.noChange.engine, (x) => x.phases?.prepare ?? Number.NaN) / med(r.scenarios.noChange.fullCopy, (x) => x.wallMs),
+              med(r.scenarios.noChange.engine, (x) => x.phases?.prepare ?? Number.NaN) /
+                med(r.scenarios.noChange.fullCopy, (x) => x.wallMs),
             )} of (a)'s whole time.`,
           ]
         : []),
@@ -302,7 +388,11 @@ export function backupTables(r: BackupResults, options: Pick<BackupOptions, "rep
         ["(a) `rclone copy` of its full copy", "fullCopy"],
         ["(b) `rclone cat | tar -xz`", "tarGz"],
       ] as const
-    ).map(([label, id]) => [label, formatMedianMs(r.restore[id].map((x) => x.wallMs)), formatRatio(median(r.restore[id].map((x) => x.wallMs)) / plain)]),
+    ).map(([label, id]) => [
+      label,
+      formatMedianMs(r.restore[id].map((x) => x.wallMs)),
+      formatRatio(median(r.restore[id].map((x) => x.wallMs)) / plain),
+    ]),
     notes: r.restore.engine[0]?.phases ? [`Engine phases (median): ${phaseText(r.restore.engine)}.`] : [],
   });
 
@@ -320,11 +410,23 @@ export function backupTables(r: BackupResults, options: Pick<BackupOptions, "rep
         formatBytes(s.uploadedBytes[id]),
         formatMs(s.wallMs[id]),
       ]),
-      ["file-level content-addressed store (computed from the engine's manifests)", String(s.dedup.distinctContents), formatBytes(s.dedup.bytes), formatRatio(s.dedup.bytes / a), "—", "—"],
+      [
+        "file-level content-addressed store (computed from the engine's manifests)",
+        String(s.dedup.distinctContents),
+        formatBytes(s.dedup.bytes),
+        formatRatio(s.dedup.bytes / a),
+        "—",
+        "—",
+      ],
     ],
     notes: [
       `Σ of the tree size over the ${s.snapshots} days: ${formatBytes(s.sumOfTreeBytes)}; (a) stores exactly that. The engine's snapshots share their instance's pool: each distinct file content once (packs: at most half stale).`,
-      `Backup time on day 1 → day ${s.snapshots}: ${(["engine", "fullCopy", "tarGz"] as const).map((id) => `${LABEL[id]} ${formatMs(s.dailyWallMs[id][0])} → ${formatMs(s.dailyWallMs[id][s.dailyWallMs[id].length - 1])}`).join("; ")}.`,
+      `Backup time on day 1 → day ${s.snapshots}: ${(["engine", "fullCopy", "tarGz"] as const)
+        .map((id) => {
+          const [first, last] = [s.dailyWallMs[id].at(0), s.dailyWallMs[id].at(-1)];
+          return `${LABEL[id]} ${first === undefined ? "—" : formatMs(first)} → ${last === undefined ? "—" : formatMs(last)}`;
+        })
+        .join("; ")}.`,
     ],
   });
 
@@ -342,7 +444,8 @@ export function backupTables(r: BackupResults, options: Pick<BackupOptions, "rep
 }
 
 function phaseText(runs: readonly Run[] | readonly { phases?: Phases }[] | undefined): string {
-  if (!runs || runs.length === 0 || !runs[0].phases) return "—";
-  const names = Object.keys(runs[0].phases);
+  const phases = runs?.[0]?.phases;
+  if (!runs || !phases) return "—";
+  const names = Object.keys(phases);
   return names.map((n) => `${n} ${formatMs(median(runs.map((x) => x.phases?.[n] ?? 0)))}`).join(", ");
 }

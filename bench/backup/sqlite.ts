@@ -26,7 +26,9 @@ function rowsSql(rng: Rng, text: TextSource, bytes: number, clock: number): stri
     } else {
       const content = text.take(rng, rng.logNormal(400, 0.8));
       ts += rng.int(1, 90_000);
-      out.push(`INSERT INTO messages (session, ts, role, content) VALUES (${quote(rng.hex(12))}, ${ts}, ${quote(rng.pick(["user", "assistant", "tool"]))}, ${quote(content)});`);
+      out.push(
+        `INSERT INTO messages (session, ts, role, content) VALUES (${quote(rng.hex(12))}, ${ts}, ${quote(rng.pick(["user", "assistant", "tool"]))}, ${quote(content)});`,
+      );
       added += content.length + 60;
     }
     if (rng.next() < 0.02) {

@@ -49,7 +49,9 @@ function jsonlSession(rng: Rng, text: TextSource, bytes: number, start: number):
       id: rng.hex(16),
       timestamp: new Date(ts).toISOString(),
       message: { role, content: [{ type: "text", text: text.take(rng, rng.logNormal(500, 1)) }] },
-      ...(role === "assistant" ? { usage: { input: rng.int(200, 90_000), output: rng.int(20, 4_000), cacheRead: rng.int(0, 50_000) } } : {}),
+      ...(role === "assistant"
+        ? { usage: { input: rng.int(200, 90_000), output: rng.int(20, 4_000), cacheRead: rng.int(0, 50_000) } }
+        : {}),
     });
     lines.push(line);
     size += line.length + 1;
@@ -65,7 +67,8 @@ function markdown(rng: Rng, text: TextSource, bytes: number, title: string): str
 
 function jsonDoc(rng: Rng, text: TextSource, bytes: number): string {
   const doc: Record<string, unknown> = {};
-  while (JSON.stringify(doc).length < bytes) doc[rng.hex(6)] = { note: text.take(rng, rng.int(40, 300)), at: rng.int(1e12, 2e12), enabled: rng.next() < 0.5 };
+  while (JSON.stringify(doc).length < bytes)
+    doc[rng.hex(6)] = { note: text.take(rng, rng.int(40, 300)), at: rng.int(1e12, 2e12), enabled: rng.next() < 0.5 };
   return `${JSON.stringify(doc, null, 2)}\n`;
 }
 
@@ -82,12 +85,19 @@ export async function generateState(root: string, options: StateOptions): Promis
   write(root, files, "openclaw.json", "text", jsonDoc(rng, text, 4_000));
   write(root, files, "credentials/oauth.json", "text", jsonDoc(rng, text, 1_500));
   for (let i = 1; i < n(20); i++) write(root, files, `credentials/provider-${i}.json`, "text", jsonDoc(rng, text, 800));
-  for (const name of ["AGENTS", "SOUL", "USER", "MEMORY", "TOOLS", "HEARTBEAT"]) write(root, files, `workspace/${name}.md`, "text", markdown(rng, text, 4_000, name));
+  for (const name of ["AGENTS", "SOUL", "USER", "MEMORY", "TOOLS", "HEARTBEAT"])
+    write(root, files, `workspace/${name}.md`, "text", markdown(rng, text, 4_000, name));
 
   const sessionsPerAgent = Math.ceil(n(1_800) / AGENTS.length);
   for (const agent of AGENTS) {
     for (let s = 0; s < sessionsPerAgent; s++) {
-      write(root, files, `agents/${agent}/sessions/${rng.hex(8)}-${rng.hex(4)}.jsonl`, "jsonl", jsonlSession(rng, text, clamp(rng.logNormal(20_000, 1.1), 600, 600_000), t0 + s * 3_600_000));
+      write(
+        root,
+        files,
+        `agents/${agent}/sessions/${rng.hex(8)}-${rng.hex(4)}.jsonl`,
+        "jsonl",
+        jsonlSession(rng, text, clamp(rng.logNormal(20_000, 1.1), 600, 600_000), t0 + s * 3_600_000),
+      );
     }
     write(root, files, `agents/${agent}/sessions/sessions.json`, "text", jsonDoc(rng, text, 40_000));
     write(root, files, `agents/${agent}/agent/auth-profiles.json`, "text", jsonDoc(rng, text, 2_000));
@@ -95,7 +105,13 @@ export async function generateState(root: string, options: StateOptions): Promis
   }
   for (let d = 0; d < n(900); d++) {
     const day = new Date(t0 - d * 86_400_000).toISOString().slice(0, 10);
-    write(root, files, `workspace/memory/${day}${d >= 1000 ? `-${d}` : ""}.md`, "text", markdown(rng, text, clamp(rng.logNormal(2_500, 0.7), 200, 40_000), day));
+    write(
+      root,
+      files,
+      `workspace/memory/${day}${d >= 1000 ? `-${d}` : ""}.md`,
+      "text",
+      markdown(rng, text, clamp(rng.logNormal(2_500, 0.7), 200, 40_000), day),
+    );
   }
   for (let k = 0; k < n(40); k++) {
     const skill = `workspace/skills/skill-${k}`;
@@ -112,12 +128,25 @@ export async function generateState(root: string, options: StateOptions): Promis
     write(root, files, path, "text", ext === "json" ? jsonDoc(rng, text, size) : markdown(rng, text, size, path));
   }
   write(root, files, "cron/jobs.json", "text", jsonDoc(rng, text, 6_000));
-  for (let j = 0; j < n(200); j++) write(root, files, `cron/runs/job-${j}.jsonl`, "jsonl", jsonlSession(rng, text, clamp(rng.logNormal(6_000, 0.8), 300, 100_000), t0));
+  for (let j = 0; j < n(200); j++)
+    write(root, files, `cron/runs/job-${j}.jsonl`, "jsonl", jsonlSession(rng, text, clamp(rng.logNormal(6_000, 0.8), 300, 100_000), t0));
   for (let m = 0; m < n(400); m++) {
-    write(root, files, `media/inbound/${rng.hex(12)}.${rng.pick(["jpg", "png", "ogg", "pdf"])}`, "binary", rng.bytes(clamp(rng.logNormal(40_000, 1), 2_000, 900_000)));
+    write(
+      root,
+      files,
+      `media/inbound/${rng.hex(12)}.${rng.pick(["jpg", "png", "ogg", "pdf"])}`,
+      "binary",
+      rng.bytes(clamp(rng.logNormal(40_000, 1), 2_000, 900_000)),
+    );
   }
   for (let m = 0; m < Math.max(2, n(12)); m++) {
-    write(root, files, `media/outbound/render-${m}.${rng.pick(["mp4", "pdf", "zip"])}`, "binary", rng.bytes(rng.int(1, 6) * 1024 * 1024 + rng.int(0, 500_000)));
+    write(
+      root,
+      files,
+      `media/outbound/render-${m}.${rng.pick(["mp4", "pdf", "zip"])}`,
+      "binary",
+      rng.bytes(rng.int(1, 6) * 1024 * 1024 + rng.int(0, 500_000)),
+    );
   }
 
   // Databases, newest layout (state/, agents/*/agent/) and the older memory/<agent>.sqlite.

@@ -31,7 +31,9 @@ export function rcloneEnv(s3: S3Server, home: string): Record<string, string> {
 export async function rcloneOk(s3: S3Server, home: string, args: readonly string[], timeoutMs = 900_000): Promise<string> {
   const result = await run("rclone", ["--config", "", "--fast-list", ...args], rcloneEnv(s3, home), { timeoutMs, cwd: home });
   if (result.code !== 0 || result.timedOut) {
-    throw new Error(`rclone ${args.join(" ")} failed (exit ${result.code}${result.timedOut ? ", timed out" : ""}):\n${result.stderr.slice(-3000)}`);
+    throw new Error(
+      `rclone ${args.join(" ")} failed (exit ${result.code}${result.timedOut ? ", timed out" : ""}):\n${result.stderr.slice(-3000)}`,
+    );
   }
   return result.stdout;
 }

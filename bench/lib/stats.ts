@@ -5,7 +5,10 @@ export function median(values: readonly number[]): number {
   if (values.length === 0) throw new Error("median of an empty sample");
   const sorted = [...values].sort((a, b) => a - b);
   const mid = Math.floor(sorted.length / 2);
-  return sorted.length % 2 === 1 ? sorted[mid] : (sorted[mid - 1] + sorted[mid]) / 2;
+  const upper = sorted[mid];
+  const lower = sorted.length % 2 === 1 ? upper : sorted[mid - 1];
+  if (upper === undefined || lower === undefined) throw new Error("median: index out of range");
+  return sorted.length % 2 === 1 ? upper : (lower + upper) / 2;
 }
 
 /** Smallest and largest value, to show the spread next to a median. */
@@ -45,5 +48,5 @@ export function formatPercent(value: number, digits = 2): string {
 /** A median with its spread, e.g. "1.20 s (1.10–1.31)". */
 export function formatMedianMs(values: readonly number[]): string {
   const { min, max } = range(values);
-  return values.length > 1 ? `${formatMs(median(values))} (${formatMs(min)}–${formatMs(max)})` : formatMs(values[0]);
+  return values.length > 1 ? `${formatMs(median(values))} (${formatMs(min)}–${formatMs(max)})` : formatMs(median(values));
 }

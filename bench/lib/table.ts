@@ -17,7 +17,7 @@ export function renderTable(table: Table): string {
   const widths = table.headers.map((header, i) => Math.max(header.length, ...table.rows.map((row) => (row[i] ?? "").length)));
   const right = table.headers.map((_, i) => numeric(table.rows, i));
   const line = (cells: readonly string[]) =>
-    `| ${cells.map((cell, i) => (right[i] ? cell.padStart(widths[i]) : cell.padEnd(widths[i]))).join(" | ")} |`;
+    `| ${cells.map((cell, i) => (right[i] ? cell.padStart(widths[i] ?? 0) : cell.padEnd(widths[i] ?? 0))).join(" | ")} |`;
   const rule = `|${widths.map((w, i) => (right[i] ? `${"-".repeat(w + 1)}:` : "-".repeat(w + 2))).join("|")}|`;
   const out = [`### ${table.title}`, "", line(table.headers), rule, ...table.rows.map(line)];
   if (table.notes && table.notes.length > 0) out.push("", ...table.notes);

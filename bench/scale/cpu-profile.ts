@@ -43,11 +43,25 @@ type Frame = CpuProfile["nodes"][number]["callFrame"];
 
 // A sample belongs to the first rule that matches its own frame or (for `stack` rules) any caller.
 const RULES: readonly { readonly cause: string; readonly stack?: boolean; readonly test: (f: Frame) => boolean }[] = [
-  { cause: "Pulumi SDK: a stack trace per promise (debuggablePromise), source-mapped", stack: true, test: (f) => f.functionName === "debuggablePromise" },
-  { cause: "Pulumi SDK: a stack trace per resource (source position), source-mapped", stack: true, test: (f) => f.functionName === "callsites" },
+  {
+    cause: "Pulumi SDK: a stack trace per promise (debuggablePromise), source-mapped",
+    stack: true,
+    test: (f) => f.functionName === "debuggablePromise",
+  },
+  {
+    cause: "Pulumi SDK: a stack trace per resource (source position), source-mapped",
+    stack: true,
+    test: (f) => f.functionName === "callsites",
+  },
   { cause: "garbage collection", test: (f) => f.functionName === "(garbage collector)" },
-  { cause: "Pulumi SDK runtime (outputs, serialisation, mock RPC)", test: (f) => /node_modules\/(@pulumi\/pulumi|google-protobuf|@grpc)\//.test(f.url) },
-  { cause: "provider SDK classes (@pulumi/kubernetes, aws, random)", test: (f) => /node_modules\/@pulumi\/(kubernetes|aws|random)\//.test(f.url) },
+  {
+    cause: "Pulumi SDK runtime (outputs, serialisation, mock RPC)",
+    test: (f) => /node_modules\/(@pulumi\/pulumi|google-protobuf|@grpc)\//.test(f.url),
+  },
+  {
+    cause: "provider SDK classes (@pulumi/kubernetes, aws, random)",
+    test: (f) => /node_modules\/@pulumi\/(kubernetes|aws|random)\//.test(f.url),
+  },
   { cause: "config validation (zod)", test: (f) => /node_modules\/zod\//.test(f.url) },
   { cause: "this repo: components/ (model, builders, wiring)", test: (f) => f.url.includes("/components/") },
   { cause: "this repo: mock runtime (scripts/lib)", test: (f) => f.url.includes("/scripts/") || f.url.includes("/bench/") },
@@ -95,6 +109,9 @@ export function summarizeProfile(p: CpuProfile, top = 8): ProfileSummary {
   return {
     sampledMs: total / 1000,
     causes: [...causes].sort((a, b) => b[1] - a[1]).map(([cause, us]) => ({ cause, ms: us / 1000, share: share(us) })),
-    hottest: [...fns].sort((a, b) => b[1] - a[1]).slice(0, top).map(([fn, us]) => ({ fn, ms: us / 1000, share: share(us) })),
+    hottest: [...fns]
+      .sort((a, b) => b[1] - a[1])
+      .slice(0, top)
+      .map(([fn, us]) => ({ fn, ms: us / 1000, share: share(us) })),
   };
 }

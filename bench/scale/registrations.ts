@@ -61,7 +61,8 @@ export function scanFleet(registrations: readonly Registration[]): FleetScan {
       mentioned.delete(owner);
       if (mentioned.size > 0) {
         crossInstanceRegistrations++;
-        if (examples.length < 5) examples.push(`${r.type} ${r.name} mentions ${[...mentioned].slice(0, 3).join(", ")}${mentioned.size > 3 ? ", …" : ""}`);
+        if (examples.length < 5)
+          examples.push(`${r.type} ${r.name} mentions ${[...mentioned].slice(0, 3).join(", ")}${mentioned.size > 3 ? ", …" : ""}`);
       }
     } else {
       if (mentioned.size > (widest?.instancesMentioned ?? 0)) {

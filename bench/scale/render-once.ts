@@ -1,7 +1,7 @@
 // One render of a generated fleet, in a process of its own so that peak memory belongs to this
 // run alone. Prints one `BENCH_RESULT <json>` line; the parent (bench/scale/run.ts) collects it.
 //   node --expose-gc --import tsx bench/scale/render-once.ts <instances> <s3Compatible|aws> [--no-source-maps] [--profile]
-import { program } from "../../components/program";
+import { program } from "../../components/program/program";
 import { runWithMocks } from "../../scripts/lib/mock-runtime";
 import { profile, summarizeProfile, type ProfileSummary } from "./cpu-profile";
 import { generateFleet, STORE_KINDS, type StoreKind } from "./fleet-config";

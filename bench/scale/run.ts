@@ -46,10 +46,21 @@ export interface GrowthCheck {
 export interface ScaleResults {
   readonly sizes: readonly SizeSummary[];
   readonly growth?: GrowthCheck;
-  readonly resources: Readonly<Record<StoreKind, { readonly byKind: Record<string, Coefficients>; readonly byType: Record<string, Coefficients>; readonly linear: boolean }>>;
+  readonly resources: Readonly<
+    Record<
+      StoreKind,
+      { readonly byKind: Record<string, Coefficients>; readonly byType: Record<string, Coefficients>; readonly linear: boolean }
+    >
+  >;
   readonly fleetScan: readonly (RenderResult["fleetScan"] & { readonly instances: number })[];
   readonly profile?: { readonly instances: number; readonly summary: ProfileSummary };
-  readonly sourceMaps?: { readonly instances: number; readonly withMs: readonly number[]; readonly withoutMs: readonly number[]; readonly withCpuMs: readonly number[]; readonly withoutCpuMs: readonly number[] };
+  readonly sourceMaps?: {
+    readonly instances: number;
+    readonly withMs: readonly number[];
+    readonly withoutMs: readonly number[];
+    readonly withCpuMs: readonly number[];
+    readonly withoutCpuMs: readonly number[];
+  };
 }
 
 const CHILD = join("bench", "scale", "render-once.ts");
@@ -69,7 +80,7 @@ function rotated<T>(items: readonly T[], by: number): T[] {
   return [...items.slice(k), ...items.slice(0, k)];
 }
 
-function kindCounts(r: RenderResult): Record<string, number> {
+function kindCounts(r: RenderResult): Record<"kubernetes" | "aws" | "other" | "components", number> {
   return { kubernetes: r.resources.kubernetes, aws: r.resources.aws, other: r.resources.other, components: r.resources.components };
 }
 
@@ -83,7 +94,9 @@ export async function runScale(options: ScaleOptions): Promise<{ results: ScaleR
     for (const size of rotated(options.sizes, rep)) {
       const r = await renderOnce(options, size, "s3Compatible");
       runs.get(size)?.push(r);
-      log(`  scale: ${size} instances, run ${rep + 1}/${options.repeats}: ${formatMs(r.renderMs)} wall, ${formatMs(r.renderCpuMs)} CPU, ${formatBytes(r.maxRssKiB * 1024)} peak RSS`);
+      log(
+        `  scale: ${size} instances, run ${rep + 1}/${options.repeats}: ${formatMs(r.renderMs)} wall, ${formatMs(r.renderCpuMs)} CPU, ${formatBytes(r.maxRssKiB * 1024)} peak RSS`,
+      );
     }
     if (options.sourceMapSize !== undefined) {
       // Paired in the same repeat, order alternating, so that load drift hits both alike.
@@ -92,7 +105,9 @@ export async function runScale(options: ScaleOptions): Promise<{ results: ScaleR
         const r = await renderOnce(options, options.sourceMapSize, "s3Compatible", withMaps ? [] : ["--no-source-maps"]);
         (withMaps ? sm.withMs : sm.withoutMs).push(r.renderMs);
         (withMaps ? sm.withCpuMs : sm.withoutCpuMs).push(r.renderCpuMs);
-        log(`  scale: ${options.sourceMapSize} instances, source maps ${withMaps ? "on" : "off"}: ${formatMs(r.renderMs)} wall, ${formatMs(r.renderCpuMs)} CPU`);
+        log(
+          `  scale: ${options.sourceMapSize} instances, source maps ${withMaps ? "on" : "off"}: ${formatMs(r.renderMs)} wall, ${formatMs(r.renderCpuMs)} CPU`,
+        );
       }
     }
   }
@@ -121,15 +136,26 @@ export async function runScale(options: ScaleOptions): Promise<{ results: ScaleR
   if (L && S) {
     const cpuRatio = L.renderCpuMsMedian / S.renderCpuMsMedian;
     const wallRatio = L.renderMsMedian / S.renderMsMedian;
-    growth = { small, large, cpuRatio, wallRatio, target: options.maxGrowthRatio, pass: cpuRatio <= options.maxGrowthRatio && wallRatio <= options.maxGrowthRatio };
+    growth = {
+      small,
+      large,
+      cpuRatio,
+      wallRatio,
+      target: options.maxGrowthRatio,
+      pass: cpuRatio <= options.maxGrowthRatio && wallRatio <= options.maxGrowthRatio,
+    };
   }
 
   // Resources per instance, for both store kinds (the aws store adds the AWS side).
-  const resources = {} as Record<StoreKind, { byKind: Record<string, Coefficients>; byType: Record<string, Coefficients>; linear: boolean }>;
+  const resources = {} as Record<
+    StoreKind,
+    { byKind: Record<string, Coefficients>; byType: Record<string, Coefficients>; linear: boolean }
+  >;
   for (const store of STORE_KINDS) {
     const samples = new Map<number, RenderResult>();
     for (const size of [1, 10, 50]) {
-      samples.set(size, store === "s3Compatible" ? (runs.get(size) ?? [])[0] : await renderOnce(options, size, store));
+      const result = store === "s3Compatible" ? runs.get(size)?.[0] : await renderOnce(options, size, store);
+      if (result !== undefined) samples.set(size, result);
     }
     const sample = (n: number): RenderResult => {
       const found = samples.get(n);
@@ -138,12 +164,13 @@ export async function runScale(options: ScaleOptions): Promise<{ results: ScaleR
     };
     const byType = coefficientsByType(new Map([...samples].map(([n, r]) => [n, r.resources.byType])));
     const byKind: Record<string, Coefficients> = {};
-    for (const kind of ["kubernetes", "aws", "other", "components"]) {
+    for (const kind of ["kubernetes", "aws", "other", "components"] as const) {
       byKind[kind] = solveCoefficients(kindCounts(sample(1))[kind], kindCounts(sample(10))[kind], kindCounts(sample(50))[kind]);
     }
     // The model must predict every other rendered size exactly, else growth is not linear in N.
     const total = solveCoefficients(sample(1).resources.total, sample(10).resources.total, sample(50).resources.total);
-    const linear = store !== "s3Compatible" || sizes.every((s) => s.runs.every((r) => Math.abs(predict(total, s.instances) - r.resources.total) < 1e-6));
+    const linear =
+      store !== "s3Compatible" || sizes.every((s) => s.runs.every((r) => Math.abs(predict(total, s.instances) - r.resources.total) < 1e-6));
     resources[store] = { byKind, byType: Object.fromEntries(byType), linear };
     log(`  scale: resource model for ${store} store: ${JSON.stringify(byKind)}`);
   }
@@ -156,7 +183,9 @@ export async function runScale(options: ScaleOptions): Promise<{ results: ScaleR
   }
 
   const fleetScan = sizes.map((s) => {
-    return { instances: s.instances, ...s.runs[0].fleetScan };
+    const [first] = s.runs;
+    if (first === undefined) throw new Error(`no render at ${s.instances} instances`);
+    return { instances: s.instances, ...first.fleetScan };
   });
 
   const results: ScaleResults = {
@@ -171,19 +200,32 @@ export async function runScale(options: ScaleOptions): Promise<{ results: ScaleR
 }
 
 function coefficientCell(c: Coefficients | undefined): string {
-  return c === undefined || (c.fixed === 0 && c.perTenant === 0 && c.perInstance === 0) ? "—" : `${c.fixed} / ${c.perTenant} / ${c.perInstance}`;
+  return c === undefined || (c.fixed === 0 && c.perTenant === 0 && c.perInstance === 0)
+    ? "—"
+    : `${c.fixed} / ${c.perTenant} / ${c.perInstance}`;
 }
 
 export function scaleTables(r: ScaleResults, repeats: number): Table[] {
   const tables: Table[] = [];
   const base = r.sizes[0];
+  const largest = r.sizes.at(-1);
   tables.push({
     title: `Render time and memory (s3Compatible store, backups on; median of ${repeats} runs, each in a fresh process)`,
-    headers: ["instances", "tenants", "resources", "render wall (min–max)", "render CPU", "CPU per instance", "peak RSS", "heap after GC", "startup"],
+    headers: [
+      "instances",
+      "tenants",
+      "resources",
+      "render wall (min–max)",
+      "render CPU",
+      "CPU per instance",
+      "peak RSS",
+      "heap after GC",
+      "startup",
+    ],
     rows: r.sizes.map((s) => [
       String(s.instances),
       String(s.tenants),
-      String(s.runs[0].resources.total),
+      String(s.runs[0]?.resources.total ?? "—"),
       formatMedianMs(s.runs.map((x) => x.renderMs)),
       formatMs(s.renderCpuMsMedian),
       formatMs(s.renderCpuMsMedian / s.instances),
@@ -198,7 +240,11 @@ export function scaleTables(r: ScaleResults, repeats: number): Table[] {
             `Growth target time(${r.growth.large})/time(${r.growth.small}) ≤ ${r.growth.target}: CPU ${formatRatio(r.growth.cpuRatio)}, wall ${formatRatio(r.growth.wallRatio)} (perfectly linear would be 10×) → ${r.growth.pass ? "PASS" : "FAIL"}.`,
           ]
         : []),
-      `Memory growth: ${formatBytes(((r.sizes[r.sizes.length - 1].maxRssKiBMedian - base.maxRssKiBMedian) * 1024) / Math.max(1, r.sizes[r.sizes.length - 1].instances - base.instances))} of peak RSS per added instance.`,
+      ...(base && largest
+        ? [
+            `Memory growth: ${formatBytes(((largest.maxRssKiBMedian - base.maxRssKiBMedian) * 1024) / Math.max(1, largest.instances - base.instances))} of peak RSS per added instance.`,
+          ]
+        : []),
     ],
   });
 
@@ -206,6 +252,7 @@ export function scaleTables(r: ScaleResults, repeats: number): Table[] {
   for (const kind of ["kubernetes", "aws", "other", "components"]) {
     const s3c = r.resources.s3Compatible.byKind[kind];
     const aws = r.resources.aws.byKind[kind];
+    if (s3c === undefined || aws === undefined) throw new Error(`no ${kind} resource model`);
     rows.push([kind, `${s3c.fixed} / ${s3c.perTenant} / ${s3c.perInstance}`, `${aws.fixed} / ${aws.perTenant} / ${aws.perInstance}`]);
   }
   tables.push({
@@ -230,12 +277,19 @@ export function scaleTables(r: ScaleResults, repeats: number): Table[] {
 
   tables.push({
     title: "Per-instance work that scans the fleet",
-    headers: ["instances", "per-instance resources naming another instance", "fleet-level resource naming most instances", "fleet-level resource naming most tenants"],
+    headers: [
+      "instances",
+      "per-instance resources naming another instance",
+      "fleet-level resource naming most instances",
+      "fleet-level resource naming most tenants",
+    ],
     rows: r.fleetScan.map((f) => [
       String(f.instances),
       String(f.crossInstanceRegistrations),
       f.widest ? `${f.widest.name}: ${f.widest.instancesMentioned} (${formatBytes(f.widest.inputBytes)} of inputs)` : "none",
-      f.widestTenants ? `${f.widestTenants.name}: ${f.widestTenants.tenantsMentioned} of ${tenantsFor(f.instances)} (${formatBytes(f.widestTenants.inputBytes)} of inputs)` : "none",
+      f.widestTenants
+        ? `${f.widestTenants.name}: ${f.widestTenants.tenantsMentioned} of ${tenantsFor(f.instances)} (${formatBytes(f.widestTenants.inputBytes)} of inputs)`
+        : "none",
     ]),
     notes: [
       "Every registration's inputs are searched for generated instance names: a per-instance resource that names other instances means per-instance work proportional to the fleet (O(N²) overall); a fleet-level resource that names every instance is O(N) but can hit provider size limits (e.g. 20 KB for an S3 bucket policy).",
@@ -249,7 +303,9 @@ export function scaleTables(r: ScaleResults, repeats: number): Table[] {
       headers: ["cause", "share", "profiled ms"],
       rows: r.profile.summary.causes.filter((c) => c.share >= 0.001).map((c) => [c.cause, formatPercent(c.share, 1), c.ms.toFixed(0)]),
       notes: [
-        "Hottest functions (self time): " + r.profile.summary.hottest.map((h) => `\`${h.fn}\` ${formatPercent(h.share, 1)}`).join(", ") + ".",
+        "Hottest functions (self time): " +
+          r.profile.summary.hottest.map((h) => `\`${h.fn}\` ${formatPercent(h.share, 1)}`).join(", ") +
+          ".",
         "Profiling itself slows the render; only the shares are meaningful.",
       ],
     });

@@ -5,8 +5,8 @@ import { labelMap, secretRef } from "./primitives";
 import { bucketNameProblem, endpointProblem } from "./s3-names";
 import { joinPath, type ConfigProblem } from "./problems";
 import type { StackSpec } from "./stack-schema";
-import { restoreReadPrefix, sourceTenant } from "../backup/restore-source";
-import { durationProblem } from "../backup/hooks/duration";
+import { restoreReadPrefix, sourceTenant } from "./restore-source";
+import { durationProblem } from "./duration";
 
 /** Bounds of `backup.deleteTimeout`. */
 export const DELETE_TIMEOUT_MIN_MS = 5 * 60_000;
@@ -16,7 +16,10 @@ const backupMonitoring = z
   .object({
     enabled: z.boolean().default(false),
     /** Namespace of the PrometheusRule: one the Prometheus Operator reads rules from. */
-    namespace: z.string().regex(/^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/, { message: "is not a namespace name" }).default("monitoring"),
+    namespace: z
+      .string()
+      .regex(/^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/, { message: "is not a namespace name" })
+      .default("monitoring"),
     /** Labels the Prometheus Operator's ruleSelector matches (e.g. release: kube-prometheus-stack). */
     labels: labelMap.default({}),
     /** Base URL of this repository's docs/ folder; each alert links to its section of alerts.md there. */
@@ -66,13 +69,20 @@ const objectLock = z
   })
   .strict();
 
+/** What one bucket (`bucketPer`) or one KMS key (`kmsKeyPer`) of an aws store serves. */
+export const BUCKET_SCOPES = ["fleet", "tenant", "instance"] as const;
+export type BucketScope = (typeof BUCKET_SCOPES)[number];
+
 const awsStore = z
   .object({
     kind: z.literal("aws"),
-    /** One bucket for the whole fleet, or one per tenant. */
-    bucketPer: z.enum(["fleet", "tenant"]).default("fleet"),
-    /** One customer-managed KMS key for the whole fleet, or one per tenant (crypto-shredding a tenant = deleting its key). */
-    kmsKeyPer: z.enum(["fleet", "tenant"]).default("fleet"),
+    /** One bucket for the whole fleet, one per tenant, or one per backed-up instance. */
+    bucketPer: z.enum(BUCKET_SCOPES).default("fleet"),
+    /**
+     * One customer-managed KMS key for the whole fleet, one per tenant, or one per instance
+     * (crypto-shredding a tenant or instance = deleting its key). `instance` needs `bucketPer: instance`.
+     */
+    kmsKeyPer: z.enum(BUCKET_SCOPES).default("fleet"),
     /** Days a scheduled KMS key deletion waits (7..30) before the key and every backup it encrypts are gone. */
     kmsDeletionWindowDays: z.number().int().min(7).max(30).default(30),
     lifecycle,
@@ -98,11 +108,17 @@ const s3CompatibleStore = z
     kind: z.literal("s3Compatible"),
     endpoint: z.string().superRefine((value, ctx) => {
       const problem = endpointProblem(value);
-      if (problem !== undefined) ctx.addIssue({ code: "custom", input: value, message: `${JSON.stringify(value)} ${problem} (e.g. https://0123456789abcdef.r2.cloudflarestorage.com for R2, https://s3.us-west-004.backblazeb2.com for B2)` });
+      if (problem !== undefined)
+        ctx.addIssue({
+          code: "custom",
+          input: value,
+          message: `${JSON.stringify(value)} ${problem} (e.g. https://0123456789abcdef.r2.cloudflarestorage.com for R2, https://s3.us-west-004.backblazeb2.com for B2)`,
+        });
     }),
     bucket: z.string().superRefine((value, ctx) => {
       const problem = bucketNameProblem(value);
-      if (problem !== undefined) ctx.addIssue({ code: "custom", input: value, message: `${JSON.stringify(value)} is not a valid S3 bucket name: it ${problem}` });
+      if (problem !== undefined)
+        ctx.addIssue({ code: "custom", input: value, message: `${JSON.stringify(value)} is not a valid S3 bucket name: it ${problem}` });
     }),
     region: z.string().min(1).default("auto"),
     provider: z.enum(S3_COMPATIBLE_PROVIDERS).default("Other"),
@@ -147,7 +163,8 @@ export const backupSchema = z
       ctx.addIssue({
         code: "custom",
         path: ["store"],
-        message: "backups are enabled but no store is configured: set backup.store.kind to aws or s3Compatible, or set backup.enabled: false",
+        message:
+          "backups are enabled but no store is configured: set backup.store.kind to aws or s3Compatible, or set backup.enabled: false",
       });
     }
     if (backup.store?.kind === "s3Compatible" && backup.identity.mode !== undefined && backup.identity.mode !== "staticKeys") {
@@ -199,17 +216,35 @@ export function backupConfigProblems(stack: StackSpec, tenants: readonly TenantM
   }
   if (mode === "irsa") {
     if (eks === undefined) {
-      problem(["cluster", "eks"], "identity mode irsa needs the EKS cluster: set cluster.eks.clusterName (its OIDC issuer is then looked up), or also cluster.eks.oidcProviderArn and cluster.eks.oidcIssuer to skip the lookup");
+      problem(
+        ["cluster", "eks"],
+        "identity mode irsa needs the EKS cluster: set cluster.eks.clusterName (its OIDC issuer is then looked up), or also cluster.eks.oidcProviderArn and cluster.eks.oidcIssuer to skip the lookup",
+      );
     } else if ((eks.oidcProviderArn === undefined) !== (eks.oidcIssuer === undefined)) {
       const missing = eks.oidcProviderArn === undefined ? "oidcProviderArn" : "oidcIssuer";
-      problem(["cluster", "eks", missing], "set both cluster.eks.oidcProviderArn and cluster.eks.oidcIssuer, or neither (to look both up by cluster name)");
+      problem(
+        ["cluster", "eks", missing],
+        "set both cluster.eks.oidcProviderArn and cluster.eks.oidcIssuer, or neither (to look both up by cluster name)",
+      );
     }
   }
   if (mode === "podIdentity" && eks === undefined) {
-    problem(["cluster", "eks", "clusterName"], "identity mode podIdentity needs the EKS cluster name for the Pod Identity associations: set cluster.eks.clusterName");
+    problem(
+      ["cluster", "eks", "clusterName"],
+      "identity mode podIdentity needs the EKS cluster name for the Pod Identity associations: set cluster.eks.clusterName",
+    );
+  }
+  if (store.kind === "aws" && store.kmsKeyPer === "instance" && store.bucketPer !== "instance") {
+    problem(
+      ["backup", "store", "kmsKeyPer"],
+      `a key per instance needs a bucket per instance (each bucket is encrypted by default with its instance's key), but backup.store.bucketPer is ${store.bucketPer}: set backup.store.bucketPer: instance, or kmsKeyPer: tenant or fleet`,
+    );
   }
   if (mode !== "staticKeys" && store.credentials !== undefined) {
-    problem(["backup", "store", "credentials"], `static keys are not used with identity mode ${mode}; remove them (or set backup.identity.mode: staticKeys)`);
+    problem(
+      ["backup", "store", "credentials"],
+      `static keys are not used with identity mode ${mode}; remove them (or set backup.identity.mode: staticKeys)`,
+    );
   }
 
   const tenantNames = new Set(tenants.map((t) => t.name));
@@ -217,7 +252,10 @@ export function backupConfigProblems(stack: StackSpec, tenants: readonly TenantM
     const backedUp = tenant.instances.filter((i) => i.spec.backup.enabled);
     const tenantCredentials = tenant.spec.backup.credentials;
     if (mode !== "staticKeys" && tenantCredentials !== undefined) {
-      problem(["tenants", tenant.name, "backup", "credentials"], `static keys are not used with identity mode ${mode}; remove them (or set backup.identity.mode: staticKeys)`);
+      problem(
+        ["tenants", tenant.name, "backup", "credentials"],
+        `static keys are not used with identity mode ${mode}; remove them (or set backup.identity.mode: staticKeys)`,
+      );
     }
     if (mode === "staticKeys" && backedUp.length > 0 && tenantCredentials === undefined && store.credentials === undefined) {
       problem(
@@ -232,14 +270,40 @@ export function backupConfigProblems(stack: StackSpec, tenants: readonly TenantM
       const readPrefix = restoreReadPrefix(source, tenant.name, backup.prefix);
       // Cross-tenant permission is checked with the instance (instanceBackupProblems); here: what the grant would cover.
       if (backup.prefix.startsWith(readPrefix)) {
-        problem(path, `"${readPrefix}" contains every tenant's backups (backup.prefix is "${backup.prefix}"); name one instance's folder, e.g. ${backup.prefix}<tenant>/<instance>`);
+        problem(
+          path,
+          `"${readPrefix}" contains every tenant's backups (backup.prefix is "${backup.prefix}"); name one instance's folder, e.g. ${backup.prefix}<tenant>/<instance>`,
+        );
       }
       const owner = sourceTenant(source, tenant.name, backup.prefix);
-      if (owner === undefined || owner === tenant.name || store.kind !== "aws") continue;
+      if (store.kind !== "aws") continue;
+      if (store.bucketPer === "instance") {
+        // A snapshot of another instance is in that instance's bucket: it must be one this stack knows (a plain folder is read from the instance's own bucket).
+        if (source.type !== "snapshot" || owner === undefined || (owner === tenant.name && source.instance === instance.name)) continue;
+        const sourceInstance = tenants.find((t) => t.name === owner)?.instances.find((i) => i.name === source.instance);
+        if (sourceInstance === undefined || !sourceInstance.spec.backup.enabled) {
+          const why =
+            sourceInstance === undefined
+              ? "that instance is not in this stack"
+              : `that instance's backups are off (tenants.${owner}.instances.${source.instance}.backup.enabled: false), so it has no bucket`;
+          problem(
+            path,
+            `reads "${owner}/${source.instance}"'s snapshots, which are in that instance's own bucket (backup.store.bucketPer: instance), but ${why}: this instance's backup role can only be granted read access to the bucket of an instance of this stack whose backups are on. Restore from such an instance, or use bucketPer: tenant or fleet`,
+          );
+        }
+        continue;
+      }
+      if (owner === undefined || owner === tenant.name) continue;
       if (store.bucketPer === "tenant") {
-        problem(path, `reads tenant "${owner}"'s backups, which are in another bucket (backup.store.bucketPer: tenant), and a restore reads only its own tenant's bucket: use bucketPer: fleet for clones across tenants, or copy the snapshot into this tenant's bucket first`);
+        problem(
+          path,
+          `reads tenant "${owner}"'s backups, which are in another bucket (backup.store.bucketPer: tenant), and a restore reads only its own tenant's bucket: use bucketPer: fleet for clones across tenants, or copy the snapshot into this tenant's bucket first`,
+        );
       } else if (store.kmsKeyPer === "tenant" && !tenantNames.has(owner)) {
-        problem(path, `tenant "${owner}" is not in this stack, so the KMS key of its backups (one per tenant here) is unknown: restore from a tenant of this stack`);
+        problem(
+          path,
+          `tenant "${owner}" is not in this stack, so the KMS key of its backups (one per tenant here) is unknown: restore from a tenant of this stack`,
+        );
       }
     }
   }

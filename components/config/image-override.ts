@@ -21,7 +21,11 @@ export function parseImageReference(reference: string): ImageParts {
   const digest = at < 0 ? undefined : reference.slice(at + 1);
   const colon = name.lastIndexOf(":");
   const hasTag = colon > name.lastIndexOf("/");
-  return { repository: hasTag ? name.slice(0, colon) : name, ...(hasTag ? { tag: name.slice(colon + 1) } : {}), ...(digest !== undefined ? { digest } : {}) };
+  return {
+    repository: hasTag ? name.slice(0, colon) : name,
+    ...(hasTag ? { tag: name.slice(colon + 1) } : {}),
+    ...(digest !== undefined ? { digest } : {}),
+  };
 }
 
 function formatImageReference(parts: ImageParts): string {
@@ -93,12 +97,17 @@ export function instanceRepositories(spec: InstanceSpec): string[] {
  * The spec with every image overridden: the app, the backup image, each
  * sidecar and helper image, and the user's own init containers and sidecars.
  */
-export function overrideInstanceImages(spec: InstanceSpec, images: ImagesSpec | undefined): { spec: InstanceSpec; problems: ConfigProblem[] } {
+export function overrideInstanceImages(
+  spec: InstanceSpec,
+  images: ImagesSpec | undefined,
+): { spec: InstanceSpec; problems: ConfigProblem[] } {
   if (!overridesImages(images)) return { spec, problems: [] };
   const problems: ConfigProblem[] = [];
   const backupImage = overrideImage<ImageParts>(spec.backup.image, images);
   if (backupImage.digest === undefined) {
-    const key = Object.keys(images.replace).find((repository) => canonical(repository) === canonical(spec.backup.image.repository)) ?? spec.backup.image.repository;
+    const key =
+      Object.keys(images.replace).find((repository) => canonical(repository) === canonical(spec.backup.image.repository)) ??
+      spec.backup.image.repository;
     problems.push({
       path: joinPath(["images", "replace", key]),
       message: `the backup image is pinned by digest only (it holds the store credentials): replace it with a reference that has one, e.g. ${parseImageReference(images.replace[key] ?? key).repository}@sha256:<64 hex digits>`,
@@ -109,13 +118,19 @@ export function overrideInstanceImages(spec: InstanceSpec, images: ImagesSpec | 
     spec: {
       ...spec,
       image: o(spec.image),
-      backup: { ...spec.backup, image: { ...spec.backup.image, repository: backupImage.repository, digest: backupImage.digest ?? spec.backup.image.digest } },
+      backup: {
+        ...spec.backup,
+        image: { ...spec.backup.image, repository: backupImage.repository, digest: backupImage.digest ?? spec.backup.image.digest },
+      },
       chromium: { ...spec.chromium, image: o(spec.chromium.image) },
       tailscale: { ...spec.tailscale, image: o(spec.tailscale.image) },
       ollama: { ...spec.ollama, image: o(spec.ollama.image) },
       webTerminal: { ...spec.webTerminal, image: o(spec.webTerminal.image) },
       runtimeDeps: { ...spec.runtimeDeps, uvImage: o(spec.runtimeDeps.uvImage) },
-      observability: { ...spec.observability, metrics: { ...spec.observability.metrics, collectorImage: o(spec.observability.metrics.collectorImage) } },
+      observability: {
+        ...spec.observability,
+        metrics: { ...spec.observability.metrics, collectorImage: o(spec.observability.metrics.collectorImage) },
+      },
       initContainers: spec.initContainers.map((c) => ({ ...c, image: overrideReference(c.image, images) })),
       sidecars: spec.sidecars.map((c) => ({ ...c, image: overrideReference(c.image, images) })),
     },

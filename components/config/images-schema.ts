@@ -8,9 +8,10 @@ const PATH_COMPONENT = /^[a-z0-9]+(?:(?:[._]|__|-+)[a-z0-9]+)*$/;
 
 /** Why a registry value is refused, or undefined. */
 function registryProblem(value: string): string | undefined {
-  if (/^[a-z]+:\/\//i.test(value)) return `${JSON.stringify(value)} has a scheme: write the registry as host[:port][/path] (e.g. registry.example.com/mirror)`;
+  if (/^[a-z]+:\/\//i.test(value))
+    return `${JSON.stringify(value)} has a scheme: write the registry as host[:port][/path] (e.g. registry.example.com/mirror)`;
   const [host, ...path] = value.split("/");
-  if (!HOST.test(host) || !path.every((p) => PATH_COMPONENT.test(p))) {
+  if (host === undefined || !HOST.test(host) || !path.every((p) => PATH_COMPONENT.test(p))) {
     return `${JSON.stringify(value)} is not a registry: write host[:port][/path] in lowercase (e.g. registry.example.com/mirror or registry.internal:5000)`;
   }
   // Without a dot, a port or "localhost", a container runtime reads the first part as a Docker Hub user.
@@ -26,7 +27,8 @@ const registry = z.string().superRefine((value, ctx) => {
 });
 
 const repositoryKey = z.string().refine(isImageRepository, {
-  error: (issue) => `${JSON.stringify(issue.input)} is not an image repository: key each replacement by the repository alone, as the program or the config names it (e.g. docker.io/rclone/rclone, ghcr.io/openclaw/openclaw)`,
+  error: (issue) =>
+    `${JSON.stringify(issue.input)} is not an image repository: key each replacement by the repository alone, as the program or the config names it (e.g. docker.io/rclone/rclone, ghcr.io/openclaw/openclaw)`,
 });
 
 /**

@@ -1,8 +1,8 @@
 import { z } from "zod";
-import { DEFAULT_EXCLUDES } from "../backup/engine";
-import { BACKUP_IMAGE } from "../backup/images";
-import { parseRestoreSource, sourceTenant, type RestoreSource } from "../backup/restore-source";
-import { isTimeZone, scheduleProblem } from "../backup/schedule-syntax";
+import { DEFAULT_EXCLUDES } from "./engine-contract";
+import { BACKUP_IMAGE } from "./backup-image";
+import { parseRestoreSource, sourceTenant, type RestoreSource } from "./restore-source";
+import { isTimeZone, scheduleProblem } from "./schedule-syntax";
 import type { BackupSpec } from "./backup-schema";
 import type { InstanceSpec } from "./instance-schema";
 import { isPlainObject } from "./merge";
@@ -26,7 +26,9 @@ const timeZone = z.string().refine(isTimeZone, {
 const excludePattern = z
   .string()
   .min(1)
-  .refine((v) => !/[\r\n]/.test(v) && v.trim() === v, { message: "must be one rclone filter pattern on one line, without surrounding spaces (e.g. /logs/** or *.tmp)" });
+  .refine((v) => !/[\r\n]/.test(v) && v.trim() === v, {
+    message: "must be one rclone filter pattern on one line, without surrounding spaces (e.g. /logs/** or *.tmp)",
+  });
 
 const retention = z
   .object({
@@ -136,7 +138,8 @@ export function instanceBackupProblems(spec: InstanceSpec, context: InstanceBack
   if (backup.enabled && storeOn && persistent && spec.persistence.accessModes.includes("ReadWriteOncePod")) {
     problems.push({
       path: at("persistence", "accessModes"),
-      message: "ReadWriteOncePod lets no backup pod mount the volume while the instance runs: use ReadWriteOnce, or set backup.enabled: false",
+      message:
+        "ReadWriteOncePod lets no backup pod mount the volume while the instance runs: use ReadWriteOnce, or set backup.enabled: false",
     });
   }
   if (backup.retention.incompleteGraceHours * 3600 <= backup.activeDeadlineSeconds) {
@@ -148,14 +151,27 @@ export function instanceBackupProblems(spec: InstanceSpec, context: InstanceBack
 
   const source = backup.restoreFrom;
   if (source === undefined || fleet === undefined) return problems;
-  const restoreAt = (key?: string) => (key !== undefined && source.type === "snapshot" && source.form === "object" && key in source ? at("backup", "restoreFrom", key) : at("backup", "restoreFrom"));
+  const restoreAt = (key?: string) =>
+    key !== undefined && source.type === "snapshot" && source.form === "object" && key in source
+      ? at("backup", "restoreFrom", key)
+      : at("backup", "restoreFrom");
   if (!storeOn) {
-    problems.push({ path: restoreAt(), message: "a restore reads from the backup store, and this stack has none: configure backup.store (and backup.enabled: true)" });
+    problems.push({
+      path: restoreAt(),
+      message: "a restore reads from the backup store, and this stack has none: configure backup.store (and backup.enabled: true)",
+    });
   } else if (!backup.enabled) {
-    problems.push({ path: at("backup", "enabled"), message: "is false, but backup.restoreFrom is set: the restore runs with this instance's backup identity, so set backup.enabled: true (or remove restoreFrom)" });
+    problems.push({
+      path: at("backup", "enabled"),
+      message:
+        "is false, but backup.restoreFrom is set: the restore runs with this instance's backup identity, so set backup.enabled: true (or remove restoreFrom)",
+    });
   }
   if (!persistent) {
-    problems.push({ path: restoreAt(), message: "there is no volume to restore into: set persistence.enabled: true (or remove restoreFrom)" });
+    problems.push({
+      path: restoreAt(),
+      message: "there is no volume to restore into: set persistence.enabled: true (or remove restoreFrom)",
+    });
   }
   if (source.type === "snapshot" && source.prefix !== undefined && source.prefix !== fleet.prefix) {
     problems.push({
@@ -176,5 +192,11 @@ export function instanceBackupProblems(spec: InstanceSpec, context: InstanceBack
 /** `defaults.backup.restoreFrom` would restore one source into every instance: never what anyone means. */
 export function defaultsBackupProblems(defaultsRaw: unknown): ConfigProblem[] {
   if (!isPlainObject(defaultsRaw) || !isPlainObject(defaultsRaw.backup) || defaultsRaw.backup.restoreFrom === undefined) return [];
-  return [{ path: "defaults.backup.restoreFrom", message: "set restoreFrom on the instance that should be restored (tenants.<tenant>.instances.<instance>.backup.restoreFrom), not for every instance" }];
+  return [
+    {
+      path: "defaults.backup.restoreFrom",
+      message:
+        "set restoreFrom on the instance that should be restored (tenants.<tenant>.instances.<instance>.backup.restoreFrom), not for every instance",
+    },
+  ];
 }

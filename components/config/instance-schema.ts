@@ -1,11 +1,20 @@
 import { z } from "zod";
 import { instanceBackupSchema } from "./instance-backup-schema";
 import { config, env, envFrom, gateway, resources, runtimeDeps, skills, workspace } from "./instance/app";
-import { addCrossFieldIssues } from "./instance/checks";
 import { image } from "./instance/image";
 import { availability, observability, probes } from "./instance/operations";
 import { caBundle, containerSecurityContext, networkPolicy, podSecurityContext, rbac } from "./instance/security";
-import { chromium, extraVolumeMounts, extraVolumes, initContainers, ollama, sidecars, sidecarVolumes, tailscale, webTerminal } from "./instance/sidecars";
+import {
+  chromium,
+  extraVolumeMounts,
+  extraVolumes,
+  initContainers,
+  ollama,
+  sidecars,
+  sidecarVolumes,
+  tailscale,
+  webTerminal,
+} from "./instance/sidecars";
 import { persistence, workspaceVolume } from "./instance/storage";
 import { ingress, service } from "./instance/networking";
 
@@ -15,7 +24,8 @@ export { DEFAULT_IMAGE_REPOSITORY } from "./instance/image";
  * One OpenClaw instance: every option of the openclaw-operator's
  * OpenClawInstance spec (docs/instance.md maps each one). Every field has a
  * default or is optional, so the same schema validates the stack-wide
- * `defaults` block and each instance.
+ * `defaults` block and each instance. Rules between options are the `settings`
+ * checks of the registry (components/validation/checks), which the loader adds.
  */
 export const instanceSchema = z
   .object({
@@ -53,7 +63,6 @@ export const instanceSchema = z
     availability,
     backup: instanceBackupSchema,
   })
-  .strict()
-  .superRefine(addCrossFieldIssues);
+  .strict();
 
 export type InstanceSpec = z.output<typeof instanceSchema>;

@@ -26,12 +26,23 @@ let clientModels: Record<string, ClientModel> | undefined;
 /** The generated models of @kubernetes/client-node, loaded on first use (they are large, and most stacks never need them). */
 export function kubernetesClientModels(): Record<string, ClientModel> {
   // The package entry point does not export them; the file is ESM, which require() loads on Node >= 20.19.
-  clientModels ??= require(path.join(path.dirname(require.resolve("@kubernetes/client-node")), "gen/models/all.js")) as Record<string, ClientModel>;
+  clientModels ??= require(path.join(path.dirname(require.resolve("@kubernetes/client-node")), "gen/models/all.js")) as Record<
+    string,
+    ClientModel
+  >;
   return clientModels;
 }
 
 function describeValue(value: unknown): string {
-  return typeof value === "string" ? JSON.stringify(value) : Array.isArray(value) ? "a list" : value === null ? "null" : typeof value === "object" ? "an object" : String(value);
+  return typeof value === "string"
+    ? JSON.stringify(value)
+    : Array.isArray(value)
+      ? "a list"
+      : value === null
+        ? "null"
+        : typeof value === "object"
+          ? "an object"
+          : String(value);
 }
 
 /** Fields the Kubernetes type does not define, with a "did you mean" where one is close. */
@@ -41,8 +52,9 @@ export function unknownFields(value: unknown, type: string, at: (string | number
     const inner = type.slice(6, -1);
     return value.flatMap((item, i) => unknownFields(item, inner, [...at, i]));
   }
-  const mapMatch = /^\{ \[key: string\]: (.*); \}$/.exec(type);
-  if (mapMatch && typeof value === "object") return Object.entries(value).flatMap(([key, item]) => unknownFields(item, mapMatch[1], [...at, key]));
+  const mapValueType = /^\{ \[key: string\]: (.*); \}$/.exec(type)?.[1];
+  if (mapValueType !== undefined && typeof value === "object")
+    return Object.entries(value).flatMap(([key, item]) => unknownFields(item, mapValueType, [...at, key]));
   const model = kubernetesClientModels()[type];
   if (model?.attributeTypeMap === undefined || typeof value !== "object" || Array.isArray(value)) return [];
   const attributes = new Map(model.attributeTypeMap.map((a) => [a.baseName, a.type]));
@@ -51,7 +63,12 @@ export function unknownFields(value: unknown, type: string, at: (string | number
     if (attributeType !== undefined) return unknownFields(item, attributeType, [...at, key]);
     const hint = closestMatch(key, [...attributes.keys()]);
     const kind = type.replace(/^V\d+(alpha\d+|beta\d+)?/, "");
-    return [{ path: [...at, key], message: hint ? `unknown field; did you mean "${hint}"?` : `unknown field: ${kind} has ${[...attributes.keys()].join(", ")}` }];
+    return [
+      {
+        path: [...at, key],
+        message: hint ? `unknown field; did you mean "${hint}"?` : `unknown field: ${kind} has ${[...attributes.keys()].join(", ")}`,
+      },
+    ];
   });
 }
 
@@ -64,9 +81,16 @@ function formatErrors(errors: readonly AjvError[], value: unknown): SchemaProble
   }
   const problems: SchemaProblem[] = [];
   for (const [at, list] of byPath) {
-    const segments = at.split("/").slice(1).map((s) => (/^\d+$/.test(s) ? Number(s) : s.replace(/~1/g, "/").replace(/~0/g, "~")));
+    const segments = at
+      .split("/")
+      .slice(1)
+      .map((s) => (/^\d+$/.test(s) ? Number(s) : s.replace(/~1/g, "/").replace(/~0/g, "~")));
     let input: unknown = value;
-    for (const s of segments) input = typeof input === "object" && input !== null ? (input as Record<string | number, unknown>)[s] : undefined;
+    for (const s of segments)
+      input = typeof input === "object" && input !== null ? (input as Record<string | number, unknown>)[s] : undefined;
+    // Every path in byPath has at least one error.
+    const [first] = list;
+    if (first === undefined) continue;
     const pick = (keyword: string) => list.find((e) => e.keyword === keyword);
     const format = pick("format");
     const enumError = pick("enum");
@@ -81,14 +105,16 @@ function formatErrors(errors: readonly AjvError[], value: unknown): SchemaProble
             ? "is required"
             : type !== undefined
               ? `expected ${String(type.params.type)}, got ${describeValue(input)}`
-              : (list[0].message ?? `fails the ${list[0].keyword} rule`);
+              : (first.message ?? `fails the ${first.keyword} rule`);
     problems.push({ path: segments, message });
   }
   return problems;
 }
 
 function modelOf(typeName: string): ModelConstructor {
-  return (require(`kubernetes-models/v1/${typeName}`) as Record<string, ModelConstructor>)[typeName];
+  const model = (require(`kubernetes-models/v1/${typeName}`) as Record<string, ModelConstructor>)[typeName];
+  if (model === undefined) throw new Error(`kubernetes-models/v1/${typeName} exports no ${typeName}`);
+  return model;
 }
 
 /**

@@ -1,4 +1,6 @@
 export const TENANT_LABEL = "openclaw.io/tenant";
+/** The AWS tag naming the instance a backup role, bucket or key belongs to. */
+export const INSTANCE_TAG = "openclaw.io/instance";
 export const PART_OF = "openclaw-fleet";
 
 export type Component = "gateway" | "metrics" | "backup" | "restore";

@@ -46,7 +46,7 @@ export interface FleetModel {
 
 // Built once per fleet model, so a per-instance lookup costs O(1) instead of a scan of the fleet.
 const tenantIndexes = new WeakMap<FleetModel, ReadonlyMap<string, TenantModel>>();
-const instanceIndexes = new WeakMap<FleetModel, ReadonlyMap<string, InstanceModel>>();
+const instanceIndexes = new WeakMap<Pick<FleetModel, "tenants">, ReadonlyMap<string, InstanceModel>>();
 
 /** The tenant of that name, or undefined. */
 export function findTenantModel(fleet: FleetModel, tenant: string): TenantModel | undefined {
@@ -59,7 +59,7 @@ export function findTenantModel(fleet: FleetModel, tenant: string): TenantModel 
 }
 
 /** The instance `<tenant>/<instance>`, or undefined (e.g. one removed from the config). */
-export function findInstanceModel(fleet: FleetModel, tenant: string, instance: string): InstanceModel | undefined {
+export function findInstanceModel(fleet: Pick<FleetModel, "tenants">, tenant: string, instance: string): InstanceModel | undefined {
   let index = instanceIndexes.get(fleet);
   if (index === undefined) {
     index = new Map(fleet.tenants.flatMap((t) => t.instances.map((i) => [`${t.name}/${i.name}`, i] as const)));

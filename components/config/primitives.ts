@@ -41,27 +41,33 @@ export const dns1035Label = (what: string, maxLength = 63) =>
 /** A name such as a StorageClass's: an RFC 1123 subdomain. */
 export const dnsSubdomain = (what: string) =>
   z.string().refine(isDns1123Subdomain, {
-    error: (issue) => `${JSON.stringify(issue.input)} is not a valid ${what}: use lowercase letters, digits, '-' and '.', at most 253 characters, each part starting and ending with a letter or digit`,
+    error: (issue) =>
+      `${JSON.stringify(issue.input)} is not a valid ${what}: use lowercase letters, digits, '-' and '.', at most 253 characters, each part starting and ending with a letter or digit`,
   });
 
 /** A container or Service port name (IANA_SVC_NAME). */
 export const portName = z.string().refine(isPortName, {
-  error: (issue) => `${JSON.stringify(issue.input)} is not a valid port name: at most 15 lowercase letters, digits and '-', with at least one letter, no '--' and no '-' at either end`,
+  error: (issue) =>
+    `${JSON.stringify(issue.input)} is not a valid port name: at most 15 lowercase letters, digits and '-', with at least one letter, no '--' and no '-' at either end`,
 });
 
-const QUALIFIED_KEY = "an optional DNS prefix and '/', then at most 63 letters, digits, '-', '_' or '.', starting and ending with a letter or digit (e.g. app.kubernetes.io/team)";
+const QUALIFIED_KEY =
+  "an optional DNS prefix and '/', then at most 63 letters, digits, '-', '_' or '.', starting and ending with a letter or digit (e.g. app.kubernetes.io/team)";
 
 /** Labels as the API server accepts them: qualified keys, values of at most 63 safe characters. */
 export const labelMap = z.record(
   z.string().refine(isQualifiedName, { error: (issue) => `${JSON.stringify(issue.input)} is not a valid label key: use ${QUALIFIED_KEY}` }),
   z.string().refine(isLabelValue, {
-    error: (issue) => `${JSON.stringify(issue.input)} is not a valid label value: at most 63 letters, digits, '-', '_' or '.', starting and ending with a letter or digit (or empty)`,
+    error: (issue) =>
+      `${JSON.stringify(issue.input)} is not a valid label value: at most 63 letters, digits, '-', '_' or '.', starting and ending with a letter or digit (or empty)`,
   }),
 );
 
 /** Annotations: qualified keys, any string values. */
 export const annotationMap = z.record(
-  z.string().refine(isQualifiedName, { error: (issue) => `${JSON.stringify(issue.input)} is not a valid annotation key: use ${QUALIFIED_KEY}` }),
+  z
+    .string()
+    .refine(isQualifiedName, { error: (issue) => `${JSON.stringify(issue.input)} is not a valid annotation key: use ${QUALIFIED_KEY}` }),
   z.string(),
 );
 
@@ -103,7 +109,8 @@ export const imageRepository = z.string().refine(isImageRepository, {
 
 /** A container image reference `repository[:tag][@sha256:…]`. */
 export const imageRef = z.string().refine(isImageReference, {
-  error: (issue) => `${JSON.stringify(issue.input)} is not an image reference: repository[:tag][@sha256:<64 hex digits>] (e.g. busybox:1.37), with the tag written once`,
+  error: (issue) =>
+    `${JSON.stringify(issue.input)} is not an image reference: repository[:tag][@sha256:<64 hex digits>] (e.g. busybox:1.37), with the tag written once`,
 });
 
 function secretRefTypeError(issue: { code?: string; input?: unknown }): string | undefined {
@@ -123,9 +130,10 @@ export const secretRef = z.object({ secretRef: z.string().min(1) }, { error: sec
 export type SecretRef = z.infer<typeof secretRef>;
 
 /** Issues for every resource whose request is above its limit, which the API server refuses. */
-export function requestsAboveLimits(
-  resources: { requests?: Readonly<Record<string, string>>; limits?: Readonly<Record<string, string>> },
-): { path: string[]; message: string }[] {
+export function requestsAboveLimits(resources: {
+  requests?: Readonly<Record<string, string>>;
+  limits?: Readonly<Record<string, string>>;
+}): { path: string[]; message: string }[] {
   const issues: { path: string[]; message: string }[] = [];
   for (const [name, request] of Object.entries(resources.requests ?? {})) {
     const limit = resources.limits?.[name];
@@ -133,21 +141,24 @@ export function requestsAboveLimits(
     const r = quantityValue(request);
     const l = quantityValue(limit);
     if (r !== undefined && l !== undefined && l >= 0 && r > l) {
-      issues.push({ path: ["requests", name], message: `${request} is more than limits.${name} (${limit}); the API server refuses a request above its limit: lower the request or raise the limit` });
+      issues.push({
+        path: ["requests", name],
+        message: `${request} is more than limits.${name} (${limit}); the API server refuses a request above its limit: lower the request or raise the limit`,
+      });
     }
   }
   return issues;
 }
 
-/** Resource requests/limits with the given defaults; limits above 0, requests at most the limits. */
+/** Resource requests/limits with the given defaults; limits above 0 (requests at most the limits: a settings check). */
 export function resourceRequirements(defaults: { requests: { cpu: string; memory: string }; limits: { cpu: string; memory: string } }) {
-  const requests = z.object({ cpu: quantity.default(defaults.requests.cpu), memory: quantity.default(defaults.requests.memory) }).strict().prefault({});
-  const limits = z.object({ cpu: positiveQuantity.default(defaults.limits.cpu), memory: positiveQuantity.default(defaults.limits.memory) }).strict().prefault({});
-  return z
-    .object({ requests, limits })
+  const requests = z
+    .object({ cpu: quantity.default(defaults.requests.cpu), memory: quantity.default(defaults.requests.memory) })
     .strict()
-    .prefault({})
-    .superRefine((r, ctx) => {
-      for (const issue of requestsAboveLimits(r)) ctx.addIssue({ code: "custom", ...issue });
-    });
+    .prefault({});
+  const limits = z
+    .object({ cpu: positiveQuantity.default(defaults.limits.cpu), memory: positiveQuantity.default(defaults.limits.memory) })
+    .strict()
+    .prefault({});
+  return z.object({ requests, limits }).strict().prefault({});
 }

@@ -101,13 +101,23 @@ export function problemsFromIssues(
       case "too_small":
         problems.push({
           path: joinPath(path),
-          message: issue.origin === "array" ? `needs at least ${issue.minimum} item(s)` : issue.message.startsWith("Too small") ? `must be at least ${issue.minimum}` : issue.message,
+          message:
+            issue.origin === "array"
+              ? `needs at least ${issue.minimum} item(s)`
+              : issue.message.startsWith("Too small")
+                ? `must be at least ${issue.minimum}`
+                : issue.message,
         });
         break;
       case "too_big":
         problems.push({
           path: joinPath(path),
-          message: issue.origin === "array" ? `allows at most ${issue.maximum} item(s)` : issue.message.startsWith("Too big") ? `must be at most ${issue.maximum}` : issue.message,
+          message:
+            issue.origin === "array"
+              ? `allows at most ${issue.maximum} item(s)`
+              : issue.message.startsWith("Too big")
+                ? `must be at most ${issue.maximum}`
+                : issue.message,
         });
         break;
       default:

@@ -12,7 +12,8 @@ export function bucketNameProblem(bucket: string): string | undefined {
   if (bucket.includes(".-") || bucket.includes("-.")) return "must not have '-' next to '.'";
   if (/^\d{1,3}(\.\d{1,3}){3}$/.test(bucket)) return "must not look like an IP address";
   if (/^(xn--|sthree-|amzn-s3-demo-)/.test(bucket)) return "must not start with xn--, sthree- or amzn-s3-demo- (reserved by S3)";
-  if (/(-s3alias|--ol-s3|--x-s3|--table-s3)$/.test(bucket)) return "must not end with -s3alias, --ol-s3, --x-s3 or --table-s3 (reserved by S3)";
+  if (/(-s3alias|--ol-s3|--x-s3|--table-s3)$/.test(bucket))
+    return "must not end with -s3alias, --ol-s3, --x-s3 or --table-s3 (reserved by S3)";
   return undefined;
 }
 
@@ -24,9 +25,12 @@ export function endpointProblem(endpoint: string): string | undefined {
   } catch {
     return "is not a URL";
   }
-  if (url.protocol !== "https:" && url.protocol !== "http:") return `uses ${url.protocol.replace(/:$/, "")}://; an S3 endpoint is an http:// or https:// URL`;
-  if (url.username !== "" || url.password !== "") return "carries credentials in the URL, which would sit in plain text in the stack file and the pod spec; remove them and set backup.store.credentials ({ secretRef }) instead";
+  if (url.protocol !== "https:" && url.protocol !== "http:")
+    return `uses ${url.protocol.replace(/:$/, "")}://; an S3 endpoint is an http:// or https:// URL`;
+  if (url.username !== "" || url.password !== "")
+    return "carries credentials in the URL, which would sit in plain text in the stack file and the pod spec; remove them and set backup.store.credentials ({ secretRef }) instead";
   if (url.search !== "" || url.hash !== "") return "must not carry a query or fragment";
-  if (url.pathname !== "/" && url.pathname !== "") return "must be the server's root URL without a path (the bucket goes in backup.store.bucket)";
+  if (url.pathname !== "/" && url.pathname !== "")
+    return "must be the server's root URL without a path (the bucket goes in backup.store.bucket)";
   return undefined;
 }

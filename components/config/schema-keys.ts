@@ -34,7 +34,8 @@ export function keysAt(schema: AnySchema, path: readonly PropertyKey[]): string[
         element?: AnySchema;
       };
       if (def.type === "object" && def.shape && typeof segment === "string" && segment in def.shape) {
-        next.push(...children(def.shape[segment]));
+        const field = def.shape[segment];
+        if (field !== undefined) next.push(...children(field));
       } else if (def.type === "record" && def.valueType) {
         next.push(...children(def.valueType));
       } else if (def.type === "array" && def.element) {

@@ -55,14 +55,17 @@ export function parseStackFile(text: string, file: string, namespace: string): R
       document.errors.map((error) => {
         const at = error.linePos?.[0];
         const where = at === undefined ? file : `${file}:${at.line}:${at.col}`;
-        return `${where}: ${error.message.split("\n")[0].replace(/ at line \d+, column \d+:?$/, "")}`;
+        const [firstLine = ""] = error.message.split("\n");
+        return `${where}: ${firstLine.replace(/ at line \d+, column \d+:?$/, "")}`;
       }),
     );
   }
   const doc: unknown = document.toJS();
-  if (doc !== null && doc !== undefined && !isPlainObject(doc)) throw new StackFileError(file, [`${file}: expected a map with a \`config:\` key, got ${Array.isArray(doc) ? "a list" : typeof doc}`]);
+  if (doc !== null && doc !== undefined && !isPlainObject(doc))
+    throw new StackFileError(file, [`${file}: expected a map with a \`config:\` key, got ${Array.isArray(doc) ? "a list" : typeof doc}`]);
   const config = isPlainObject(doc) ? doc.config : undefined;
-  if (config !== undefined && config !== null && !isPlainObject(config)) throw new StackFileError(file, [`${file}: \`config:\` must be a map of keys such as ${namespace}:tenants`]);
+  if (config !== undefined && config !== null && !isPlainObject(config))
+    throw new StackFileError(file, [`${file}: \`config:\` must be a map of keys such as ${namespace}:tenants`]);
   const values: Record<string, unknown> = {};
   const secretKeys = new Set<string>();
   const foreignKeys: string[] = [];

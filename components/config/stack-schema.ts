@@ -4,7 +4,6 @@ import { imagesSchema } from "./images-schema";
 import { instanceSchema } from "./instance-schema";
 import { cidr, dns1035Label, dnsLabel, labelMap, positiveQuantity, quantity } from "./primitives";
 import { rolloutSchema } from "./rollout-schema";
-import { quantityValue } from "./validators";
 
 /** Instance names become parts of Kubernetes names such as `<instance>-backup` (CronJob names allow 52). */
 export const MAX_INSTANCE_NAME = 40;
@@ -35,7 +34,10 @@ const kubernetes = z
         cidrs: z.array(cidr).default([]),
       })
       .strict()
-      .refine((dns) => Object.keys(dns.podLabels).length > 0, { path: ["podLabels"], message: "must name at least one label: an empty selector would admit port 53 of every pod in the namespace" })
+      .refine((dns) => Object.keys(dns.podLabels).length > 0, {
+        path: ["podLabels"],
+        message: "must name at least one label: an empty selector would admit port 53 of every pod in the namespace",
+      })
       .prefault({}),
   })
   .strict()
@@ -45,9 +47,17 @@ const eks = z
   .object({
     clusterName: z.string().min(1),
     /** ARN of the cluster's IAM OIDC provider (IRSA). */
-    oidcProviderArn: z.string().startsWith("arn:aws", { message: "must be an IAM OIDC provider ARN (arn:aws:iam::<account>:oidc-provider/…)" }).optional(),
+    oidcProviderArn: z
+      .string()
+      .startsWith("arn:aws", { message: "must be an IAM OIDC provider ARN (arn:aws:iam::<account>:oidc-provider/…)" })
+      .optional(),
     /** The cluster's ARN (aws eks describe-cluster --query cluster.arn), for Pod Identity trust; looked up by name when unset. */
-    clusterArn: z.string().regex(/^arn:aws[a-z-]*:eks:[a-z0-9-]+:\d{12}:cluster\/[A-Za-z0-9_-]+$/, { message: "is not an EKS cluster ARN (arn:aws:eks:<region>:<account>:cluster/<name>)" }).optional(),
+    clusterArn: z
+      .string()
+      .regex(/^arn:aws[a-z-]*:eks:[a-z0-9-]+:\d{12}:cluster\/[A-Za-z0-9_-]+$/, {
+        message: "is not an EKS cluster ARN (arn:aws:eks:<region>:<account>:cluster/<name>)",
+      })
+      .optional(),
     /** The cluster's OIDC issuer without https://, e.g. oidc.eks.eu-west-1.amazonaws.com/id/ABC. */
     oidcIssuer: z.string().min(1).optional(),
   })
@@ -70,26 +80,6 @@ const aws = z
 
 const resourcePair = z.object({ cpu: positiveQuantity.optional(), memory: positiveQuantity.optional() }).strict();
 
-type ResourcePair = z.output<typeof resourcePair>;
-
-/**
- * The order the API server requires of a LimitRange: defaultRequest ≤ default ≤ max (a missing
- * default limit is the max).
- */
-function limitRangeIssues(range: { defaultRequest?: ResourcePair; default?: ResourcePair; max?: ResourcePair }): { path: string[]; message: string }[] {
-  const issues: { path: string[]; message: string }[] = [];
-  for (const resource of ["cpu", "memory"] as const) {
-    const request = range.defaultRequest?.[resource];
-    const limit = range.default?.[resource];
-    const max = range.max?.[resource];
-    const above = (a: string | undefined, b: string | undefined) => a !== undefined && b !== undefined && (quantityValue(a) ?? 0) > (quantityValue(b) ?? Infinity);
-    if (above(limit, max)) issues.push({ path: ["default", resource], message: `${limit} is above max.${resource} (${max}); the API server refuses a default limit above the max` });
-    if (above(request, limit)) issues.push({ path: ["defaultRequest", resource], message: `${request} is above default.${resource} (${limit}); the API server refuses a default request above the default limit` });
-    else if (limit === undefined && above(request, max)) issues.push({ path: ["defaultRequest", resource], message: `${request} is above max.${resource} (${max}); the API server refuses a default request above the max` });
-  }
-  return issues;
-}
-
 const tenantSchema = z
   .object({
     /** Namespace for the tenant; default `openclaw-<tenant>`. */
@@ -110,9 +100,6 @@ const tenantSchema = z
     limitRange: z
       .object({ defaultRequest: resourcePair.optional(), default: resourcePair.optional(), max: resourcePair.optional() })
       .strict()
-      .superRefine((range, ctx) => {
-        for (const issue of limitRangeIssues(range)) ctx.addIssue({ code: "custom", ...issue });
-      })
       .optional(),
     /** Per-tenant backup settings, e.g. the tenant's own static store keys. */
     backup: tenantBackupSchema,
@@ -124,7 +111,9 @@ const tenantSchema = z
 const tenantAllowance = z
   .object({
     /** Annotation keys (or prefixes ending in `*`) the tenant may set although they change routing or inject configuration (docs/security.md). */
-    allowedAnnotations: z.array(z.string().regex(/^[A-Za-z0-9./_-]+\*?$/, { message: "is not an annotation key or a prefix ending in *" })).default([]),
+    allowedAnnotations: z
+      .array(z.string().regex(/^[A-Za-z0-9./_-]+\*?$/, { message: "is not an annotation key or a prefix ending in *" }))
+      .default([]),
     /** Lets the tenant's instances set networkPolicy.enabled: false (their backup pods keep theirs). */
     allowNetworkPolicyOff: z.boolean().default(false),
     /**

@@ -44,28 +44,32 @@ export function isImageTag(value: string): boolean {
 /** IPv4 or IPv6 CIDR, as NetworkPolicy ipBlock.cidr accepts. */
 export function isCidr(value: string): boolean {
   const [addr, bits, ...rest] = value.split("/");
-  if (rest.length > 0 || bits === undefined || !/^\d{1,3}$/.test(bits)) return false;
+  if (addr === undefined || rest.length > 0 || bits === undefined || !/^\d{1,3}$/.test(bits)) return false;
   const prefix = Number(bits);
   if (addr.includes(":")) return prefix <= 128 && /^[0-9a-fA-F:]+$/.test(addr) && addr.split("::").length <= 2;
   const octets = addr.split(".");
-  return (
-    prefix <= 32 &&
-    octets.length === 4 &&
-    octets.every((o) => /^\d{1,3}$/.test(o) && Number(o) <= 255)
-  );
+  return prefix <= 32 && octets.length === 4 && octets.every((o) => /^\d{1,3}$/.test(o) && Number(o) <= 255);
 }
 
 /** Edit distance counting an adjacent transposition as one edit ("imgae" → "image" is 1). */
 export function editDistance(a: string, b: string): number {
-  const d: number[][] = Array.from({ length: a.length + 1 }, (_, i) => Array.from({ length: b.length + 1 }, (_, j) => (i === 0 ? j : j === 0 ? i : 0)));
-  for (let i = 1; i <= a.length; i++) {
+  const d: number[][] = Array.from({ length: a.length + 1 }, (_, i) =>
+    Array.from({ length: b.length + 1 }, (_, j) => (i === 0 ? j : j === 0 ? i : 0)),
+  );
+  const cell = (i: number, j: number): number => {
+    const value = d[i]?.[j];
+    if (value === undefined) throw new Error(`edit distance table has no cell ${i},${j}`);
+    return value;
+  };
+  for (const [i, row] of d.entries()) {
+    if (i === 0) continue;
     for (let j = 1; j <= b.length; j++) {
       const cost = a[i - 1] === b[j - 1] ? 0 : 1;
-      d[i][j] = Math.min(d[i - 1][j] + 1, d[i][j - 1] + 1, d[i - 1][j - 1] + cost);
-      if (i > 1 && j > 1 && a[i - 1] === b[j - 2] && a[i - 2] === b[j - 1]) d[i][j] = Math.min(d[i][j], d[i - 2][j - 2] + 1);
+      row[j] = Math.min(cell(i - 1, j) + 1, cell(i, j - 1) + 1, cell(i - 1, j - 1) + cost);
+      if (i > 1 && j > 1 && a[i - 1] === b[j - 2] && a[i - 2] === b[j - 1]) row[j] = Math.min(cell(i, j), cell(i - 2, j - 2) + 1);
     }
   }
-  return d[a.length][b.length];
+  return cell(a.length, b.length);
 }
 
 export function closestMatch(word: string, candidates: readonly string[]): string | undefined {
@@ -111,7 +115,9 @@ export function isLabelValue(value: string): boolean {
 
 /** A port name (IANA_SVC_NAME): at most 15 lowercase alphanumerics and '-', a letter among them, no '--', no '-' at either end. */
 export function isPortName(value: string): boolean {
-  return value.length > 0 && value.length <= 15 && /^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/.test(value) && /[a-z]/.test(value) && !value.includes("--");
+  return (
+    value.length > 0 && value.length <= 15 && /^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/.test(value) && /[a-z]/.test(value) && !value.includes("--")
+  );
 }
 
 const QUANTITY_SUFFIX: Readonly<Record<string, number>> = {
@@ -138,11 +144,13 @@ export function quantityValue(value: string): number | undefined {
   if (!isQuantity(value)) return undefined;
   const match = /^([+-]?(?:\d+(?:\.\d*)?|\.\d+)(?:[eE][+-]?\d+)?)(Ki|Mi|Gi|Ti|Pi|Ei|n|u|m|k|M|G|T|P|E)?$/.exec(value);
   if (match === null) return undefined;
-  return Number(match[1]) * QUANTITY_SUFFIX[match[2] ?? ""];
+  const scale = QUANTITY_SUFFIX[match[2] ?? ""];
+  return scale === undefined ? undefined : Number(match[1]) * scale;
 }
 
 // distribution/reference: an optional registry host (with port), then lowercase path components.
-const REPOSITORY = /^(?:[a-zA-Z0-9](?:[a-zA-Z0-9.-]*[a-zA-Z0-9])?(?::\d+)?\/)?[a-z0-9]+(?:(?:[._]|__|-+)[a-z0-9]+)*(?:\/[a-z0-9]+(?:(?:[._]|__|-+)[a-z0-9]+)*)*$/;
+const REPOSITORY =
+  /^(?:[a-zA-Z0-9](?:[a-zA-Z0-9.-]*[a-zA-Z0-9])?(?::\d+)?\/)?[a-z0-9]+(?:(?:[._]|__|-+)[a-z0-9]+)*(?:\/[a-z0-9]+(?:(?:[._]|__|-+)[a-z0-9]+)*)*$/;
 
 /** An image repository without tag or digest, e.g. `ghcr.io/openclaw/openclaw`. */
 export function isImageRepository(value: string): boolean {

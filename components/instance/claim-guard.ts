@@ -1,5 +1,5 @@
 import * as pulumi from "@pulumi/pulumi";
-import { settingsGuardProvider, type GuardFailure } from "../settings-guard";
+import { settingsGuardProvider, type GuardFailure } from "../guards/settings-guard";
 
 /** What a PersistentVolumeClaim cannot change once it exists. */
 export interface ClaimIdentity {
@@ -29,12 +29,18 @@ export function claimGuardFailures(olds: Partial<ClaimIdentity> | undefined, new
   if ((olds.storageClass ?? "") !== news.storageClass) {
     const was = olds.storageClass ? `"${olds.storageClass}"` : "the cluster default";
     const now = news.storageClass ? `"${news.storageClass}"` : "the cluster default";
-    failures.push({ property: "storageClass", reason: `${news.configPath}.storageClass: PVC ${news.claimName} was created with storage class ${was}, not ${now}. ${fix}` });
+    failures.push({
+      property: "storageClass",
+      reason: `${news.configPath}.storageClass: PVC ${news.claimName} was created with storage class ${was}, not ${now}. ${fix}`,
+    });
   }
   const oldModes = [...(olds.accessModes ?? [])].sort().join(",");
   const newModes = [...news.accessModes].sort().join(",");
   if (oldModes !== newModes) {
-    failures.push({ property: "accessModes", reason: `${news.configPath}.accessModes: PVC ${news.claimName} was created with ${oldModes}, not ${newModes}. ${fix}` });
+    failures.push({
+      property: "accessModes",
+      reason: `${news.configPath}.accessModes: PVC ${news.claimName} was created with ${oldModes}, not ${newModes}. ${fix}`,
+    });
   }
   return failures;
 }

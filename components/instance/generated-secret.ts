@@ -24,7 +24,10 @@ export function generateSecretValue(spec: GeneratedSecretSpec): string {
 
 const generatedSecretProvider: pulumi.dynamic.ResourceProvider = {
   async create(inputs: GeneratedSecretSpec) {
-    return { id: `secret-${Date.now().toString(36)}`, outs: { length: inputs.length, alphabet: inputs.alphabet, value: generateSecretValue(inputs) } };
+    return {
+      id: `secret-${Date.now().toString(36)}`,
+      outs: { length: inputs.length, alphabet: inputs.alphabet, value: generateSecretValue(inputs) },
+    };
   },
   async diff(_id: string, olds: GeneratedSecretSpec, news: GeneratedSecretSpec) {
     const replaces = (["length", "alphabet"] as const).filter((k) => olds[k] !== news[k]);
@@ -44,9 +47,16 @@ const generatedSecretProvider: pulumi.dynamic.ResourceProvider = {
  */
 export class GeneratedSecret extends pulumi.dynamic.Resource {
   /** The generated value: a Pulumi secret. */
-  public declare readonly value: pulumi.Output<string>;
+  declare public readonly value: pulumi.Output<string>;
 
   constructor(name: string, spec: GeneratedSecretSpec, opts?: pulumi.CustomResourceOptions) {
-    super(generatedSecretProvider, name, { ...spec, value: undefined }, { ...opts, additionalSecretOutputs: ["value"] }, "instance", "GeneratedSecret");
+    super(
+      generatedSecretProvider,
+      name,
+      { ...spec, value: undefined },
+      { ...opts, additionalSecretOutputs: ["value"] },
+      "instance",
+      "GeneratedSecret",
+    );
   }
 }

@@ -86,12 +86,13 @@ export function selectorMatches(selector: unknown, labels: Readonly<Record<strin
     const key = asString(at(item, "key")) ?? "";
     const values = asList(at(item, "values")).filter((v): v is string => typeof v === "string");
     const present = Object.prototype.hasOwnProperty.call(labels, key);
+    const value = present ? labels[key] : undefined;
     switch (asString(at(item, "operator"))) {
       case "In":
-        if (!present || !values.includes(labels[key])) return false;
+        if (value === undefined || !values.includes(value)) return false;
         break;
       case "NotIn":
-        if (present && values.includes(labels[key])) return false;
+        if (value !== undefined && values.includes(value)) return false;
         break;
       case "Exists":
         if (!present) return false;

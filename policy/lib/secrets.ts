@@ -4,7 +4,18 @@
  */
 
 // Words that make a name secret-looking, matched against its words (split on _ . - and camelCase).
-const SECRET_WORDS = new Set(["token", "secret", "password", "passwd", "pwd", "passphrase", "credential", "credentials", "apikey", "privatekey"]);
+const SECRET_WORDS = new Set([
+  "token",
+  "secret",
+  "password",
+  "passwd",
+  "pwd",
+  "passphrase",
+  "credential",
+  "credentials",
+  "apikey",
+  "privatekey",
+]);
 const SECRET_PAIRS: readonly (readonly [string, string])[] = [
   ["api", "key"],
   ["private", "key"],
@@ -14,7 +25,24 @@ const SECRET_PAIRS: readonly (readonly [string, string])[] = [
   ["encryption", "key"],
 ];
 // A name ending in one of these points at a secret (a file, a Secret's name) rather than holding it.
-const REFERENCE_SUFFIXES = new Set(["file", "path", "dir", "name", "ref", "id", "arn", "url", "kind", "type", "mode", "enabled", "length", "ttl", "header", "env"]);
+const REFERENCE_SUFFIXES = new Set([
+  "file",
+  "path",
+  "dir",
+  "name",
+  "ref",
+  "id",
+  "arn",
+  "url",
+  "kind",
+  "type",
+  "mode",
+  "enabled",
+  "length",
+  "ttl",
+  "header",
+  "env",
+]);
 
 function words(name: string): string[] {
   return name
@@ -27,7 +55,8 @@ function words(name: string): string[] {
 /** True for names such as API_TOKEN, dbPassword, OPENAI_API_KEY, or `key`; false for TOKEN_FILE or KMS_KEY_ID. */
 export function isSecretLookingName(name: string): boolean {
   const parts = words(name);
-  if (parts.length === 0 || REFERENCE_SUFFIXES.has(parts[parts.length - 1])) return false;
+  const last = parts.at(-1);
+  if (last === undefined || REFERENCE_SUFFIXES.has(last)) return false;
   if (parts.some((w) => SECRET_WORDS.has(w))) return true;
   if (parts[parts.length - 1] === "key") return true;
   return SECRET_PAIRS.some(([a, b]) => parts.some((w, i) => w === a && parts[i + 1] === b));

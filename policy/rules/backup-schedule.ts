@@ -51,7 +51,10 @@ export const backupScheduled: StackValidationPolicy = {
           workload.urn,
         );
       } else if (replicas !== 0 && schedules.every((c) => at(c.props, "spec", "suspend") === true)) {
-        reportViolation(`${describeObject(workload.props)} (instance ${instance}) is running but its backup CronJob is suspended`, workload.urn);
+        reportViolation(
+          `${describeObject(workload.props)} (instance ${instance}) is running but its backup CronJob is suspended`,
+          workload.urn,
+        );
       }
     }
   },

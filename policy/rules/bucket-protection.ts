@@ -18,7 +18,9 @@ function configures(config: PolicyResource, bucket: PolicyResource): boolean {
 
 function problemsWithEncryption(configs: readonly PolicyResource[]): string | undefined {
   if (configs.length === 0) return "has no BucketServerSideEncryptionConfiguration: add one with sseAlgorithm aws:kms";
-  const algorithms = configs.flatMap((c) => asList(c.props.rules).map((rule) => asString(at(rule, "applyServerSideEncryptionByDefault", "sseAlgorithm"))));
+  const algorithms = configs.flatMap((c) =>
+    asList(c.props.rules).map((rule) => asString(at(rule, "applyServerSideEncryptionByDefault", "sseAlgorithm"))),
+  );
   if (!algorithms.some((a) => a !== undefined && KMS_ALGORITHMS.includes(a))) {
     return `is not encrypted with SSE-KMS (sseAlgorithm is ${algorithms.map((a) => a ?? "unset").join(", ") || "unset"}): use aws:kms with the fleet's KMS key`;
   }
@@ -43,7 +45,7 @@ export const bucketsProtected: StackValidationPolicy = {
     "Every S3 bucket has SSE-KMS default encryption, versioning enabled and a public access block with all four switches on, each as its own aws v7 resource (BucketServerSideEncryptionConfiguration, BucketVersioning, BucketPublicAccessBlock).",
   enforcementLevel: "mandatory",
   severity: "critical",
-  remediationSteps: "Create the bucket through BackupStore (components/backup/store), which adds all three.",
+  remediationSteps: "Create the bucket through BackupStore (components/backup-store/), which adds all three.",
   validateStack: (args, reportViolation) => {
     const ofTypes = (types: readonly string[]) => args.resources.filter((r) => types.includes(r.type));
     const encryption = ofTypes(S3.encryption);

@@ -22,7 +22,8 @@ export const instancesHaveNetworkPolicy: StackValidationPolicy = {
   enforcementLevel: "mandatory",
   severity: "high",
   configSchema: { properties: { exempt: { type: "array", items: { type: "string" }, default: [] } } },
-  remediationSteps: "Keep networkPolicy.enabled: true on the instance; open what it needs with allowedIngressNamespaces, allowedEgressCIDRs or additionalEgress.",
+  remediationSteps:
+    "Keep networkPolicy.enabled: true on the instance; open what it needs with allowedIngressNamespaces, allowedEgressCIDRs or additionalEgress.",
   validateStack: (args, reportViolation) => {
     const exempt = args.getConfig<NetworkPolicyConfig>().exempt ?? [];
     const policies = args.resources.filter((r) => r.type === K8S.networkPolicy);
@@ -31,7 +32,9 @@ export const instancesHaveNetworkPolicy: StackValidationPolicy = {
       const instance = template && instanceKey(template.labels);
       if (template === undefined || instance === undefined || exempt.some((p) => globMatch(p, instance))) continue;
       const namespace = namespaceOf(workload.props);
-      const selecting = policies.filter((p) => namespaceOf(p.props) === namespace && selectorMatches(at(p.props, "spec", "podSelector"), template.labels));
+      const selecting = policies.filter(
+        (p) => namespaceOf(p.props) === namespace && selectorMatches(at(p.props, "spec", "podSelector"), template.labels),
+      );
       const covered = new Set(selecting.flatMap(policyTypesOf));
       const missing = ["Ingress", "Egress"].filter((direction) => !covered.has(direction));
       if (missing.length === 0) continue;

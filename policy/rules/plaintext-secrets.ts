@@ -42,7 +42,8 @@ export function podSecretProblems(podSpec: Readonly<Record<string, unknown>>): s
     for (const field of ["command", "args"] as const) {
       asList(body[field]).forEach((item, i) => {
         const shape = typeof item === "string" ? credentialShape(item) : undefined;
-        if (shape !== undefined) problems.push(`${label}: ${field}[${i}] holds what looks like ${shape}; command lines are visible to anyone who can list pods`);
+        if (shape !== undefined)
+          problems.push(`${label}: ${field}[${i}] holds what looks like ${shape}; command lines are visible to anyone who can list pods`);
       });
     }
   }

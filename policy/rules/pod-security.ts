@@ -50,7 +50,7 @@ export const podsRestricted: ResourceValidationPolicy = {
   enforcementLevel: "mandatory",
   severity: "high",
   remediationSteps:
-    "Build the pod from restrictedPodSecurityContext() and restrictedContainerSecurityContext() in components/instance/pod-security.ts.",
+    "Build the pod from restrictedPodSecurityContext() and restrictedContainerSecurityContext() in components/builders/kube/pod-security.ts.",
   validateResource: (args, reportViolation) => {
     if (!WORKLOAD_TYPES.includes(args.type)) return;
     const template = podTemplateOf(args.type, args.props);

@@ -18,7 +18,11 @@ export interface DocSection {
 /** The sections of docs/config.md, walked from the current schemas. */
 export function configSections(examples: ReadonlyMap<string, string> = new Map()): DocSection[] {
   return [
-    { id: "stack", keys: configKeys(stackSchema, { placeholders: { tenants: "<tenant>", "platform.tenants": "<tenant>", secrets: "<name>" } }), examples },
+    {
+      id: "stack",
+      keys: configKeys(stackSchema, { placeholders: { tenants: "<tenant>", "platform.tenants": "<tenant>", secrets: "<name>" } }),
+      examples,
+    },
     { id: "instance", keys: configKeys(instanceSchema), examples },
   ];
 }
@@ -59,6 +63,8 @@ export function parseSection(document: string, id: string): Map<string, DocRow> 
   for (const line of document.slice(begin, end).split("\n")) {
     if (!line.startsWith("| `")) continue;
     const [key, type, fallback, example, description] = cellsOf(line);
+    if (key === undefined || type === undefined || fallback === undefined)
+      throw new Error(`section ${id}: row has no key, type and default cells: ${line}`);
     const path = uncode(key);
     rows.set(path, { path, type: unescapeHtml(type), default: uncode(fallback), example: example ?? "", description: description ?? "" });
   }
@@ -69,10 +75,11 @@ function exampleFor(key: ConfigKey, section: DocSection, previous: DocRow | unde
   if (previous !== undefined && previous.example !== "") return previous.example;
   const fromStacks = section.examples?.get(key.path);
   if (fromStacks !== undefined) return code(fromStacks);
-  if (key.type === "object" || key.type.startsWith("object,") || key.type.startsWith("map of <") || key.type === "list of objects") return "—";
+  if (key.type === "object" || key.type.startsWith("object,") || key.type.startsWith("map of <") || key.type === "list of objects")
+    return "—";
   if (!["required", "unset", "{}", "[]", "—"].includes(key.default)) return code(key.default);
-  const literal = /^(".*?"|true|false|\d+)( \\\||$)/.exec(key.type);
-  if (literal !== null) return code(literal[1]);
+  const literal = /^(".*?"|true|false|\d+)( \\\||$)/.exec(key.type)?.[1];
+  if (literal !== undefined) return code(literal);
   if (key.type === "boolean") return "`true`";
   return "";
 }
@@ -117,8 +124,10 @@ export function disagreements(document: string, sections: readonly DocSection[])
       const row = rows.get(key.path);
       if (row === undefined) problems.push(`${section.id}: ${key.path} is in the schema but not documented`);
       else {
-        if (row.type !== key.type) problems.push(`${section.id}: ${key.path} is documented as type "${row.type}", the schema says "${key.type}"`);
-        if (row.default !== key.default) problems.push(`${section.id}: ${key.path} is documented with default ${row.default}, the schema says ${key.default}`);
+        if (row.type !== key.type)
+          problems.push(`${section.id}: ${key.path} is documented as type "${row.type}", the schema says "${key.type}"`);
+        if (row.default !== key.default)
+          problems.push(`${section.id}: ${key.path} is documented with default ${row.default}, the schema says ${key.default}`);
         if (row.description.trim() === "") problems.push(`docs/config.md: \`${key.path}\` has no description`);
       }
     }
@@ -145,7 +154,10 @@ function showValue(value: unknown): string | undefined {
  * stack's top level, the instance section `defaults` and every instance.
  * Secret values are never read.
  */
-export function stackExamples(stacks: readonly Readonly<Record<string, unknown>>[], section: Pick<DocSection, "id" | "keys">): Map<string, string> {
+export function stackExamples(
+  stacks: readonly Readonly<Record<string, unknown>>[],
+  section: Pick<DocSection, "id" | "keys">,
+): Map<string, string> {
   const keys = new Set(section.keys.map((k) => k.path));
   const placeholderUnder = (path: string) =>
     [...keys].find((k) => k.startsWith(path === "" ? "<" : `${path}.<`) && !k.slice(path === "" ? 0 : path.length + 1).includes("."));

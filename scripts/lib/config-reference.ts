@@ -39,7 +39,7 @@ export interface WalkOptions {
   readonly placeholders?: Readonly<Record<string, string>>;
 }
 
-const defOf = (schema: Schema): Def => schema._zod.def as unknown as Def;
+const defOf = (schema: Schema): Def => schema._zod.def;
 
 interface Unwrapped {
   readonly core: Schema;
@@ -62,7 +62,8 @@ function unwrap(schema: Schema): Unwrapped {
     if (def.type === "prefault" && presence === undefined) presence = "{}";
     if (def.type === "optional" && presence === undefined) presence = "unset";
     const next = def.innerType ?? (def.type === "pipe" ? def.in : undefined);
-    if (next === undefined) return { core: current, default: presence ?? "required", ...(description !== undefined ? { description } : {}) };
+    if (next === undefined)
+      return { core: current, default: presence ?? "required", ...(description !== undefined ? { description } : {}) };
     current = next;
     description ??= describedAs(current);
   }
@@ -95,7 +96,9 @@ export function typeName(schema: Schema): string {
     case "literal":
       return (def.values ?? []).map(literalOf).join(" \\| ");
     case "enum":
-      return Object.values(def.entries ?? {}).map(literalOf).join(" \\| ");
+      return Object.values(def.entries ?? {})
+        .map(literalOf)
+        .join(" \\| ");
     case "union":
       return (def.options ?? []).map(typeName).join(" \\| ");
     case "array":
@@ -149,7 +152,9 @@ export function configKeys(schema: Schema, options: WalkOptions = {}): ConfigKey
       row("object");
       for (const [key, child] of Object.entries(def.shape)) walk(child, join(path, key));
     } else if (isDiscriminatedUnion(core)) {
-      row(`object, one of ${def.discriminator}: ${(def.options ?? []).map((o) => typeName(defOf(unwrap(o).core).shape?.[def.discriminator ?? ""] ?? o)).join(" \\| ")}`);
+      row(
+        `object, one of ${def.discriminator}: ${(def.options ?? []).map((o) => typeName(defOf(unwrap(o).core).shape?.[def.discriminator ?? ""] ?? o)).join(" \\| ")}`,
+      );
       for (const option of def.options ?? []) {
         for (const [key, child] of Object.entries(defOf(unwrap(option).core).shape ?? {})) walk(child, join(path, key));
       }

@@ -3,6 +3,7 @@ import * as pulumi from "@pulumi/pulumi";
 import { specialSecretSig, specialSigKey } from "@pulumi/pulumi/runtime/rpc";
 import * as settings from "@pulumi/pulumi/runtime/settings";
 import type { RawStackConfig } from "../../components/config/load";
+import type { ProgramOptions } from "../../components/program/program";
 
 /** A secret value as it reached the engine: kept distinct so tests can assert secrecy and render can redact it. */
 export class SecretValue {
@@ -22,6 +23,12 @@ export interface Registration {
   /** Options the engine acts on at deletion: `retainOnDelete` (left in place) and `protect` (refused). */
   readonly retainOnDelete?: boolean;
   readonly protect?: boolean;
+  /** The parent as `<type>::<name>` (the last link of its URN); undefined for the stack's own children. */
+  readonly parent?: string;
+  /** Earlier parents this resource answers to (alias specs), as `<type>::<name>` of each parent URN. */
+  readonly aliasParents?: readonly string[];
+  /** Names of the lifecycle hooks bound to it, by hook point (`beforeDelete`, `onError`, …). */
+  readonly hooks?: Readonly<Record<string, readonly string[]>>;
   /** The state the mocks returned: what the engine would report as outputs (policy stack validation reads these). */
   readonly outputs?: Record<string, unknown>;
 }
@@ -38,6 +45,9 @@ interface RegistrationRequest {
   getDependenciesList(): string[];
   getRetainondelete(): boolean | undefined;
   getProtect(): boolean | undefined;
+  getParent(): string;
+  getAliasesList(): { getSpec(): { getParenturn(): string } | undefined }[];
+  getHooks(): HookBindingRequest | undefined;
 }
 
 /** Handlers for provider functions (invokes) the test expects; any other invoke fails the run. */
@@ -75,13 +85,24 @@ function suffix(name: string, length: number): string {
 }
 
 /** Outputs a real provider would compute, so that dependents see plausible values. */
-function computedState(type: string, name: string, inputs: Record<string, unknown>, region: string = MOCK_AWS_REGION): Record<string, unknown> {
-  const generatedName = (): string => (typeof inputs.name === "string" ? inputs.name : `${typeof inputs.namePrefix === "string" ? inputs.namePrefix : `${name}-`}${suffix(name, 26)}`);
+function computedState(
+  type: string,
+  name: string,
+  inputs: Record<string, unknown>,
+  region: string = MOCK_AWS_REGION,
+): Record<string, unknown> {
+  const generatedName = (): string =>
+    typeof inputs.name === "string"
+      ? inputs.name
+      : `${typeof inputs.namePrefix === "string" ? inputs.namePrefix : `${name}-`}${suffix(name, 26)}`;
   switch (type) {
     case "pulumi-nodejs:dynamic/instance:GeneratedSecret":
       return { ...inputs, value: `generated-${name}` };
     case "aws:s3/bucket:Bucket": {
-      const bucket = typeof inputs.bucket === "string" ? inputs.bucket : `${typeof inputs.bucketPrefix === "string" ? inputs.bucketPrefix : `${name}-`}${suffix(name, 12)}`;
+      const bucket =
+        typeof inputs.bucket === "string"
+          ? inputs.bucket
+          : `${typeof inputs.bucketPrefix === "string" ? inputs.bucketPrefix : `${name}-`}${suffix(name, 12)}`;
       return { ...inputs, bucket, arn: `arn:aws:s3:::${bucket}`, region };
     }
     case "aws:kms/key:Key": {
@@ -91,7 +112,12 @@ function computedState(type: string, name: string, inputs: Record<string, unknow
     }
     case "aws:iam/role:Role": {
       const roleName = generatedName();
-      return { ...inputs, name: roleName, arn: `arn:aws:iam::${MOCK_AWS_ACCOUNT}:role/${roleName}`, uniqueId: `AROA${suffix(name, 17).toUpperCase()}` };
+      return {
+        ...inputs,
+        name: roleName,
+        arn: `arn:aws:iam::${MOCK_AWS_ACCOUNT}:role/${roleName}`,
+        uniqueId: `AROA${suffix(name, 17).toUpperCase()}`,
+      };
     }
     case "aws:eks/podIdentityAssociation:PodIdentityAssociation":
       return { ...inputs, associationId: `a-${suffix(name, 17)}` };
@@ -100,12 +126,62 @@ function computedState(type: string, name: string, inputs: Record<string, unknow
   }
 }
 
+/** What the mocks do not see of a registration but the request the SDK sends carries. */
+interface RequestFacts {
+  readonly dependencies: string[];
+  readonly retainOnDelete: boolean;
+  readonly protect: boolean;
+  readonly parent?: string;
+  readonly aliasParents: string[];
+  readonly hooks?: Record<string, string[]>;
+}
+
+/** `urn:pulumi:<stack>::<project>::<a>$<b>::<name>` -> `<b>::<name>`. */
+function urnTail(urn: string): string {
+  const name = urn.slice(urn.lastIndexOf("::") + 2);
+  const types = urn.slice(0, urn.lastIndexOf("::"));
+  const type =
+    types
+      .slice(types.lastIndexOf("::") + 2)
+      .split("$")
+      .pop() ?? "";
+  return `${type}::${name}`;
+}
+
+interface HookBindingRequest {
+  getBeforeCreateList(): string[];
+  getAfterCreateList(): string[];
+  getBeforeUpdateList(): string[];
+  getAfterUpdateList(): string[];
+  getBeforeDeleteList(): string[];
+  getAfterDeleteList(): string[];
+  getOnErrorList(): string[];
+}
+
+function hookNames(binding: HookBindingRequest | undefined): Record<string, string[]> | undefined {
+  if (binding === undefined) return undefined;
+  const all: Record<string, string[]> = {
+    beforeCreate: binding.getBeforeCreateList(),
+    afterCreate: binding.getAfterCreateList(),
+    beforeUpdate: binding.getBeforeUpdateList(),
+    afterUpdate: binding.getAfterUpdateList(),
+    beforeDelete: binding.getBeforeDeleteList(),
+    afterDelete: binding.getAfterDeleteList(),
+    onError: binding.getOnErrorList(),
+  };
+  return Object.fromEntries(Object.entries(all).filter(([, names]) => names.length > 0));
+}
+
 /**
  * Runs `program` under Pulumi's mock runtime with the given stack config and
  * returns every registration. Invokes not listed in `options.invokes` throw,
  * so a program that starts calling the cloud is caught by the tests.
  */
-export async function runWithMocks<T>(raw: RawStackConfig, program: (raw: RawStackConfig) => T, options: MockRunOptions = {}): Promise<MockRunResult<T>> {
+export async function runWithMocks<T>(
+  raw: RawStackConfig,
+  program: (raw: RawStackConfig, options: ProgramOptions) => T,
+  options: MockRunOptions = {},
+): Promise<MockRunResult<T>> {
   const registrations: Registration[] = [];
   const invokes = options.invokes ?? {};
   // Region of each AWS provider by id, so that mocked ARNs carry the region the program configured.
@@ -123,6 +199,9 @@ export async function runWithMocks<T>(raw: RawStackConfig, program: (raw: RawSta
           dependencies: requests.get(`${args.type}::${args.name}`)?.dependencies,
           retainOnDelete: requests.get(`${args.type}::${args.name}`)?.retainOnDelete,
           protect: requests.get(`${args.type}::${args.name}`)?.protect,
+          parent: requests.get(`${args.type}::${args.name}`)?.parent,
+          aliasParents: requests.get(`${args.type}::${args.name}`)?.aliasParents,
+          hooks: requests.get(`${args.type}::${args.name}`)?.hooks,
           inputs: decode(inputs) as Record<string, unknown>,
           custom: args.custom ?? true,
           provider: args.provider || undefined,
@@ -141,14 +220,23 @@ export async function runWithMocks<T>(raw: RawStackConfig, program: (raw: RawSta
     options.preview ?? false,
   );
   // The mocks see neither dependencies nor deletion options; the request the SDK sends to the monitor carries them.
-  const requests = new Map<string, { dependencies: string[]; retainOnDelete: boolean; protect: boolean }>();
+  const requests = new Map<string, RequestFacts>();
   const monitor = settings.getMonitor() as unknown as { registerResource(req: RegistrationRequest, callback: unknown): void };
   const register = monitor.registerResource.bind(monitor);
   monitor.registerResource = (req, callback) => {
     requests.set(`${req.getType()}::${req.getName()}`, {
-      dependencies: req.getDependenciesList().map((urn) => urn.slice(urn.lastIndexOf("::") + 2)).sort(),
+      dependencies: req
+        .getDependenciesList()
+        .map((urn) => urn.slice(urn.lastIndexOf("::") + 2))
+        .sort(),
       retainOnDelete: req.getRetainondelete() ?? false,
       protect: req.getProtect() ?? false,
+      parent: req.getParent() ? urnTail(req.getParent()) : undefined,
+      aliasParents: req.getAliasesList().flatMap((alias) => {
+        const parent = alias.getSpec()?.getParenturn();
+        return parent ? [urnTail(parent)] : [];
+      }),
+      hooks: hookNames(req.getHooks()),
     });
     register(req, callback);
   };
@@ -156,9 +244,13 @@ export async function runWithMocks<T>(raw: RawStackConfig, program: (raw: RawSta
   for (const [key, value] of Object.entries(raw.values)) {
     config[`${raw.namespace}:${key}`] = typeof value === "string" ? value : JSON.stringify(value);
   }
-  pulumi.runtime.setAllConfig(config, [...raw.secretKeys].map((k) => `${raw.namespace}:${k}`));
+  pulumi.runtime.setAllConfig(
+    config,
+    [...raw.secretKeys].map((k) => `${raw.namespace}:${k}`),
+  );
 
-  const outputs = program(raw);
+  // Pulumi's mocks cannot register lifecycle hooks (and never run them).
+  const outputs = program(raw, { lifecycleHooks: false });
   await waitForRPCs();
   return { registrations: [...registrations], outputs };
 }

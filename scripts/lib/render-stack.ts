@@ -1,7 +1,7 @@
 import { existsSync, readdirSync } from "node:fs";
 import { dirname } from "node:path";
-import { loadFleetConfig, type RawStackConfig } from "../../components/config/load";
-import { program } from "../../components/program";
+import { loadFleetConfig, type RawStackConfig } from "../../components/validation/load";
+import { program } from "../../components/program/program";
 import { isKubernetesObject, manifestOf, manifestPath, redact, toStableJson, toYaml } from "./manifests";
 import { runWithMocks, type Registration } from "./mock-runtime";
 import { offlineLookups } from "./offline-lookups";
@@ -37,7 +37,9 @@ export function knownStacks(dir: string): string[] {
 export async function renderStack(configPath: string, stack: string): Promise<RenderedStack> {
   if (!existsSync(configPath)) {
     const known = knownStacks(dirname(configPath));
-    throw new RenderInputError(`no stack "${stack}": ${configPath} does not exist (stacks in ${dirname(configPath)}: ${known.join(", ") || "none"}; or pass --config <file>)`);
+    throw new RenderInputError(
+      `no stack "${stack}": ${configPath} does not exist (stacks in ${dirname(configPath)}: ${known.join(", ") || "none"}; or pass --config <file>)`,
+    );
   }
   return renderConfig(readStackFile(configPath, PROJECT), stack);
 }

@@ -74,7 +74,10 @@ export function podOf(object: Manifest): PodSpec {
  * MinIO with static keys and client-side encryption. `backup` is merged into
  * the instance's backup settings; `extra` into the stack.
  */
-export function backupStack(backup: Record<string, unknown> = {}, options: { instance?: Record<string, unknown>; extra?: Record<string, unknown>; tenant?: Record<string, unknown> } = {}): RawStackConfig {
+export function backupStack(
+  backup: Record<string, unknown> = {},
+  options: { instance?: Record<string, unknown>; extra?: Record<string, unknown>; tenant?: Record<string, unknown> } = {},
+): RawStackConfig {
   return rawConfig({
     cluster: { kubernetes: { renderYamlToDirectory: "out" } },
     backup: {
@@ -99,9 +102,16 @@ export function backupStack(backup: Record<string, unknown> = {}, options: { ins
 
 /** The one object of `kind` named `name` (throws, listing what there is, when not exactly one). */
 export function objectNamed(objects: readonly Manifest[], kind: string, name: string): Manifest {
-  const found = objects.filter((o) => o.kind === kind && o.metadata.name === name);
-  if (found.length !== 1) {
-    throw new Error(`expected one ${kind} ${name}, found ${found.length} (${kind}s: ${objects.filter((o) => o.kind === kind).map((o) => o.metadata.name).join(", ") || "none"})`);
+  const [found, ...more] = objects.filter((o) => o.kind === kind && o.metadata.name === name);
+  if (found === undefined || more.length > 0) {
+    throw new Error(
+      `expected one ${kind} ${name}, found ${found === undefined ? 0 : 1 + more.length} (${kind}s: ${
+        objects
+          .filter((o) => o.kind === kind)
+          .map((o) => o.metadata.name)
+          .join(", ") || "none"
+      })`,
+    );
   }
-  return found[0];
+  return found;
 }

@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
-import { restoreJobName } from "../../components/backup/restore-job";
-import { storeEndpoint } from "../../components/backup/network-policy";
+import { restoreJobName } from "../../components/builders/backup/restore-job";
+import { storeEndpoint } from "../../components/builders/backup/network-policy";
 import { SecretValue } from "../../scripts/lib/mock-runtime";
 import { assertValidObject } from "../support/k8s-schema";
 import { kubernetesObjects, rawConfig, runProgram } from "../support/stacks";
@@ -29,13 +29,18 @@ function assertRestricted(what: string, pod: PodSpec): void {
   }
   for (const v of pod.volumes) {
     const kinds = Object.keys(v).filter((k) => k !== "name");
-    assert.ok(kinds.every((k) => ["persistentVolumeClaim", "configMap", "emptyDir", "secret", "projected"].includes(k)), `${what}: volume ${v.name} is ${kinds.join()}`);
+    assert.ok(
+      kinds.every((k) => ["persistentVolumeClaim", "configMap", "emptyDir", "secret", "projected"].includes(k)),
+      `${what}: volume ${v.name} is ${kinds.join()}`,
+    );
   }
 }
 
 describe("backup Kubernetes objects", () => {
   it("a CronJob per instance: Forbid, deadlines, history, spread schedule, time zone", async () => {
-    const { objects } = await render(backupStack({ schedule: "6h", timeZone: "Europe/Berlin", backoffLimit: 4, failedJobsHistoryLimit: 5 }));
+    const { objects } = await render(
+      backupStack({ schedule: "6h", timeZone: "Europe/Berlin", backoffLimit: 4, failedJobsHistoryLimit: 5 }),
+    );
     const cron = objectNamed(objects, "CronJob", "bot-backup");
     const spec = cron.spec as Record<string, unknown> & { jobTemplate: { spec: Record<string, unknown> } };
     assert.match(String(spec.schedule), /^\d+ [0-5]-23\/6 \* \* \*$/);
@@ -65,13 +70,22 @@ describe("backup Kubernetes objects", () => {
     assert.equal(pod.serviceAccountName, "bot-backup");
     assert.equal(pod.automountServiceAccountToken, false);
     assert.equal(pod.restartPolicy, "Never");
-    const affinity = pod.affinity as { podAffinity: { requiredDuringSchedulingIgnoredDuringExecution: { labelSelector: { matchLabels: Record<string, string> }; topologyKey: string }[] } };
+    const affinity = pod.affinity as {
+      podAffinity: {
+        requiredDuringSchedulingIgnoredDuringExecution: { labelSelector: { matchLabels: Record<string, string> }; topologyKey: string }[];
+      };
+    };
     const [term] = affinity.podAffinity.requiredDuringSchedulingIgnoredDuringExecution;
+    assert.ok(term, "the backup pod has a required pod-affinity term");
     assert.equal(term.topologyKey, "kubernetes.io/hostname");
     const sts = objectNamed(objects, "StatefulSet", "bot");
-    assert.deepEqual(term.labelSelector.matchLabels, (sts.spec as { selector: { matchLabels: Record<string, string> } }).selector.matchLabels);
+    assert.deepEqual(
+      term.labelSelector.matchLabels,
+      (sts.spec as { selector: { matchLabels: Record<string, string> } }).selector.matchLabels,
+    );
 
     const [engine] = pod.containers;
+    assert.ok(engine, "the backup pod has a container");
     assert.match(engine.image, /^docker\.io\/rclone\/rclone@sha256:[0-9a-f]{64}$/);
     assert.deepEqual(engine.args, ["backup"]);
     const state = engine.volumeMounts?.find((m) => m.name === "source-state");
@@ -86,26 +100,51 @@ describe("backup Kubernetes objects", () => {
     for (const e of engine.env ?? []) assert.ok(!(e.value ?? "").includes(PASSPHRASE), `${e.name} carries the passphrase inline`);
 
     const [init] = pod.initContainers ?? [];
+    assert.ok(init, "the backup pod has an init container");
     assert.equal(init.name, "sqlite-snapshot");
     assert.equal(init.image, "ghcr.io/openclaw/openclaw:2026.9.6", "SQLite is read by the app's own image");
     assert.equal(envOf(init).get("OCB_SQLITE_STAGING")?.value, envOf(engine).get("OCB_SQLITE_STAGING")?.value);
 
     // Backup pods are not the gateway: the Service and the StatefulSet must not select them.
     const service = objectNamed(objects, "Service", "bot").spec as { selector: Record<string, string> };
-    const labels = (objectNamed(objects, "CronJob", "bot-backup").spec as { jobTemplate: { spec: { template: { metadata: { labels: Record<string, string> } } } } }).jobTemplate.spec.template.metadata.labels;
+    const labels = (
+      objectNamed(objects, "CronJob", "bot-backup").spec as {
+        jobTemplate: { spec: { template: { metadata: { labels: Record<string, string> } } } };
+      }
+    ).jobTemplate.spec.template.metadata.labels;
     assert.ok(!Object.entries(service.selector).every(([k, v]) => labels[k] === v), "the gateway Service would select backup pods");
   });
 
   it("backup and restore pods go where the instance may go: its node selector, tolerations, node affinity and pull secrets, not its pod (anti-)affinity", async () => {
     const toleration = { key: "dedicated", operator: "Equal", value: "openclaw", effect: "NoSchedule" };
-    const nodeAffinity = { requiredDuringSchedulingIgnoredDuringExecution: { nodeSelectorTerms: [{ matchExpressions: [{ key: "topology.kubernetes.io/zone", operator: "In", values: ["eu-1a"] }] }] } };
-    const podAntiAffinity = { preferredDuringSchedulingIgnoredDuringExecution: [{ weight: 10, podAffinityTerm: { labelSelector: { matchLabels: { "app.kubernetes.io/name": "openclaw" } }, topologyKey: "kubernetes.io/hostname" } }] };
+    const nodeAffinity = {
+      requiredDuringSchedulingIgnoredDuringExecution: {
+        nodeSelectorTerms: [{ matchExpressions: [{ key: "topology.kubernetes.io/zone", operator: "In", values: ["eu-1a"] }] }],
+      },
+    };
+    const podAntiAffinity = {
+      preferredDuringSchedulingIgnoredDuringExecution: [
+        {
+          weight: 10,
+          podAffinityTerm: {
+            labelSelector: { matchLabels: { "app.kubernetes.io/name": "openclaw" } },
+            topologyKey: "kubernetes.io/hostname",
+          },
+        },
+      ],
+    };
     const instance = {
       image: { tag: "2026.9.6", pullSecrets: ["mirror-pull"] },
       availability: { nodeSelector: { pool: "openclaw" }, tolerations: [toleration], affinity: { nodeAffinity, podAntiAffinity } },
     };
     const { objects } = await render(backupStack({ restoreFrom: "backups/acme/bot/periodic/20260101T000000Z" }, { instance }));
-    const pods = { schedule: podOf(objectNamed(objects, "CronJob", "bot-backup")), restore: podOf(objects.find((o) => o.kind === "Job" && (o.metadata.labels ?? {})["app.kubernetes.io/component"] === "restore") ?? assert.fail("no restore Job")) };
+    const pods = {
+      schedule: podOf(objectNamed(objects, "CronJob", "bot-backup")),
+      restore: podOf(
+        objects.find((o) => o.kind === "Job" && (o.metadata.labels ?? {})["app.kubernetes.io/component"] === "restore") ??
+          assert.fail("no restore Job"),
+      ),
+    };
     for (const [what, pod] of Object.entries(pods)) {
       assert.deepEqual(pod.nodeSelector, { pool: "openclaw" }, `${what}: nodeSelector`);
       assert.deepEqual(pod.tolerations, [toleration], `${what}: tolerations`);
@@ -117,7 +156,10 @@ describe("backup Kubernetes objects", () => {
     }
     // An instance with no placement of its own: nothing added.
     const plain = podOf(objectNamed((await render(backupStack())).objects, "CronJob", "bot-backup"));
-    assert.deepEqual([plain.nodeSelector, plain.tolerations, plain.imagePullSecrets, (plain.affinity as Record<string, unknown>).nodeAffinity], [undefined, undefined, undefined, undefined]);
+    assert.deepEqual(
+      [plain.nodeSelector, plain.tolerations, plain.imagePullSecrets, (plain.affinity as Record<string, unknown>).nodeAffinity],
+      [undefined, undefined, undefined, undefined],
+    );
   });
 
   it("keeps the passphrase a Pulumi secret, in a Secret of its own", async () => {
@@ -125,12 +167,15 @@ describe("backup Kubernetes objects", () => {
     // A salt of its own: the fleet's store key is never usable from a tenant's block (issue 25).
     (raw.values.secrets as Record<string, string>)["backup-salt"] = "pepper";
     const { registrations, objects } = await render(raw);
-    const secret = registrations.find((r) => r.type === "kubernetes:core/v1:Secret" && (r.inputs.metadata as { name: string }).name === "bot-backup-passphrase");
+    const secret = registrations.find(
+      (r) => r.type === "kubernetes:core/v1:Secret" && (r.inputs.metadata as { name: string }).name === "bot-backup-passphrase",
+    );
     assert.ok(secret !== undefined);
     const data = secret.inputs.stringData;
     assert.ok(data instanceof SecretValue, "the passphrase reaches the engine as a secret");
     assert.deepEqual(Object.keys(data.value as object).sort(), ["passphrase", "salt"]);
     const engine = podOf(objectNamed(objects, "CronJob", "bot-backup")).containers[0];
+    assert.ok(engine, "the backup CronJob has a container");
     assert.deepEqual(envOf(engine).get("OCB_CRYPT_PASSWORD2")?.valueFrom, { secretKeyRef: { name: "bot-backup-passphrase", key: "salt" } });
   });
 
@@ -139,7 +184,9 @@ describe("backup Kubernetes objects", () => {
     delete (raw.values.defaults as Record<string, unknown>).backup;
     const { objects } = await render(raw);
     assert.equal(objects.filter((o) => o.kind === "Secret" && o.metadata.name === "bot-backup-passphrase").length, 0);
-    assert.equal(envOf(podOf(objectNamed(objects, "CronJob", "bot-backup")).containers[0]).get("OCB_CRYPT_PASSWORD"), undefined);
+    const [container] = podOf(objectNamed(objects, "CronJob", "bot-backup")).containers;
+    assert.ok(container, "the backup CronJob has a container");
+    assert.equal(envOf(container).get("OCB_CRYPT_PASSWORD"), undefined);
   });
 
   it("a restore Job named by its source: same source same Job, new source new Job, no TTL", async () => {
@@ -150,15 +197,19 @@ describe("backup Kubernetes objects", () => {
     assert.deepEqual(jobs(first), [restoreJobName("bot", "acme/bot/periodic/latest")]);
     assert.deepEqual(jobs(again), jobs(first), "the same source, written another way, is the same Job");
     assert.notDeepEqual(jobs(other), jobs(first));
-    assert.match(jobs(first)[0], /^bot-restore-[0-9a-f]{10}$/);
+    const [jobName] = jobs(first);
+    assert.match(jobName ?? "", /^bot-restore-[0-9a-f]{10}$/);
+    assert.ok(jobName !== undefined);
 
-    const job = objectNamed(first.objects, "Job", jobs(first)[0]);
+    const job = objectNamed(first.objects, "Job", jobName);
     const spec = job.spec as Record<string, unknown>;
     assert.ok(!("ttlSecondsAfterFinished" in spec), "a Job that disappears would be re-created and restore again");
     // Its first failure fails it for a reason Pulumi's Kubernetes provider reports (BackoffLimitExceeded); a FailJob
     // rule's reason would leave `pulumi up` waiting out the timeout. The next `up` is the retry.
     assert.equal(spec.backoffLimit, 0);
-    assert.deepEqual(spec.podFailurePolicy, { rules: [{ action: "Ignore", onPodConditions: [{ type: "DisruptionTarget", status: "True" }] }] });
+    assert.deepEqual(spec.podFailurePolicy, {
+      rules: [{ action: "Ignore", onPodConditions: [{ type: "DisruptionTarget", status: "True" }] }],
+    });
     assert.equal(job.metadata.annotations?.["openclaw.io/restore-from"], "acme/bot/periodic/latest");
     // After a failure the next `pulumi up` replaces the Job (a new attempt) instead of waiting on it again.
     assert.equal(job.metadata.annotations?.["pulumi.com/replaceUnready"], "true");
@@ -166,6 +217,7 @@ describe("backup Kubernetes objects", () => {
     assertRestricted("restore pod", pod);
     assert.equal(pod.initContainers, undefined);
     const [engine] = pod.containers;
+    assert.ok(engine, "the restore pod has a container");
     assert.deepEqual(engine.args, ["restore"]);
     const env = envOf(engine);
     assert.equal(env.get("OCB_RESTORE_FROM")?.value, "acme/bot/periodic/latest");
@@ -177,18 +229,25 @@ describe("backup Kubernetes objects", () => {
     assert.ok("preferredDuringSchedulingIgnoredDuringExecution" in affinity.podAffinity);
     assert.ok(!("requiredDuringSchedulingIgnoredDuringExecution" in affinity.podAffinity));
 
-    assert.equal(jobs(await render(backupStack({ restoreFrom: { plain: "openclaw-acme/bot/2026-11-20T10-00-00Z" } })))[0], restoreJobName("bot", "plain:openclaw-acme/bot/2026-11-20T10-00-00Z"));
+    assert.equal(
+      jobs(await render(backupStack({ restoreFrom: { plain: "openclaw-acme/bot/2026-11-20T10-00-00Z" } })))[0],
+      restoreJobName("bot", "plain:openclaw-acme/bot/2026-11-20T10-00-00Z"),
+    );
     assert.deepEqual(jobs(await render(backupStack())), [], "no restoreFrom, no Job");
   });
 
   it("registers the restore after the volume and before the StatefulSet, the schedule after the restore", async () => {
     const { registrations } = await render(backupStack({ restoreFrom: { instance: "bot" } }));
-    const index = (type: string, name: string) => registrations.findIndex((r) => r.type === type && (r.inputs.metadata as { name?: string } | undefined)?.name === name);
+    const index = (type: string, name: string) =>
+      registrations.findIndex((r) => r.type === type && (r.inputs.metadata as { name?: string } | undefined)?.name === name);
     const claim = index("kubernetes:core/v1:PersistentVolumeClaim", "bot-data");
     const restore = index("kubernetes:batch/v1:Job", restoreJobName("bot", "acme/bot/latest"));
     const sts = index("kubernetes:apps/v1:StatefulSet", "bot");
     const cron = index("kubernetes:batch/v1:CronJob", "bot-backup");
-    assert.ok(claim >= 0 && restore > claim && sts > restore && cron > restore, `order: claim ${claim}, restore ${restore}, statefulset ${sts}, cronjob ${cron}`);
+    assert.ok(
+      claim >= 0 && restore > claim && sts > restore && cron > restore,
+      `order: claim ${claim}, restore ${restore}, statefulset ${sts}, cronjob ${cron}`,
+    );
   });
 
   it("the engine ConfigMap carries every engine script", async () => {
@@ -197,7 +256,8 @@ describe("backup Kubernetes objects", () => {
     assert.deepEqual(engines.map((o) => o.metadata.namespace).sort(), ["openclaw-acme", "openclaw-globex"], "one per tenant namespace");
     const cm = engines.find((o) => o.metadata.namespace === "openclaw-acme") as Manifest;
     const data = cm.data as Record<string, string>;
-    for (const file of ["openclaw-backup.sh", "lib.sh", "backup.sh", "restore.sh", "prune.sh", "sqlite-snapshot.mjs"]) assert.ok(data[file]?.length > 0, file);
+    for (const file of ["openclaw-backup.sh", "lib.sh", "backup.sh", "restore.sh", "prune.sh", "sqlite-snapshot.mjs"])
+      assert.ok((data[file]?.length ?? 0) > 0, file);
     assert.match(cm.metadata.annotations?.["openclaw.io/engine-sha256"] ?? "", /^[0-9a-f]{64}$/);
     const volume = podOf(objectNamed(objects, "CronJob", "bot-backup")).volumes.find((v) => v.name === "engine");
     assert.equal(volume?.configMap?.name, "openclaw-backup-engine");
@@ -206,14 +266,29 @@ describe("backup Kubernetes objects", () => {
   it("a NetworkPolicy lets backup pods reach DNS and the store only", async () => {
     const { objects } = await render(backupStack());
     const policy = objectNamed(objects, "NetworkPolicy", "bot-backup");
-    const spec = policy.spec as { podSelector: { matchLabels: Record<string, string> }; policyTypes: string[]; ingress?: unknown[]; egress: { to: Record<string, unknown>[]; ports: { port: number; protocol: string }[] }[] };
+    const spec = policy.spec as {
+      podSelector: { matchLabels: Record<string, string> };
+      policyTypes: string[];
+      ingress?: unknown[];
+      egress: { to: Record<string, unknown>[]; ports: { port: number; protocol: string }[] }[];
+    };
     // Ingress in policyTypes with no ingress rules: nothing may connect.
     assert.deepEqual(spec.policyTypes, ["Ingress", "Egress"]);
     assert.equal(spec.ingress, undefined);
-    const podLabels = (objectNamed(objects, "CronJob", "bot-backup").spec as { jobTemplate: { spec: { template: { metadata: { labels: Record<string, string> } } } } }).jobTemplate.spec.template.metadata.labels;
-    assert.ok(Object.entries(spec.podSelector.matchLabels).every(([k, v]) => podLabels[k] === v), "the policy selects the backup pods");
-    assert.deepEqual(spec.egress.map((r) => r.ports.map((p) => `${p.protocol}/${p.port}`)), [["UDP/53", "TCP/53"], ["TCP/9000"]]);
-    assert.deepEqual(spec.egress[1].to, [{ namespaceSelector: { matchLabels: { "kubernetes.io/metadata.name": "minio" } } }]);
+    const podLabels = (
+      objectNamed(objects, "CronJob", "bot-backup").spec as {
+        jobTemplate: { spec: { template: { metadata: { labels: Record<string, string> } } } };
+      }
+    ).jobTemplate.spec.template.metadata.labels;
+    assert.ok(
+      Object.entries(spec.podSelector.matchLabels).every(([k, v]) => podLabels[k] === v),
+      "the policy selects the backup pods",
+    );
+    assert.deepEqual(
+      spec.egress.map((r) => r.ports.map((p) => `${p.protocol}/${p.port}`)),
+      [["UDP/53", "TCP/53"], ["TCP/9000"]],
+    );
+    assert.deepEqual(spec.egress[1]?.to, [{ namespaceSelector: { matchLabels: { "kubernetes.io/metadata.name": "minio" } } }]);
   });
 
   it("the store's port and peers follow its endpoint", () => {
@@ -233,7 +308,15 @@ describe("backup Kubernetes objects", () => {
   it("on AWS: 443 anywhere (S3 and STS), plus the Pod Identity agent in podIdentity mode", async () => {
     const aws = (mode?: string) =>
       rawConfig({
-        cluster: { kubernetes: { renderYamlToDirectory: "out" }, eks: { clusterName: "c", clusterArn: "arn:aws:eks:eu-west-1:111122223333:cluster/c", oidcProviderArn: "arn:aws:iam::111122223333:oidc-provider/oidc.eks.eu-west-1.amazonaws.com/id/X", oidcIssuer: "oidc.eks.eu-west-1.amazonaws.com/id/X" } },
+        cluster: {
+          kubernetes: { renderYamlToDirectory: "out" },
+          eks: {
+            clusterName: "c",
+            clusterArn: "arn:aws:eks:eu-west-1:111122223333:cluster/c",
+            oidcProviderArn: "arn:aws:iam::111122223333:oidc-provider/oidc.eks.eu-west-1.amazonaws.com/id/X",
+            oidcIssuer: "oidc.eks.eu-west-1.amazonaws.com/id/X",
+          },
+        },
         aws: { region: "eu-west-1" },
         backup: { store: { kind: "aws" }, ...(mode !== undefined ? { identity: { mode } } : {}) },
         defaults: { image: { tag: "2026.9.6" } },

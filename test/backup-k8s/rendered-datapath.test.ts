@@ -7,9 +7,9 @@ import assert from "node:assert/strict";
 import { mkdirSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { restoreJobName } from "../../components/backup/restore-job";
+import { restoreJobName } from "../../components/builders/backup/restore-job";
 import { openclawRuntime } from "../../scripts/lib/openclaw-cli";
-import { STATE_FOLDER } from "../../components/instance/ports";
+import { STATE_FOLDER } from "../../components/config/ports";
 import { eventOf, expectExit, requireTools, run, runEngine } from "../support/engine-runner";
 import { assertValidObject } from "../support/k8s-schema";
 import { startS3Server, type S3Server } from "../support/s3server";
@@ -21,15 +21,23 @@ import { backupStack, BUCKET, objectNamed, PASSPHRASE, podOf, type Container, ty
 const MB = 1024 * 1024;
 
 /** The container's env for the host: resolved, paths mapped, endpoint pointed at s3rver. Nothing added. */
-function hostEnv(container: Container, secrets: readonly Manifest[], mounts: ReadonlyMap<string, string>, s3: S3Server): Record<string, string> {
+function hostEnv(
+  container: Container,
+  secrets: readonly Manifest[],
+  mounts: ReadonlyMap<string, string>,
+  s3: S3Server,
+): Record<string, string> {
   const env = resolveEnv(container, secrets);
-  for (const name of Object.keys(env)) env[name] = mapPaths(env[name], mounts);
+  for (const [name, value] of Object.entries(env)) env[name] = mapPaths(value, mounts);
   if (env.RCLONE_CONFIG_STORE_ENDPOINT !== undefined) env.RCLONE_CONFIG_STORE_ENDPOINT = s3.endpoint;
   return env;
 }
 
 function hostCommand(container: Container, mounts: ReadonlyMap<string, string>): { command: string[]; args: string[] } {
-  return { command: (container.command ?? []).map((a) => mapPaths(a, mounts)), args: (container.args ?? []).map((a) => mapPaths(a, mounts)) };
+  return {
+    command: (container.command ?? []).map((a) => mapPaths(a, mounts)),
+    args: (container.args ?? []).map((a) => mapPaths(a, mounts)),
+  };
 }
 
 /**
@@ -50,7 +58,7 @@ describe("rendered CronJob and restore Job on a real S3 server", function () {
   before(async function () {
     this.timeout(300_000);
     await requireTools();
-    objects = kubernetesObjects(await runProgram(backupStack({ restoreFrom: { instance: "bot", kind: "periodic" } }))) as unknown as Manifest[];
+    objects = kubernetesObjects(await runProgram(backupStack({ restoreFrom: { instance: "bot", kind: "periodic" } })));
     for (const object of objects) assertValidObject(object);
     s3 = await startS3Server({ bucket: BUCKET });
     work = mkdtempSync(join(tmpdir(), "ocb-rendered-"));
@@ -81,7 +89,12 @@ describe("rendered CronJob and restore Job on a real S3 server", function () {
     await makeStateTree(state, workspace, { bigFileBytes: 4 * MB });
     const backupDirs = new Map<string, string>();
     for (const volume of backupPod.volumes) {
-      const dir = volume.configMap !== undefined ? engineDir : volume.persistentVolumeClaim !== undefined ? volumeDir : join(work, `backup-${volume.name}`);
+      const dir =
+        volume.configMap !== undefined
+          ? engineDir
+          : volume.persistentVolumeClaim !== undefined
+            ? volumeDir
+            : join(work, `backup-${volume.name}`);
       mkdirSync(dir, { recursive: true });
       backupDirs.set(volume.name, dir);
     }
@@ -103,11 +116,19 @@ describe("rendered CronJob and restore Job on a real S3 server", function () {
       const [nodeBinary, ...initArgs] = [...initCommand.command, ...initCommand.args];
       assert.equal(nodeBinary, "node", "the init container runs node from the app image");
       const node = appImageNode();
-      const snap = await run(node[0], [...node.slice(1), ...initArgs], { PATH: process.env.PATH ?? "", ...hostEnv(init, secrets, initMounts, s3) }, { timeoutMs: 60_000 });
+      const [nodePath, ...nodeArgs] = node;
+      assert.ok(nodePath !== undefined, "the app image's node command");
+      const snap = await run(
+        nodePath,
+        [...nodeArgs, ...initArgs],
+        { PATH: process.env.PATH ?? "", ...hostEnv(init, secrets, initMounts, s3) },
+        { timeoutMs: 60_000 },
+      );
       assert.equal(snap.code, 0, `sqlite-snapshot failed:\n${snap.stderr}`);
       assert.match(snap.stderr, /database\(s\) captured/);
 
       const [container] = backupPod.containers;
+      assert.ok(container, "the backup pod has a container");
       const mounts = hostMounts(container, backupDirs);
       const env = hostEnv(container, secrets, mounts, s3);
       assert.equal(env.OCB_BUCKET, BUCKET);
@@ -133,11 +154,17 @@ describe("rendered CronJob and restore Job on a real S3 server", function () {
     const restored = join(restoredVolume, STATE_FOLDER);
     const restoreDirs = new Map<string, string>();
     for (const volume of restorePod.volumes) {
-      const dir = volume.configMap !== undefined ? engineDir : volume.persistentVolumeClaim !== undefined ? restoredVolume : join(work, `restore-${volume.name}`);
+      const dir =
+        volume.configMap !== undefined
+          ? engineDir
+          : volume.persistentVolumeClaim !== undefined
+            ? restoredVolume
+            : join(work, `restore-${volume.name}`);
       mkdirSync(dir, { recursive: true });
       restoreDirs.set(volume.name, dir);
     }
     const [container] = restorePod.containers;
+    assert.ok(container, "the restore pod has a container");
     const mounts = hostMounts(container, restoreDirs);
     const env = hostEnv(container, secrets, mounts, s3);
     assert.equal(env.OCB_RESTORE_FROM, "acme/bot/periodic/latest");
@@ -149,7 +176,11 @@ describe("rendered CronJob and restore Job on a real S3 server", function () {
     // whose consistent copies are checked by content below.
     const notSqlite = (rel: string) => isDefaultExcluded(rel) || /\.sqlite$/.test(rel);
     assert.deepEqual(diffTrees(readTree(state, notSqlite), readTree(restored, notSqlite)), []);
-    assert.deepEqual(readdirSync(restoredVolume), [STATE_FOLDER], "an empty volume needs no moving aside; the state lands in the state folder");
+    assert.deepEqual(
+      readdirSync(restoredVolume),
+      [STATE_FOLDER],
+      "an empty volume needs no moving aside; the state lands in the state folder",
+    );
     const restoredDb = join(restored, "state/openclaw.sqlite");
     assert.equal(await sqlite(restoredDb, "PRAGMA integrity_check;"), "ok");
     const rows = Number(await sqlite(restoredDb, "SELECT count(*) FROM events WHERE id <= " + committedBefore + ";"));

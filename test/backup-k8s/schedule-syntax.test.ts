@@ -1,9 +1,19 @@
 import assert from "node:assert/strict";
-import { isTimeZone, scheduleProblem, toCron } from "../../components/backup/schedule-syntax";
+import { isTimeZone, scheduleProblem, toCron } from "../../components/config/schedule-syntax";
 
 describe("backup schedule syntax", () => {
   it("accepts cron expressions Kubernetes accepts", () => {
-    for (const ok of ["30 2 * * *", "*/15 * * * *", "0 0-23/6 * * *", "5 4 * * SUN", "0 3 1,15 * *", "0 3 ? JAN-MAR MON-FRI", "@daily", "@hourly", "@weekly"]) {
+    for (const ok of [
+      "30 2 * * *",
+      "*/15 * * * *",
+      "0 0-23/6 * * *",
+      "5 4 * * SUN",
+      "0 3 1,15 * *",
+      "0 3 ? JAN-MAR MON-FRI",
+      "@daily",
+      "@hourly",
+      "@weekly",
+    ]) {
       assert.equal(scheduleProblem(ok), undefined, ok);
     }
   });

@@ -37,7 +37,15 @@ describe("backup identity modes", () => {
     it("trusts only pods.eks.amazonaws.com, for its own ServiceAccount, namespace and cluster (AssumeRole and TagSession)", () => {
       for (const own of INSTANCES) {
         const role = roleFacts(r, own.tenant, own.instance);
-        const assume = (action: "sts:AssumeRole" | "sts:TagSession", namespace: string, serviceAccount: string, cluster = CLUSTER, principal = "pods.eks.amazonaws.com", clusterArn = CLUSTER_ARN, account = MOCK_AWS_ACCOUNT) =>
+        const assume = (
+          action: "sts:AssumeRole" | "sts:TagSession",
+          namespace: string,
+          serviceAccount: string,
+          cluster = CLUSTER,
+          principal = "pods.eks.amazonaws.com",
+          clusterArn = CLUSTER_ARN,
+          account = MOCK_AWS_ACCOUNT,
+        ) =>
           evaluateTrust({
             principal,
             action,
@@ -55,16 +63,51 @@ describe("backup identity modes", () => {
         for (const action of ["sts:AssumeRole", "sts:TagSession"] as const) {
           for (const target of INSTANCES) {
             const mine = target.tenant === own.tenant && target.instance === own.instance;
-            assert.equal(assume(action, `openclaw-${target.tenant}`, `${target.instance}-backup`), mine ? "Allowed" : "ImplicitlyDenied", `${action} by ${target.tenant}/${target.instance}`);
-            assert.equal(assume(action, `openclaw-${target.tenant}`, target.instance), "ImplicitlyDenied", `${action} by the app SA of ${target.tenant}/${target.instance}`);
+            assert.equal(
+              assume(action, `openclaw-${target.tenant}`, `${target.instance}-backup`),
+              mine ? "Allowed" : "ImplicitlyDenied",
+              `${action} by ${target.tenant}/${target.instance}`,
+            );
+            assert.equal(
+              assume(action, `openclaw-${target.tenant}`, target.instance),
+              "ImplicitlyDenied",
+              `${action} by the app SA of ${target.tenant}/${target.instance}`,
+            );
           }
-          assert.equal(assume(action, `openclaw-${own.tenant}`, `${own.instance}-backup`, "other-cluster"), "ImplicitlyDenied", "another cluster");
-          assert.equal(assume(action, `openclaw-${own.tenant}`, `${own.instance}-backup`, CLUSTER, "ec2.amazonaws.com"), "ImplicitlyDenied", "another service");
+          assert.equal(
+            assume(action, `openclaw-${own.tenant}`, `${own.instance}-backup`, "other-cluster"),
+            "ImplicitlyDenied",
+            "another cluster",
+          );
+          assert.equal(
+            assume(action, `openclaw-${own.tenant}`, `${own.instance}-backup`, CLUSTER, "ec2.amazonaws.com"),
+            "ImplicitlyDenied",
+            "another service",
+          );
           // A cluster of the same name elsewhere: another account, or another region of this one.
           const otherAccount = CLUSTER_ARN.replace(MOCK_AWS_ACCOUNT, "210987654321");
-          assert.equal(assume(action, `openclaw-${own.tenant}`, `${own.instance}-backup`, CLUSTER, undefined, otherAccount, "210987654321"), "ImplicitlyDenied", "same cluster name, another account");
-          assert.equal(assume(action, `openclaw-${own.tenant}`, `${own.instance}-backup`, CLUSTER, undefined, CLUSTER_ARN.replace(REGION, "us-east-2")), "ImplicitlyDenied", "same cluster name, another region");
-          assert.equal(assume(action, `openclaw-${own.tenant}`, `${own.instance}-backup`, CLUSTER, undefined, CLUSTER_ARN, "210987654321"), "ImplicitlyDenied", "a request from another account");
+          assert.equal(
+            assume(action, `openclaw-${own.tenant}`, `${own.instance}-backup`, CLUSTER, undefined, otherAccount, "210987654321"),
+            "ImplicitlyDenied",
+            "same cluster name, another account",
+          );
+          assert.equal(
+            assume(
+              action,
+              `openclaw-${own.tenant}`,
+              `${own.instance}-backup`,
+              CLUSTER,
+              undefined,
+              CLUSTER_ARN.replace(REGION, "us-east-2"),
+            ),
+            "ImplicitlyDenied",
+            "same cluster name, another region",
+          );
+          assert.equal(
+            assume(action, `openclaw-${own.tenant}`, `${own.instance}-backup`, CLUSTER, undefined, CLUSTER_ARN, "210987654321"),
+            "ImplicitlyDenied",
+            "a request from another account",
+          );
         }
       }
     });
@@ -83,7 +126,7 @@ describe("backup identity modes", () => {
       });
       assert.ok(calls.length > 0 && calls.every((c) => c === `getCluster ${CLUSTER}`), calls.join(", "));
       const trust = roleFacts(r, "acme", "bot").trust;
-      const condition = trust.Statement[0].Condition?.StringEquals ?? {};
+      const condition = trust.Statement[0]?.Condition?.StringEquals ?? {};
       assert.equal(condition["aws:RequestTag/eks-cluster-arn"], CLUSTER_ARN);
       assert.equal(condition["aws:SourceAccount"], MOCK_AWS_ACCOUNT);
     });
@@ -101,7 +144,12 @@ describe("backup identity modes", () => {
           "aws:index/getCallerIdentity:getCallerIdentity": () => {
             calls.push("getCallerIdentity");
             // The account the roles are created in, as in a real deployment.
-            return { accountId: MOCK_AWS_ACCOUNT, arn: `arn:aws:iam::${MOCK_AWS_ACCOUNT}:user/ci`, userId: "AIDAEXAMPLE", id: MOCK_AWS_ACCOUNT };
+            return {
+              accountId: MOCK_AWS_ACCOUNT,
+              arn: `arn:aws:iam::${MOCK_AWS_ACCOUNT}:user/ci`,
+              userId: "AIDAEXAMPLE",
+              id: MOCK_AWS_ACCOUNT,
+            };
           },
         },
       });
@@ -109,9 +157,24 @@ describe("backup identity modes", () => {
       const role = roleFacts(r, "acme", "bot");
       const provider = `arn:aws:iam::${MOCK_AWS_ACCOUNT}:oidc-provider/${ISSUER}`;
       const sub = { [`${ISSUER}:sub`]: "system:serviceaccount:openclaw-acme:bot-backup", [`${ISSUER}:aud`]: "sts.amazonaws.com" };
-      assert.equal(evaluateTrust({ principal: provider, action: "sts:AssumeRoleWithWebIdentity", roleArn: role.arn, context: sub, trustPolicy: role.trust }), "Allowed");
       assert.equal(
-        evaluateTrust({ principal: provider.replace(MOCK_AWS_ACCOUNT, "210987654321"), action: "sts:AssumeRoleWithWebIdentity", roleArn: role.arn, context: sub, trustPolicy: role.trust }),
+        evaluateTrust({
+          principal: provider,
+          action: "sts:AssumeRoleWithWebIdentity",
+          roleArn: role.arn,
+          context: sub,
+          trustPolicy: role.trust,
+        }),
+        "Allowed",
+      );
+      assert.equal(
+        evaluateTrust({
+          principal: provider.replace(MOCK_AWS_ACCOUNT, "210987654321"),
+          action: "sts:AssumeRoleWithWebIdentity",
+          roleArn: role.arn,
+          context: sub,
+          trustPolicy: role.trust,
+        }),
         "ImplicitlyDenied",
         "the same issuer registered in another account",
       );
@@ -124,13 +187,25 @@ describe("backup identity modes", () => {
   });
 
   describe("staticKeys", () => {
-    const secrets = { "fleet-ak": "AKIAFLEETEXAMPLE", "fleet-sk": "fleet-secret-example", "acme-ak": "AKIAACMEEXAMPLE", "acme-sk": "acme-secret-example" };
+    const secrets = {
+      "fleet-ak": "AKIAFLEETEXAMPLE",
+      "fleet-sk": "fleet-secret-example",
+      "acme-ak": "AKIAACMEEXAMPLE",
+      "acme-sk": "acme-secret-example",
+    };
     const creds = (prefix: string) => ({ accessKeyId: { secretRef: `${prefix}-ak` }, secretAccessKey: { secretRef: `${prefix}-sk` } });
     let r: Registration[];
     before(async () => {
       r = await runProgram(
         awsFleet({
-          store: { kind: "s3Compatible", endpoint: "http://minio.minio.svc:9000", bucket: "openclaw-backups", provider: "Minio", region: "us-east-1", credentials: creds("fleet") },
+          store: {
+            kind: "s3Compatible",
+            endpoint: "http://minio.minio.svc:9000",
+            bucket: "openclaw-backups",
+            provider: "Minio",
+            region: "us-east-1",
+            credentials: creds("fleet"),
+          },
           tenants: { acme: { backup: { credentials: creds("acme") } } },
           secrets,
         }),
@@ -139,12 +214,17 @@ describe("backup identity modes", () => {
 
     it("puts each tenant's keys (its own, else the fleet's) into a Secret per instance, as Pulumi secrets", () => {
       for (const { tenant, instance } of INSTANCES) {
-        const registration = r.find((x) => x.type === "kubernetes:core/v1:Secret" && x.name === `${tenant}/${instance}-backup-identity-secret`);
+        const registration = r.find(
+          (x) => x.type === "kubernetes:core/v1:Secret" && x.name === `${tenant}/${instance}-backup-identity-secret`,
+        );
         assert.ok(registration, `Secret of ${tenant}/${instance}`);
         const stringData = registration.inputs.stringData;
         assert.ok(stringData instanceof SecretValue, "stringData is a Pulumi secret in state");
         const keys = tenant === "acme" ? ["acme-ak", "acme-sk"] : ["fleet-ak", "fleet-sk"];
-        assert.deepEqual(stringData.value, { accessKeyId: secrets[keys[0] as keyof typeof secrets], secretAccessKey: secrets[keys[1] as keyof typeof secrets] });
+        assert.deepEqual(stringData.value, {
+          accessKeyId: secrets[keys[0] as keyof typeof secrets],
+          secretAccessKey: secrets[keys[1] as keyof typeof secrets],
+        });
         const secret = findObject(r, "Secret", `${instance}-backup`, `openclaw-${tenant}`);
         assert.equal((secret.metadata.labels as Record<string, string>)["app.kubernetes.io/component"], "backup");
       }
@@ -152,7 +232,10 @@ describe("backup identity modes", () => {
     });
 
     it("never writes a key anywhere else: not in ConfigMaps, env values, args or other resources", () => {
-      const plain = JSON.stringify(r.map((x) => ({ ...x, inputs: x.type === "kubernetes:core/v1:Secret" ? {} : x.inputs })), (_k, v: unknown) => (v instanceof SecretValue ? "[secret]" : v));
+      const plain = JSON.stringify(
+        r.map((x) => ({ ...x, inputs: x.type === "kubernetes:core/v1:Secret" ? {} : x.inputs })),
+        (_k, v: unknown) => (v instanceof SecretValue ? "[secret]" : v),
+      );
       for (const value of Object.values(secrets)) assert.ok(!plain.includes(value), `${value} leaked outside a Secret`);
     });
 

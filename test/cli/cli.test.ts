@@ -7,7 +7,7 @@ import { DeleteObjectCommand, GetObjectCommand, ListObjectsV2Command, PutObjectC
 import type { V1CronJob } from "@kubernetes/client-node";
 import { parse } from "yaml";
 import { main } from "../../cli/main";
-import { loadFleetConfig } from "../../components/config/load";
+import { loadFleetConfig } from "../../components/validation/load";
 import { ConfigError } from "../../components/config/problems";
 import { PROJECT } from "../../scripts/lib/render-stack";
 import { readStackFile } from "../../scripts/lib/stack-file";
@@ -52,7 +52,13 @@ describe("fleet CLI against a real S3 server and real engine snapshots", functio
     await engineBackup(s3, state, "globex", "ops", "periodic", NOW - 5 * 24 * HOUR);
     await engineBackup(s3, state, "globex", "flaky", "periodic", NOW - 20 * HOUR);
     await engineBackup(s3, state, "globex", "flaky", "periodic", NOW - 1 * HOUR);
-    client = new S3Client({ endpoint: s3.endpoint, region: "us-east-1", forcePathStyle: true, credentials: { accessKeyId: s3.accessKeyId, secretAccessKey: s3.secretAccessKey }, requestChecksumCalculation: "WHEN_REQUIRED" });
+    client = new S3Client({
+      endpoint: s3.endpoint,
+      region: "us-east-1",
+      forcePathStyle: true,
+      credentials: { accessKeyId: s3.accessKeyId, secretAccessKey: s3.secretAccessKey },
+      requestChecksumCalculation: "WHEN_REQUIRED",
+    });
     // The newest flaky run never completed: exactly what prune does first to a snapshot it removes,
     // and what a run that dies before sealing leaves.
     await client.send(new DeleteObjectCommand({ Bucket: s3.bucket, Key: `backups/globex/flaky/periodic/${t.flakyBroken}/snapshot.json` }));
@@ -69,7 +75,14 @@ describe("fleet CLI against a real S3 server and real engine snapshots", functio
     it("lists every complete snapshot with time, size and file count from its marker, and no incomplete one", async () => {
       const result = await run(["--json", "backups", "list"]);
       assert.equal(result.code, 0, result.stderr);
-      const rows = JSON.parse(result.stdout) as { snapshot: string; kind: string; files: number; bytes: number; encrypted: boolean; time: string }[];
+      const rows = JSON.parse(result.stdout) as {
+        snapshot: string;
+        kind: string;
+        files: number;
+        bytes: number;
+        encrypted: boolean;
+        time: string;
+      }[];
       assert.deepEqual(
         rows.map((r) => r.snapshot),
         [
@@ -85,16 +98,19 @@ describe("fleet CLI against a real S3 server and real engine snapshots", functio
         assert.ok(r.files > 10 && r.bytes > 1000, `${r.snapshot}: ${r.files} files, ${r.bytes} bytes`);
       }
       assert.equal(rows.find((r) => r.snapshot.includes("/enc/"))?.encrypted, true);
-      assert.equal(rows[0].time, new Date(NOW - 5 * 24 * HOUR).toISOString());
+      assert.equal(rows[0]?.time, new Date(NOW - 5 * 24 * HOUR).toISOString());
     });
 
     it("filters by tenant, instance and kind, and prints a table for people", async () => {
       const result = await run(["backups", "list", "--tenant", "acme", "--instance", "bot", "--kind", "pre-update"]);
       assert.equal(result.code, 0, result.stderr);
       const lines = result.stdout.split("\n");
-      assert.match(lines[0], /^TIME\s+TENANT\/INSTANCE\s+KIND\s+FILES\s+SIZE\s+ENCRYPTED\s+SNAPSHOT$/);
+      assert.match(lines[0] ?? "", /^TIME\s+TENANT\/INSTANCE\s+KIND\s+FILES\s+SIZE\s+ENCRYPTED\s+SNAPSHOT$/);
       assert.equal(lines.length, 2);
-      assert.match(lines[1], new RegExp(`acme/bot\\s+pre-update\\s+\\d+\\s+[\\d.]+ KiB\\s+no\\s+backups/acme/bot/pre-update/${t.botPreUpdate}$`));
+      assert.match(
+        lines[1] ?? "",
+        new RegExp(`acme/bot\\s+pre-update\\s+\\d+\\s+[\\d.]+ KiB\\s+no\\s+backups/acme/bot/pre-update/${t.botPreUpdate}$`),
+      );
       assert.match(result.stderr, /listing backups\/acme\/bot\//, "progress goes to stderr");
     });
 
@@ -126,7 +142,9 @@ describe("fleet CLI against a real S3 server and real engine snapshots", functio
       const packs = (await poolKeys(s3, snapshot)).packs;
       const key = packs[0];
       assert.ok(key !== undefined && packs.length === 1, "the small files of state are in one pack");
-      const original = Buffer.from((await (await client.send(new GetObjectCommand({ Bucket: s3.bucket, Key: key }))).Body?.transformToByteArray()) ?? []);
+      const original = Buffer.from(
+        (await (await client.send(new GetObjectCommand({ Bucket: s3.bucket, Key: key }))).Body?.transformToByteArray()) ?? [],
+      );
       const at = original.indexOf("jobs");
       assert.ok(at > 0, "cron/jobs.json is in the pack");
       const damaged = Buffer.from(original);
@@ -155,7 +173,9 @@ describe("fleet CLI against a real S3 server and real engine snapshots", functio
       const ok = await run(["--json", "backups", "verify", snapshot.slice("backups/".length)]);
       assert.equal(ok.code, 0, ok.stdout);
       assert.match(ok.stdout, /"check": ?"manifest chunks"/);
-      const original = Buffer.from((await (await client.send(new GetObjectCommand({ Bucket: s3.bucket, Key: key }))).Body?.transformToByteArray()) ?? []);
+      const original = Buffer.from(
+        (await (await client.send(new GetObjectCommand({ Bucket: s3.bucket, Key: key }))).Body?.transformToByteArray()) ?? [],
+      );
       const damaged = Buffer.from(original);
       damaged[damaged.length - 2] = damaged[damaged.length - 2]! ^ 0x01;
       try {
@@ -183,7 +203,10 @@ describe("fleet CLI against a real S3 server and real engine snapshots", functio
     it("says clearly when the snapshot does not exist or never completed", async () => {
       const missing = await run(["backups", "verify", "acme/bot/periodic/20200101T000000Z"]);
       assert.equal(missing.code, 4);
-      assert.match(missing.stderr, new RegExp(`no complete snapshot "acme/bot/periodic/20200101T000000Z".*newest: .*acme/bot/periodic/${t.botNew}`));
+      assert.match(
+        missing.stderr,
+        new RegExp(`no complete snapshot "acme/bot/periodic/20200101T000000Z".*newest: .*acme/bot/periodic/${t.botNew}`),
+      );
       const incomplete = await run(["backups", "verify", `globex/flaky/periodic/${t.flakyBroken}`]);
       assert.equal(incomplete.code, 4);
       assert.match(incomplete.stderr, /exists but is incomplete/);
@@ -197,9 +220,23 @@ describe("fleet CLI against a real S3 server and real engine snapshots", functio
     it("reports healthy, failing and stale per instance, and exits non-zero because some are stale", async () => {
       const result = await run(["--json", "backups", "status"]);
       assert.equal(result.code, 1);
-      const rows = JSON.parse(result.stdout) as { instance: string; health: string; lastSnapshot?: { snapshot: string }; nextRun?: string; schedule?: string; encryption: string; incompleteSinceLast: number }[];
+      const rows = JSON.parse(result.stdout) as {
+        instance: string;
+        health: string;
+        lastSnapshot?: { snapshot: string };
+        nextRun?: string;
+        schedule?: string;
+        encryption: string;
+        incompleteSinceLast: number;
+      }[];
       const health = Object.fromEntries(rows.map((r) => [r.instance, r.health]));
-      assert.deepEqual(health, { "acme/bot": "healthy", "acme/enc": "healthy", "globex/flaky": "failing", "globex/ops": "stale", "initech/new": "stale" });
+      assert.deepEqual(health, {
+        "acme/bot": "healthy",
+        "acme/enc": "healthy",
+        "globex/flaky": "failing",
+        "globex/ops": "stale",
+        "initech/new": "stale",
+      });
       const bot = rows.find((r) => r.instance === "acme/bot");
       assert.equal(bot?.lastSnapshot?.snapshot, `backups/acme/bot/periodic/${t.botNew}`);
       assert.match(bot?.schedule ?? "", /^\d+ \d+ \* \* \*$/);
@@ -226,7 +263,9 @@ describe("fleet CLI against a real S3 server and real engine snapshots", functio
       assert.equal(result.code, 0, result.stderr);
       const snippet = JSON.parse(result.stdout) as { restoreFrom: string; commands: string[]; yaml: string; clone: boolean };
       assert.equal(snippet.clone, false);
-      assert.deepEqual(snippet.commands, [`pulumi config set --stack ${STACK} --path 'tenants.acme.instances.bot.backup.restoreFrom' 'acme/bot/pre-update/${t.botPreUpdate}'`]);
+      assert.deepEqual(snippet.commands, [
+        `pulumi config set --stack ${STACK} --path 'tenants.acme.instances.bot.backup.restoreFrom' 'acme/bot/pre-update/${t.botPreUpdate}'`,
+      ]);
       const model = applySnippet(snippet.yaml);
       const bot = model.tenants.find((x) => x.name === "acme")?.instances.find((i) => i.name === "bot");
       assert.deepEqual(
@@ -241,31 +280,52 @@ describe("fleet CLI against a real S3 server and real engine snapshots", functio
       const snippet = JSON.parse(result.stdout) as { commands: string[]; yaml: string; clone: boolean; notes: string[] };
       assert.equal(snippet.clone, true);
       assert.equal(snippet.commands[0], `pulumi config set --stack ${STACK} --path 'platform.tenants.globex.restoreFromTenants[0]' 'acme'`);
-      assert.match(snippet.notes.join("\n"), /platform team's allowance \(platform\.tenants\.globex\.restoreFromTenants; a tenant's own block cannot grant it\)/);
+      assert.match(
+        snippet.notes.join("\n"),
+        /platform team's allowance \(platform\.tenants\.globex\.restoreFromTenants; a tenant's own block cannot grant it\)/,
+      );
       assert.match(snippet.notes.join("\n"), /not in the stack yet/);
       assert.doesNotMatch(snippet.yaml, /allowCrossTenantRestore/);
       const model = applySnippet(snippet.yaml);
       assert.deepEqual(model.platform.tenants.globex?.restoreFromTenants, ["acme"]);
       const withoutAllowance = snippet.yaml.replace(/ {2}openclaw-fleet:platform:\n(?: {4,}.*\n)+/, "");
       assert.doesNotMatch(withoutAllowance, /restoreFromTenants/);
-      assert.throws(() => applySnippet(withoutAllowance), (e: Error) => e instanceof ConfigError && /add "acme" to platform\.tenants\.globex\.restoreFromTenants/.test(e.message));
+      assert.throws(
+        () => applySnippet(withoutAllowance),
+        (e: Error) => e instanceof ConfigError && /add "acme" to platform\.tenants\.globex\.restoreFromTenants/.test(e.message),
+      );
       // The old switch in the tenant's own block grants nothing: refused, naming the new key.
       const oldSwitch = withoutAllowance.replace("    globex:\n", "    globex:\n      allowCrossTenantRestore: true\n");
-      assert.throws(() => applySnippet(oldSwitch), (e: Error) => e instanceof ConfigError && /tenants\.globex\.allowCrossTenantRestore: moved to the platform team's block.*platform\.tenants\.globex\.restoreFromTenants/.test(e.message));
+      assert.throws(
+        () => applySnippet(oldSwitch),
+        (e: Error) =>
+          e instanceof ConfigError &&
+          /tenants\.globex\.allowCrossTenantRestore: moved to the platform team's block.*platform\.tenants\.globex\.restoreFromTenants/.test(
+            e.message,
+          ),
+      );
     });
 
     it("asks for no allowance the platform team already gave, and adds a source after the ones listed", async () => {
       const allowedDir = mkdtempSync(join(tmpdir(), "ocb-cli-allowed-"));
       const snippetWith = async (restoreFromTenants: string[]) => {
         writeStack(allowedDir, s3, undefined, { tenants: { globex: { restoreFromTenants } } });
-        const result = await cli(s3, allowedDir, ["--now", new Date(NOW).toISOString(), "--json", "restore-snippet", "acme/bot/latest", "--into", "globex/copy"]);
+        const result = await cli(s3, allowedDir, [
+          "--now",
+          new Date(NOW).toISOString(),
+          "--json",
+          "restore-snippet",
+          "acme/bot/latest",
+          "--into",
+          "globex/copy",
+        ]);
         assert.equal(result.code, 0, result.stderr);
         return JSON.parse(result.stdout) as { commands: string[]; yaml: string };
       };
       try {
         const allowed = await snippetWith(["acme"]);
         assert.equal(allowed.commands.length, 1);
-        assert.match(allowed.commands[0], /--path 'tenants\.globex\.instances\.copy\.backup\.restoreFrom' 'acme\/bot\//);
+        assert.match(allowed.commands[0] ?? "", /--path 'tenants\.globex\.instances\.copy\.backup\.restoreFrom' 'acme\/bot\//);
         assert.doesNotMatch(allowed.yaml, /platform/);
         const other = await snippetWith(["initech"]);
         assert.equal(other.commands[0], `pulumi config set --stack ${STACK} --path 'platform.tenants.globex.restoreFromTenants[1]' 'acme'`);
@@ -280,7 +340,9 @@ describe("fleet CLI against a real S3 server and real engine snapshots", functio
     let cronJobs: V1CronJob[];
     before(async () => {
       const registrations = await runProgram(readStackFile(join(stacksDir, `Pulumi.${STACK}.yaml`), PROJECT));
-      cronJobs = ["bot", "enc", "ops", "flaky", "new"].map((name) => findObject(registrations, "CronJob", `${name}-backup`) as unknown as V1CronJob);
+      cronJobs = ["bot", "enc", "ops", "flaky", "new"].map(
+        (name) => findObject(registrations, "CronJob", `${name}-backup`) as unknown as V1CronJob,
+      );
     });
     const kube = () => {
       const k = new EngineKube(s3, { bot: state, enc: state, ops: state, flaky: state, new: state });
@@ -298,7 +360,10 @@ describe("fleet CLI against a real S3 server and real engine snapshots", functio
       assert.equal(result.stdout, `snapshot complete: ${snapshot}`);
       assert.match(result.stderr, /manual backup to backups\/acme\/bot\/manual\//);
       const listed = await run(["--json", "backups", "list", "--tenant", "acme", "--instance", "bot", "--kind", "manual"]);
-      assert.deepEqual((JSON.parse(listed.stdout) as { snapshot: string }[]).map((r) => r.snapshot), [snapshot]);
+      assert.deepEqual(
+        (JSON.parse(listed.stdout) as { snapshot: string }[]).map((r) => r.snapshot),
+        [snapshot],
+      );
     });
 
     it("backup now reports a failed Job with exit 1, and a wrong instance clearly", async () => {
@@ -309,7 +374,7 @@ describe("fleet CLI against a real S3 server and real engine snapshots", functio
       assert.equal(failed.code, 1);
       const report = JSON.parse(failed.stdout) as { result: string; message: string };
       assert.equal(report.result, "failed");
-      assert.equal(k.ran[0].code, 2, k.ran[0].stderr);
+      assert.equal(k.ran[0]?.code, 2, k.ran[0]?.stderr);
       assert.match(report.message, /Job openclaw-globex\/ops-manual-\w+ failed/);
       const wrong = await run(["backup", "now", "acme/bott"], { kube: kube(), clock: new FakeClock(NOW) });
       assert.equal(wrong.code, 4);
@@ -330,12 +395,26 @@ describe("fleet CLI against a real S3 server and real engine snapshots", functio
         "identity globex/ops",
         "identity initech/new",
       ]);
-      assert.ok(k.ran.every((r) => r.code === 0 && /-doctor-/.test(r.job)), "the canary scripts really ran against the server");
+      assert.ok(
+        k.ran.every((r) => r.code === 0 && /-doctor-/.test(r.job)),
+        "the canary scripts really ran against the server",
+      );
       // Every canary wrote its object (through its own env) and deleted it again.
-      const written = s3.events.filter((e) => e.type === "Put" && /^backups\/[^/]+\/[^/]+\/\.openclaw-doctor\//.test(e.key)).map((e) => e.key);
-      assert.deepEqual(written.map((key) => key.split("/").slice(0, 3).join("/")).sort(), ["backups/acme/bot", "backups/acme/enc", "backups/globex/flaky", "backups/globex/ops", "backups/initech/new"]);
+      const written = s3.events
+        .filter((e) => e.type === "Put" && /^backups\/[^/]+\/[^/]+\/\.openclaw-doctor\//.test(e.key))
+        .map((e) => e.key);
+      assert.deepEqual(written.map((key) => key.split("/").slice(0, 3).join("/")).sort(), [
+        "backups/acme/bot",
+        "backups/acme/enc",
+        "backups/globex/flaky",
+        "backups/globex/ops",
+        "backups/initech/new",
+      ]);
       const left = await client.send(new ListObjectsV2Command({ Bucket: s3.bucket, Prefix: "backups/" }));
-      assert.deepEqual((left.Contents ?? []).filter((o) => o.Key?.includes(".openclaw-doctor")), []);
+      assert.deepEqual(
+        (left.Contents ?? []).filter((o) => o.Key?.includes(".openclaw-doctor")),
+        [],
+      );
     });
 
     it("doctor fails, naming the check, when the store is down", async () => {
@@ -353,22 +432,34 @@ describe("fleet CLI against a real S3 server and real engine snapshots", functio
   it("names the known stacks when the stack is wrong", async () => {
     const out: string[] = [];
     const err: string[] = [];
-    const code = await main(["--stack", "prdo", "backups", "list"], { env: {}, cwd: dir, output: { out: (x) => void out.push(x), err: (x) => void err.push(x) } });
+    const code = await main(["--stack", "prdo", "backups", "list"], {
+      env: {},
+      cwd: dir,
+      output: { out: (x) => void out.push(x), err: (x) => void err.push(x) },
+    });
     assert.equal(code, 2);
     assert.match(err.join("\n"), /no stack "prdo": .*Pulumi\.prdo\.yaml does not exist \(stacks in .*: test\)/);
   });
 
   function applySnippet(yamlText: string) {
-    const doc = parse(yamlText) as { config: Record<string, Record<string, unknown>> };
+    const doc = parse(yamlText) as {
+      config: { "openclaw-fleet:tenants": Record<string, unknown> } & Record<string, Record<string, unknown> | undefined>;
+    };
     const raw = readStackFile(join(stacksDir, `Pulumi.${STACK}.yaml`), PROJECT);
-    const tenants = structuredClone(raw.values.tenants) as Record<string, { instances?: Record<string, Record<string, unknown>>; [k: string]: unknown }>;
+    const tenants = structuredClone(raw.values.tenants) as Record<
+      string,
+      { instances?: Record<string, Record<string, unknown>>; [k: string]: unknown }
+    >;
     for (const [tenant, value] of Object.entries(doc.config["openclaw-fleet:tenants"])) {
       const v = value as { instances: Record<string, { backup: { restoreFrom: string } }>; [k: string]: unknown };
       tenants[tenant] ??= { instances: {} };
       for (const [key, setting] of Object.entries(v)) if (key !== "instances") tenants[tenant][key] = setting;
       for (const [instance, settings] of Object.entries(v.instances)) {
         const current = tenants[tenant].instances?.[instance] ?? {};
-        tenants[tenant].instances = { ...tenants[tenant].instances, [instance]: { ...current, backup: { ...(current.backup as object), restoreFrom: settings.backup.restoreFrom } } };
+        tenants[tenant].instances = {
+          ...tenants[tenant].instances,
+          [instance]: { ...current, backup: { ...(current.backup as object), restoreFrom: settings.backup.restoreFrom } },
+        };
       }
     }
     const platform = doc.config["openclaw-fleet:platform"] ?? raw.values.platform;

@@ -5,7 +5,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { stringify } from "yaml";
 import type { V1Job } from "@kubernetes/client-node";
-import { ENGINE_CONTAINER, ENGINE_MOUNT } from "../../components/backup/pod-template";
+import { ENGINE_CONTAINER, ENGINE_MOUNT } from "../../components/builders/backup/pod-template";
 import type { CliEnvironment } from "../../cli/main";
 import { main } from "../../cli/main";
 import { ENV } from "../../cli/store";
@@ -49,11 +49,22 @@ export function writeStack(dir: string, s3: S3Server, tenants?: Record<string, u
 }
 
 export function stamp(ms: number): string {
-  return new Date(ms).toISOString().replace(/\.\d{3}Z$/, "Z").replace(/[-:]/g, "");
+  return new Date(ms)
+    .toISOString()
+    .replace(/\.\d{3}Z$/, "Z")
+    .replace(/[-:]/g, "");
 }
 
 /** One real snapshot of `sourceDir` by the engine, named for `atMs`. */
-export async function engineBackup(s3: S3Server, sourceDir: string, tenant: string, instance: string, kind: string, atMs: number, extra: Record<string, string> = {}): Promise<void> {
+export async function engineBackup(
+  s3: S3Server,
+  sourceDir: string,
+  tenant: string,
+  instance: string,
+  kind: string,
+  atMs: number,
+  extra: Record<string, string> = {},
+): Promise<void> {
   const result = await runEngine({
     args: ["backup"],
     env: engineEnv(s3, {
@@ -78,7 +89,11 @@ export interface Captured {
   stderr: string;
 }
 
-export function cliEnvironment(s3: S3Server, cwd: string, extra: Partial<CliEnvironment> = {}): { environment: (o: { out: string[]; err: string[] }) => CliEnvironment } {
+export function cliEnvironment(
+  s3: S3Server,
+  cwd: string,
+  extra: Partial<CliEnvironment> = {},
+): { environment: (o: { out: string[]; err: string[] }) => CliEnvironment } {
   return {
     environment: (o) => ({
       env: { [ENV.accessKeyId]: s3.accessKeyId, [ENV.secretAccessKey]: s3.secretAccessKey, PATH: process.env.PATH },
@@ -119,12 +134,21 @@ export class EngineKube extends FakeKube {
     const engine = job.spec?.template.spec?.containers.find((c) => c.name === ENGINE_CONTAINER);
     if (engine === undefined) throw new Error("no engine container");
     const instance = job.metadata?.labels?.["app.kubernetes.io/instance"] ?? "";
-    const refs = { [`${instance}-backup/accessKeyId`]: this.s3.accessKeyId, [`${instance}-backup/secretAccessKey`]: this.s3.secretAccessKey, [`${instance}-backup-passphrase/passphrase`]: PASSPHRASE };
+    const refs = {
+      [`${instance}-backup/accessKeyId`]: this.s3.accessKeyId,
+      [`${instance}-backup/secretAccessKey`]: this.s3.secretAccessKey,
+      [`${instance}-backup-passphrase/passphrase`]: PASSPHRASE,
+    };
     const env = withStore(envFromContainer(engine.env as never, refs), this.s3);
     const work = mkdtempSync(join(tmpdir(), "ocb-cli-job-"));
     let result;
     if (engine.command?.[1] === "-c") {
-      result = await run("sh", ["-c", engine.args?.[0] ?? ""], { PATH: process.env.PATH ?? "", HOME: work, TMPDIR: work, ...env }, { timeoutMs: 60_000 });
+      result = await run(
+        "sh",
+        ["-c", engine.args?.[0] ?? ""],
+        { PATH: process.env.PATH ?? "", HOME: work, TMPDIR: work, ...env },
+        { timeoutMs: 60_000 },
+      );
     } else {
       // The pod's mounts are not here: the source dir and scratch are this machine's; SQLite goes through sqlite3.
       const { OCB_SQLITE_STAGING: _staging, ...rest } = env;

@@ -40,8 +40,8 @@ describe("fleet CLI help and input errors", () => {
       .map((f) => readFileSync(join(dir, f), "utf8").replace(USAGE, ""))
       .join("\n");
     const names = new Set<string>();
-    for (const m of source.matchAll(/\benv\.([A-Z][A-Z0-9_]+)/g)) names.add(m[1]);
-    for (const m of source.matchAll(/"((?:OPENCLAW_FLEET|AWS|PULUMI)_[A-Z0-9_]+|KUBECONFIG)"/g)) names.add(m[1]);
+    for (const m of source.matchAll(/\benv\.([A-Z][A-Z0-9_]+)/g)) if (m[1] !== undefined) names.add(m[1]);
+    for (const m of source.matchAll(/"((?:OPENCLAW_FLEET|AWS|PULUMI)_[A-Z0-9_]+|KUBECONFIG)"/g)) if (m[1] !== undefined) names.add(m[1]);
     assert.ok(names.has("OPENCLAW_FLEET_STACK") && names.has("AWS_ACCESS_KEY_ID"), [...names].join(", "));
     const undocumented = [...names].filter((name) => !USAGE.includes(name));
     assert.deepEqual(undocumented, [], "list these under Environment: in cli/main.ts USAGE");
@@ -54,7 +54,10 @@ describe("fleet CLI help and input errors", () => {
       writeFileSync(file, "config:\n  openclaw-fleet:defaults:\n    image:\n\ttag: x\n");
       const result = await run(["--stack", "broken", "--stacks-dir", dir, "backups", "status"]);
       assert.equal(result.code, 2);
-      assert.equal(result.err, `error: ${file} is not a valid stack file; nothing was deployed:\n  ${file}:4:1: Tabs are not allowed as indentation`);
+      assert.equal(
+        result.err,
+        `error: ${file} is not a valid stack file; nothing was deployed:\n  ${file}:4:1: Tabs are not allowed as indentation`,
+      );
     } finally {
       rmSync(dir, { recursive: true, force: true });
     }

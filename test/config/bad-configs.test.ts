@@ -1,10 +1,10 @@
 import { strict as assert } from "node:assert";
 import { readdirSync, readFileSync } from "node:fs";
 import { join } from "node:path";
-import { loadFleetConfig } from "../../components/config/load";
+import { loadFleetConfig } from "../../components/validation/load";
 import { ConfigError } from "../../components/config/problems";
 import { StackFileError } from "../../components/config/stack-file";
-import { program } from "../../components/program";
+import { program } from "../../components/program/program";
 import { runWithMocks } from "../../scripts/lib/mock-runtime";
 import { PROJECT } from "../../scripts/lib/render-stack";
 import { readStackFile } from "../../scripts/lib/stack-file";
@@ -19,7 +19,7 @@ const BASE = join(__dirname, "good", "one-mistake-base.yaml");
 /** Each corpus file states the problems it must produce in `# expect:` lines (`<file>` stands for its path). */
 function expectations(path: string): { messages: string[]; count?: number } {
   const text = readFileSync(path, "utf8");
-  const messages = [...text.matchAll(/^# expect: (.+)$/gm)].map((m) => m[1].trim().replace("<file>", path));
+  const messages = [...text.matchAll(/^# expect: (.+)$/gm)].map((m) => (m[1] ?? "").trim().replace("<file>", path));
   const count = /^# expect-count: (\d+)$/m.exec(text)?.[1];
   return { messages, count: count === undefined ? undefined : Number(count) };
 }
@@ -29,14 +29,20 @@ function problemsOf(path: string): string[] {
   try {
     loadFleetConfig(readStackFile(path, PROJECT));
   } catch (err) {
-    if (err instanceof ConfigError || err instanceof StackFileError) return err.message.split("\n").slice(1).map((l) => l.trim());
+    if (err instanceof ConfigError || err instanceof StackFileError)
+      return err.message
+        .split("\n")
+        .slice(1)
+        .map((l) => l.trim());
     throw err;
   }
   return [];
 }
 
 describe("bad config corpus", () => {
-  const files = readdirSync(CORPUS).filter((f) => f.endsWith(".yaml")).sort();
+  const files = readdirSync(CORPUS)
+    .filter((f) => f.endsWith(".yaml"))
+    .sort();
 
   it("has at least 70 one-mistake configs next to the hand-written ones", () => {
     const oneMistake = files.filter((f) => readFileSync(join(CORPUS, f), "utf8").startsWith("# One mistake:"));
@@ -58,7 +64,10 @@ describe("bad config corpus", () => {
       assert.ok(messages.length > 0, `${file} has no '# expect:' lines`);
       const problems = problemsOf(path);
       for (const expected of messages) {
-        assert.ok(problems.some((p) => p.startsWith(expected)), `missing problem:\n  ${expected}\nreported:\n  ${problems.join("\n  ")}`);
+        assert.ok(
+          problems.some((p) => p.startsWith(expected)),
+          `missing problem:\n  ${expected}\nreported:\n  ${problems.join("\n  ")}`,
+        );
       }
       if (count !== undefined) assert.equal(problems.length, count, problems.join("\n"));
     });

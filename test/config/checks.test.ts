@@ -1,7 +1,8 @@
 import { strict as assert } from "node:assert";
 import * as pulumi from "@pulumi/pulumi";
-import { CONFIG_CHECKS } from "../../components/config/checks";
-import { loadFleetConfig, readPulumiConfig } from "../../components/config/load";
+import { CONFIG_CHECKS } from "../../components/validation/checks";
+import { loadFleetConfig } from "../../components/validation/load";
+import { readPulumiConfig } from "../../components/program/pulumi-config";
 import { ConfigError } from "../../components/config/problems";
 import { PROJECT } from "../../scripts/lib/render-stack";
 import { minimalStack, rawConfig } from "../support/stacks";
@@ -11,7 +12,11 @@ function problems(raw: Parameters<typeof loadFleetConfig>[0]): string[] {
     loadFleetConfig(raw);
     return [];
   } catch (err) {
-    if (err instanceof ConfigError) return err.message.split("\n").slice(1).map((l) => l.trim());
+    if (err instanceof ConfigError)
+      return err.message
+        .split("\n")
+        .slice(1)
+        .map((l) => l.trim());
     throw err;
   }
 }
@@ -22,19 +27,26 @@ describe("config checks", () => {
     assert.equal(new Set(ids).size, ids.length);
     for (const check of CONFIG_CHECKS) {
       assert.ok(check.refuses.length > 20, check.id);
-      assert.ok(check.stack !== undefined || check.instance !== undefined, check.id);
+      assert.ok(check.settings !== undefined || check.stack !== undefined || check.instance !== undefined, check.id);
     }
   });
 
   it("report a bad inherited value once, at defaults, not once per instance", () => {
     const raw = rawConfig({
       backup: { enabled: false },
-      defaults: { image: { tag: "2026.11.1" }, extraVolumes: [{ name: "v", emptyDir: {} }], extraVolumeMounts: [{ name: "v", mountPath: "/home/node/.openclaw" }] },
+      defaults: {
+        image: { tag: "2026.11.1" },
+        extraVolumes: [{ name: "v", emptyDir: {} }],
+        extraVolumeMounts: [{ name: "v", mountPath: "/home/node/.openclaw" }],
+      },
       tenants: { acme: { instances: { a: {}, b: {}, c: {} } } },
     });
     const found = problems(raw);
     assert.equal(found.length, 1, found.join("\n"));
-    assert.match(found[0], /^openclaw-fleet:defaults\.extraVolumeMounts\[0\]\.mountPath: "\/home\/node\/\.openclaw" is where the program mounts its "state" volume/);
+    assert.match(
+      found[0] ?? "",
+      /^openclaw-fleet:defaults\.extraVolumeMounts\[0\]\.mountPath: "\/home\/node\/\.openclaw" is where the program mounts its "state" volume/,
+    );
   });
 
   it("report a cross-field problem at the instance when the instance sets one side of it", () => {
@@ -50,7 +62,9 @@ describe("config checks", () => {
 
   it("refuse a key of a misspelt namespace, with the namespace as written", () => {
     const raw = { ...minimalStack(), foreignKeys: ["aws:region", "pulumi:tags", "openclaw-flet:tenants"] };
-    assert.deepEqual(problems(raw), ['openclaw-flet:tenants: unknown config namespace "openclaw-flet"; did you mean "openclaw-fleet"? (nothing reads this key, so its settings would be ignored)']);
+    assert.deepEqual(problems(raw), [
+      'openclaw-flet:tenants: unknown config namespace "openclaw-flet"; did you mean "openclaw-fleet"? (nothing reads this key, so its settings would be ignored)',
+    ]);
   });
 
   it("refuse a plain entry under secrets that the stack file shows, even when another entry is encrypted", () => {
@@ -60,18 +74,37 @@ describe("config checks", () => {
       secretKeys: new Set(["secrets"]),
       leafSecrecy: { secure: new Set(["secrets.a"]), plain: new Set(["secrets.b"]) },
     };
-    assert.deepEqual(problems(raw).map((p) => p.split(":").slice(0, 2).join(":")), ["openclaw-fleet:secrets.b"]);
+    assert.deepEqual(
+      problems(raw).map((p) => p.split(":").slice(0, 2).join(":")),
+      ["openclaw-fleet:secrets.b"],
+    );
   });
 });
 
 describe("readPulumiConfig (what `pulumi up` hands the program)", () => {
   before(async () => {
-    await pulumi.runtime.setMocks({ newResource: (args) => ({ id: args.name, state: args.inputs }), call: (args) => args.inputs }, PROJECT, "local", false);
+    await pulumi.runtime.setMocks(
+      {
+        newResource: (args) => ({ id: args.name, state: args.inputs as Record<string, unknown> }),
+        call: (args) => args.inputs as Record<string, unknown>,
+      },
+      PROJECT,
+      "local",
+      false,
+    );
   });
 
   it("lists other namespaces' keys, and reads which leaves the stack file encrypts", () => {
     pulumi.runtime.setAllConfig(
-      { "openclaw-fleet:secrets": JSON.stringify({ "local-store-access-key": "a", "local-store-secret-key": "b", "local-backup-passphrase": "c" }), "openclaw-flet:tenants": "{}", "aws:region": "eu-west-1" },
+      {
+        "openclaw-fleet:secrets": JSON.stringify({
+          "local-store-access-key": "a",
+          "local-store-secret-key": "b",
+          "local-backup-passphrase": "c",
+        }),
+        "openclaw-flet:tenants": "{}",
+        "aws:region": "eu-west-1",
+      },
       ["openclaw-fleet:secrets"],
     );
     const raw = readPulumiConfig(PROJECT);

@@ -2,7 +2,7 @@
 // init containers, in StatefulSets, CronJobs and Jobs) follows `registry` and `replace`, asserted
 // on the objects the program registers; unset, nothing changes; bad values name their path and fix.
 import { strict as assert } from "node:assert";
-import { BACKUP_IMAGE } from "../../components/backup/images";
+import { BACKUP_IMAGE } from "../../components/config/backup-image";
 import { overrideInstanceImages, registryAndPath } from "../../components/config/image-override";
 import { instanceSchema } from "../../components/config/instance-schema";
 import { ALL_OPTIONS_INSTANCE } from "../support/all-options";
@@ -92,21 +92,33 @@ describe("config: openclaw-fleet:images points every image elsewhere", function 
     const replaced = await renderedImages({
       images: {
         registry: MIRROR,
-        replace: { "docker.io/rclone/rclone": E2E_BACKUP, "ghcr.io/openclaw/openclaw": "registry.e2e.invalid/openclaw/openclaw", busybox: "registry.e2e.invalid/busybox:1.36" },
+        replace: {
+          "docker.io/rclone/rclone": E2E_BACKUP,
+          "ghcr.io/openclaw/openclaw": "registry.e2e.invalid/openclaw/openclaw",
+          busybox: "registry.e2e.invalid/busybox:1.36",
+        },
       },
     });
     for (const [container, image] of replaced) {
       const original = plain.get(container) ?? "";
       if (original.startsWith("docker.io/rclone/rclone@")) assert.equal(image, E2E_BACKUP, container);
-      else if (original.startsWith("ghcr.io/openclaw/openclaw:")) assert.equal(image, "registry.e2e.invalid/openclaw/openclaw:2026.9.6", container);
+      else if (original.startsWith("ghcr.io/openclaw/openclaw:"))
+        assert.equal(image, "registry.e2e.invalid/openclaw/openclaw:2026.9.6", container);
       else if (original === "busybox:1.37") assert.equal(image, "registry.e2e.invalid/busybox:1.36", container);
       else assert.ok(image.startsWith(`${MIRROR}/`), `${container}: ${image}`);
     }
-    assert.ok([...replaced.values()].filter((i) => i === E2E_BACKUP).length >= 2, "the CronJob and the one-shot backup templates run the replacement");
+    assert.ok(
+      [...replaced.values()].filter((i) => i === E2E_BACKUP).length >= 2,
+      "the CronJob and the one-shot backup templates run the replacement",
+    );
   });
 
   it("rewrites every image field of the instance spec: a new one fails here until image-override.ts handles it", () => {
-    const spec = instanceSchema.parse({ image: { tag: "1.0" }, initContainers: [{ name: "a", image: "busybox:1.37" }], sidecars: [{ name: "b", image: "busybox:1.37" }] });
+    const spec = instanceSchema.parse({
+      image: { tag: "1.0" },
+      initContainers: [{ name: "a", image: "busybox:1.37" }],
+      sidecars: [{ name: "b", image: "busybox:1.37" }],
+    });
     const { spec: out } = overrideInstanceImages(spec, { registry: "registry.example.com", replace: {} });
     const seen: string[] = [];
     const walk = (before: unknown, after: unknown, path: string): void => {
@@ -125,7 +137,8 @@ describe("config: openclaw-fleet:images points every image elsewhere", function 
   });
 
   it("refuses bad values with their path and the fix", () => {
-    const problems = (images: Record<string, unknown>) => configProblems(backupStack({}, { instance: EVERY_IMAGE_INSTANCE, extra: { images } }));
+    const problems = (images: Record<string, unknown>) =>
+      configProblems(backupStack({}, { instance: EVERY_IMAGE_INSTANCE, extra: { images } }));
     assert.deepEqual(problems({ registry: "https://registry.example.com" }), [
       'images.registry: "https://registry.example.com" has a scheme: write the registry as host[:port][/path] (e.g. registry.example.com/mirror)',
     ]);
@@ -136,12 +149,18 @@ describe("config: openclaw-fleet:images points every image elsewhere", function 
       'images.registry: "Registry.example.com" is not a registry: write host[:port][/path] in lowercase (e.g. registry.example.com/mirror or registry.internal:5000)',
     ]);
     assert.deepEqual(problems({ registy: MIRROR }), ['images.registy: unknown key; did you mean "registry"?']);
-    assert.match(problems({ replace: { "docker.io/rclone/rclone": "registry.e2e.invalid/rclone:1.68.2" } }).join("\n"), /^images\.replace\.docker\.io\/rclone\/rclone: the backup image is pinned by digest only \(it holds the store credentials\): replace it with a reference that has one, e\.g\. registry\.e2e\.invalid\/rclone@sha256:<64 hex digits>$/);
+    assert.match(
+      problems({ replace: { "docker.io/rclone/rclone": "registry.e2e.invalid/rclone:1.68.2" } }).join("\n"),
+      /^images\.replace\.docker\.io\/rclone\/rclone: the backup image is pinned by digest only \(it holds the store credentials\): replace it with a reference that has one, e\.g\. registry\.e2e\.invalid\/rclone@sha256:<64 hex digits>$/,
+    );
     assert.deepEqual(problems({ replace: { "ghcr.io/openclaw/openclaw": "registry.e2e.invalid/openclaw:1:2" } }), [
       'images.replace.ghcr.io/openclaw/openclaw: "registry.e2e.invalid/openclaw:1:2" is not an image reference: repository[:tag][@sha256:<64 hex digits>] (e.g. busybox:1.37), with the tag written once',
     ]);
     const unused = problems({ replace: { "ghcr.io/openclaw/openclow": "registry.e2e.invalid/openclaw" } });
     assert.equal(unused.length, 1);
-    assert.match(unused[0], /^images\.replace\.ghcr\.io\/openclaw\/openclow: no image of this stack has the repository ghcr\.io\/openclaw\/openclow: key the replacement by one it uses \(.*ghcr\.io\/openclaw\/openclaw.*\), or remove it$/);
+    assert.match(
+      unused[0] ?? "",
+      /^images\.replace\.ghcr\.io\/openclaw\/openclow: no image of this stack has the repository ghcr\.io\/openclaw\/openclow: key the replacement by one it uses \(.*ghcr\.io\/openclaw\/openclaw.*\), or remove it$/,
+    );
   });
 });

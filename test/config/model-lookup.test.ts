@@ -1,5 +1,5 @@
 import { strict as assert } from "node:assert";
-import { loadFleetConfig } from "../../components/config/load";
+import { loadFleetConfig } from "../../components/validation/load";
 import { findInstanceModel, findTenantModel } from "../../components/config/model";
 import { rawConfig } from "../support/stacks";
 
@@ -14,7 +14,10 @@ describe("fleet model lookups", () => {
   );
 
   it("finds a tenant and an instance by name, the same objects the fleet holds", () => {
-    assert.equal(findTenantModel(fleet, "globex"), fleet.tenants.find((t) => t.name === "globex"));
+    assert.equal(
+      findTenantModel(fleet, "globex"),
+      fleet.tenants.find((t) => t.name === "globex"),
+    );
     const bot = findInstanceModel(fleet, "globex", "bot");
     assert.equal(bot?.tenant, "globex");
     assert.equal(bot?.spec.replicas, 0, "same instance name in another tenant is a different instance");

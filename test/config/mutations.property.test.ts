@@ -28,15 +28,24 @@ const BASES = [
   { name: "many-options", raw: readStackFile(join(__dirname, "good", "many-options.yaml"), PROJECT) },
 ];
 
-const mutation: fc.Arbitrary<Mutation> = fc.record({ kind: fc.constantFrom(...MUTATIONS), pick: fc.nat({ max: 10_000 }), variant: fc.nat({ max: 1_000 }) });
+const mutation: fc.Arbitrary<Mutation> = fc.record({
+  kind: fc.constantFrom(...MUTATIONS),
+  pick: fc.nat({ max: 10_000 }),
+  variant: fc.nat({ max: 1_000 }),
+});
 // The stack with many options gets half of the runs: most mistakes worth finding are in values the example stacks leave unset.
 const RICH = BASES.length - 1;
-const scenario = fc.record({ base: fc.oneof(fc.constant(RICH), fc.nat({ max: BASES.length - 1 })), mutations: fc.array(mutation, { minLength: 1, maxLength: 2 }) });
+const scenario = fc.record({
+  base: fc.oneof(fc.constant(RICH), fc.nat({ max: BASES.length - 1 })),
+  mutations: fc.array(mutation, { minLength: 1, maxLength: 2 }),
+});
 
 type Outcome = { kind: "refused"; problems: readonly { path: string; message: string }[] } | { kind: "rendered"; objects: number };
 
 async function outcomeOf(base: number, mutations: readonly Mutation[]): Promise<{ outcome: Outcome; description: string }> {
-  const { name, raw } = BASES[base];
+  const baseStack = BASES[base];
+  assert.ok(baseStack, `no base stack ${base}`);
+  const { name, raw } = baseStack;
   let values = raw.values as Record<string, unknown>;
   const steps: string[] = [];
   for (const m of mutations) {
@@ -61,7 +70,9 @@ async function outcomeOf(base: number, mutations: readonly Mutation[]): Promise<
     return { outcome: { kind: "rendered", objects: rendered.files.size - 1 }, description };
   } catch (err) {
     if (err instanceof ConfigError) return { outcome: { kind: "refused", problems: err.problems }, description };
-    throw new Error(`${description}\nneither refused with a path nor rendered: ${err instanceof Error ? (err.stack ?? err.message) : String(err)}`);
+    throw new Error(
+      `${description}\nneither refused with a path nor rendered: ${err instanceof Error ? (err.stack ?? err.message) : String(err)}`,
+    );
   } finally {
     process.off("unhandledRejection", onUnhandled);
   }
@@ -75,7 +86,10 @@ async function checkProperty(seed: number, numRuns: number, tally: Map<string, n
       if (outcome.kind === "refused") {
         assert.ok(outcome.problems.length > 0, description);
         for (const p of outcome.problems) {
-          assert.ok(p.path.length > 0 && !p.path.startsWith(".") && !p.path.endsWith("."), `${description}\nproblem without a config path: ${JSON.stringify(p)}`);
+          assert.ok(
+            p.path.length > 0 && !p.path.startsWith(".") && !p.path.endsWith("."),
+            `${description}\nproblem without a config path: ${JSON.stringify(p)}`,
+          );
           assert.ok(p.message.length > 0, description);
         }
       }

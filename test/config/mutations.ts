@@ -26,7 +26,27 @@ export function pathsOf(value: unknown, at: Path = []): Path[] {
 
 const RETYPED: readonly unknown[] = [null, 0, 1, -1, "", "x", true, false, [], {}, ["x"], { x: 1 }, 1.5];
 const OUT_OF_RANGE_NUMBERS: readonly number[] = [-1, 0, 65536, 1e9, 0.5, -0.001, Number.MAX_SAFE_INTEGER];
-const OUT_OF_RANGE_STRINGS: readonly string[] = ["", " ", "-1Gi", "0", "0m", "lots", "UPPER", "with space", "a..b", "x".repeat(300), "1e99", "/", "-", "ünïcode", "latest", "a:b:c", "../x", "http://", "a_b"];
+const OUT_OF_RANGE_STRINGS: readonly string[] = [
+  "",
+  " ",
+  "-1Gi",
+  "0",
+  "0m",
+  "lots",
+  "UPPER",
+  "with space",
+  "a..b",
+  "x".repeat(300),
+  "1e99",
+  "/",
+  "-",
+  "ünïcode",
+  "latest",
+  "a:b:c",
+  "../x",
+  "http://",
+  "a_b",
+];
 
 function typo(key: string, variant: number): string {
   if (key.length < 2) return `${key}x`;
@@ -54,8 +74,9 @@ export function mutate(values: Record<string, unknown>, mutation: Mutation): { v
   const copy = structuredClone(values);
   const paths = pathsOf(copy);
   const path = paths[mutation.pick % paths.length];
+  const key = path?.at(-1);
+  if (path === undefined || key === undefined) throw new Error("mutate: the values have no leaf to mutate");
   const parent = parentOf(copy, path) as Record<string | number, unknown> | unknown[];
-  const key = path[path.length - 1];
   const current = (parent as Record<string | number, unknown>)[key];
   const where = path.join(".");
   const v = mutation.variant;
@@ -77,7 +98,10 @@ export function mutate(values: Record<string, unknown>, mutation: Mutation): { v
       return { values: copy, description: `set ${where} to ${JSON.stringify(value)}` };
     }
     case "outOfRange": {
-      const value = typeof current === "number" ? OUT_OF_RANGE_NUMBERS[v % OUT_OF_RANGE_NUMBERS.length] : OUT_OF_RANGE_STRINGS[v % OUT_OF_RANGE_STRINGS.length];
+      const value =
+        typeof current === "number"
+          ? OUT_OF_RANGE_NUMBERS[v % OUT_OF_RANGE_NUMBERS.length]
+          : OUT_OF_RANGE_STRINGS[v % OUT_OF_RANGE_STRINGS.length];
       (parent as Record<string | number, unknown>)[key] = value;
       return { values: copy, description: `set ${where} to ${JSON.stringify(value)}` };
     }

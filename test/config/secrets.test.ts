@@ -1,6 +1,6 @@
 import { strict as assert } from "node:assert";
 import * as pulumi from "@pulumi/pulumi";
-import { loadFleetConfig } from "../../components/config/load";
+import { loadFleetConfig } from "../../components/validation/load";
 import { unwrap } from "../../scripts/lib/mock-runtime";
 import { rawConfig } from "../support/stacks";
 

@@ -4,7 +4,7 @@ import { z } from "zod";
 import { checksBlock, CONFIG_DOC, sectionsWithExamples } from "../../scripts/config-docs";
 import { cellsOf, disagreements, regenerate, renderSection, type DocSection } from "../../scripts/lib/config-docs";
 import { configKeys } from "../../scripts/lib/config-reference";
-import { CONFIG_CHECKS } from "../../components/config/checks";
+import { CONFIG_CHECKS } from "../../components/validation/checks";
 
 const FIX = "run `npm run docs:config` (npx tsx scripts/config-docs.ts), then describe any new key in docs/config.md";
 
@@ -26,7 +26,7 @@ describe("docs/config.md", () => {
     assert.deepEqual(disagreements(blanked, sections), ["docs/config.md: `resources.requests.cpu` has no description"]);
   });
 
-  it("lists what every registered config check refuses, in \"What is refused\"", () => {
+  it('lists what every registered config check refuses, in "What is refused"', () => {
     const block = /<!-- config-checks:begin -->\n([\s\S]*?)<!-- config-checks:end -->/.exec(document)?.[1];
     assert.ok(block !== undefined, "docs/config.md has no config-checks block");
     const expected = CONFIG_CHECKS.map((check) => `- **${check.id}** refuses ${check.refuses}.`).join("\n");
@@ -54,7 +54,12 @@ describe("config docs generator", () => {
       name: z.string().min(1),
       size: z.number().int().min(1).max(10).default(3),
       mode: z.enum(["a", "b"]).optional(),
-      store: z.discriminatedUnion("kind", [z.object({ kind: z.literal("x"), url: z.url() }).strict(), z.object({ kind: z.literal("y"), path: z.string() }).strict()]).optional(),
+      store: z
+        .discriminatedUnion("kind", [
+          z.object({ kind: z.literal("x"), url: z.url() }).strict(),
+          z.object({ kind: z.literal("y"), path: z.string() }).strict(),
+        ])
+        .optional(),
       items: z.array(z.object({ id: z.string() }).strict()).default([]),
       byName: z.record(z.string(), z.object({ on: z.boolean().default(true) }).strict()).default({}),
       tags: z.record(z.string(), z.string()).default({}),
@@ -66,7 +71,9 @@ describe("config docs generator", () => {
   const describeAll = (table: string) => table.replace(/\| {2}\|$/gm, "| Described. |");
 
   it("walks objects, unions, lists and maps, with types and defaults", () => {
-    const keys = Object.fromEntries(configKeys(schema, { placeholders: { byName: "<name>" } }).map((k) => [k.path, `${k.type} = ${k.default}`]));
+    const keys = Object.fromEntries(
+      configKeys(schema, { placeholders: { byName: "<name>" } }).map((k) => [k.path, `${k.type} = ${k.default}`]),
+    );
     assert.deepEqual(keys, {
       name: "string = required",
       size: "integer 1..10 = 3",
@@ -103,11 +110,17 @@ describe("config docs generator", () => {
     assert.notEqual(blanked, documented);
     assert.deepEqual(disagreements(blanked, [section(schema)]), ["docs/config.md: `size` has no description"]);
     const small = section(schema.pick({ name: true, tags: true }));
-    assert.deepEqual(disagreements(wrap(renderSection(small)), [small]), ["docs/config.md: `name` has no description", "docs/config.md: `tags` has no description"]);
+    assert.deepEqual(disagreements(wrap(renderSection(small)), [small]), [
+      "docs/config.md: `name` has no description",
+      "docs/config.md: `tags` has no description",
+    ]);
   });
 
   it("keeps hand-written examples and descriptions when it regenerates, and takes .describe() from the schema", () => {
-    const first = wrap(renderSection(section(schema))).replace("| `name` | string | `required` |  |  |", "| `name` | string | `required` | `bot` | The instance name \\| or alias. |");
+    const first = wrap(renderSection(section(schema))).replace(
+      "| `name` | string | `required` |  |  |",
+      "| `name` | string | `required` | `bot` | The instance name \\| or alias. |",
+    );
     const described = schema.extend({ mode: z.enum(["a", "b"]).optional().describe("How it runs.") });
     const next = regenerate(first, [section(described)]);
     assert.ok(next.includes("| `name` | string | `required` | `bot` | The instance name \\| or alias. |"), next);
@@ -116,6 +129,8 @@ describe("config docs generator", () => {
 
   it("refuses a document without the section markers", () => {
     assert.throws(() => regenerate("# nothing here\n", [section(schema)]), /no <!-- config-docs:t:begin -->/);
-    assert.deepEqual(disagreements("# nothing here\n", [section(schema)]), ["the t table is missing (markers <!-- config-docs:t:begin --> … <!-- config-docs:t:end -->)"]);
+    assert.deepEqual(disagreements("# nothing here\n", [section(schema)]), [
+      "the t table is missing (markers <!-- config-docs:t:begin --> … <!-- config-docs:t:end -->)",
+    ]);
   });
 });

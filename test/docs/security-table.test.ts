@@ -14,7 +14,7 @@ describe("docs/security.md threat table", () => {
 
   for (const row of rows) {
     const cells = row.split(" | ");
-    const last = cells[cells.length - 1];
+    const last = cells.at(-1) ?? "";
     it(`names a test that exists: ${cells[1]?.slice(0, 60)}`, () => {
       const file = /`(test\/[^`]+\.test\.ts)`/.exec(last)?.[1];
       const title = /"(.+)"/.exec(last)?.[1];
@@ -22,7 +22,8 @@ describe("docs/security.md threat table", () => {
       assert.ok(existsSync(join(ROOT, file)), `${file} does not exist`);
       const source = readFileSync(join(ROOT, file), "utf8");
       // Table-driven tests are titled `refuses ${what}` from a ["what", …] entry of their table.
-      const generated = title.startsWith("refuses ") && source.includes("it(`refuses ${what}`") && source.includes(`["${title.slice("refuses ".length)}",`);
+      const generated =
+        title.startsWith("refuses ") && source.includes("it(`refuses ${what}`") && source.includes(`["${title.slice("refuses ".length)}",`);
       assert.ok(source.includes(title) || generated, `${file} has no test titled "${title}"`);
     });
   }

@@ -18,7 +18,7 @@ const NEXT_TAG = "2026.9.7";
 type Instances = Record<string, Record<string, unknown>>;
 
 interface FleetShape {
-  readonly tenants: Record<string, Instances>;
+  readonly tenants: Record<string, Instances> & { readonly acme: Instances };
   readonly tag?: string;
   readonly backups?: "on" | "off-and-no-store";
   readonly rollout?: Record<string, unknown>;
@@ -66,7 +66,13 @@ describe("e2e: a fleet on a real control plane", function () {
       ...(fleet.rollout !== undefined ? { rollout: fleet.rollout } : {}),
       tenants: Object.fromEntries(Object.entries(fleet.tenants).map(([tenant, instances]) => [tenant, { instances }])),
       // A policy-free instance is the platform team's choice per tenant (issue 25).
-      platform: { tenants: Object.fromEntries(Object.entries(fleet.tenants).filter(([, instances]) => Object.values(instances).some((i) => JSON.stringify(i).includes('"networkPolicy":{"enabled":false'))).map(([tenant]) => [tenant, { allowNetworkPolicyOff: true }])) },
+      platform: {
+        tenants: Object.fromEntries(
+          Object.entries(fleet.tenants)
+            .filter(([, instances]) => Object.values(instances).some((i) => JSON.stringify(i).includes('"networkPolicy":{"enabled":false')))
+            .map(([tenant]) => [tenant, { allowNetworkPolicyOff: true }]),
+        ),
+      },
     };
   };
 
@@ -82,9 +88,15 @@ describe("e2e: a fleet on a real control plane", function () {
   };
   const statefulSet = (tenant: string, instance: string) => kube.get("statefulset", `openclaw-${tenant}`, instance);
   const jobs = async (tenant: string, kind: string) =>
-    (await kube.list("jobs", `openclaw-${tenant}`, `openclaw.io/snapshot-kind=${kind}`)).sort((a, b) => String(a.metadata.creationTimestamp).localeCompare(String(b.metadata.creationTimestamp)));
-  const complete = (job: KubeObject) => ((job.status?.conditions as { type: string; status: string }[] | undefined) ?? []).some((c) => c.type === "Complete" && c.status === "True");
-  const stackOutput = async (name: string): Promise<unknown> => JSON.parse((await project.ok(["stack", "output", "-s", STACK, "--json", name])).stdout) as unknown;
+    (await kube.list("jobs", `openclaw-${tenant}`, `openclaw.io/snapshot-kind=${kind}`)).sort((a, b) =>
+      String(a.metadata.creationTimestamp).localeCompare(String(b.metadata.creationTimestamp)),
+    );
+  const complete = (job: KubeObject | undefined) =>
+    ((job?.status?.conditions as { type: string; status: string }[] | undefined) ?? []).some(
+      (c) => c.type === "Complete" && c.status === "True",
+    );
+  const stackOutput = async (name: string): Promise<unknown> =>
+    JSON.parse((await project.ok(["stack", "output", "-s", STACK, "--json", name])).stdout) as unknown;
 
   before(async function () {
     this.timeout(300_000);
@@ -106,14 +118,19 @@ describe("e2e: a fleet on a real control plane", function () {
   it("every object the example stacks and an instance with every option render is accepted by the API server: strict schema, admission, no warning", async function () {
     this.timeout(10 * 60_000);
     // First, on an empty cluster: the example stacks name the fleet's namespaces and claims.
-    const stacks = [...exampleStacks().map((name) => ({ name, raw: exampleStackConfig(name) })), { name: "all options", raw: minimalStack(ALL_OPTIONS_INSTANCE) }];
+    const stacks = [
+      ...exampleStacks().map((name) => ({ name, raw: exampleStackConfig(name) })),
+      { name: "all options", raw: minimalStack(ALL_OPTIONS_INSTANCE) },
+    ];
     let admitted = 0;
     for (const { name, raw } of stacks) {
       const report = await admitRendered(plane, kubernetesObjects(await runProgram(raw)));
       assert.ok(report.admitted >= 10, `${name}: only ${report.admitted} objects checked`);
       admitted += report.admitted;
     }
-    console.log(`      ${admitted} rendered objects of ${stacks.length} stacks admitted (server-side dry run, strict field validation, warnings as errors)`);
+    console.log(
+      `      ${admitted} rendered objects of ${stacks.length} stacks admitted (server-side dry run, strict field validation, warnings as errors)`,
+    );
     // The check refuses what the API server would drop or Pod Security would flag.
     const objects = kubernetesObjects(await runProgram(minimalStack(ALL_OPTIONS_INSTANCE)));
     const withPodSpec = (change: (pod: { [key: string]: unknown; containers: { securityContext: Record<string, unknown> }[] }) => void) =>
@@ -123,8 +140,23 @@ describe("e2e: a fleet on a real control plane", function () {
         change(copy.spec.template.spec);
         return copy;
       });
-    await assert.rejects(admitRendered(plane, withPodSpec((pod) => (pod.nodeAfinity = {}))), /unknown field "nodeAfinity"/);
-    await assert.rejects(admitRendered(plane, withPodSpec((pod) => (pod.containers[0].securityContext.allowPrivilegeEscalation = true))), /PodSecurity/);
+    await assert.rejects(
+      admitRendered(
+        plane,
+        withPodSpec((pod) => (pod.nodeAfinity = {})),
+      ),
+      /unknown field "nodeAfinity"/,
+    );
+    await assert.rejects(
+      admitRendered(
+        plane,
+        withPodSpec((pod) => {
+          const [container] = pod.containers;
+          if (container !== undefined) container.securityContext.allowPrivilegeEscalation = true;
+        }),
+      ),
+      /PodSecurity/,
+    );
   });
 
   it("up creates the fleet; every pod template is admitted under Pod Security restricted; the instances become Ready", async function () {
@@ -141,11 +173,16 @@ describe("e2e: a fleet on a real control plane", function () {
         assert.equal(sts?.status?.readyReplicas, 1, `${tenant}/${instance} is not Ready`);
       }
       assert.deepEqual(await kube.events(`openclaw-${tenant}`, "FailedCreate"), [], "a controller could not create a pod");
-      const workloads = [...(await kube.list("statefulsets", `openclaw-${tenant}`)), ...(await kube.list("cronjobs", `openclaw-${tenant}`)), ...(await kube.list("jobs", `openclaw-${tenant}`))];
+      const workloads = [
+        ...(await kube.list("statefulsets", `openclaw-${tenant}`)),
+        ...(await kube.list("cronjobs", `openclaw-${tenant}`)),
+        ...(await kube.list("jobs", `openclaw-${tenant}`)),
+      ];
       assert.ok(workloads.length >= 2 * Object.keys(instances).length, "missing StatefulSets or CronJobs");
       for (const workload of workloads) {
         const template = podTemplateOf(workload);
-        if (template !== undefined) await kube.admitPodTemplate(`openclaw-${tenant}`, `${workload.kind}/${workload.metadata.name}`, template);
+        if (template !== undefined)
+          await kube.admitPodTemplate(`openclaw-${tenant}`, `${workload.kind}/${workload.metadata.name}`, template);
       }
     }
   });
@@ -169,7 +206,7 @@ describe("e2e: a fleet on a real control plane", function () {
     this.timeout(20 * 60_000);
     const before = new Date().toISOString();
     apply({ ...shape, tag: NEXT_TAG, rollout: { maxPerWave: 1 } });
-    const waves = ((await project.run("npm", ["run", "--silent", "fleet", "--", "--stack", STACK, "rollout", "--json"])).stdout.trim());
+    const waves = (await project.run("npm", ["run", "--silent", "fleet", "--", "--stack", STACK, "rollout", "--json"])).stdout.trim();
     const order = (JSON.parse(waves) as { waves: string[][] }).waves.map((wave) => {
       assert.equal(wave.length, 1);
       return wave[0];
@@ -182,8 +219,11 @@ describe("e2e: a fleet on a real control plane", function () {
       return index;
     };
     for (let i = 1; i < order.length; i++) {
-      const [tenant, instance] = order[i - 1].split("/");
-      const updated = at(new RegExp(`~\\s+kubernetes:apps/v1:StatefulSet ${tenant}/${instance}-statefulset updated`), `${order[i - 1]} updated`);
+      const [tenant, instance] = (order[i - 1] ?? "").split("/");
+      const updated = at(
+        new RegExp(`~\\s+kubernetes:apps/v1:StatefulSet ${tenant}/${instance}-statefulset updated`),
+        `${order[i - 1]} updated`,
+      );
       const stopped = at(new RegExp(`${order[i]}: stopping \\(scale 1 -> 0\\) for the pre-update backup`), `${order[i]} stopping`);
       assert.ok(updated < stopped, `${order[i]} was stopped before ${order[i - 1]} was updated`);
     }
@@ -192,13 +232,21 @@ describe("e2e: a fleet on a real control plane", function () {
     assert.deepEqual(Object.keys(snapshots).sort(), instances.sort(), "preUpdateSnapshots lacks an instance");
     for (const key of instances) {
       const [tenant, instance] = key.split("/");
-      assert.match(snapshots[key], new RegExp(`^backups/${tenant}/${instance}/pre-update/\\d{8}T\\d{6}Z$`));
+      assert.ok(tenant !== undefined && instance !== undefined, key);
+      assert.match(snapshots[key] ?? "", new RegExp(`^backups/${tenant}/${instance}/pre-update/\\d{8}T\\d{6}Z$`));
       assert.match(result.output, new RegExp(`${tenant}/${instance}: stopping \\(scale 1 -> 0\\) for the pre-update backup`));
-      const done = (await jobs(tenant, "pre-update")).filter((j) => j.metadata.labels?.["app.kubernetes.io/instance"] === instance && String(j.metadata.creationTimestamp) >= before.slice(0, 19));
+      const done = (await jobs(tenant, "pre-update")).filter(
+        (j) =>
+          j.metadata.labels?.["app.kubernetes.io/instance"] === instance && String(j.metadata.creationTimestamp) >= before.slice(0, 19),
+      );
       assert.equal(done.length, 1, `${key}: expected one pre-update Job`);
       assert.ok(complete(done[0]), `${key}: the pre-update Job did not complete`);
       const sts = await statefulSet(tenant, instance);
-      const image = ((sts?.spec?.template as { spec: { containers: { name: string; image: string }[] } }).spec.containers.find((c) => c.name === "openclaw") ?? { image: "" }).image;
+      const image = (
+        (sts?.spec?.template as { spec: { containers: { name: string; image: string }[] } }).spec.containers.find(
+          (c) => c.name === "openclaw",
+        ) ?? { image: "" }
+      ).image;
       assert.match(image, new RegExp(`:${NEXT_TAG.replace(/\./g, "\\.")}$`));
       assert.equal(sts?.status?.readyReplicas, 1, `${key} did not start again`);
       assert.equal(sts?.metadata.annotations?.["openclaw.io/pre-update-snapshot"], snapshots[key]);
@@ -220,12 +268,27 @@ describe("e2e: a fleet on a real control plane", function () {
     apply(kept);
     assert.notEqual(failing.code, 0, "a violating preview passed");
     assert.match(failing.output, /instance-network-policy/);
-    assert.match(failing.output, /StatefulSet openclaw-globex\/ops \(instance globex\/ops\): no NetworkPolicy in namespace openclaw-globex selects its pods/);
+    assert.match(
+      failing.output,
+      /StatefulSet openclaw-globex\/ops \(instance globex\/ops\): no NetworkPolicy in namespace openclaw-globex selects its pods/,
+    );
   });
 
   it("the fleet CLI's backup now runs a Job from the CronJob and waits for it; doctor checks the store and each identity", async function () {
     this.timeout(10 * 60_000);
-    const now = await project.run("npm", ["run", "--silent", "fleet", "--", "--stack", STACK, "backup", "now", "acme/support", "--timeout", "5m"]);
+    const now = await project.run("npm", [
+      "run",
+      "--silent",
+      "fleet",
+      "--",
+      "--stack",
+      STACK,
+      "backup",
+      "now",
+      "acme/support",
+      "--timeout",
+      "5m",
+    ]);
     assert.equal(now.code, 0, now.output);
     assert.match(now.stdout, /^snapshot complete: backups\/acme\/support\/manual\/\d{8}T\d{6}Z$/m);
     manualSnapshot = /snapshot complete: (\S+)/.exec(now.stdout)?.[1] ?? "";
@@ -234,7 +297,12 @@ describe("e2e: a fleet on a real control plane", function () {
     assert.ok(complete(manual[0]));
     const doctor = await project.run("npm", ["run", "--silent", "fleet", "--", "--stack", STACK, "doctor"]);
     assert.equal(doctor.code, 0, doctor.output);
-    for (const instance of ["acme/support", "acme/sales", "acme/billing", "globex/ops"]) assert.match(doctor.output, new RegExp(`identity[^\\n]*${instance}[^\\n]*ok|${instance}[^\\n]*identity[^\\n]*ok`, "i"), `doctor did not check ${instance}'s identity`);
+    for (const instance of ["acme/support", "acme/sales", "acme/billing", "globex/ops"])
+      assert.match(
+        doctor.output,
+        new RegExp(`identity[^\\n]*${instance}[^\\n]*ok|${instance}[^\\n]*identity[^\\n]*ok`, "i"),
+        `doctor did not check ${instance}'s identity`,
+      );
   });
 
   it("restoreFrom on a running instance: stopped by the hook, the restore Job completes, then it is started again", async function () {
@@ -245,7 +313,9 @@ describe("e2e: a fleet on a real control plane", function () {
     const result = await upOk();
     assert.match(result.output, /acme\/support: stopping \(scale 1 -> 0\) for the restore/);
     assert.match(result.output, /acme\/support: restored and started again/);
-    const restores = (await kube.list("jobs", "openclaw-acme", "app.kubernetes.io/component=restore")).filter((j) => j.metadata.labels?.["app.kubernetes.io/instance"] === "support");
+    const restores = (await kube.list("jobs", "openclaw-acme", "app.kubernetes.io/component=restore")).filter(
+      (j) => j.metadata.labels?.["app.kubernetes.io/instance"] === "support",
+    );
     assert.equal(restores.length, 1, "one restore Job");
     assert.ok(complete(restores[0]), "the restore Job did not complete");
     const sts = await statefulSet("acme", "support");
@@ -263,25 +333,40 @@ describe("e2e: a fleet on a real control plane", function () {
 
   it("a failed restore leaves the instance running on its data, shows in the preview, and the next up tries it again", async function () {
     this.timeout(20 * 60_000);
-    const nodes = (cordon: string, uncordon: string) => Promise.all([plane.kubectl(["cordon", cordon]), plane.kubectl(["uncordon", uncordon])]);
+    const nodes = (cordon: string, uncordon: string) =>
+      Promise.all([plane.kubectl(["cordon", cordon]), plane.kubectl(["uncordon", uncordon])]);
     // Every Job pod on the broken node fails: send the restore there.
     await nodes("e2e-node-0", BROKEN_NODE);
-    apply({ ...shape, tenants: { ...shape.tenants, acme: { ...shape.tenants.acme, support: { backup: { restoreFrom: manualSnapshot } } } } });
+    apply({
+      ...shape,
+      tenants: { ...shape.tenants, acme: { ...shape.tenants.acme, support: { backup: { restoreFrom: manualSnapshot } } } },
+    });
     const failed = await up();
     await nodes(BROKEN_NODE, "e2e-node-0");
     assert.notEqual(failed.code, 0, "the up succeeded with a failed restore");
     // restoreFrom names the snapshot below the fleet prefix.
-    assert.match(failed.output, new RegExp(`acme/support: the restore from ${manualSnapshot.replace(/^backups\//, "").replace(/\//g, "\\/")} failed \\(\\[Pod openclaw-acme/support-restore-\\S+\\]: Container "engine" completed with exit code 6; \\[BackoffLimitExceeded\\]`));
+    assert.match(
+      failed.output,
+      new RegExp(
+        `acme/support: the restore from ${manualSnapshot.replace(/^backups\//, "").replace(/\//g, "\\/")} failed \\(\\[Pod openclaw-acme/support-restore-\\S+\\]: Container "engine" completed with exit code 6; \\[BackoffLimitExceeded\\]`,
+      ),
+    );
     assert.match(failed.output, /The next `pulumi up` replaces the failed Job openclaw-acme\/support-restore-\S+ with a new attempt/);
     const sts = await statefulSet("acme", "support");
     assert.equal(sts?.spec?.replicas, 1, "the instance was left stopped");
     assert.equal(sts?.metadata.annotations?.["openclaw.io/stopped-replicas"], undefined);
     const preview = await project.pulumi(["preview", "-s", STACK, "--diff"]);
     assert.equal(preview.code, 0, preview.output);
-    assert.match(preview.output, /kubernetes:batch\/v1:Job: \(replace\)\s+\[id=openclaw-acme\/support-restore-/, "the preview does not show the restore will run again");
+    assert.match(
+      preview.output,
+      /kubernetes:batch\/v1:Job: \(replace\)\s+\[id=openclaw-acme\/support-restore-/,
+      "the preview does not show the restore will run again",
+    );
     const retried = await upOk();
     assert.match(retried.output, /acme\/support: restored and started again/);
-    const [restore] = (await kube.list("jobs", "openclaw-acme", "app.kubernetes.io/component=restore")).filter((j) => j.metadata.labels?.["app.kubernetes.io/instance"] === "support");
+    const [restore] = (await kube.list("jobs", "openclaw-acme", "app.kubernetes.io/component=restore")).filter(
+      (j) => j.metadata.labels?.["app.kubernetes.io/instance"] === "support",
+    );
     assert.ok(restore !== undefined && complete(restore), "no completed restore Job after the retry");
     apply({ ...shape, tenants: { ...shape.tenants, acme: { ...shape.tenants.acme, support: {} } } });
     await upOk();
@@ -293,13 +378,18 @@ describe("e2e: a fleet on a real control plane", function () {
     apply({ ...shape, tenants: { ...shape.tenants, globex: { ...shape.tenants.globex, clone: { backup: { restoreFrom: source } } } } });
     const result = await upOk();
     assert.match(result.output, /globex\/clone: first start, restoring into the new volume/);
-    const [restore] = (await kube.list("jobs", "openclaw-globex", "app.kubernetes.io/component=restore")).filter((j) => j.metadata.labels?.["app.kubernetes.io/instance"] === "clone");
+    const [restore] = (await kube.list("jobs", "openclaw-globex", "app.kubernetes.io/component=restore")).filter(
+      (j) => j.metadata.labels?.["app.kubernetes.io/instance"] === "clone",
+    );
     assert.ok(restore !== undefined && complete(restore), "no completed restore Job");
     const sts = await statefulSet("globex", "clone");
     assert.equal(sts?.status?.readyReplicas, 1);
     const restored = Date.parse(String(restore.status?.completionTime));
     const created = Date.parse(String(sts?.metadata.creationTimestamp));
-    assert.ok(restored <= created, `the StatefulSet (${sts?.metadata.creationTimestamp}) was created before the restore completed (${String(restore.status?.completionTime)})`);
+    assert.ok(
+      restored <= created,
+      `the StatefulSet (${sts?.metadata.creationTimestamp}) was created before the restore completed (${String(restore.status?.completionTime)})`,
+    );
     apply({ ...shape, tenants: { ...shape.tenants, globex: { ...shape.tenants.globex, clone: {} } } });
     await upOk();
   });
@@ -311,20 +401,33 @@ describe("e2e: a fleet on a real control plane", function () {
     const preview = await project.pulumi(["preview", "-s", STACK]);
     apply(kept);
     assert.notEqual(preview.code, 0, "the preview planned a PVC replacement");
-    assert.match(preview.output, /tenants\.globex\.instances\.ops\.persistence\.storageClass: PVC ops-data was created with storage class the cluster default, not "fast-ssd"/);
+    assert.match(
+      preview.output,
+      /tenants\.globex\.instances\.ops\.persistence\.storageClass: PVC ops-data was created with storage class the cluster default, not "fast-ssd"/,
+    );
     assert.match(preview.output, /Revert the change/);
   });
 
   /** Makes the instance's next backup pods exit with `code` (kwok reads the label), behind Pulumi's back. */
   const failBackupsOf = (tenant: string, instance: string, code: number | undefined) =>
     plane.kubectl([
-      "patch", "cronjob", `${instance}-backup`, "-n", `openclaw-${tenant}`, "--type=json",
-      "-p", JSON.stringify([code === undefined
-        ? { op: "remove", path: "/spec/jobTemplate/spec/template/metadata/labels/e2e.openclaw.io~1exit-code" }
-        : { op: "add", path: "/spec/jobTemplate/spec/template/metadata/labels/e2e.openclaw.io~1exit-code", value: String(code) }]),
+      "patch",
+      "cronjob",
+      `${instance}-backup`,
+      "-n",
+      `openclaw-${tenant}`,
+      "--type=json",
+      "-p",
+      JSON.stringify([
+        code === undefined
+          ? { op: "remove", path: "/spec/jobTemplate/spec/template/metadata/labels/e2e.openclaw.io~1exit-code" }
+          : { op: "add", path: "/spec/jobTemplate/spec/template/metadata/labels/e2e.openclaw.io~1exit-code", value: String(code) },
+      ]),
     ]);
   const without = (tenant: string, instance: string): FleetShape => {
-    const { [instance]: _gone, ...rest } = shape.tenants[tenant];
+    const instances = shape.tenants[tenant];
+    assert.ok(instances, `no tenant ${tenant}`);
+    const { [instance]: _gone, ...rest } = instances;
     return { ...shape, tenants: { ...shape.tenants, [tenant]: rest } };
   };
 
@@ -336,7 +439,10 @@ describe("e2e: a fleet on a real control plane", function () {
     apply(without("acme", "billing"));
     const result = await up();
     assert.notEqual(result.code, 0, "the deletion went ahead without its backup");
-    assert.match(result.output, /acme\/billing: deletion aborted because its pre-delete backup failed: Job openclaw-acme\/billing-pre-delete-[0-9a-z]+ failed/);
+    assert.match(
+      result.output,
+      /acme\/billing: deletion aborted because its pre-delete backup failed: Job openclaw-acme\/billing-pre-delete-[0-9a-z]+ failed/,
+    );
     const sts = await statefulSet("acme", "billing");
     assert.ok(sts !== undefined, "the StatefulSet was deleted");
     assert.ok(await kube.get("persistentvolumeclaim", "openclaw-acme", "billing-data"), "the volume is gone");
@@ -353,7 +459,10 @@ describe("e2e: a fleet on a real control plane", function () {
     await failBackupsOf("acme", "sales", 5);
     apply(without("acme", "sales"));
     const result = await upOk();
-    assert.match(result.output, /acme\/sales: the pre-delete backup failed \(Job openclaw-acme\/sales-pre-delete-[0-9a-z]+ failed \(PodFailurePolicy: [^\n]*exit code 5[^\n]*\)\); deleting anyway because backup\.onBackupFailure is proceed/);
+    assert.match(
+      result.output,
+      /acme\/sales: the pre-delete backup failed \(Job openclaw-acme\/sales-pre-delete-[0-9a-z]+ failed \(PodFailurePolicy: [^\n]*exit code 5[^\n]*\)\); deleting anyway because backup\.onBackupFailure is proceed/,
+    );
     assert.equal(await statefulSet("acme", "sales"), undefined);
   });
 
@@ -365,11 +474,14 @@ describe("e2e: a fleet on a real control plane", function () {
     await upOk();
     assert.deepEqual(await kube.list("cronjobs", "openclaw-acme"), [], "backup CronJobs are left");
     const globex = shape.tenants.globex;
+    assert.ok(globex, "the shape has tenant globex");
     apply({ ...shape, tenants: { acme: shape.tenants.acme } });
     const removal = await upOk();
     assert.doesNotMatch(removal.output, /pre-delete snapshot complete/);
     // The tenant's claims are kept (persistence.orphan, the default), so is the namespace that holds them.
-    const claims = Object.keys(globex).map((instance) => `${instance}-data`).sort();
+    const claims = Object.keys(globex)
+      .map((instance) => `${instance}-data`)
+      .sort();
     assert.match(removal.output, new RegExp(`namespace openclaw-globex is kept, with its claims ${claims.join(", ")}`));
     assert.deepEqual((await kube.list("persistentvolumeclaims", "openclaw-globex")).map((c) => c.metadata.name).sort(), claims);
     assert.deepEqual(await kube.list("statefulsets", "openclaw-globex"), []);
@@ -390,23 +502,48 @@ describe("e2e: a fleet on a real control plane", function () {
     const result = await project.pulumi(["destroy", "-s", STACK, "--yes", "--skip-preview", "--run-program"], { timeoutMs: 15 * 60_000 });
     assert.equal(result.code, 0, result.output);
     for (const instance of Object.keys(shape.tenants.acme)) {
-      assert.match(result.output, new RegExp(`acme/${instance}: pre-delete snapshot complete: backups/acme/${instance}/pre-delete/\\d{8}T\\d{6}Z`));
+      assert.match(
+        result.output,
+        new RegExp(`acme/${instance}: pre-delete snapshot complete: backups/acme/${instance}/pre-delete/\\d{8}T\\d{6}Z`),
+      );
     }
-    const left = (await Promise.all(["statefulsets", "cronjobs", "jobs", "secrets", "configmaps", "services", "networkpolicies"].map((kind) => kube.list(kind, undefined, PART_OF)))).flat();
+    const left = (
+      await Promise.all(
+        ["statefulsets", "cronjobs", "jobs", "secrets", "configmaps", "services", "networkpolicies"].map((kind) =>
+          kube.list(kind, undefined, PART_OF),
+        ),
+      )
+    ).flat();
     // The one-shot Jobs the hooks and the CLI made (pre-delete, pre-update, manual, doctor) stay in a kept namespace
     // for their logs, and go by themselves a week after they finished.
     const selfCleaning = (o: KubeObject) => o.kind === "Job" && typeof o.spec?.ttlSecondsAfterFinished === "number";
-    assert.deepEqual(left.filter((o) => !selfCleaning(o)).map((o) => `${o.kind} ${o.metadata.namespace}/${o.metadata.name}`), []);
+    assert.deepEqual(
+      left.filter((o) => !selfCleaning(o)).map((o) => `${o.kind} ${o.metadata.namespace}/${o.metadata.name}`),
+      [],
+    );
     // Kept: the state claims of every instance this run removed (persistence.orphan, the default), in their namespaces.
-    const kept = (await kube.list("persistentvolumeclaims", undefined, PART_OF)).map((c) => `${c.metadata.namespace}/${c.metadata.name}`).sort();
-    assert.deepEqual(kept, ["openclaw-acme/billing-data", "openclaw-acme/sales-data", "openclaw-acme/support-data", "openclaw-globex/clone-data", "openclaw-globex/ops-data"]);
+    const kept = (await kube.list("persistentvolumeclaims", undefined, PART_OF))
+      .map((c) => `${c.metadata.namespace}/${c.metadata.name}`)
+      .sort();
+    assert.deepEqual(kept, [
+      "openclaw-acme/billing-data",
+      "openclaw-acme/sales-data",
+      "openclaw-acme/support-data",
+      "openclaw-globex/clone-data",
+      "openclaw-globex/ops-data",
+    ]);
     // The namespace this run removed is named with every claim it keeps (globex went in the test above).
     for (const namespace of ["openclaw-acme"]) {
       const claims = kept.filter((k) => k.startsWith(`${namespace}/`)).map((k) => k.slice(namespace.length + 1));
       assert.match(result.output, new RegExp(`namespace ${namespace} is kept, with its claims ${claims.join(", ")} `));
     }
-    assert.deepEqual((await kube.list("namespaces", undefined, PART_OF)).map((n) => n.metadata.name).sort(), ["openclaw-acme", "openclaw-globex"]);
-    const stackResources = JSON.parse((await project.ok(["stack", "export", "-s", STACK])).stdout) as { deployment: { resources?: unknown[] } };
+    assert.deepEqual((await kube.list("namespaces", undefined, PART_OF)).map((n) => n.metadata.name).sort(), [
+      "openclaw-acme",
+      "openclaw-globex",
+    ]);
+    const stackResources = JSON.parse((await project.ok(["stack", "export", "-s", STACK])).stdout) as {
+      deployment: { resources?: unknown[] };
+    };
     assert.equal(stackResources.deployment.resources?.length ?? 0, 0, "the stack still holds resources");
   });
 });

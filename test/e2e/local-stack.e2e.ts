@@ -34,14 +34,23 @@ describe("e2e: the local stack, as the README runs it", function () {
     this.timeout(120_000);
     await project.ok(["login", "--local"]);
     await project.ok(["stack", "select", "local", "--create"]);
-    assert.equal(readFileSync(join(project.dir, stackFile), "utf8"), readFileSync(join(REPO_ROOT, stackFile), "utf8"), "pulumi rewrote stacks/Pulumi.local.yaml");
+    assert.equal(
+      readFileSync(join(project.dir, stackFile), "utf8"),
+      readFileSync(join(REPO_ROOT, stackFile), "utf8"),
+      "pulumi rewrote stacks/Pulumi.local.yaml",
+    );
   });
 
   it("pulumi preview -s local plans every object, with no error and no warning of ours", async function () {
     this.timeout(600_000);
     const preview = await project.ok(["preview", "-s", "local"]);
     // Rendering YAML writes Secrets in plain text, and the provider says so for each (the README says it too).
-    assert.deepEqual(ourWarnings(preview.output).filter((line) => !/rendered (YAML|file \S+) (will contain|contains) a secret value in plaintext/.test(line)), []);
+    assert.deepEqual(
+      ourWarnings(preview.output).filter(
+        (line) => !/rendered (YAML|file \S+) (will contain|contains) a secret value in plaintext/.test(line),
+      ),
+      [],
+    );
     assert.match(preview.output, /\+ +pulumi:pulumi:Stack +openclaw-fleet-local +create/);
     assert.match(preview.output, /\+ \d+ to create/);
     assert.doesNotMatch(preview.output, /error:/);
@@ -66,7 +75,9 @@ describe("e2e: the local stack, as the README runs it", function () {
     assert.ok(applied.size >= 15, `only ${applied.size} objects`);
     // Explained difference: a Secret's values (pulumi writes them in plain text, the render redacts them) and
     // `stringData`, which the provider, like the API server, stores as `data`. Everything else must be equal.
-    const problems = [...applied.values()].flatMap((m: Manifest) => differences(maskSecretValues(m), maskSecretValues(rendered.get(manifestKey(m)) as Manifest)).map((d) => `${manifestKey(m)} ${d}`));
+    const problems = [...applied.values()].flatMap((m: Manifest) =>
+      differences(maskSecretValues(m), maskSecretValues(rendered.get(manifestKey(m)) as Manifest)).map((d) => `${manifestKey(m)} ${d}`),
+    );
     assert.deepEqual(problems, []);
   });
 

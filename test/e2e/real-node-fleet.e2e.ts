@@ -3,7 +3,7 @@ import { existsSync, mkdtempSync, readFileSync, rmSync, statSync } from "node:fs
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { OPENCLAW_VERSION } from "../../components/config/openclaw-release";
-import { GATEWAY_PORT, STATE_FOLDER } from "../../components/instance/ports";
+import { GATEWAY_PORT, STATE_FOLDER } from "../../components/config/ports";
 import { runBounded, type CliResult } from "../../scripts/lib/openclaw-cli";
 import { engineEnv, expectExit, runEngine } from "../support/engine-runner";
 import { assertReadsState, makeState, type OpenClawShell } from "../support/openclaw-state";
@@ -72,7 +72,12 @@ describe("e2e: a fleet on a real node: the app, its backups, restores and networ
   /** kubectl with its exit code (exec passes the command's own), never throwing on one; its cache goes to the suite's folder. */
   const kubectlResult = (args: readonly string[], timeoutMs = 120_000): Promise<CliResult> => {
     if (plane === undefined) throw new Error("no control plane");
-    return runBounded(join(ctx.bin, "kubectl"), [`--kubeconfig=${plane.kubeconfig}`, ...args], { PATH: process.env.PATH ?? "", HOME: ctx.dir }, timeoutMs);
+    return runBounded(
+      join(ctx.bin, "kubectl"),
+      [`--kubeconfig=${plane.kubeconfig}`, ...args],
+      { PATH: process.env.PATH ?? "", HOME: ctx.dir },
+      timeoutMs,
+    );
   };
 
   const config = (): ConfigValues => ({
@@ -103,7 +108,10 @@ describe("e2e: a fleet on a real node: the app, its backups, restores and networ
       config: { mergeMode: "merge" },
       backup: { schedule: "6h" },
       // As a user pins a node pool: the real node only (kwok's fake nodes never run these pods).
-      availability: { nodeSelector: { [REAL_NODE_LABEL]: "true" }, tolerations: [{ key: REAL_NODE_TAINT, operator: "Exists", effect: "NoSchedule" }] },
+      availability: {
+        nodeSelector: { [REAL_NODE_LABEL]: "true" },
+        tolerations: [{ key: REAL_NODE_TAINT, operator: "Exists", effect: "NoSchedule" }],
+      },
       networkPolicy: { allowedIngressNamespaces: [INGRESS_NS] },
       // Small requests so that five instances fit on one node; the default limits (the CLI's memory index needs room).
       resources: { requests: { cpu: "50m", memory: "256Mi" } },
@@ -116,17 +124,23 @@ describe("e2e: a fleet on a real node: the app, its backups, restores and networ
     if (result.code !== 0) throw new Error(`pulumi up (${what}) failed:\n${result.output}\n${await diagnostics()}`);
     return result;
   };
-  const fleet = (args: readonly string[]) => project.run("npm", ["run", "--silent", "fleet", "--", "--stack", STACK, ...args], { timeoutMs: 15 * 60_000 });
+  const fleet = (args: readonly string[]) =>
+    project.run("npm", ["run", "--silent", "fleet", "--", "--stack", STACK, ...args], { timeoutMs: 15 * 60_000 });
   /** Pods and events of the instance namespaces, for a failure's message. */
   const diagnostics = async () => {
     const namespaces = Object.keys(tenants).map((t) => `openclaw-${t}`);
-    const parts = await Promise.all(namespaces.map((ns) => kubectl(["get", "pods,pvc,jobs", "-n", ns, "-o", "wide"]).catch((e: Error) => e.message)));
-    const events = await Promise.all(namespaces.map((ns) => kubectl(["get", "events", "-n", ns, "--sort-by=.lastTimestamp"]).catch((e: Error) => e.message)));
+    const parts = await Promise.all(
+      namespaces.map((ns) => kubectl(["get", "pods,pvc,jobs", "-n", ns, "-o", "wide"]).catch((e: Error) => e.message)),
+    );
+    const events = await Promise.all(
+      namespaces.map((ns) => kubectl(["get", "events", "-n", ns, "--sort-by=.lastTimestamp"]).catch((e: Error) => e.message)),
+    );
     return [...parts, ...events.map((e) => e.split("\n").slice(-25).join("\n"))].join("\n");
   };
   const pod = (tenant: string, instance: string) => kube.get("pod", `openclaw-${tenant}`, `${instance}-0`);
   const podStatus = async (tenant: string, instance: string) => (await pod(tenant, instance))?.status as PodStatus | undefined;
-  const serviceIP = async (tenant: string, instance: string) => (await kubectl(["get", "service", instance, "-n", `openclaw-${tenant}`, "-o", "jsonpath={.spec.clusterIP}"])).trim();
+  const serviceIP = async (tenant: string, instance: string) =>
+    (await kubectl(["get", "service", instance, "-n", `openclaw-${tenant}`, "-o", "jsonpath={.spec.clusterIP}"])).trim();
 
   /** `openclaw <args>` in the app container of `<tenant>/<instance>`, as `kubectl exec` runs it (the container's env and user). */
   const shell = (tenant: string, instance: string): OpenClawShell => {
@@ -135,7 +149,15 @@ describe("e2e: a fleet on a real node: the app, its backups, restores and networ
       cli: (args, timeoutMs = 120_000) => kubectlResult([...target, "node", "/app/openclaw.mjs", ...args], timeoutMs),
       writeWorkspaceFile: async (relative, text) => {
         const path = `/home/node/.openclaw/workspace/${relative}`;
-        const result = await kubectlResult([...target, "sh", "-c", 'mkdir -p "$(dirname "$1")" && printf "%s" "$2" > "$1"', "sh", path, text]);
+        const result = await kubectlResult([
+          ...target,
+          "sh",
+          "-c",
+          'mkdir -p "$(dirname "$1")" && printf "%s" "$2" > "$1"',
+          "sh",
+          path,
+          text,
+        ]);
         assert.equal(result.code, 0, result.stderr);
       },
     };
@@ -149,7 +171,17 @@ describe("e2e: a fleet on a real node: the app, its backups, restores and networ
    */
   const reaches = async (where: { namespace: string; pod: string; container?: string }, host: string, port: number): Promise<boolean> => {
     const result = await kubectlResult(
-      ["exec", "-n", where.namespace, where.pod, ...(where.container !== undefined ? ["-c", where.container] : []), "--", "sh", "-c", `(printf 'GET /healthz HTTP/1.1\\r\\nHost: probe\\r\\nConnection: close\\r\\n\\r\\n'; sleep 3) | nc -w 5 ${host} ${port}`],
+      [
+        "exec",
+        "-n",
+        where.namespace,
+        where.pod,
+        ...(where.container !== undefined ? ["-c", where.container] : []),
+        "--",
+        "sh",
+        "-c",
+        `(printf 'GET /healthz HTTP/1.1\\r\\nHost: probe\\r\\nConnection: close\\r\\n\\r\\n'; sleep 3) | nc -w 5 ${host} ${port}`,
+      ],
       60_000,
     );
     return /^HTTP\/1\.[01] \d{3}/m.test(result.stdout);
@@ -157,7 +189,14 @@ describe("e2e: a fleet on a real node: the app, its backups, restores and networ
 
   /** A pod of the suite's own on the real node, running the backup image's busybox. */
   const probePod = (namespace: string, name: string, labels: Record<string, string> = {}) =>
-    realNodePod({ namespace, name, labels, image: images.backup.reference, containerName: "probe", command: ["/bin/sh", "-c", "exec sleep 3600"] });
+    realNodePod({
+      namespace,
+      name,
+      labels,
+      image: images.backup.reference,
+      containerName: "probe",
+      command: ["/bin/sh", "-c", "exec sleep 3600"],
+    });
   const startProbe = async (namespace: string, name: string, labels: Record<string, string> = {}) => {
     await kubectl(["apply", "--warnings-as-errors", "-f", "-"], JSON.stringify(probePod(namespace, name, labels)));
     await kubectl(["wait", "-n", namespace, "--for=condition=Ready", `pod/${name}`, "--timeout=120s"], undefined, 130_000);
@@ -166,15 +205,30 @@ describe("e2e: a fleet on a real node: the app, its backups, restores and networ
     if ((await kube.get("namespace", undefined, name)) !== undefined) return;
     await kubectl(["create", "namespace", name]);
     await kubectl(["label", "namespace", name, "pod-security.kubernetes.io/enforce=restricted"]);
-    await kube.waitFor(`${name}/default ServiceAccount`, async () => (await kube.get("serviceaccount", name, "default")) !== undefined, 60_000);
+    await kube.waitFor(
+      `${name}/default ServiceAccount`,
+      async () => (await kube.get("serviceaccount", name, "default")) !== undefined,
+      60_000,
+    );
   };
-  const complete = (job: KubeObject) => ((job.status?.conditions as { type: string; status: string }[] | undefined) ?? []).some((c) => c.type === "Complete" && c.status === "True");
+  const complete = (job: KubeObject) =>
+    ((job.status?.conditions as { type: string; status: string }[] | undefined) ?? []).some(
+      (c) => c.type === "Complete" && c.status === "True",
+    );
   /** Restores a snapshot on this host with the engine and the same rclone the backup image ships, into a fresh folder. */
   const restoreOnHost = async (tenant: string, instance: string, snapshot: string): Promise<string> => {
     const dir = mkdtempSync(join(ctx.dir, "restored-"));
     assert.ok(s3 !== undefined);
     const result = await runEngine({
-      env: engineEnv(s3, { OCB_TENANT: tenant, OCB_INSTANCE: instance, OCB_SOURCES: `state=${join(dir, "state")}`, OCB_RESTORE_FROM: snapshot, OCB_RESTORE_UID: "0", OCB_RESTORE_GID: "0", OCB_WORK_DIR: join(dir, "work") }),
+      env: engineEnv(s3, {
+        OCB_TENANT: tenant,
+        OCB_INSTANCE: instance,
+        OCB_SOURCES: `state=${join(dir, "state")}`,
+        OCB_RESTORE_FROM: snapshot,
+        OCB_RESTORE_UID: "0",
+        OCB_RESTORE_GID: "0",
+        OCB_WORK_DIR: join(dir, "work"),
+      }),
       args: ["restore"],
       timeoutMs: 300_000,
     });
@@ -246,26 +300,58 @@ describe("e2e: a fleet on a real node: the app, its backups, restores and networ
       for (const instance of Object.keys(instances)) {
         const status = await podStatus(tenant, instance);
         assert.equal(status?.hostIP, node?.gateway, `${tenant}/${instance} is not on the real node`);
-        assert.ok(status?.containerStatuses?.every((c) => c.ready), `${tenant}/${instance} is not Ready: ${JSON.stringify(status?.containerStatuses)}`);
+        assert.ok(
+          status?.containerStatuses?.every((c) => c.ready),
+          `${tenant}/${instance} is not Ready: ${JSON.stringify(status?.containerStatuses)}`,
+        );
         const claim = await kube.get("pvc", `openclaw-${tenant}`, `${instance}-data`);
-        assert.equal((claim?.spec as { storageClassName?: string }).storageClassName, STORAGE_CLASS, "the claim did not get the cluster's default class");
+        assert.equal(
+          (claim?.spec as { storageClassName?: string }).storageClassName,
+          STORAGE_CLASS,
+          "the claim did not get the cluster's default class",
+        );
         const folder = volumes?.folders.get(`openclaw-${tenant}/${instance}-data`);
-        assert.ok(folder !== undefined && existsSync(join(folder, STATE_FOLDER, "openclaw.json")), `${tenant}/${instance}: the rendered openclaw.json is not in the state folder of its volume`);
+        assert.ok(
+          folder !== undefined && existsSync(join(folder, STATE_FOLDER, "openclaw.json")),
+          `${tenant}/${instance}: the rendered openclaw.json is not in the state folder of its volume`,
+        );
         // The volume's root stays root's (the kubelet only gave it fsGroup 1000); the state folder is the app's.
         const volumeRoot = statSync(folder);
         assert.deepEqual([volumeRoot.uid, volumeRoot.gid], [0, 1000], `${tenant}/${instance}: the volume's root is root's, group fsGroup`);
-        assert.equal(statSync(join(folder, STATE_FOLDER)).uid, 1000, `${tenant}/${instance}: init-state made the state folder as the app's user`);
+        assert.equal(
+          statSync(join(folder, STATE_FOLDER)).uid,
+          1000,
+          `${tenant}/${instance}: init-state made the state folder as the app's user`,
+        );
         const id = await shell(tenant, instance).cli(["--version"]);
         assert.equal(id.code, 0, id.stderr);
-        const own = await kubectlResult(["exec", "-n", `openclaw-${tenant}`, `${instance}-0`, "-c", "openclaw", "--", "sh", "-c", "id -u; stat -c '%u' /home/node/.openclaw; touch /home/node/.openclaw/.fleet-probe && echo writable; touch /etc/x 2>&1 || true"]);
+        const own = await kubectlResult([
+          "exec",
+          "-n",
+          `openclaw-${tenant}`,
+          `${instance}-0`,
+          "-c",
+          "openclaw",
+          "--",
+          "sh",
+          "-c",
+          "id -u; stat -c '%u' /home/node/.openclaw; touch /home/node/.openclaw/.fleet-probe && echo writable; touch /etc/x 2>&1 || true",
+        ]);
         assert.match(own.stdout, /^1000\n1000\nwritable\n.*Read-only file system/s, own.stdout + own.stderr);
       }
     }
     // Every container of every pod template ran, with a read-only root where it has a shell to try one.
     const ops = await pod("globex", "ops");
-    const spec = ops?.spec as { initContainers: { name: string; securityContext?: { readOnlyRootFilesystem?: boolean } }[]; containers: { name: string; securityContext?: { readOnlyRootFilesystem?: boolean } }[] };
+    const spec = ops?.spec as {
+      initContainers: { name: string; securityContext?: { readOnlyRootFilesystem?: boolean } }[];
+      containers: { name: string; securityContext?: { readOnlyRootFilesystem?: boolean } }[];
+    };
     assert.deepEqual(spec.containers.map((c) => c.name).sort(), ["heartbeat", "metrics-collector", "openclaw"]);
-    assert.deepEqual([...spec.initContainers, ...spec.containers].filter((c) => c.securityContext?.readOnlyRootFilesystem !== true).map((c) => c.name), [], "a container with a writable root");
+    assert.deepEqual(
+      [...spec.initContainers, ...spec.containers].filter((c) => c.securityContext?.readOnlyRootFilesystem !== true).map((c) => c.name),
+      [],
+      "a container with a writable root",
+    );
     for (const container of ["openclaw", "heartbeat"]) {
       const write = await kubectlResult(["exec", "-n", "openclaw-globex", "ops-0", "-c", container, "--", "sh", "-c", "touch /probe"]);
       assert.match(write.stderr, /Read-only file system/, `${container}: ${write.stdout}${write.stderr}`);
@@ -288,13 +374,45 @@ describe("e2e: a fleet on a real node: the app, its backups, restores and networ
     const target = ["exec", "-n", "openclaw-acme", "alpha-0", "-c", "openclaw", "--"];
     // Without the token the CLI does not even try ("no token/password"); a client that connects
     // anyway with other credentials, and one with another token, are refused by the gateway itself.
-    const local = await kubectlResult([...target, "env", "-u", "OPENCLAW_GATEWAY_TOKEN", "node", "/app/openclaw.mjs", "gateway", "health", "--json"]);
+    const local = await kubectlResult([
+      ...target,
+      "env",
+      "-u",
+      "OPENCLAW_GATEWAY_TOKEN",
+      "node",
+      "/app/openclaw.mjs",
+      "gateway",
+      "health",
+      "--json",
+    ]);
     assert.notEqual(local.code, 0, "a CLI without the token got in");
     assert.equal((JSON.parse(local.stdout) as { error: { type?: string } }).error.type, "gateway_credentials_required", local.stdout);
     const url = `ws://127.0.0.1:${GATEWAY_PORT}`;
-    const missing = await kubectlResult([...target, "env", "-u", "OPENCLAW_GATEWAY_TOKEN", "node", "/app/openclaw.mjs", "gateway", "health", "--json", "--url", url, "--password", "not-the-token"]);
-    const wrong = await kubectlResult([...target, "sh", "-c", `OPENCLAW_GATEWAY_TOKEN="\${OPENCLAW_GATEWAY_TOKEN}-not" exec node /app/openclaw.mjs gateway health --json`]);
-    for (const [what, result] of [["without the token", missing], ["with another token", wrong]] as const) {
+    const missing = await kubectlResult([
+      ...target,
+      "env",
+      "-u",
+      "OPENCLAW_GATEWAY_TOKEN",
+      "node",
+      "/app/openclaw.mjs",
+      "gateway",
+      "health",
+      "--json",
+      "--url",
+      url,
+      "--password",
+      "not-the-token",
+    ]);
+    const wrong = await kubectlResult([
+      ...target,
+      "sh",
+      "-c",
+      `OPENCLAW_GATEWAY_TOKEN="\${OPENCLAW_GATEWAY_TOKEN}-not" exec node /app/openclaw.mjs gateway health --json`,
+    ]);
+    for (const [what, result] of [
+      ["without the token", missing],
+      ["with another token", wrong],
+    ] as const) {
       assert.notEqual(result.code, 0, `a client ${what} got in`);
       const error = (JSON.parse(result.stdout) as { error: { type?: string; details?: { code?: string } } }).error;
       assert.equal(error.type, "gateway_request_error", `${what}: not refused by the gateway: ${result.stdout}`);
@@ -315,7 +433,8 @@ describe("e2e: a fleet on a real node: the app, its backups, restores and networ
     const beta = { namespace: "openclaw-acme", pod: "beta-0", container: "openclaw" };
     // A probe with the backup pods' labels: the backup NetworkPolicy selects it as it selects a backup Job's pod.
     const cron = await kube.get("cronjob", "openclaw-acme", "alpha-backup");
-    const backupLabels = (cron?.spec as { jobTemplate: { spec: { template: { metadata: { labels: Record<string, string> } } } } }).jobTemplate.spec.template.metadata.labels;
+    const backupLabels = (cron?.spec as { jobTemplate: { spec: { template: { metadata: { labels: Record<string, string> } } } } })
+      .jobTemplate.spec.template.metadata.labels;
     await startProbe("openclaw-acme", "backup-probe", backupLabels);
     const backup = { namespace: "openclaw-acme", pod: "backup-probe" };
     const store = { host: node?.gateway ?? "", port: s3.port };
@@ -325,7 +444,13 @@ describe("e2e: a fleet on a real node: the app, its backups, restores and networ
       ["the ingress namespace -> globex/ops's gateway", ingress, opsIP, GATEWAY_PORT, true],
       ["another namespace -> alpha's gateway", outsider, alphaIP, GATEWAY_PORT, false],
       ["alpha -> beta's gateway (alpha's egress rule, beta admits alpha)", alpha, betaIP, GATEWAY_PORT, true],
-      ["alpha -> beta's gateway by name (the resolver cluster.kubernetes.dns admits)", alpha, "beta.openclaw-acme.svc.cluster.local", GATEWAY_PORT, true],
+      [
+        "alpha -> beta's gateway by name (the resolver cluster.kubernetes.dns admits)",
+        alpha,
+        "beta.openclaw-acme.svc.cluster.local",
+        GATEWAY_PORT,
+        true,
+      ],
       ["beta -> alpha's gateway (alpha does not admit beta)", beta, alphaIP, GATEWAY_PORT, false],
       ["alpha -> another tenant's gateway (globex/ops)", alpha, opsIP, GATEWAY_PORT, false],
       ["the backup pod -> the store", backup, store.host, store.port, true],
@@ -347,10 +472,13 @@ describe("e2e: a fleet on a real node: the app, its backups, restores and networ
       return wrong;
     };
     let wrong = await mismatches(3);
-    for (const deadline = Date.now() + 90_000; wrong.length > 0 && Date.now() < deadline; wrong = await mismatches(3)) await new Promise((r) => setTimeout(r, 2_000));
+    for (const deadline = Date.now() + 90_000; wrong.length > 0 && Date.now() < deadline; wrong = await mismatches(3))
+      await new Promise((r) => setTimeout(r, 2_000));
     assert.deepEqual(wrong, []);
     assert.deepEqual(await mismatches(3), [], "the paths changed once settled");
-    process.stderr.write(`      ${expected.filter(([, , , , want]) => want).length} paths open and ${expected.filter(([, , , , want]) => !want).length} closed, as the policies say\n`);
+    process.stderr.write(
+      `      ${expected.filter(([, , , , want]) => want).length} paths open and ${expected.filter(([, , , , want]) => !want).length} closed, as the policies say\n`,
+    );
     await kubectl(["delete", "pod", "backup-probe", "-n", "openclaw-acme", "--grace-period=1"], undefined, 60_000);
   });
 
@@ -361,14 +489,19 @@ describe("e2e: a fleet on a real node: the app, its backups, restores and networ
     manualSnapshot = /snapshot complete: (\S+)/.exec(now.stdout)?.[1] ?? "";
     assert.match(manualSnapshot, /^backups\/acme\/alpha\/manual\/\d{8}T\d{6}Z$/);
     const jobs = await kube.list("jobs", "openclaw-acme", "openclaw.io/snapshot-kind=manual");
-    assert.equal(jobs.length, 1);
-    assert.ok(complete(jobs[0]));
-    const [jobPod] = await kube.list("pods", "openclaw-acme", `job-name=${jobs[0].metadata.name}`);
+    const [job] = jobs;
+    assert.ok(jobs.length === 1 && job !== undefined);
+    assert.ok(complete(job));
+    const [jobPod] = await kube.list("pods", "openclaw-acme", `job-name=${job.metadata.name}`);
     assert.equal((jobPod?.status as PodStatus | undefined)?.hostIP, node?.gateway, "the backup pod did not run on the real node");
     const verify = await fleet(["backups", "verify", manualSnapshot, "--deep"]);
     assert.equal(verify.code, 0, verify.output);
     const restored = await restoreOnHost("acme", "alpha", manualSnapshot);
-    assert.match(readFileSync(join(restored, "workspace", "memory", "fleet.md"), "utf8"), /cerulean/, "the snapshot lacks the memory file the app wrote");
+    assert.match(
+      readFileSync(join(restored, "workspace", "memory", "fleet.md"), "utf8"),
+      /cerulean/,
+      "the snapshot lacks the memory file the app wrote",
+    );
     process.stderr.write(`      ${manualSnapshot}: ${verify.stdout.trim().split("\n").slice(-1)[0]}\n`);
   });
 
@@ -376,17 +509,24 @@ describe("e2e: a fleet on a real node: the app, its backups, restores and networ
     this.timeout(25 * 60_000);
     tenants = { ...tenants, acme: { ...tenants.acme, gamma: { backup: { restoreFrom: manualSnapshot } } } };
     await up("a clone");
-    const [restore] = (await kube.list("jobs", "openclaw-acme", "app.kubernetes.io/component=restore")).filter((j) => j.metadata.labels?.["app.kubernetes.io/instance"] === "gamma");
+    const [restore] = (await kube.list("jobs", "openclaw-acme", "app.kubernetes.io/component=restore")).filter(
+      (j) => j.metadata.labels?.["app.kubernetes.io/instance"] === "gamma",
+    );
     assert.ok(restore !== undefined && complete(restore), "gamma's restore Job did not complete");
     const finished = Date.parse(String((restore.status as { completionTime?: string }).completionTime));
     const started = Date.parse((await podStatus("acme", "gamma"))?.startTime ?? "");
-    assert.ok(finished <= started, `gamma's pod started (${new Date(started).toISOString()}) before its restore finished (${new Date(finished).toISOString()})`);
+    assert.ok(
+      finished <= started,
+      `gamma's pod started (${new Date(started).toISOString()}) before its restore finished (${new Date(finished).toISOString()})`,
+    );
     process.stderr.write(`      the clone lists ${await assertReadsState(shell("acme", "gamma"))}\n`);
   });
 
   it("restoreFrom into a running instance: stopped, restored, started again, and it lists the restored state", async function () {
     this.timeout(25 * 60_000);
-    tenants = { ...tenants, acme: { ...tenants.acme, beta: { ...tenants.acme.beta, backup: { restoreFrom: manualSnapshot } } } };
+    const acme = tenants.acme;
+    assert.ok(acme, "tenant acme is up");
+    tenants = { ...tenants, acme: { ...acme, beta: { ...acme.beta, backup: { restoreFrom: manualSnapshot } } } };
     const result = await up("a restore of a running instance");
     assert.match(result.output, /acme\/beta: stopping \(scale 1 -> 0\) for the restore/);
     assert.match(result.output, /acme\/beta: restored and started again/);
@@ -403,20 +543,44 @@ describe("e2e: a fleet on a real node: the app, its backups, restores and networ
     const result = await up("an image bump");
     const snapshot = /acme\/alpha: pre-update snapshot complete: (backups\/acme\/alpha\/pre-update\/\d{8}T\d{6}Z)/.exec(result.output)?.[1];
     assert.ok(snapshot !== undefined, `no pre-update snapshot of acme/alpha:\n${result.output}`);
-    const outputs = JSON.parse((await project.ok(["stack", "output", "-s", STACK, "--json", "preUpdateSnapshots"])).stdout) as Record<string, string>;
+    const outputs = JSON.parse((await project.ok(["stack", "output", "-s", STACK, "--json", "preUpdateSnapshots"])).stdout) as Record<
+      string,
+      string
+    >;
     assert.equal(outputs["acme/alpha"], snapshot, "the stack output preUpdateSnapshots does not name it");
     const restored = await restoreOnHost("acme", "alpha", snapshot);
-    assert.equal(readFileSync(join(restored, "workspace", "before-bump.txt"), "utf8"), marker, "the pre-update snapshot lacks what the app wrote");
+    assert.equal(
+      readFileSync(join(restored, "workspace", "before-bump.txt"), "utf8"),
+      marker,
+      "the pre-update snapshot lacks what the app wrote",
+    );
     const running = await pod("acme", "alpha");
-    const image = ((running?.spec as { containers: { name: string; image: string }[] }).containers.find((c) => c.name === "openclaw") ?? { image: "" }).image;
+    const image = (
+      (running?.spec as { containers: { name: string; image: string }[] }).containers.find((c) => c.name === "openclaw") ?? { image: "" }
+    ).image;
     assert.ok(image.endsWith(`:${NEXT_TAG}`), `alpha runs ${image}`);
-    assert.equal((await kube.get("pvc", "openclaw-acme", "alpha-data"))?.spec?.volumeName, volumeBefore, "alpha's claim is on another volume");
-    const read = await kubectlResult(["exec", "-n", "openclaw-acme", "alpha-0", "-c", "openclaw", "--", "cat", "/home/node/.openclaw/workspace/before-bump.txt"]);
+    assert.equal(
+      (await kube.get("pvc", "openclaw-acme", "alpha-data"))?.spec?.volumeName,
+      volumeBefore,
+      "alpha's claim is on another volume",
+    );
+    const read = await kubectlResult([
+      "exec",
+      "-n",
+      "openclaw-acme",
+      "alpha-0",
+      "-c",
+      "openclaw",
+      "--",
+      "cat",
+      "/home/node/.openclaw/workspace/before-bump.txt",
+    ]);
     assert.equal(read.stdout, marker);
   });
 
   it("removing an instance: its pre-delete snapshot restores into a clone that starts and lists the state", async function () {
     this.timeout(30 * 60_000);
+    assert.ok(tenants.acme, "tenant acme is up");
     const { beta: _removed, ...rest } = tenants.acme;
     tenants = { ...tenants, acme: rest };
     const removal = await up("the removal of beta");
@@ -433,11 +597,18 @@ describe("e2e: a fleet on a real node: the app, its backups, restores and networ
     assert.equal(result.code, 0, `${result.output}\n${await diagnostics()}`);
     for (const [tenant, instances] of Object.entries(tenants)) {
       for (const instance of Object.keys(instances)) {
-        const snapshot = new RegExp(`${tenant}/${instance}: pre-delete snapshot complete: (backups/${tenant}/${instance}/pre-delete/\\d{8}T\\d{6}Z)`).exec(result.output)?.[1];
+        const snapshot = new RegExp(
+          `${tenant}/${instance}: pre-delete snapshot complete: (backups/${tenant}/${instance}/pre-delete/\\d{8}T\\d{6}Z)`,
+        ).exec(result.output)?.[1];
         assert.ok(snapshot !== undefined, `no pre-delete snapshot of ${tenant}/${instance}`);
         const restored = await restoreOnHost(tenant, instance, snapshot);
         assert.ok(existsSync(join(restored, "openclaw.json")), `${snapshot} restores no openclaw.json`);
-        if (tenant === "acme" && instance !== "alpha") assert.match(readFileSync(join(restored, "workspace", "memory", "fleet.md"), "utf8"), /cerulean/, `${snapshot} lacks the restored state`);
+        if (tenant === "acme" && instance !== "alpha")
+          assert.match(
+            readFileSync(join(restored, "workspace", "memory", "fleet.md"), "utf8"),
+            /cerulean/,
+            `${snapshot} lacks the restored state`,
+          );
       }
     }
   });

@@ -18,7 +18,12 @@ import { kubernetesObjects, minimalStack, runProgram } from "../support/stacks";
 const NS = "e2e-real";
 const IMAGE = "localhost/openclaw-e2e/busybox:1";
 /** What the scenario reads of the program's rendered pod template. */
-interface Container { name: string; image: string; imagePullPolicy?: string; ports?: { name?: string; containerPort: number }[] }
+interface Container {
+  name: string;
+  image: string;
+  imagePullPolicy?: string;
+  ports?: { name?: string; containerPort: number }[];
+}
 interface PodSpec {
   containers: Container[];
   initContainers?: Container[];
@@ -55,7 +60,8 @@ describe("e2e: a real node beside the fake ones", function () {
    * An HTTP GET from the client pod with busybox's nc (Debian's static busybox wget crashes in
    * glibc's static getaddrinfo); resolves to the response, rejects when the connection fails.
    */
-  const fetchFromClient = (host: string) => kubectl(["exec", "-n", NS, "client", "--", "sh", "-c", `printf 'GET / HTTP/1.0\\r\\n\\r\\n' | nc -w 2 ${host} 80`]);
+  const fetchFromClient = (host: string) =>
+    kubectl(["exec", "-n", NS, "client", "--", "sh", "-c", `printf 'GET / HTTP/1.0\\r\\n\\r\\n' | nc -w 2 ${host} 80`]);
   const reachable = async (host: string) => {
     try {
       return (await fetchFromClient(host)).includes("hello from the real node");
@@ -67,7 +73,11 @@ describe("e2e: a real node beside the fake ones", function () {
   /** A new namespace, once its default ServiceAccount (which pods need) exists. */
   const createNamespace = async (name: string) => {
     await kubectl(["create", "namespace", name]);
-    await kube.waitFor(`${name}/default ServiceAccount`, async () => (await kube.get("serviceaccount", name, "default")) !== undefined, 60_000);
+    await kube.waitFor(
+      `${name}/default ServiceAccount`,
+      async () => (await kube.get("serviceaccount", name, "default")) !== undefined,
+      60_000,
+    );
   };
 
   before(async function () {
@@ -106,14 +116,32 @@ describe("e2e: a real node beside the fake ones", function () {
     assert.match(info?.containerRuntimeVersion ?? "", /^containerd:\/\/2\.4\.2/);
     // A pod for a fake node still becomes Running through kwok.
     await createNamespace("e2e-fake");
-    await kubectl(["run", "fake", "-n", "e2e-fake", "--image=example.invalid/none:1", "--overrides", JSON.stringify({ spec: { nodeName: "e2e-node-0" } })]);
-    await kube.waitFor("the fake node's pod Running", async () => ((await kube.get("pod", "e2e-fake", "fake"))?.status as { phase?: string } | undefined)?.phase === "Running", 60_000);
+    await kubectl([
+      "run",
+      "fake",
+      "-n",
+      "e2e-fake",
+      "--image=example.invalid/none:1",
+      "--overrides",
+      JSON.stringify({ spec: { nodeName: "e2e-node-0" } }),
+    ]);
+    await kube.waitFor(
+      "the fake node's pod Running",
+      async () => ((await kube.get("pod", "e2e-fake", "fake"))?.status as { phase?: string } | undefined)?.phase === "Running",
+      60_000,
+    );
   });
 
   it("runs a static busybox under Pod Security restricted with a read-only root, and serves it through a ClusterIP Service", async function () {
     this.timeout(240_000);
     await createNamespace(NS);
-    await kubectl(["label", "namespace", NS, "pod-security.kubernetes.io/enforce=restricted", "pod-security.kubernetes.io/enforce-version=latest"]);
+    await kubectl([
+      "label",
+      "namespace",
+      NS,
+      "pod-security.kubernetes.io/enforce=restricted",
+      "pod-security.kubernetes.io/enforce-version=latest",
+    ]);
     await kubectl(["create", "configmap", "www", "-n", NS, "--from-literal=index.html=hello from the real node"]);
     const server = realNodePod({
       namespace: NS,
@@ -128,22 +156,42 @@ describe("e2e: a real node beside the fake ones", function () {
     });
     const client = realNodePod({ namespace: NS, name: "client", labels: { app: "client" }, image: IMAGE, command: ["/bin/sleep", "3600"] });
     // Strict: a Pod Security warning fails the apply.
-    await kubectl(["apply", "--warnings-as-errors", "-f", "-"], JSON.stringify({ apiVersion: "v1", kind: "List", items: [server, client] }));
+    await kubectl(
+      ["apply", "--warnings-as-errors", "-f", "-"],
+      JSON.stringify({ apiVersion: "v1", kind: "List", items: [server, client] }),
+    );
     await kubectl(["expose", "pod", "server", "-n", NS, "--port=80", "--target-port=8080", "--name=server"]);
-    await kubectl(["wait", "-n", NS, "--for=condition=Ready", "pod/server", "pod/client", "--timeout=150s"], undefined, 160_000).catch(async (error: Error) => {
-      throw new Error(`${error.message}\n${await kubectl(["describe", "pods", "-n", NS]).catch(() => "")}`);
-    });
+    await kubectl(["wait", "-n", NS, "--for=condition=Ready", "pod/server", "pod/client", "--timeout=150s"], undefined, 160_000).catch(
+      async (error: Error) => {
+        throw new Error(`${error.message}\n${await kubectl(["describe", "pods", "-n", NS]).catch(() => "")}`);
+      },
+    );
     const serverPod = await kube.get("pod", NS, "server");
     assert.equal((serverPod?.status as { hostIP?: string }).hostIP, node?.gateway, "the server pod is not on the real node");
     clusterIP = (await kubectl(["get", "service", "server", "-n", NS, "-o", "jsonpath={.spec.clusterIP}"])).trim();
     await waitFor("the Service reachable from the client pod", () => reachable(clusterIP), { timeoutMs: 60_000, intervalMs: 500 });
     // By name, through the cluster DNS (CoreDNS on the node's address, the pods' only resolver).
-    const lookup = await kubectl(["exec", "-n", NS, "client", "--", "sh", "-c", `nslookup -type=a server.${NS}.svc.cluster.local 2>&1; true`]);
+    const lookup = await kubectl([
+      "exec",
+      "-n",
+      NS,
+      "client",
+      "--",
+      "sh",
+      "-c",
+      `nslookup -type=a server.${NS}.svc.cluster.local 2>&1; true`,
+    ]);
     assert.match(lookup, new RegExp(`Address:\\s*${clusterIP.replace(/\./g, "\\.")}\\s*$`, "m"), lookup);
     assert.ok(await reachable("server"), "the Service is not reachable by its short name");
     // The pod network has no way off the machine: no default route in a pod, and the fence in place.
     const routes = await kubectl(["exec", "-n", NS, "client", "--", "cat", "/proc/net/route"]);
-    assert.ok(!routes.split("\n").slice(1).some((line) => line.split(/\s+/)[1] === "00000000"), `a pod has a default route:\n${routes}`);
+    assert.ok(
+      !routes
+        .split("\n")
+        .slice(1)
+        .some((line) => line.split(/\s+/)[1] === "00000000"),
+      `a pod has a default route:\n${routes}`,
+    );
     const fence = await run("nft", ["list", "table", "inet", NFT_TABLE]);
     assert.match(fence, /iifname "ocf-e2e0" oifname != "ocf-e2e0" drop/);
     assert.match(await kubectl(["exec", "-n", NS, "client", "--", "id"]), /uid=65534/);
@@ -155,9 +203,17 @@ describe("e2e: a real node beside the fake ones", function () {
     assert.ok(await reachable(clusterIP), "the Service is not reachable before the policy");
     await kubectl(
       ["apply", "-f", "-"],
-      JSON.stringify({ apiVersion: "networking.k8s.io/v1", kind: "NetworkPolicy", metadata: { name: "deny-ingress", namespace: NS }, spec: { podSelector: { matchLabels: { app: "server" } }, policyTypes: ["Ingress"] } }),
+      JSON.stringify({
+        apiVersion: "networking.k8s.io/v1",
+        kind: "NetworkPolicy",
+        metadata: { name: "deny-ingress", namespace: NS },
+        spec: { podSelector: { matchLabels: { app: "server" } }, policyTypes: ["Ingress"] },
+      }),
     );
-    await waitFor("the connection refused by the policy", async () => !(await reachable(clusterIP)), { timeoutMs: 60_000, intervalMs: 500 });
+    await waitFor("the connection refused by the policy", async () => !(await reachable(clusterIP)), {
+      timeoutMs: 60_000,
+      intervalMs: 500,
+    });
     // Not a dead server: the kubelet's probe (from the node) still passes, and the policy still holds.
     await kubectl(["wait", "-n", NS, "--for=condition=Ready", "pod/server", "--timeout=10s"]);
     assert.equal(await reachable(clusterIP), false, "the policy let the connection through");
@@ -182,10 +238,12 @@ describe("e2e: a real node beside the fake ones", function () {
     const sts = objects.find((o) => o.kind === "StatefulSet");
     assert.ok(sts !== undefined, "no StatefulSet rendered");
     const ns = sts.metadata.namespace ?? "";
-    const template = (sts.spec as { template: { metadata: { labels?: Record<string, string>; annotations?: Record<string, string> }; spec: PodSpec } }).template;
+    const template = (
+      sts.spec as { template: { metadata: { labels?: Record<string, string>; annotations?: Record<string, string> }; spec: PodSpec } }
+    ).template;
     const spec = template.spec;
     const main = spec.containers[0];
-    assert.equal(main.image, app.reference);
+    assert.equal(main?.image, app.reference);
     // What the pod refers to, as rendered: its namespace (Pod Security `restricted`), ServiceAccount, ConfigMaps, Secrets.
     const namespace = objects.find((o) => o.kind === "Namespace" && o.metadata.name === ns);
     assert.equal((namespace?.metadata.labels as Record<string, string> | undefined)?.["pod-security.kubernetes.io/enforce"], "restricted");
@@ -211,18 +269,28 @@ describe("e2e: a real node beside the fake ones", function () {
     };
     try {
       await kubectl(["apply", "--warnings-as-errors", "-f", "-"], JSON.stringify(gateway));
-      await kubectl(["wait", "-n", ns, "--for=condition=Ready", "pod/openclaw", "--timeout=300s"], undefined, 310_000).catch(async (error: Error) => {
-        const logs = await kubectl(["logs", "-n", ns, "openclaw", "--all-containers", "--tail=60"]).catch(() => "");
-        throw new Error(`${error.message}\n${await kubectl(["describe", "pod", "-n", ns, "openclaw"]).catch(() => "")}\n${logs}`);
-      });
+      await kubectl(["wait", "-n", ns, "--for=condition=Ready", "pod/openclaw", "--timeout=300s"], undefined, 310_000).catch(
+        async (error: Error) => {
+          const logs = await kubectl(["logs", "-n", ns, "openclaw", "--all-containers", "--tail=60"]).catch(() => "");
+          throw new Error(`${error.message}\n${await kubectl(["describe", "pod", "-n", ns, "openclaw"]).catch(() => "")}\n${logs}`);
+        },
+      );
       const running = await kube.get("pod", ns, "openclaw");
       assert.equal((running?.status as { hostIP?: string }).hostIP, node.gateway, "the gateway pod is not on the real node");
       const exec = (command: string[]) => kubectl(["exec", "-n", ns, "openclaw", "-c", main.name, "--", ...command]);
-      assert.equal((await exec(["id", "-u"])).trim(), String(spec.securityContext?.runAsUser), "the container does not run as the rendered uid");
+      assert.equal(
+        (await exec(["id", "-u"])).trim(),
+        String(spec.securityContext?.runAsUser),
+        "the container does not run as the rendered uid",
+      );
       // The gateway answers on its rendered port, from inside the pod (the image's own node).
       const port = main.ports?.find((p) => p.name === "gateway")?.containerPort;
       assert.ok(port !== undefined, "no gateway port rendered");
-      const health = await exec(["node", "-e", `fetch("http://127.0.0.1:${port}/healthz").then(async (r) => console.log(r.status, await r.text()))`]);
+      const health = await exec([
+        "node",
+        "-e",
+        `fetch("http://127.0.0.1:${port}/healthz").then(async (r) => console.log(r.status, await r.text()))`,
+      ]);
       assert.match(health, /^200\b/, health);
     } finally {
       await kubectl(["delete", "pod", "openclaw", "-n", ns, "--grace-period=1", "--ignore-not-found", "--timeout=60s"], undefined, 70_000);

@@ -31,18 +31,32 @@ describe("e2e: the README's local command and the workflows' preview and deploy 
   before(function () {
     // The copy links this checkout's node_modules: set-up must find it installed from this lockfile,
     // or it would run `npm ci` through the link.
-    assert.ok(existsSync(join(REPO_ROOT, "node_modules", ".openclaw-fleet-lock.sha256")), "node_modules was not installed by scripts/setup.sh: run it first");
-    barePath = userPath(ctx.bin).split(delimiter).filter((dir) => dir !== ctx.bin).join(delimiter);
+    assert.ok(
+      existsSync(join(REPO_ROOT, "node_modules", ".openclaw-fleet-lock.sha256")),
+      "node_modules was not installed by scripts/setup.sh: run it first",
+    );
+    barePath = userPath(ctx.bin)
+      .split(delimiter)
+      .filter((dir) => dir !== ctx.bin)
+      .join(delimiter);
     // A fresh home: openProject makes an empty one. The tool cache is the one this run's toolchain
     // came from (the README's command builds into it when it is cold).
-    project = openProject({ binDir: ctx.bin, dir: ctx.dir, env: { PATH: barePath, OPENCLAW_FLEET_CACHE: dirname(ctx.bin), PULUMI_CONFIG_PASSPHRASE: undefined } });
+    project = openProject({
+      binDir: ctx.bin,
+      dir: ctx.dir,
+      env: { PATH: barePath, OPENCLAW_FLEET_CACHE: dirname(ctx.bin), PULUMI_CONFIG_PASSPHRASE: undefined },
+    });
   });
 
   it("scripts/run-local.sh, from an empty home with no pulumi on PATH, previews and ups the local stack with the CLI it builds", async function () {
     this.timeout(30 * 60_000);
     const run = await project.run("bash", ["scripts/run-local.sh"], { timeoutMs: 30 * 60_000 });
     assert.equal(run.code, 0, run.output);
-    assert.match(run.output, new RegExp(`pulumi: ${dirname(ctx.bin).replace(/[.*+?^${}()|[\]\\]/g, "\\$&")}/bin-\\w+/pulumi \\(v3\\.\\d+\\.\\d+\\)`), "the CLI the toolchain built, found without PATH");
+    assert.match(
+      run.output,
+      new RegExp(`pulumi: ${dirname(ctx.bin).replace(/[.*+?^${}()|[\]\\]/g, "\\$&")}/bin-\\w+/pulumi \\(v3\\.\\d+\\.\\d+\\)`),
+      "the CLI the toolchain built, found without PATH",
+    );
     assert.match(run.output, /Previewing update \(local\)/);
     assert.match(run.output, /\+ \d+ created/);
     assert.match(run.output, /manifests: .*rendered\/local/);
@@ -72,7 +86,10 @@ describe("e2e: the README's local command and the workflows' preview and deploy 
     const up = await project.run("bash", ["scripts/ci/up.sh", "local", "e2e: add helper"], { ...cli(), timeoutMs: 600_000 });
     assert.equal(up.code, 0, up.output);
     assert.match(up.output, /\+ \d+ created/);
-    assert.ok([...manifests().keys()].some((key) => /^StatefulSet openclaw-demo\/.*helper/.test(key)), [...manifests().keys()].join("\n"));
+    assert.ok(
+      [...manifests().keys()].some((key) => /^StatefulSet openclaw-demo\/.*helper/.test(key)),
+      [...manifests().keys()].join("\n"),
+    );
     assert.match((await preview()).comment, /^Resources:\n +\d+ unchanged$/m);
   });
 

@@ -44,7 +44,10 @@ describe("backup engine: change detection by metadata", function () {
 
   async function restoreLatest(instance: string, name: string): Promise<string> {
     const state = join(work, name, "state");
-    const r = await runEngine({ env: engineEnv(s3, { OCB_SOURCES: `state=${state}`, OCB_RESTORE_FROM: `acme/${instance}/latest` }), args: ["restore"] });
+    const r = await runEngine({
+      env: engineEnv(s3, { OCB_SOURCES: `state=${state}`, OCB_RESTORE_FROM: `acme/${instance}/latest` }),
+      args: ["restore"],
+    });
     expectExit(r, 0, `restore of acme/${instance}/latest`);
     return state;
   }
@@ -149,16 +152,25 @@ describe("backup engine: change detection by metadata", function () {
     const changed = await runEngine({ env: { ...env, OCB_NOW: uniqueStamp() }, args: ["backup"] });
     expectExit(changed, 0, "backup after a new row");
     assert.match(changed.stderr, /captured 1 SQLite database\(s\) consistently/);
-    assert.equal(await sqlite(join(await restoreLatest("cd-db", "cd-db-dst1"), "state/openclaw.sqlite"), "SELECT group_concat(v) FROM t;"), "one,two");
+    assert.equal(
+      await sqlite(join(await restoreLatest("cd-db", "cd-db-dst1"), "state/openclaw.sqlite"), "SELECT group_concat(v) FROM t;"),
+      "one,two",
+    );
 
     // The init container's copy is newer than any metadata the engine saw: it is always used.
     const staging = join(work, "cd-db", "staging");
     mkdirSync(join(staging, "state/state"), { recursive: true });
-    await sqlite(join(staging, "state/state/openclaw.sqlite"), "CREATE TABLE t(v TEXT); INSERT INTO t VALUES ('one'), ('two'), ('from staging');");
+    await sqlite(
+      join(staging, "state/state/openclaw.sqlite"),
+      "CREATE TABLE t(v TEXT); INSERT INTO t VALUES ('one'), ('two'), ('from staging');",
+    );
     await pastThisSecond();
     const staged = await runEngine({ env: { ...env, OCB_SQLITE_STAGING: staging, OCB_NOW: uniqueStamp() }, args: ["backup"] });
     expectExit(staged, 0, "backup from OCB_SQLITE_STAGING");
     assert.match(staged.stderr, /captured 1 SQLite database\(s\) consistently/);
-    assert.equal(await sqlite(join(await restoreLatest("cd-db", "cd-db-dst2"), "state/openclaw.sqlite"), "SELECT group_concat(v) FROM t;"), "one,two,from staging");
+    assert.equal(
+      await sqlite(join(await restoreLatest("cd-db", "cd-db-dst2"), "state/openclaw.sqlite"), "SELECT group_concat(v) FROM t;"),
+      "one,two,from staging",
+    );
   });
 });

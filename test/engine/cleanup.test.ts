@@ -6,7 +6,7 @@ import assert from "node:assert/strict";
 import { existsSync, mkdtempSync, readFileSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { ENGINE_DIR, ENGINE_EXIT_CODES } from "../../components/backup/engine";
+import { ENGINE_DIR, ENGINE_EXIT_CODES } from "../../components/builders/backup/engine";
 import { busyboxPath, run } from "../support/engine-runner";
 
 /** A shell script that loads lib.sh as the entrypoint does, starts `background`, then dies. */

@@ -1,6 +1,14 @@
 // The TypeScript view of the engine (index.ts) must match what the scripts actually read.
 import assert from "node:assert/strict";
-import { DEFAULT_EXCLUDES, ENGINE_ENTRYPOINT, ENGINE_ENV, SNAPSHOT_KINDS, SQLITE_SNAPSHOT_SCRIPT, engineScripts, formatSources } from "../../components/backup/engine";
+import {
+  DEFAULT_EXCLUDES,
+  ENGINE_ENTRYPOINT,
+  ENGINE_ENV,
+  SNAPSHOT_KINDS,
+  SQLITE_SNAPSHOT_SCRIPT,
+  engineScripts,
+  formatSources,
+} from "../../components/builders/backup/engine";
 
 describe("backup engine: TypeScript contract", () => {
   const scripts = engineScripts();

@@ -4,7 +4,7 @@
 import assert from "node:assert/strict";
 import { mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
-import { ENGINE_EXIT_CODES } from "../../components/backup/engine";
+import { ENGINE_EXIT_CODES } from "../../components/builders/backup/engine";
 import { engineEnv, eventOf, expectExit, rclone, runEngine, uniqueStamp } from "../support/engine-runner";
 import { engineSuite } from "../support/engine-suite";
 import type { S3Server } from "../support/s3server";
@@ -16,10 +16,14 @@ describe("backup engine: damaged manifests and hostile names", function () {
   let work: string;
 
   // On s3rver whatever OCB_TEST_S3 says: these cases use its hooks (faults, its disk, its counters).
-  engineSuite("damage", (server, dir) => {
-    s3 = server;
-    work = dir;
-  }, { server: "s3rver" });
+  engineSuite(
+    "damage",
+    (server, dir) => {
+      s3 = server;
+      work = dir;
+    },
+    { server: "s3rver" },
+  );
 
   /** The stored object holding a snapshot's manifest (its encrypted name under crypt). */
   async function manifestKey(snapshot: string): Promise<string> {
@@ -64,7 +68,10 @@ describe("backup engine: damaged manifests and hostile names", function () {
       mkdirSync(target, { recursive: true });
       writeFileSync(join(target, "current.txt"), "current data\n");
       const before = readTree(target);
-      const restore = await runEngine({ env: { ...env, OCB_SOURCES: `state=${target}`, OCB_RESTORE_FROM: damaged, OCB_NOW: uniqueStamp() }, args: ["restore"] });
+      const restore = await runEngine({
+        env: { ...env, OCB_SOURCES: `state=${target}`, OCB_RESTORE_FROM: damaged, OCB_NOW: uniqueStamp() },
+        args: ["restore"],
+      });
       assert.equal(restore.code, ENGINE_EXIT_CODES.verification, `restore of a damaged manifest is exit 5:\n${restore.stderr}`);
       assert.match(restore.stderr, /manifest of .* is damaged/);
       assert.deepEqual(diffTrees(before, readTree(target)), [], "the target is untouched");
@@ -82,11 +89,23 @@ describe("backup engine: damaged manifests and hostile names", function () {
         if (kind === "manual") flipBytes(await manifestKey(String(eventOf(later, "backup.complete").snapshot)));
       }
       const fresh = join(work, name, "fresh");
-      const latest = await runEngine({ env: { ...env, OCB_SOURCES: `state=${fresh}`, OCB_RESTORE_FROM: `acme/${name}/latest`, OCB_NOW: uniqueStamp() }, args: ["restore"] });
+      const latest = await runEngine({
+        env: { ...env, OCB_SOURCES: `state=${fresh}`, OCB_RESTORE_FROM: `acme/${name}/latest`, OCB_NOW: uniqueStamp() },
+        args: ["restore"],
+      });
       expectExit(latest, 0, "restore of the newest snapshot");
       assert.equal(readFileSync(join(fresh, "openclaw.json"), "utf8"), '{"changed":true}\n');
       assert.equal(readFileSync(join(fresh, "after-periodic.txt"), "utf8"), "periodic\n");
-      assert.deepEqual(diffTrees(readTree(state, (p) => /(^|\/)(logs|tmp|npm|\.cache|node_modules)(\/|$)|\.(sock|pid)$|-(wal|shm)$/.test(p) || p.endsWith(".sqlite")), readTree(fresh, (p) => p.endsWith(".sqlite"))), []);
+      assert.deepEqual(
+        diffTrees(
+          readTree(
+            state,
+            (p) => /(^|\/)(logs|tmp|npm|\.cache|node_modules)(\/|$)|\.(sock|pid)$|-(wal|shm)$/.test(p) || p.endsWith(".sqlite"),
+          ),
+          readTree(fresh, (p) => p.endsWith(".sqlite")),
+        ),
+        [],
+      );
     });
   }
 
@@ -115,7 +134,10 @@ describe("backup engine: damaged manifests and hostile names", function () {
       assert.equal(r.code, ENGINE_EXIT_CODES.usage, `${JSON.stringify(values)} must be refused:\n${r.stderr}`);
     }
     for (const from of ["acme/bot\n/../other/bot/latest", "acme\n/bot/latest", "plain:backups\n/../x"]) {
-      const r = await runEngine({ env: engineEnv(s3, { OCB_SOURCES: `state=${join(work, "hostile/dst")}`, OCB_RESTORE_FROM: from }), args: ["restore"] });
+      const r = await runEngine({
+        env: engineEnv(s3, { OCB_SOURCES: `state=${join(work, "hostile/dst")}`, OCB_RESTORE_FROM: from }),
+        args: ["restore"],
+      });
       assert.equal(r.code, ENGINE_EXIT_CODES.usage, `restore from ${JSON.stringify(from)} must be refused:\n${r.stderr}`);
     }
     assert.deepEqual(

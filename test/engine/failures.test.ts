@@ -5,7 +5,7 @@ import { createHash, randomBytes } from "node:crypto";
 import { existsSync, mkdirSync, readFileSync, readdirSync, rmSync, writeFileSync } from "node:fs";
 import { createServer } from "node:net";
 import { join } from "node:path";
-import { ENGINE_EXIT_CODES } from "../../components/backup/engine";
+import { ENGINE_EXIT_CODES } from "../../components/builders/backup/engine";
 import { engineEnv, eventOf, expectExit, poolKeys, rclone, run, runEngine, storeEnv, uniqueStamp } from "../support/engine-runner";
 import { engineSuite } from "../support/engine-suite";
 import type { S3Server } from "../support/s3server";
@@ -19,10 +19,14 @@ describe("backup engine: failures fail loudly and touch nothing", function () {
   let work: string;
 
   // On s3rver whatever OCB_TEST_S3 says: these cases use its hooks (faults, its disk, its counters).
-  engineSuite("failures", (server, dir) => {
-    s3 = server;
-    work = dir;
-  }, { server: "s3rver" });
+  engineSuite(
+    "failures",
+    (server, dir) => {
+      s3 = server;
+      work = dir;
+    },
+    { server: "s3rver" },
+  );
 
   /** A populated restore target whose exact content the test can compare afterwards. */
   function existingTarget(name: string): { dir: string; before: ReturnType<typeof readTree> } {
@@ -42,7 +46,12 @@ describe("backup engine: failures fail loudly and touch nothing", function () {
     mkdirSync(join(state, "media"), { recursive: true });
     const original = randomBytes(4 * MB);
     writeFileSync(big, original);
-    const env = engineEnv(s3, { OCB_TENANT: "acme", OCB_INSTANCE: "outage", OCB_KIND: "periodic", OCB_SOURCES: `state=${state} workspace=${workspace}` });
+    const env = engineEnv(s3, {
+      OCB_TENANT: "acme",
+      OCB_INSTANCE: "outage",
+      OCB_KIND: "periodic",
+      OCB_SOURCES: `state=${state} workspace=${workspace}`,
+    });
     const first = await runEngine({ env: { ...env, OCB_NOW: uniqueStamp() }, args: ["backup"] });
     expectExit(first, 0, "first backup");
     const good = String(eventOf(first, "backup.complete").snapshot);
@@ -52,7 +61,13 @@ describe("backup engine: failures fail loudly and touch nothing", function () {
     let cut: Promise<void> | undefined;
     const failed = await runEngine({
       // Slow the transfer so the outage lands mid-upload; few retries so the run ends quickly.
-      env: { ...env, OCB_NOW: failedStamp, OCB_RCLONE_EXTRA_FLAGS: "--bwlimit 2M", OCB_RCLONE_RETRIES: "1", OCB_RCLONE_LOW_LEVEL_RETRIES: "1" },
+      env: {
+        ...env,
+        OCB_NOW: failedStamp,
+        OCB_RCLONE_EXTRA_FLAGS: "--bwlimit 2M",
+        OCB_RCLONE_RETRIES: "1",
+        OCB_RCLONE_LOW_LEVEL_RETRIES: "1",
+      },
       args: ["backup"],
       timeoutMs: 120_000,
       onStderr: (_chunk, soFar) => {
@@ -72,10 +87,20 @@ describe("backup engine: failures fail loudly and touch nothing", function () {
     assert.ok(!objects.stdout.split("\n").includes("snapshot.json"), "the interrupted snapshot has no completion marker");
     const list = await runEngine({ env, args: ["list"] });
     expectExit(list, 0, "list");
-    assert.deepEqual(list.stdout.trim().split("\n").slice(1).map((l) => l.split("\t")[5]), [good]);
+    assert.deepEqual(
+      list.stdout
+        .trim()
+        .split("\n")
+        .slice(1)
+        .map((l) => l.split("\t")[5]),
+      [good],
+    );
 
     const target = join(work, "outage/restored");
-    const restore = await runEngine({ env: engineEnv(s3, { OCB_SOURCES: `state=${target}`, OCB_RESTORE_FROM: "acme/outage/latest" }), args: ["restore"] });
+    const restore = await runEngine({
+      env: engineEnv(s3, { OCB_SOURCES: `state=${target}`, OCB_RESTORE_FROM: "acme/outage/latest" }),
+      args: ["restore"],
+    });
     expectExit(restore, 0, "restore after outage");
     assert.equal(eventOf(restore, "restore.complete").snapshot, good);
     assert.ok(readFileSync(join(target, "media/recording.bin")).equals(original), "the previous snapshot's bytes come back");
@@ -105,7 +130,10 @@ describe("backup engine: failures fail loudly and touch nothing", function () {
     expectExit(failed, ENGINE_EXIT_CODES.store, "backup with the store gone");
     // The defaults (2 tries of 2 attempts, 10 s to connect) are what the message reports, and no
     // more connections than those tries were made: nothing else was attempted after the probe.
-    assert.match(failed.stderr, /cannot reach the store .*first contact: 2 tries of 2 low-level attempts, connect timeout 10s, I\/O timeout 30s/);
+    assert.match(
+      failed.stderr,
+      /cannot reach the store .*first contact: 2 tries of 2 low-level attempts, connect timeout 10s, I\/O timeout 30s/,
+    );
     assert.match(failed.stderr, /stays incomplete and is never taken for a good one/);
     assert.ok(connections >= 1 && connections <= 2 * 2, `${connections} connection(s) for 2 tries of 2 attempts`);
     // Before: about 141 s (235 s on this loaded machine) of rclone's usual 3 x 10 attempts.
@@ -114,7 +142,17 @@ describe("backup engine: failures fail loudly and touch nothing", function () {
     assert.equal(objects.code, 0, objects.stderr);
     assert.equal(objects.stdout, "", "nothing was written for the instance: no marker, no lock, no data");
     // Configured tighter, the same bound holds with fewer attempts.
-    const once = await runEngine({ env: { ...env, OCB_NOW: uniqueStamp(), OCB_STORE_PROBE_RETRIES: "1", OCB_STORE_PROBE_LOW_LEVEL_RETRIES: "1", RCLONE_CONFIG_STORE_ENDPOINT: "http://127.0.0.1:9" }, args: ["backup"], timeoutMs: 120_000 });
+    const once = await runEngine({
+      env: {
+        ...env,
+        OCB_NOW: uniqueStamp(),
+        OCB_STORE_PROBE_RETRIES: "1",
+        OCB_STORE_PROBE_LOW_LEVEL_RETRIES: "1",
+        RCLONE_CONFIG_STORE_ENDPOINT: "http://127.0.0.1:9",
+      },
+      args: ["backup"],
+      timeoutMs: 120_000,
+    });
     expectExit(once, ENGINE_EXIT_CODES.store, "backup with one try of one attempt");
     assert.match(once.stderr, /first contact: 1 tries of 1 low-level attempts/);
     assert.ok(once.durationMs < 30_000, `failed after ${once.durationMs} ms`);
@@ -123,7 +161,13 @@ describe("backup engine: failures fail loudly and touch nothing", function () {
   it("a wrong or missing passphrase fails non-zero and restores nothing (rclone alone would exit 0 with 0 files)", async () => {
     const state = join(work, "crypt/state");
     await makeStateTree(state, join(work, "crypt/unused-workspace"));
-    const env = engineEnv(s3, { OCB_TENANT: "acme", OCB_INSTANCE: "crypt", OCB_KIND: "manual", OCB_SOURCES: `state=${state}`, OCB_CRYPT_PASSWORD: "right one" });
+    const env = engineEnv(s3, {
+      OCB_TENANT: "acme",
+      OCB_INSTANCE: "crypt",
+      OCB_KIND: "manual",
+      OCB_SOURCES: `state=${state}`,
+      OCB_CRYPT_PASSWORD: "right one",
+    });
     const backup = await runEngine({ env: { ...env, OCB_NOW: uniqueStamp() }, args: ["backup"] });
     expectExit(backup, 0, "encrypted backup");
     const snapshot = String(eventOf(backup, "backup.complete").snapshot);
@@ -173,7 +217,13 @@ describe("backup engine: failures fail loudly and touch nothing", function () {
       const state = join(work, "corrupt/state");
       rmSync(join(work, "corrupt"), { recursive: true, force: true });
       await makeStateTree(state, join(work, "corrupt/unused-workspace"), { bigFileBytes: MB });
-      env = engineEnv(s3, { OCB_TENANT: "acme", OCB_INSTANCE: `corrupt-${runs}`, OCB_KIND: "periodic", OCB_SOURCES: `state=${state}`, OCB_PACK_BELOW_BYTES: "0" });
+      env = engineEnv(s3, {
+        OCB_TENANT: "acme",
+        OCB_INSTANCE: `corrupt-${runs}`,
+        OCB_KIND: "periodic",
+        OCB_SOURCES: `state=${state}`,
+        OCB_PACK_BELOW_BYTES: "0",
+      });
       const backup = await runEngine({ env: { ...env, OCB_NOW: uniqueStamp() }, args: ["backup"] });
       expectExit(backup, 0, "backup");
       snapshot = String(eventOf(backup, "backup.complete").snapshot);
@@ -189,7 +239,10 @@ describe("backup engine: failures fail loudly and touch nothing", function () {
       assert.equal(put.code, 0, put.stderr);
 
       const target = existingTarget("corrupt/target-api");
-      const restore = await runEngine({ env: engineEnv(s3, { OCB_SOURCES: `state=${target.dir}`, OCB_RESTORE_FROM: snapshot }), args: ["restore"] });
+      const restore = await runEngine({
+        env: engineEnv(s3, { OCB_SOURCES: `state=${target.dir}`, OCB_RESTORE_FROM: snapshot }),
+        args: ["restore"],
+      });
       assert.equal(restore.code, ENGINE_EXIT_CODES.verification, restore.stderr);
       assert.match(restore.stderr, /sha256 differs: state\/openclaw\.json/);
       assert.deepEqual(diffTrees(target.before, readTree(target.dir)), [], "target untouched");
@@ -204,12 +257,19 @@ describe("backup engine: failures fail loudly and touch nothing", function () {
       mkdirSync(planted, { recursive: true });
       writeFileSync(join(planted, "small.json"), '{"planted":true}');
       const instance = snapshot.split("/").slice(0, -2).join("/");
-      for (const key of [`${instance}/pool/objects/20200101T000000Z/${"0".repeat(64)}`, `${instance}/pool/packs/state/20200101T000000Z-periodic-001.tar`, `${snapshot}/data/state/agents/planted.json`]) {
+      for (const key of [
+        `${instance}/pool/objects/20200101T000000Z/${"0".repeat(64)}`,
+        `${instance}/pool/packs/state/20200101T000000Z-periodic-001.tar`,
+        `${snapshot}/data/state/agents/planted.json`,
+      ]) {
         const put = await rclone(s3, ["copyto", join(planted, "small.json"), `store:${s3.bucket}/${key}`]);
         assert.equal(put.code, 0, put.stderr);
       }
       const target = join(work, "corrupt/target-planted");
-      const restore = await runEngine({ env: engineEnv(s3, { OCB_SOURCES: `state=${target}`, OCB_RESTORE_FROM: snapshot }), args: ["restore"] });
+      const restore = await runEngine({
+        env: engineEnv(s3, { OCB_SOURCES: `state=${target}`, OCB_RESTORE_FROM: snapshot }),
+        args: ["restore"],
+      });
       expectExit(restore, 0, "restore");
       const restored = readTree(target);
       assert.ok(restored.has("openclaw.json"));
@@ -226,7 +286,10 @@ describe("backup engine: failures fail loudly and touch nothing", function () {
         const key = keys.get(path)!;
         s3.injectFault((r) => r.method === "GET" && r.key === key);
         try {
-          const restore = await runEngine({ env: engineEnv(s3, { OCB_SOURCES: `state=${target.dir}`, OCB_RESTORE_FROM: snapshot }), args: ["restore"] });
+          const restore = await runEngine({
+            env: engineEnv(s3, { OCB_SOURCES: `state=${target.dir}`, OCB_RESTORE_FROM: snapshot }),
+            args: ["restore"],
+          });
           assert.equal(restore.code, ENGINE_EXIT_CODES.store, `${pass}: ${restore.stderr}`);
           assert.match(restore.stderr, /download of the pool objects of source 'state' of .* failed; targets untouched/, pass);
         } finally {
@@ -244,7 +307,10 @@ describe("backup engine: failures fail loudly and touch nothing", function () {
       writeFileSync(file, bytes);
 
       const target = existingTarget("corrupt/target-disk");
-      const restore = await runEngine({ env: engineEnv(s3, { OCB_SOURCES: `state=${target.dir}`, OCB_RESTORE_FROM: snapshot }), args: ["restore"] });
+      const restore = await runEngine({
+        env: engineEnv(s3, { OCB_SOURCES: `state=${target.dir}`, OCB_RESTORE_FROM: snapshot }),
+        args: ["restore"],
+      });
       assert.equal(restore.code, ENGINE_EXIT_CODES.verification, restore.stderr);
       assert.deepEqual(diffTrees(target.before, readTree(target.dir)), [], "target untouched");
       const verify = await runEngine({ env, args: ["verify", snapshot] });
@@ -263,7 +329,12 @@ describe("backup engine: failures fail loudly and touch nothing", function () {
       const state = join(work, "corrupt-pack/state");
       rmSync(join(work, "corrupt-pack"), { recursive: true, force: true });
       await makeStateTree(state, join(work, "corrupt-pack/unused-workspace"), { bigFileBytes: MB });
-      env = engineEnv(s3, { OCB_TENANT: "acme", OCB_INSTANCE: `corrupt-pack-${runs}`, OCB_KIND: "periodic", OCB_SOURCES: `state=${state}` });
+      env = engineEnv(s3, {
+        OCB_TENANT: "acme",
+        OCB_INSTANCE: `corrupt-pack-${runs}`,
+        OCB_KIND: "periodic",
+        OCB_SOURCES: `state=${state}`,
+      });
       const backup = await runEngine({ env: { ...env, OCB_NOW: uniqueStamp() }, args: ["backup"] });
       expectExit(backup, 0, "backup");
       snapshot = String(eventOf(backup, "backup.complete").snapshot);
@@ -274,7 +345,10 @@ describe("backup engine: failures fail loudly and touch nothing", function () {
 
     async function refused(name: string, code: number, pattern: RegExp): Promise<void> {
       const target = existingTarget(`corrupt-pack/target-${name}`);
-      const restore = await runEngine({ env: engineEnv(s3, { OCB_SOURCES: `state=${target.dir}`, OCB_RESTORE_FROM: snapshot }), args: ["restore"] });
+      const restore = await runEngine({
+        env: engineEnv(s3, { OCB_SOURCES: `state=${target.dir}`, OCB_RESTORE_FROM: snapshot }),
+        args: ["restore"],
+      });
       assert.equal(restore.code, code, restore.stderr);
       assert.match(restore.stderr, pattern);
       // Compared whole: a leftover staging or packs folder would show up here too.
@@ -315,8 +389,17 @@ describe("backup engine: failures fail loudly and touch nothing", function () {
 
   it("a missing snapshot is exit 4, for every way of naming it", async () => {
     const target = existingTarget("missing/target");
-    for (const from of ["acme/nobody/latest", "acme/nobody/periodic/latest", "acme/outage/periodic/20200101T000000Z", "backups/acme/outage/manual/latest", "plain:legacy/nothing-here"]) {
-      const restore = await runEngine({ env: engineEnv(s3, { OCB_SOURCES: `state=${target.dir}`, OCB_RESTORE_FROM: from }), args: ["restore"] });
+    for (const from of [
+      "acme/nobody/latest",
+      "acme/nobody/periodic/latest",
+      "acme/outage/periodic/20200101T000000Z",
+      "backups/acme/outage/manual/latest",
+      "plain:legacy/nothing-here",
+    ]) {
+      const restore = await runEngine({
+        env: engineEnv(s3, { OCB_SOURCES: `state=${target.dir}`, OCB_RESTORE_FROM: from }),
+        args: ["restore"],
+      });
       assert.equal(restore.code, ENGINE_EXIT_CODES.notFound, `${from}: ${restore.stderr}`);
     }
     assert.deepEqual(diffTrees(target.before, readTree(target.dir)), [], "target untouched");
@@ -346,13 +429,51 @@ describe("backup engine: failures fail loudly and touch nothing", function () {
     const bin = join(work, "nosqlite/bin");
     mkdirSync(bin, { recursive: true });
     // PATH without sqlite3: the engine's tools only, linked from where they are.
-    const tools = ["rclone", "sh", "awk", "sed", "grep", "sort", "find", "stat", "date", "mktemp", "dd", "cut", "tr", "wc", "head", "tail", "dirname", "mkdir", "rm", "cat", "cp", "sha256sum", "id", "chmod", "chown", "mv", "rmdir", "uniq", "od", "xargs", "readlink", "ln", "mkfifo", "tar"];
+    const tools = [
+      "rclone",
+      "sh",
+      "awk",
+      "sed",
+      "grep",
+      "sort",
+      "find",
+      "stat",
+      "date",
+      "mktemp",
+      "dd",
+      "cut",
+      "tr",
+      "wc",
+      "head",
+      "tail",
+      "dirname",
+      "mkdir",
+      "rm",
+      "cat",
+      "cp",
+      "sha256sum",
+      "id",
+      "chmod",
+      "chown",
+      "mv",
+      "rmdir",
+      "uniq",
+      "od",
+      "xargs",
+      "readlink",
+      "ln",
+      "mkfifo",
+      "tar",
+    ];
     for (const tool of tools) {
       const where = await run("sh", ["-c", `command -v ${tool}`], { PATH: process.env.PATH ?? "" });
       if (where.code === 0) await run("ln", ["-s", where.stdout.trim(), join(bin, tool)], { PATH: process.env.PATH ?? "" });
     }
     const r = await runEngine({
-      env: { ...engineEnv(s3, { OCB_TENANT: "acme", OCB_INSTANCE: "nosqlite", OCB_KIND: "manual", OCB_SOURCES: `state=${state}` }), PATH: bin },
+      env: {
+        ...engineEnv(s3, { OCB_TENANT: "acme", OCB_INSTANCE: "nosqlite", OCB_KIND: "manual", OCB_SOURCES: `state=${state}` }),
+        PATH: bin,
+      },
       args: ["backup"],
     });
     assert.equal(r.code, ENGINE_EXIT_CODES.usage, r.stderr);
@@ -365,7 +486,13 @@ describe("backup engine: failures fail loudly and touch nothing", function () {
     const state = join(work, "staging/state");
     await makeStateTree(state, join(work, "staging/ws"));
     const staging = join(work, "staging/sqlite");
-    const env = engineEnv(s3, { OCB_TENANT: "acme", OCB_INSTANCE: "staging", OCB_KIND: "manual", OCB_SOURCES: `state=${state}`, OCB_SQLITE_STAGING: staging });
+    const env = engineEnv(s3, {
+      OCB_TENANT: "acme",
+      OCB_INSTANCE: "staging",
+      OCB_KIND: "manual",
+      OCB_SOURCES: `state=${state}`,
+      OCB_SQLITE_STAGING: staging,
+    });
     const missing = await runEngine({ env: { ...env, OCB_NOW: uniqueStamp() }, args: ["backup"] });
     assert.equal(missing.code, ENGINE_EXIT_CODES.usage, missing.stderr);
     assert.match(missing.stderr, /has no snapshot at .*sqlite-snapshot/);
@@ -373,15 +500,28 @@ describe("backup engine: failures fail loudly and touch nothing", function () {
     // What the init container (sqlite-snapshot.mjs) would have produced, made here with sqlite3.
     for (const rel of ["agents/main/agent/openclaw-agent.sqlite", "memory/main.sqlite"]) {
       mkdirSync(join(staging, "state", rel, ".."), { recursive: true });
-      const made = await run("sqlite3", [join(state, rel), `VACUUM INTO '${join(staging, "state", rel)}'`], { PATH: process.env.PATH ?? "" });
+      const made = await run("sqlite3", [join(state, rel), `VACUUM INTO '${join(staging, "state", rel)}'`], {
+        PATH: process.env.PATH ?? "",
+      });
       assert.equal(made.code, 0, made.stderr);
     }
-    await run("sqlite3", [join(staging, "state/memory/main.sqlite"), "INSERT INTO chunks(text) VALUES('from staging')"], { PATH: process.env.PATH ?? "" });
+    await run("sqlite3", [join(staging, "state/memory/main.sqlite"), "INSERT INTO chunks(text) VALUES('from staging')"], {
+      PATH: process.env.PATH ?? "",
+    });
     const ok = await runEngine({ env: { ...env, OCB_NOW: uniqueStamp() }, args: ["backup"] });
     expectExit(ok, 0, "backup from staging");
     const target = join(work, "staging/restored");
-    expectExit(await runEngine({ env: engineEnv(s3, { OCB_SOURCES: `state=${target}`, OCB_RESTORE_FROM: "acme/staging/latest" }), args: ["restore"] }), 0, "restore");
-    const rows = await run("sqlite3", [join(target, "memory/main.sqlite"), "SELECT count(*) FROM chunks WHERE text = 'from staging'"], { PATH: process.env.PATH ?? "" });
+    expectExit(
+      await runEngine({
+        env: engineEnv(s3, { OCB_SOURCES: `state=${target}`, OCB_RESTORE_FROM: "acme/staging/latest" }),
+        args: ["restore"],
+      }),
+      0,
+      "restore",
+    );
+    const rows = await run("sqlite3", [join(target, "memory/main.sqlite"), "SELECT count(*) FROM chunks WHERE text = 'from staging'"], {
+      PATH: process.env.PATH ?? "",
+    });
     assert.equal(rows.stdout.trim(), "1", "the staged copy, not the live file, was backed up");
   });
 
@@ -389,7 +529,13 @@ describe("backup engine: failures fail loudly and touch nothing", function () {
     const state = join(work, "refused/state");
     const workspace = join(work, "refused/workspace");
     await makeStateTree(state, workspace);
-    const env = engineEnv(s3, { OCB_TENANT: "acme", OCB_INSTANCE: "refused", OCB_KIND: "periodic", OCB_SOURCES: `state=${state} workspace=${workspace}`, OCB_PACK_BELOW_BYTES: "0" });
+    const env = engineEnv(s3, {
+      OCB_TENANT: "acme",
+      OCB_INSTANCE: "refused",
+      OCB_KIND: "periodic",
+      OCB_SOURCES: `state=${state} workspace=${workspace}`,
+      OCB_PACK_BELOW_BYTES: "0",
+    });
     /** Per pool object written by the backup at `stamp`: how many PUTs reached the server. */
     const putsPerKey = (stamp: string): Map<string, number> => {
       const counts = new Map<string, number>();
@@ -420,7 +566,11 @@ describe("backup engine: failures fail loudly and touch nothing", function () {
       s3.resetCounters();
       const second = await runEngine({ env: { ...env, OCB_NOW: secondStamp }, args: ["backup"] });
       expectExit(second, 0, "second backup");
-      assert.deepEqual([...putsPerKey(secondStamp).keys()].map((k) => k.split("/").pop()), [sha(join(workspace, "USER.md"))], "only the changed file is uploaded");
+      assert.deepEqual(
+        [...putsPerKey(secondStamp).keys()].map((k) => k.split("/").pop()),
+        [sha(join(workspace, "USER.md"))],
+        "only the changed file is uploaded",
+      );
       assert.equal(s3.requests.filter((r) => r.copy).length, 0, "no server-side copy");
       assert.ok(Number(eventOf(second, "backup.complete").reusedFiles) > 10, "unchanged files are referenced in the pool");
     } finally {
@@ -428,9 +578,18 @@ describe("backup engine: failures fail loudly and touch nothing", function () {
     }
 
     const target = join(work, "refused/restored");
-    const restore = await runEngine({ env: engineEnv(s3, { OCB_SOURCES: `state=${target}/state workspace=${target}/workspace`, OCB_RESTORE_FROM: "acme/refused/latest" }), args: ["restore"] });
+    const restore = await runEngine({
+      env: engineEnv(s3, { OCB_SOURCES: `state=${target}/state workspace=${target}/workspace`, OCB_RESTORE_FROM: "acme/refused/latest" }),
+      args: ["restore"],
+    });
     expectExit(restore, 0, "restore of the snapshot written through refusals");
     // node_modules is excluded by default (rebuildable).
-    assert.deepEqual(diffTrees(readTree(workspace, (rel) => rel.includes("node_modules")), readTree(join(target, "workspace"))), []);
+    assert.deepEqual(
+      diffTrees(
+        readTree(workspace, (rel) => rel.includes("node_modules")),
+        readTree(join(target, "workspace")),
+      ),
+      [],
+    );
   });
 });

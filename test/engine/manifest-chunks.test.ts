@@ -22,10 +22,14 @@ describe("backup engine: manifest chunks (format v5)", function () {
   let work: string;
 
   // On s3rver whatever OCB_TEST_S3 says: the test reads its counters.
-  engineSuite("mchunks", (server, dir) => {
-    s3 = server;
-    work = dir;
-  }, { server: "s3rver" });
+  engineSuite(
+    "mchunks",
+    (server, dir) => {
+      s3 = server;
+      work = dir;
+    },
+    { server: "s3rver" },
+  );
 
   const NOW = new Date(Date.UTC(2026, 10, 1, 12));
   const at = (daysAgo: number): string => utcStamp(new Date(NOW.getTime() - daysAgo * DAY));
@@ -43,7 +47,14 @@ describe("backup engine: manifest chunks (format v5)", function () {
       writeFileSync(join(dir, `session-${String(i).padStart(5, "0")}.jsonl`), randomBytes(FILE_BYTES));
     }
     const stateBytes = FILES * FILE_BYTES;
-    const env = engineEnv(s3, { OCB_TENANT: "acme", OCB_INSTANCE: "chunks", OCB_KIND: "periodic", OCB_SOURCES: `state=${state}`, OCB_PRUNE_AFTER_BACKUP: "false", OCB_RETENTION_MAX_AGE_DAYS: "0" });
+    const env = engineEnv(s3, {
+      OCB_TENANT: "acme",
+      OCB_INSTANCE: "chunks",
+      OCB_KIND: "periodic",
+      OCB_SOURCES: `state=${state}`,
+      OCB_PRUNE_AFTER_BACKUP: "false",
+      OCB_RETENTION_MAX_AGE_DAYS: "0",
+    });
 
     const first = await runEngine({ env: { ...env, OCB_NOW: at(3) }, args: ["backup"], timeoutMs: 300_000 });
     expectExit(first, 0, "first backup");
@@ -61,7 +72,10 @@ describe("backup engine: manifest chunks (format v5)", function () {
     expectExit(second, 0, "no-change backup");
     const secondSnap = String(eventOf(second, "backup.complete").snapshot);
     assert.equal(Number(eventOf(second, "backup.complete").uploadedBytes), 0, "no data and no chunk uploaded");
-    const written = s3.events.filter((e) => e.type === "Put" && !e.key.includes("/locks/")).map((e) => e.key.slice(secondSnap.length + 1)).sort();
+    const written = s3.events
+      .filter((e) => e.type === "Put" && !e.key.includes("/locks/"))
+      .map((e) => e.key.slice(secondSnap.length + 1))
+      .sort();
     assert.deepEqual(written, ["manifest.tsv", "snapshot.json"]);
     const noChangeBytes = putBytes();
     const indexBytes = putBytes((k) => k.endsWith("/manifest.tsv"));
@@ -95,14 +109,25 @@ describe("backup engine: manifest chunks (format v5)", function () {
     expectExit(prune, 0, "prune");
     const pool = await rclone(s3, ["lsf", "-R", "--files-only", `store:${s3.bucket}/backups/acme/chunks/pool/`]);
     assert.equal(pool.code, 0, pool.stderr);
-    const stored = pool.stdout.split("\n").filter(Boolean).map((k) => `backups/acme/chunks/pool/${k}`).sort();
+    const stored = pool.stdout
+      .split("\n")
+      .filter(Boolean)
+      .map((k) => `backups/acme/chunks/pool/${k}`)
+      .sort();
     const keys = await poolKeys(s3, thirdSnap);
     assert.deepEqual(stored, [...new Set([...keys.files.values(), ...keys.packs, ...keys.chunks])].sort());
-    assert.ok(stored.filter((k) => k.includes("/pool/manifests/")).length < full.chunks.length + newChunks, "chunks only the pruned snapshots had are gone");
+    assert.ok(
+      stored.filter((k) => k.includes("/pool/manifests/")).length < full.chunks.length + newChunks,
+      "chunks only the pruned snapshots had are gone",
+    );
 
     // The kept snapshot, read back through its chunks, restores byte for byte.
     const target = join(work, "restored");
-    const restore = await runEngine({ env: { ...env, OCB_SOURCES: `state=${target}`, OCB_RESTORE_FROM: "acme/chunks/latest" }, args: ["restore"], timeoutMs: 300_000 });
+    const restore = await runEngine({
+      env: { ...env, OCB_SOURCES: `state=${target}`, OCB_RESTORE_FROM: "acme/chunks/latest" },
+      args: ["restore"],
+      timeoutMs: 300_000,
+    });
     expectExit(restore, 0, "restore");
     assert.deepEqual(diffTrees(readTree(state), readTree(target)), []);
 

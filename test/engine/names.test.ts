@@ -3,10 +3,21 @@
 // restore cannot write.
 import assert from "node:assert/strict";
 import { createHash } from "node:crypto";
-import { chmodSync, copyFileSync, cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from "node:fs";
+import {
+  chmodSync,
+  copyFileSync,
+  cpSync,
+  existsSync,
+  mkdirSync,
+  mkdtempSync,
+  readFileSync,
+  readdirSync,
+  rmSync,
+  writeFileSync,
+} from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { ENGINE_DIR, ENGINE_ENTRYPOINT, ENGINE_EXIT_CODES } from "../../components/backup/engine";
+import { ENGINE_DIR, ENGINE_ENTRYPOINT, ENGINE_EXIT_CODES } from "../../components/builders/backup/engine";
 import { busyboxPath, engineEnv, eventOf, expectExit, rclone, run, runEngine, uniqueStamp } from "../support/engine-runner";
 import { engineSuite } from "../support/engine-suite";
 import type { S3Server } from "../support/s3server";
@@ -39,21 +50,43 @@ describe("backup engine: every file name and entry type", function () {
       const base = { OCB_TENANT: "acme", OCB_INSTANCE: instance, OCB_SOURCES: `state=${src}`, OCB_EXCLUDES: "", ...variant.env };
       let expected: ExactTree;
       try {
-        const backup = await runEngine({ env: engineEnv(s3, { ...base, OCB_KIND: "manual", OCB_NOW: uniqueStamp() }), args: ["backup"], busybox: variant.busybox, timeoutMs: 300_000 });
+        const backup = await runEngine({
+          env: engineEnv(s3, { ...base, OCB_KIND: "manual", OCB_NOW: uniqueStamp() }),
+          args: ["backup"],
+          busybox: variant.busybox,
+          timeoutMs: 300_000,
+        });
         expectExit(backup, 0, "backup of the torture tree");
         for (const socket of tree.sockets) {
-          assert.ok(backup.stderr.includes(`not backed up: socket (only its listening process can recreate it) state/${shown(socket)}`), `warning names ${shown(socket)}:\n${backup.stderr}`);
+          assert.ok(
+            backup.stderr.includes(`not backed up: socket (only its listening process can recreate it) state/${shown(socket)}`),
+            `warning names ${shown(socket)}:\n${backup.stderr}`,
+          );
         }
         // Periodic, trusting metadata: nothing changed, so nothing is uploaded again.
-        const again = await runEngine({ env: engineEnv(s3, { ...base, OCB_KIND: "periodic", OCB_NOW: uniqueStamp() }), args: ["backup"], busybox: variant.busybox, timeoutMs: 300_000 });
+        const again = await runEngine({
+          env: engineEnv(s3, { ...base, OCB_KIND: "periodic", OCB_NOW: uniqueStamp() }),
+          args: ["backup"],
+          busybox: variant.busybox,
+          timeoutMs: 300_000,
+        });
         expectExit(again, 0, "second backup");
-        assert.equal(Number(eventOf(again, "backup.complete").uploadedFiles), 0, `a second backup of an unchanged tree uploads nothing:\n${again.stderr}`);
+        assert.equal(
+          Number(eventOf(again, "backup.complete").uploadedFiles),
+          0,
+          `a second backup of an unchanged tree uploads nothing:\n${again.stderr}`,
+        );
         expected = readExactTree(src, isSocket(tree.sockets));
       } finally {
         await tree.close();
       }
 
-      const verify = await runEngine({ env: engineEnv(s3, { ...base }), args: ["verify", `acme/${instance}/latest`], busybox: variant.busybox, timeoutMs: 300_000 });
+      const verify = await runEngine({
+        env: engineEnv(s3, { ...base }),
+        args: ["verify", `acme/${instance}/latest`],
+        busybox: variant.busybox,
+        timeoutMs: 300_000,
+      });
       expectExit(verify, 0, "verify");
 
       const dst = join(work, `${slug}-dst`);
@@ -82,7 +115,13 @@ describe("backup engine: every file name and entry type", function () {
     chmodSync(work, 0o755);
     chmodSync(join(src, "secret.bin"), 0o000);
     chmodSync(join(src, "locked-dir"), 0o000);
-    const env = engineEnv(s3, { OCB_TENANT: "acme", OCB_INSTANCE: "uid1000", OCB_KIND: "manual", OCB_SOURCES: `state=${src}`, OCB_NOW: uniqueStamp() });
+    const env = engineEnv(s3, {
+      OCB_TENANT: "acme",
+      OCB_INSTANCE: "uid1000",
+      OCB_KIND: "manual",
+      OCB_SOURCES: `state=${src}`,
+      OCB_NOW: uniqueStamp(),
+    });
     // uid 1000 reaches neither root's tool cache, nor the test's private temp folders, nor a
     // checkout in one (CI clones into a mktemp -d folder, mode 0700): the busybox applets, a copy
     // of the same rclone and of the engine go where it can, as the pod mounts its ConfigMap.
@@ -96,14 +135,30 @@ describe("backup engine: every file name and entry type", function () {
     const podEngine = join(podBin, "engine");
     cpSync(ENGINE_DIR, podEngine, { recursive: true });
     const podPath = `${bin}:${podBin}:/usr/bin:/bin`;
-    const asPod = ["/usr/bin/setpriv", "--reuid", "1000", "--regid", "1000", "--clear-groups", join(bin, "sh"), join(podEngine, ENGINE_ENTRYPOINT)];
+    const asPod = [
+      "/usr/bin/setpriv",
+      "--reuid",
+      "1000",
+      "--regid",
+      "1000",
+      "--clear-groups",
+      join(bin, "sh"),
+      join(podEngine, ENGINE_ENTRYPOINT),
+    ];
     try {
       const backup = await runEngine({ env: { ...env, PATH: podPath }, args: ["backup"], command: asPod });
       expectExit(backup, 0, "backup as uid 1000");
       assert.match(backup.stderr, /not backed up: file the backup cannot read \(no read permission\) state\/secret\.bin/);
       assert.match(backup.stderr, /not backed up: a folder of source 'state' the backup cannot read .*locked-dir/);
       const dst = join(root, "restored");
-      expectExit(await runEngine({ env: engineEnv(s3, { OCB_SOURCES: `state=${dst}`, OCB_RESTORE_FROM: "acme/uid1000/latest" }), args: ["restore"] }), 0, "restore");
+      expectExit(
+        await runEngine({
+          env: engineEnv(s3, { OCB_SOURCES: `state=${dst}`, OCB_RESTORE_FROM: "acme/uid1000/latest" }),
+          args: ["restore"],
+        }),
+        0,
+        "restore",
+      );
       assert.equal(readFileSync(join(dst, "open/ok.md"), "utf8"), "readable\n");
       assert.ok(!existsSync(join(dst, "secret.bin")) && !existsSync(join(dst, "locked-dir/inside.md")));
       // An unreadable source itself fails the run: an empty snapshot would look like a good one.
@@ -149,7 +204,10 @@ describe("backup engine: every file name and entry type", function () {
     const dst = join(work, "spelling/dst");
     mkdirSync(dst, { recursive: true });
     writeFileSync(join(dst, "current.txt"), "current\n");
-    const restore = await runEngine({ env: { ...env, OCB_SOURCES: `state=${dst}`, OCB_RESTORE_FROM: snap, OCB_NOW: uniqueStamp() }, args: ["restore"] });
+    const restore = await runEngine({
+      env: { ...env, OCB_SOURCES: `state=${dst}`, OCB_RESTORE_FROM: snap, OCB_NOW: uniqueStamp() },
+      args: ["restore"],
+    });
     assert.notEqual(restore.code, 0, `restore refuses it:\n${restore.stderr}`);
     assert.deepEqual(readdirSync(dst), ["current.txt"], "the target is untouched");
   });

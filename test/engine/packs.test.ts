@@ -64,14 +64,20 @@ describe("backup engine: packs over a life of changes", function () {
     expectExit(backup, 0, `${step}: backup`);
     const snapshot = String(eventOf(backup, "backup.complete").snapshot);
     const target = join(work, "restored", step);
-    const restore = await runEngine({ env: engineEnv(s3, { OCB_SOURCES: `state=${target}`, OCB_RESTORE_FROM: snapshot }), args: ["restore"] });
+    const restore = await runEngine({
+      env: engineEnv(s3, { OCB_SOURCES: `state=${target}`, OCB_RESTORE_FROM: snapshot }),
+      args: ["restore"],
+    });
     expectExit(restore, 0, `${step}: restore`);
     assert.deepEqual(diffTrees(readTree(source), readTree(target)), [], `${step}: restored tree equals the source`);
     const verify = await runEngine({ env: engineEnv(s3, {}), args: ["verify", snapshot] });
     expectExit(verify, 0, `${step}: verify`);
     const manifest = await manifestOf(snapshot);
     for (const pack of manifest.packs.values()) {
-      assert.ok(pack.liveBytes * 2 >= pack.memberBytes, `${step}: pack ${pack.name} is at least half current (${pack.liveBytes} of ${pack.memberBytes})`);
+      assert.ok(
+        pack.liveBytes * 2 >= pack.memberBytes,
+        `${step}: pack ${pack.name} is at least half current (${pack.liveBytes} of ${pack.memberBytes})`,
+      );
     }
     return manifest;
   }
@@ -91,7 +97,13 @@ describe("backup engine: packs over a life of changes", function () {
     writeFileSync(join(source, "big.bin"), "B".repeat(20_000));
     mkdirSync(join(source, "d0/sub/deeper"), { recursive: true });
     writeFileSync(join(source, "d0/sub/deeper/note.md"), "a note in a folder that will go\n");
-    const env = engineEnv(s3, { OCB_TENANT: "acme", OCB_INSTANCE: "packs", OCB_KIND: "periodic", OCB_SOURCES: `state=${source}`, ...PACK_ENV });
+    const env = engineEnv(s3, {
+      OCB_TENANT: "acme",
+      OCB_INSTANCE: "packs",
+      OCB_KIND: "periodic",
+      OCB_SOURCES: `state=${source}`,
+      ...PACK_ENV,
+    });
 
     const first = await backupAndRestore(env, source, "1-first");
     assert.equal(first.header, "#openclaw-backup-manifest v4");
@@ -148,11 +160,20 @@ describe("backup engine: packs over a life of changes", function () {
     assert.equal(Number(eventOf(second, "backup.complete").uploadedFiles), 1, "the old pack is kept, its member superseded");
 
     const target = join(work, "latin1", "restored");
-    const restore = await runEngine({ env: engineEnv(s3, { OCB_SOURCES: `state=${target}`, OCB_RESTORE_FROM: "acme/latin1/latest" }), args: ["restore"] });
+    const restore = await runEngine({
+      env: engineEnv(s3, { OCB_SOURCES: `state=${target}`, OCB_RESTORE_FROM: "acme/latin1/latest" }),
+      args: ["restore"],
+    });
     expectExit(restore, 0, "restore");
     const names = readdirSync(join(target, "notes"), { encoding: "buffer" }).filter((n) => n.includes(0xe9));
-    assert.deepEqual(names.map((n) => n.toString("latin1")), ["café.md"]);
-    assert.equal(readFileSync(Buffer.concat([Buffer.from(join(target, "notes/caf")), Buffer.from([0xe9]), Buffer.from(".md")]), "utf8"), "v2, longer\n");
+    assert.deepEqual(
+      names.map((n) => n.toString("latin1")),
+      ["café.md"],
+    );
+    assert.equal(
+      readFileSync(Buffer.concat([Buffer.from(join(target, "notes/caf")), Buffer.from([0xe9]), Buffer.from(".md")]), "utf8"),
+      "v2, longer\n",
+    );
   });
 
   it("an empty source next to a packed one restores as an empty folder", async () => {
@@ -161,15 +182,27 @@ describe("backup engine: packs over a life of changes", function () {
     mkdirSync(join(state, "notes"), { recursive: true });
     mkdirSync(workspace, { recursive: true });
     writeFileSync(join(state, "notes/a.md"), content(1));
-    const env = engineEnv(s3, { OCB_TENANT: "acme", OCB_INSTANCE: "empty-source", OCB_KIND: "periodic", OCB_SOURCES: `state=${state} workspace=${workspace}` });
+    const env = engineEnv(s3, {
+      OCB_TENANT: "acme",
+      OCB_INSTANCE: "empty-source",
+      OCB_KIND: "periodic",
+      OCB_SOURCES: `state=${state} workspace=${workspace}`,
+    });
     expectExit(await runEngine({ env: { ...env, OCB_NOW: uniqueStamp() }, args: ["backup"] }), 0, "backup");
     const dst = { state: join(work, "empty-source", "dst-state"), workspace: join(work, "empty-source", "dst-workspace") };
     mkdirSync(dst.workspace, { recursive: true });
     writeFileSync(join(dst.workspace, "old.md"), "set aside by the restore\n");
-    const restore = await runEngine({ env: engineEnv(s3, { OCB_SOURCES: `state=${dst.state} workspace=${dst.workspace}`, OCB_RESTORE_FROM: "acme/empty-source/latest" }), args: ["restore"] });
+    const restore = await runEngine({
+      env: engineEnv(s3, { OCB_SOURCES: `state=${dst.state} workspace=${dst.workspace}`, OCB_RESTORE_FROM: "acme/empty-source/latest" }),
+      args: ["restore"],
+    });
     expectExit(restore, 0, "restore");
     assert.deepEqual(diffTrees(readTree(state), readTree(dst.state)), []);
-    assert.deepEqual(readdirSync(dst.workspace).filter((n) => !n.startsWith(".pre-restore-")), [], "the empty source restores empty");
+    assert.deepEqual(
+      readdirSync(dst.workspace).filter((n) => !n.startsWith(".pre-restore-")),
+      [],
+      "the empty source restores empty",
+    );
   });
 
   it("moves files stored alone into packs on the next backup; both restore; a full upload references nothing", async () => {
@@ -182,7 +215,10 @@ describe("backup engine: packs over a life of changes", function () {
     const alone = await backupAndRestore({ ...env, OCB_PACK_BELOW_BYTES: "0" }, source, "m1-objects");
     assert.equal(alone.header, "#openclaw-backup-manifest v4");
     assert.equal(alone.packs.size, 0);
-    assert.ok([...alone.location.values()].every((l) => l.startsWith("=")), "every file stored alone");
+    assert.ok(
+      [...alone.location.values()].every((l) => l.startsWith("=")),
+      "every file stored alone",
+    );
     const packed = await backupAndRestore(env, source, "m2-packs");
     assert.equal([...packed.location.values()].filter((l) => packed.packs.has(l)).length, 12, "every small file moved into a pack");
 

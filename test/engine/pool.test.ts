@@ -20,10 +20,14 @@ describe("backup engine: the shared pool, its garbage collection and its age lim
   let work: string;
 
   // On s3rver whatever OCB_TEST_S3 says: these cases use its hooks (faults, its disk, its counters).
-  engineSuite("pool", (server, dir) => {
-    s3 = server;
-    work = dir;
-  }, { server: "s3rver" });
+  engineSuite(
+    "pool",
+    (server, dir) => {
+      s3 = server;
+      work = dir;
+    },
+    { server: "s3rver" },
+  );
 
   const NOW = new Date(Date.UTC(2026, 10, 1, 12));
   const at = (daysAgo: number, minutes = 0): string => utcStamp(new Date(NOW.getTime() - daysAgo * DAY + minutes * 60_000));
@@ -31,7 +35,11 @@ describe("backup engine: the shared pool, its garbage collection and its age lim
   async function poolObjects(instance: string): Promise<string[]> {
     const r = await rclone(s3, ["lsf", "-R", "--files-only", `store:${s3.bucket}/backups/acme/${instance}/pool/`]);
     assert.equal(r.code, 0, r.stderr);
-    return r.stdout.split("\n").filter(Boolean).map((k) => `backups/acme/${instance}/pool/${k}`).sort();
+    return r.stdout
+      .split("\n")
+      .filter(Boolean)
+      .map((k) => `backups/acme/${instance}/pool/${k}`)
+      .sort();
   }
 
   async function referenced(snapshots: readonly string[]): Promise<string[]> {
@@ -48,10 +56,22 @@ describe("backup engine: the shared pool, its garbage collection and its age lim
     writeFileSync(join(state, "media.bin"), Buffer.alloc(2 * MB, day));
   }
 
-  async function series(instance: string, state: string, extra: Record<string, string> = {}): Promise<{ env: Record<string, string>; snapshots: string[] }> {
+  async function series(
+    instance: string,
+    state: string,
+    extra: Record<string, string> = {},
+  ): Promise<{ env: Record<string, string>; snapshots: string[] }> {
     mkdirSync(join(state, "notes"), { recursive: true });
     for (let i = 0; i < 8; i++) writeFileSync(join(state, `notes/n${i}.md`), `note ${i}\n`);
-    const env = engineEnv(s3, { OCB_TENANT: "acme", OCB_INSTANCE: instance, OCB_KIND: "periodic", OCB_SOURCES: `state=${state}`, OCB_RETENTION_MAX_AGE_DAYS: "0", OCB_PRUNE_AFTER_BACKUP: "false", ...extra });
+    const env = engineEnv(s3, {
+      OCB_TENANT: "acme",
+      OCB_INSTANCE: instance,
+      OCB_KIND: "periodic",
+      OCB_SOURCES: `state=${state}`,
+      OCB_RETENTION_MAX_AGE_DAYS: "0",
+      OCB_PRUNE_AFTER_BACKUP: "false",
+      ...extra,
+    });
     const snapshots: string[] = [];
     for (const daysAgo of [4, 3, 2, 1]) {
       changeState(state, daysAgo);
@@ -76,7 +96,11 @@ describe("backup engine: the shared pool, its garbage collection and its age lim
       expectExit(await runEngine({ env, args: ["verify", snapshot] }), 0, `verify ${snapshot}`);
     }
     const target = join(work, "gc/restored");
-    expectExit(await runEngine({ env: { ...env, OCB_SOURCES: `state=${target}`, OCB_RESTORE_FROM: snapshots[2]! }, args: ["restore"] }), 0, "restore of the older remaining snapshot");
+    expectExit(
+      await runEngine({ env: { ...env, OCB_SOURCES: `state=${target}`, OCB_RESTORE_FROM: snapshots[2]! }, args: ["restore"] }),
+      0,
+      "restore of the older remaining snapshot",
+    );
     assert.equal(readFileSync(join(target, "openclaw.json"), "utf8"), '{"day":2}\n');
     assert.deepEqual(readFileSync(join(target, "media.bin")), Buffer.alloc(2 * MB, 2));
   });
@@ -91,11 +115,17 @@ describe("backup engine: the shared pool, its garbage collection and its age lim
 
     // One encrypted snapshot of the same instance: a prune without the passphrase now says why
     // the encrypted pool is left alone, and still collects the plain one.
-    const encrypted = await runEngine({ env: { ...env, OCB_KIND: "manual", OCB_NOW: at(0, 1), OCB_CRYPT_PASSWORD: "mixed-secret" }, args: ["backup"] });
+    const encrypted = await runEngine({
+      env: { ...env, OCB_KIND: "manual", OCB_NOW: at(0, 1), OCB_CRYPT_PASSWORD: "mixed-secret" },
+      args: ["backup"],
+    });
     expectExit(encrypted, 0, "encrypted backup");
     const mixed = await runEngine({ env: { ...env, OCB_NOW: at(0, 2), OCB_RETENTION_KEEP_LAST: "2" }, args: ["prune"] });
     expectExit(mixed, 0, "prune of an instance with an encrypted snapshot");
-    assert.match(mixed.stderr, /prune: encrypted snapshots need OCB_CRYPT_PASSWORD to be read: their pool is not garbage-collected by this run/);
+    assert.match(
+      mixed.stderr,
+      /prune: encrypted snapshots need OCB_CRYPT_PASSWORD to be read: their pool is not garbage-collected by this run/,
+    );
     assert.match(mixed.stderr, /pool garbage collection read 2 manifest\(s\)/);
   });
 
@@ -145,9 +175,14 @@ describe("backup engine: the shared pool, its garbage collection and its age lim
     const tmp = join(work, "legacy/tmp");
     mkdirSync(tmp, { recursive: true });
     writeFileSync(join(tmp, "manifest.tsv"), body);
-    writeFileSync(join(tmp, "snapshot.json"), `${JSON.stringify({ format: "openclaw-backup/v1", tenant: "acme", instance: "legacy", kind: "periodic", time: stamp, files: 2, dirs: 1, bytes: 25, encrypted: false, manifestSha256: sha(body) })}\n`);
-    for (const path of Object.keys(files)) assert.equal((await rclone(s3, ["copyto", join(state, path), `store:${s3.bucket}/${snap}/data/state/${path}`])).code, 0);
-    for (const name of ["manifest.tsv", "snapshot.json"]) assert.equal((await rclone(s3, ["copyto", join(tmp, name), `store:${s3.bucket}/${snap}/${name}`])).code, 0);
+    writeFileSync(
+      join(tmp, "snapshot.json"),
+      `${JSON.stringify({ format: "openclaw-backup/v1", tenant: "acme", instance: "legacy", kind: "periodic", time: stamp, files: 2, dirs: 1, bytes: 25, encrypted: false, manifestSha256: sha(body) })}\n`,
+    );
+    for (const path of Object.keys(files))
+      assert.equal((await rclone(s3, ["copyto", join(state, path), `store:${s3.bucket}/${snap}/data/state/${path}`])).code, 0);
+    for (const name of ["manifest.tsv", "snapshot.json"])
+      assert.equal((await rclone(s3, ["copyto", join(tmp, name), `store:${s3.bucket}/${snap}/${name}`])).code, 0);
 
     const env = engineEnv(s3, { OCB_TENANT: "acme", OCB_INSTANCE: "legacy", OCB_KIND: "periodic", OCB_SOURCES: `state=${state}` });
     expectExit(await runEngine({ env, args: ["verify", snap] }), 0, "verify of the v1 snapshot");
@@ -160,7 +195,11 @@ describe("backup engine: the shared pool, its garbage collection and its age lim
       ["acme/legacy/latest", "new"],
     ] as const) {
       const target = join(work, `legacy/restored-${name}`);
-      expectExit(await runEngine({ env: { ...env, OCB_SOURCES: `state=${target}`, OCB_RESTORE_FROM: from }, args: ["restore"] }), 0, `restore of the ${name} snapshot`);
+      expectExit(
+        await runEngine({ env: { ...env, OCB_SOURCES: `state=${target}`, OCB_RESTORE_FROM: from }, args: ["restore"] }),
+        0,
+        `restore of the ${name} snapshot`,
+      );
       assert.deepEqual(diffTrees(readTree(state), readTree(target)), [], name);
     }
   });
@@ -171,7 +210,13 @@ describe("backup engine: the shared pool, its garbage collection and its age lim
     mkdirSync(state, { recursive: true });
     writeFileSync(join(state, "media.bin"), Buffer.alloc(2 * MB, 9));
     writeFileSync(join(state, "small.md"), "small\n");
-    const env = engineEnv(s3, { OCB_TENANT: "acme", OCB_INSTANCE: "refresh", OCB_KIND: "periodic", OCB_SOURCES: `state=${state}`, OCB_PRUNE_AFTER_BACKUP: "false" });
+    const env = engineEnv(s3, {
+      OCB_TENANT: "acme",
+      OCB_INSTANCE: "refresh",
+      OCB_KIND: "periodic",
+      OCB_SOURCES: `state=${state}`,
+      OCB_PRUNE_AFTER_BACKUP: "false",
+    });
     const first = await runEngine({ env: { ...env, OCB_NOW: at(40) }, args: ["backup"] });
     expectExit(first, 0, "first backup");
     const young = await runEngine({ env: { ...env, OCB_NOW: at(20) }, args: ["backup"] });
@@ -183,7 +228,11 @@ describe("backup engine: the shared pool, its garbage collection and its age lim
     const keys = await poolKeys(s3, String(eventOf(old, "backup.complete").snapshot));
     for (const key of [...keys.files.values(), ...keys.packs]) assert.ok(key.includes(at(0)), `${key} was written by the newest backup`);
     const target = join(work, "refresh/restored");
-    expectExit(await runEngine({ env: { ...env, OCB_SOURCES: `state=${target}`, OCB_RESTORE_FROM: "acme/refresh/latest" }, args: ["restore"] }), 0, "restore");
+    expectExit(
+      await runEngine({ env: { ...env, OCB_SOURCES: `state=${target}`, OCB_RESTORE_FROM: "acme/refresh/latest" }, args: ["restore"] }),
+      0,
+      "restore",
+    );
     assert.deepEqual(diffTrees(readTree(state), readTree(target)), []);
   });
 });

@@ -3,8 +3,19 @@ import assert from "node:assert/strict";
 import { randomBytes } from "node:crypto";
 import { existsSync, mkdirSync, readdirSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
-import { ENGINE_ENTRYPOINT, ENGINE_ENV } from "../../components/backup/engine";
-import { commandFromContainer, engineEnv, envFromContainer, eventOf, expectExit, rclone, readManifest, runEngine, uniqueStamp, withStore } from "../support/engine-runner";
+import { ENGINE_ENTRYPOINT, ENGINE_ENV } from "../../components/builders/backup/engine";
+import {
+  commandFromContainer,
+  engineEnv,
+  envFromContainer,
+  eventOf,
+  expectExit,
+  rclone,
+  readManifest,
+  runEngine,
+  uniqueStamp,
+  withStore,
+} from "../support/engine-runner";
 import { engineSuite } from "../support/engine-suite";
 import type { S3Server } from "../support/s3server";
 import { diffTrees, isDefaultExcluded, makeStateTree, readTree, type Tree } from "../support/state-tree";
@@ -39,7 +50,10 @@ describe("backup engine: restore", function () {
     const existing = readTree(target, (rel) => rel.startsWith("lost+found"));
 
     const firstStamp = uniqueStamp();
-    const first = await runEngine({ env: engineEnv(s3, { OCB_SOURCES: `state=${target}`, OCB_RESTORE_FROM: "acme/over/manual/latest", OCB_NOW: firstStamp }), args: ["restore"] });
+    const first = await runEngine({
+      env: engineEnv(s3, { OCB_SOURCES: `state=${target}`, OCB_RESTORE_FROM: "acme/over/manual/latest", OCB_NOW: firstStamp }),
+      args: ["restore"],
+    });
     expectExit(first, 0, "restore over existing data");
     const aside = join(target, `.pre-restore-${firstStamp}`);
     assert.deepEqual(diffTrees(existing, readTree(aside)), [], "the previous content is kept exactly");
@@ -51,22 +65,43 @@ describe("backup engine: restore", function () {
 
     const secondStamp = uniqueStamp();
     expectExit(
-      await runEngine({ env: engineEnv(s3, { OCB_SOURCES: `state=${target}`, OCB_RESTORE_FROM: "acme/over/latest", OCB_NOW: secondStamp }), args: ["restore"] }),
+      await runEngine({
+        env: engineEnv(s3, { OCB_SOURCES: `state=${target}`, OCB_RESTORE_FROM: "acme/over/latest", OCB_NOW: secondStamp }),
+        args: ["restore"],
+      }),
       0,
       "second restore",
     );
     assert.deepEqual(diffTrees(existing, readTree(aside)), [], "the first .pre-restore folder is untouched");
     assert.deepEqual(
-      readdirSync(target).filter((n) => n.startsWith(".pre-restore-")).sort(),
+      readdirSync(target)
+        .filter((n) => n.startsWith(".pre-restore-"))
+        .sort(),
       [`.pre-restore-${firstStamp}`, `.pre-restore-${secondStamp}`],
     );
-    assert.deepEqual(readdirSync(target).filter((n) => n.startsWith(".ocb-restore-")), [], "no staging left behind");
+    assert.deepEqual(
+      readdirSync(target).filter((n) => n.startsWith(".ocb-restore-")),
+      [],
+      "no staging left behind",
+    );
 
     // The folders a restore set aside are never part of the next backup.
-    const again = await runEngine({ env: engineEnv(s3, { OCB_TENANT: "acme", OCB_INSTANCE: "over", OCB_KIND: "manual", OCB_SOURCES: `state=${target}`, OCB_NOW: uniqueStamp() }), args: ["backup"] });
+    const again = await runEngine({
+      env: engineEnv(s3, {
+        OCB_TENANT: "acme",
+        OCB_INSTANCE: "over",
+        OCB_KIND: "manual",
+        OCB_SOURCES: `state=${target}`,
+        OCB_NOW: uniqueStamp(),
+      }),
+      args: ["backup"],
+    });
     expectExit(again, 0, "backup of the restored target");
     const manifest = await readManifest(s3, String(eventOf(again, "backup.complete").snapshot));
-    assert.ok(manifest.text.includes("\tstate/") && !manifest.text.includes(".pre-restore-"), "pre-restore folders are excluded from backups");
+    assert.ok(
+      manifest.text.includes("\tstate/") && !manifest.text.includes(".pre-restore-"),
+      "pre-restore folders are excluded from backups",
+    );
   });
 
   for (const [style, folder] of [
@@ -85,7 +120,11 @@ describe("backup engine: restore", function () {
       writeFileSync(join(target, "stale.txt"), "from before the migration");
       const stamp = uniqueStamp();
       const restore = await runEngine({
-        env: engineEnv(s3, { OCB_SOURCES: `state=${target} workspace=${join(work, `plain-${style}/unused`)}`, OCB_RESTORE_FROM: `plain:${folder}`, OCB_NOW: stamp }),
+        env: engineEnv(s3, {
+          OCB_SOURCES: `state=${target} workspace=${join(work, `plain-${style}/unused`)}`,
+          OCB_RESTORE_FROM: `plain:${folder}`,
+          OCB_NOW: stamp,
+        }),
         args: ["restore"],
       });
       expectExit(restore, 0, `plain ${style} restore`);
@@ -99,13 +138,21 @@ describe("backup engine: restore", function () {
   it("files on both sides of the restore's size split (empty, 65,535 and 65,536 bytes) restore byte for byte", async () => {
     const state = join(work, "split/state");
     mkdirSync(join(state, "edge"), { recursive: true });
-    for (const [name, size] of [["empty", 0], ["below", 65_535], ["at", 65_536], ["above", 65_537]] as const) {
+    for (const [name, size] of [
+      ["empty", 0],
+      ["below", 65_535],
+      ["at", 65_536],
+      ["above", 65_537],
+    ] as const) {
       writeFileSync(join(state, "edge", name), randomBytes(size));
     }
     const env = engineEnv(s3, { OCB_TENANT: "acme", OCB_INSTANCE: "split", OCB_KIND: "manual", OCB_SOURCES: `state=${state}` });
     expectExit(await runEngine({ env: { ...env, OCB_NOW: uniqueStamp() }, args: ["backup"] }), 0, "backup");
     const target = join(work, "split/target");
-    const restore = await runEngine({ env: engineEnv(s3, { OCB_SOURCES: `state=${target}`, OCB_RESTORE_FROM: "acme/split/latest" }), args: ["restore"] });
+    const restore = await runEngine({
+      env: engineEnv(s3, { OCB_SOURCES: `state=${target}`, OCB_RESTORE_FROM: "acme/split/latest" }),
+      args: ["restore"],
+    });
     expectExit(restore, 0, "restore");
     const restored = readTree(target);
     assert.deepEqual(diffTrees(readTree(state), restored), []);
@@ -136,7 +183,11 @@ describe("backup engine: restore", function () {
     };
     const env = withStore(envFromContainer(container.env, { "acme-backup-crypt/password": "from a secret" }), s3);
     assert.equal(env[ENGINE_ENV.storeEnvAuth], undefined, "IRSA settings are replaced by the test store's keys");
-    const result = await runEngine({ command: commandFromContainer(container.command, "/opt/openclaw-backup"), args: container.args, env: { ...env, OCB_NOW: uniqueStamp() } });
+    const result = await runEngine({
+      command: commandFromContainer(container.command, "/opt/openclaw-backup"),
+      args: container.args,
+      env: { ...env, OCB_NOW: uniqueStamp() },
+    });
     expectExit(result, 0, "backup from a container spec");
     assert.equal(eventOf(result, "backup.complete").encrypted, true);
     assert.match(String(eventOf(result, "backup.complete").snapshot), /^backups\/acme\/container\/periodic\/\d{8}T\d{6}Z$/);

@@ -45,7 +45,12 @@ describe("backup engine: retention and incomplete snapshots", function () {
   async function listed(): Promise<string[]> {
     const r = await runEngine({ env, args: ["list"] });
     expectExit(r, 0, "list");
-    return r.stdout.trim().split("\n").slice(1).map((l) => `${l.split("\t")[1]}/${l.split("\t")[0]}`).sort();
+    return r.stdout
+      .trim()
+      .split("\n")
+      .slice(1)
+      .map((l) => `${l.split("\t")[1]}/${l.split("\t")[0]}`)
+      .sort();
   }
 
   /** Leftover of a backup that died mid-upload: data but no marker. */
@@ -73,14 +78,29 @@ describe("backup engine: retention and incomplete snapshots", function () {
     const staleOrphan = await incomplete("pre-delete", ago(days(3)));
     const freshIncomplete = await incomplete("pre-delete", ago(1));
 
-    const allComplete = Object.entries(complete).flatMap(([kind, ages]) => ages.map((a) => `${kind}/${ago(a)}`)).sort();
+    const allComplete = Object.entries(complete)
+      .flatMap(([kind, ages]) => ages.map((a) => `${kind}/${ago(a)}`))
+      .sort();
     assert.deepEqual(await listed(), allComplete, "list ignores incomplete snapshots");
-    const restoreLatest = await runEngine({ env: { ...env, OCB_SOURCES: `state=${join(work, "r0")}`, OCB_RESTORE_FROM: "acme/ret/latest" }, args: ["restore"] });
+    const restoreLatest = await runEngine({
+      env: { ...env, OCB_SOURCES: `state=${join(work, "r0")}`, OCB_RESTORE_FROM: "acme/ret/latest" },
+      args: ["restore"],
+    });
     expectExit(restoreLatest, 0, "restore latest");
-    assert.equal(eventOf(restoreLatest, "restore.complete").snapshot, `${base}/periodic/${ago(days(1))}`, "latest skips the newer incomplete ones");
+    assert.equal(
+      eventOf(restoreLatest, "restore.complete").snapshot,
+      `${base}/periodic/${ago(days(1))}`,
+      "latest skips the newer incomplete ones",
+    );
 
     const prune = await runEngine({
-      env: { ...env, OCB_NOW: utcStamp(NOW), OCB_RETENTION_KEEP_LAST: "5", OCB_RETENTION_MAX_AGE_DAYS: "5", OCB_INCOMPLETE_GRACE_HOURS: "6" },
+      env: {
+        ...env,
+        OCB_NOW: utcStamp(NOW),
+        OCB_RETENTION_KEEP_LAST: "5",
+        OCB_RETENTION_MAX_AGE_DAYS: "5",
+        OCB_INCOMPLETE_GRACE_HOURS: "6",
+      },
       args: ["prune"],
     });
     expectExit(prune, 0, "prune");
@@ -121,7 +141,10 @@ describe("backup engine: retention and incomplete snapshots", function () {
   it("never deletes the only snapshot, even with keep-last 1 and max age 1 day long past", async () => {
     const only = { ...env, OCB_INSTANCE: "only", OCB_KIND: "pre-delete" };
     expectExit(await runEngine({ env: { ...only, OCB_NOW: ago(days(400)) }, args: ["backup"] }), 0, "old backup");
-    const prune = await runEngine({ env: { ...only, OCB_NOW: utcStamp(NOW), OCB_RETENTION_KEEP_LAST: "1", OCB_RETENTION_MAX_AGE_DAYS: "1" }, args: ["prune"] });
+    const prune = await runEngine({
+      env: { ...only, OCB_NOW: utcStamp(NOW), OCB_RETENTION_KEEP_LAST: "1", OCB_RETENTION_MAX_AGE_DAYS: "1" },
+      args: ["prune"],
+    });
     expectExit(prune, 0, "prune");
     const list = await runEngine({ env: only, args: ["list"] });
     assert.match(list.stdout, new RegExp(`pre-delete/${ago(days(400))}`));

@@ -16,10 +16,14 @@ describe("backup engine: round trip on a real S3 server", function () {
   let work: string;
 
   // On s3rver whatever OCB_TEST_S3 says: these cases use its hooks (faults, its disk, its counters).
-  engineSuite("roundtrip", (server, dir) => {
-    s3 = server;
-    work = dir;
-  }, { server: "s3rver" });
+  engineSuite(
+    "roundtrip",
+    (server, dir) => {
+      s3 = server;
+      work = dir;
+    },
+    { server: "s3rver" },
+  );
 
   function dirs(name: string): { state: string; workspace: string; sources: string } {
     const state = join(work, name, "state");
@@ -43,7 +47,13 @@ describe("backup engine: round trip on a real S3 server", function () {
       assert.ok(committedBefore > 0, "the writer committed rows before the backup");
       assert.ok(existsSync(`${liveDb}-wal`), "the live database is in WAL mode with a -wal file");
 
-      const env = engineEnv(s3, { OCB_TENANT: "acme", OCB_INSTANCE: "rt", OCB_KIND: "manual", OCB_SOURCES: src.sources, OCB_NOW: uniqueStamp() });
+      const env = engineEnv(s3, {
+        OCB_TENANT: "acme",
+        OCB_INSTANCE: "rt",
+        OCB_KIND: "manual",
+        OCB_SOURCES: src.sources,
+        OCB_NOW: uniqueStamp(),
+      });
       const backup = await runEngine({ env, args: ["backup"] });
       expectExit(backup, 0, "backup");
       const committedAfter = await writer.committed();
@@ -59,9 +69,18 @@ describe("backup engine: round trip on a real S3 server", function () {
       const files = manifest.filter((l) => l.startsWith("f\t")).map((l) => l.split("\t"));
       const paths = files.map((f) => f.slice(4).join("\t"));
       // Files under 1 MiB travel in packs (`l` names each one's pack), larger ones one object each ("=<stamp>").
-      const packed = new Map(manifest.filter((l) => l.startsWith("l\t") && !l.startsWith("l\t=")).map((l) => [l.split("\t").slice(2).join("\t"), l.split("\t")[1]!]));
+      const packed = new Map(
+        manifest
+          .filter((l) => l.startsWith("l\t") && !l.startsWith("l\t="))
+          .map((l) => [l.split("\t").slice(2).join("\t"), l.split("\t")[1]!]),
+      );
       const packNames = new Set(manifest.filter((l) => l.startsWith("p\t")).map((l) => l.split("\t")[3]!));
-      for (const f of files) assert.equal(packed.has(f.slice(4).join("\t")), Number(f[2]) < MB, `${f.slice(4).join("\t")} (${f[2]} bytes) packed iff under 1 MiB`);
+      for (const f of files)
+        assert.equal(
+          packed.has(f.slice(4).join("\t")),
+          Number(f[2]) < MB,
+          `${f.slice(4).join("\t")} (${f[2]} bytes) packed iff under 1 MiB`,
+        );
       for (const pack of packed.values()) assert.ok(packNames.has(pack), `pack ${pack} has a p record`);
       assert.ok(paths.includes("state/media/inbound/voice note 1.ogg"));
       assert.equal(files.find((f) => f[4] === "state/media/inbound/voice note 1.ogg")?.[2], String(20 * MB));
@@ -92,11 +111,19 @@ describe("backup engine: round trip on a real S3 server", function () {
       const restoredDb = join(dst.state, "state/openclaw.sqlite");
       assert.ok(!existsSync(`${restoredDb}-wal`));
       assert.equal(await sqlite(restoredDb, "PRAGMA integrity_check;"), "ok");
-      const [count, max] = (await sqlite(restoredDb, `SELECT count(*), max(id) FROM events WHERE id <= ${committedBefore};`)).split("|").map(Number);
+      const [count, max] = (await sqlite(restoredDb, `SELECT count(*), max(id) FROM events WHERE id <= ${committedBefore};`))
+        .split("|")
+        .map(Number);
       assert.equal(count, committedBefore);
       assert.equal(max, committedBefore);
-      assert.equal(await sqlite(join(dst.state, "agents/main/agent/openclaw-agent.sqlite"), "SELECT v FROM kv WHERE k = 'model';"), "claude");
-      assert.equal(await sqlite(join(dst.state, "memory/main.sqlite"), "PRAGMA integrity_check; SELECT text FROM chunks;"), "ok\nremember the milk");
+      assert.equal(
+        await sqlite(join(dst.state, "agents/main/agent/openclaw-agent.sqlite"), "SELECT v FROM kv WHERE k = 'model';"),
+        "claude",
+      );
+      assert.equal(
+        await sqlite(join(dst.state, "memory/main.sqlite"), "PRAGMA integrity_check; SELECT text FROM chunks;"),
+        "ok\nremember the milk",
+      );
     } finally {
       await writer.stop();
     }
@@ -130,10 +157,18 @@ describe("backup engine: round trip on a real S3 server", function () {
     // The server's own view: the manifest, the marker and the lock are all that was written; not
     // one object copied.
     const manifest = await manifestLines(String(ev.snapshot));
-    const objects = manifest.filter((l) => l.startsWith("p\t")).length + new Set(manifest.filter((l) => l.startsWith("l\t=")).map((l) => l.split("\t")[1])).size;
+    const objects =
+      manifest.filter((l) => l.startsWith("p\t")).length +
+      new Set(manifest.filter((l) => l.startsWith("l\t=")).map((l) => l.split("\t")[1])).size;
     assert.ok(objects < Number(ev.files) / 2, `${objects} objects for ${ev.files} files`);
     const written = s3.events.filter((e) => e.type === "Put" || e.type === "Copy").map((e) => e.key);
-    assert.deepEqual(written.filter((k) => !k.includes("/locks/")).map((k) => k.slice(snapshotKey.length)).sort(), ["manifest.tsv", "snapshot.json"]);
+    assert.deepEqual(
+      written
+        .filter((k) => !k.includes("/locks/"))
+        .map((k) => k.slice(snapshotKey.length))
+        .sort(),
+      ["manifest.tsv", "snapshot.json"],
+    );
     assert.equal(s3.events.filter((e) => e.type === "Copy").length, 0, "no server-side copy");
     assert.ok(s3.bytesReceived() < 512 * 1024, `server received ${s3.bytesReceived()} bytes on the second run`);
 
@@ -146,7 +181,9 @@ describe("backup engine: round trip on a real S3 server", function () {
     const ev3 = eventOf(third, "backup.complete");
     assert.equal(Number(ev3.uploadedFiles), 1);
     assert.equal(Number(ev3.reusedFiles), Number(ev3.files) - 1);
-    const newPacks = s3.events.filter((e) => e.type === "Put" && e.key.includes("/pool/packs/") && e.key.includes(thirdStamp)).map((e) => e.key);
+    const newPacks = s3.events
+      .filter((e) => e.type === "Put" && e.key.includes("/pool/packs/") && e.key.includes(thirdStamp))
+      .map((e) => e.key);
     assert.equal(newPacks.length, 1, `one new pack: ${newPacks.join(", ")}`);
     const members = await rclone(s3, ["cat", `store:${s3.bucket}/${newPacks[0]!}`]);
     assert.equal(members.code, 0, members.stderr);
@@ -154,7 +191,9 @@ describe("backup engine: round trip on a real S3 server", function () {
     const packPut = s3.events.find((e) => e.type === "Put" && e.key === newPacks[0]);
     assert.ok(packPut !== undefined && packPut.size <= 10_240, `a one-file pack is one tar record: ${packPut?.size} bytes`);
     // The rest of the upload is the manifest chunks around the changed records (manifest v5).
-    const chunkBytes = s3.events.filter((e) => e.type === "Put" && e.key.includes(`/pool/manifests/${thirdStamp}/`)).reduce((sum, e) => sum + e.size, 0);
+    const chunkBytes = s3.events
+      .filter((e) => e.type === "Put" && e.key.includes(`/pool/manifests/${thirdStamp}/`))
+      .reduce((sum, e) => sum + e.size, 0);
     assert.equal(Number(ev3.uploadedBytes), packPut.size + chunkBytes, "uploaded: the pack and the new manifest chunks");
   });
 
@@ -170,11 +209,17 @@ describe("backup engine: round trip on a real S3 server", function () {
     const listing = await rclone(s3, ["lsf", "-R", "--files-only", `store:${s3.bucket}/backups/acme/enc/`]);
     assert.equal(listing.code, 0, listing.stderr);
     const keys = listing.stdout.split("\n").filter(Boolean);
-    assert.ok(keys.some((k) => /^periodic\/\d{8}T\d{6}Z\/snapshot\.json$/.test(k)), "marker is plain");
+    assert.ok(
+      keys.some((k) => /^periodic\/\d{8}T\d{6}Z\/snapshot\.json$/.test(k)),
+      "marker is plain",
+    );
     for (const k of keys.filter((k) => !k.endsWith("snapshot.json") && !k.startsWith("locks/"))) {
       assert.match(k, /^(periodic\/\d{8}T\d{6}Z|pool)\/encrypted\/[a-z0-9/]+$/, `key ${k} leaks a name`);
     }
-    assert.ok(keys.some((k) => k.startsWith("pool/encrypted/")), "the data is in the encrypted pool");
+    assert.ok(
+      keys.some((k) => k.startsWith("pool/encrypted/")),
+      "the data is in the encrypted pool",
+    );
     const raw = await rclone(s3, ["cat", "--include", "*/encrypted/**", `store:${s3.bucket}/backups/acme/enc/`]);
     assert.ok(!raw.stdout.includes("t0k3n") && !raw.stdout.includes("sk-test"), "no plaintext secret in stored bytes");
 
@@ -196,7 +241,10 @@ describe("backup engine: round trip on a real S3 server", function () {
     const verify = await runEngine({ env, args: ["verify", "acme/enc/latest"] });
     expectExit(verify, 0, "verify encrypted");
     const dst = dirs("enc-dst");
-    const restore = await runEngine({ env: engineEnv(s3, { OCB_SOURCES: dst.sources, OCB_RESTORE_FROM: "backups/acme/enc/latest", ...secrets }), args: ["restore"] });
+    const restore = await runEngine({
+      env: engineEnv(s3, { OCB_SOURCES: dst.sources, OCB_RESTORE_FROM: "backups/acme/enc/latest", ...secrets }),
+      args: ["restore"],
+    });
     expectExit(restore, 0, "encrypted restore");
     const skip = (rel: string): boolean => isDefaultExcluded(rel) || notSqlite(rel);
     assert.deepEqual(diffTrees(readTree(src.state, skip), readTree(dst.state, notSqlite)), []);
@@ -214,7 +262,11 @@ describe("backup engine: round trip on a real S3 server", function () {
     assert.equal(Number(eventOf(second, "backup.complete").uploadedFiles), 1);
     expectExit(await runEngine({ env, args: ["verify", "acme/bb/pre-update/latest"], busybox: true }), 0, "busybox verify");
     const dst = dirs("bb-dst");
-    const restore = await runEngine({ env: engineEnv(s3, { OCB_SOURCES: dst.sources, OCB_RESTORE_FROM: "acme/bb/latest" }), args: ["restore"], busybox: true });
+    const restore = await runEngine({
+      env: engineEnv(s3, { OCB_SOURCES: dst.sources, OCB_RESTORE_FROM: "acme/bb/latest" }),
+      args: ["restore"],
+      busybox: true,
+    });
     expectExit(restore, 0, "busybox restore");
     const skip = (rel: string): boolean => isDefaultExcluded(rel) || notSqlite(rel);
     assert.deepEqual(diffTrees(readTree(src.state, skip), readTree(dst.state, notSqlite)), []);

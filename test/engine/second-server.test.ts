@@ -5,7 +5,7 @@
 import assert from "node:assert/strict";
 import { mkdirSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
-import { ENGINE_EXIT_CODES } from "../../components/backup/engine";
+import { ENGINE_EXIT_CODES } from "../../components/builders/backup/engine";
 import { engineEnv, eventOf, expectExit, runEngine, uniqueStamp } from "../support/engine-runner";
 import { engineSuite } from "../support/engine-suite";
 import type { S3Server } from "../support/s3server";
@@ -13,7 +13,8 @@ import { diffTrees, makeStateTree, readTree } from "../support/state-tree";
 import { diffExactTrees, makeTortureTree, readExactTree } from "../support/torture-tree";
 
 const MB = 1024 * 1024;
-const liveOnly = (p: string): boolean => /(^|\/)(logs|tmp|npm|\.cache|node_modules)(\/|$)|\.(sock|pid)$|-(wal|shm)$/.test(p) || p.endsWith(".sqlite");
+const liveOnly = (p: string): boolean =>
+  /(^|\/)(logs|tmp|npm|\.cache|node_modules)(\/|$)|\.(sock|pid)$|-(wal|shm)$/.test(p) || p.endsWith(".sqlite");
 
 for (const objectLock of [false, true]) {
   describe(`backup engine on moto (SigV4 checked${objectLock ? ", Object Lock bucket with default retention" : ""})`, function () {
@@ -61,9 +62,18 @@ for (const objectLock of [false, true]) {
         assert.equal(list.stdout.trim().split("\n").length - 1, 2, `keep_last=2 leaves two snapshots:\n${list.stdout}`);
         expectExit(await runEngine({ env, args: ["verify", `acme/${name}/latest`] }), 0, "verify");
         const dst = join(work, name, "dst");
-        const restore = await runEngine({ env: { ...env, OCB_SOURCES: `state=${dst}`, OCB_RESTORE_FROM: `acme/${name}/latest`, OCB_NOW: uniqueStamp() }, args: ["restore"] });
+        const restore = await runEngine({
+          env: { ...env, OCB_SOURCES: `state=${dst}`, OCB_RESTORE_FROM: `acme/${name}/latest`, OCB_NOW: uniqueStamp() },
+          args: ["restore"],
+        });
         expectExit(restore, 0, "restore");
-        assert.deepEqual(diffTrees(readTree(state, liveOnly), readTree(dst, (p) => p.endsWith(".sqlite"))), []);
+        assert.deepEqual(
+          diffTrees(
+            readTree(state, liveOnly),
+            readTree(dst, (p) => p.endsWith(".sqlite")),
+          ),
+          [],
+        );
       });
     }
 
@@ -76,13 +86,27 @@ for (const objectLock of [false, true]) {
       const env = engineEnv(s3, { OCB_TENANT: "acme", OCB_INSTANCE: "torture", OCB_SOURCES: `state=${src}`, OCB_EXCLUDES: "" });
       let expected;
       try {
-        expectExit(await runEngine({ env: { ...env, OCB_KIND: "manual", OCB_NOW: uniqueStamp() }, args: ["backup"], busybox: true, timeoutMs: 300_000 }), 0, "backup");
+        expectExit(
+          await runEngine({
+            env: { ...env, OCB_KIND: "manual", OCB_NOW: uniqueStamp() },
+            args: ["backup"],
+            busybox: true,
+            timeoutMs: 300_000,
+          }),
+          0,
+          "backup",
+        );
         expected = readExactTree(src, (rel) => tree.sockets.some((s) => s.equals(rel)));
       } finally {
         await tree.close();
       }
       const dst = join(work, "torture-dst");
-      const restore = await runEngine({ env: { ...env, OCB_SOURCES: `state=${dst}`, OCB_RESTORE_FROM: "acme/torture/latest", OCB_NOW: uniqueStamp() }, args: ["restore"], busybox: true, timeoutMs: 300_000 });
+      const restore = await runEngine({
+        env: { ...env, OCB_SOURCES: `state=${dst}`, OCB_RESTORE_FROM: "acme/torture/latest", OCB_NOW: uniqueStamp() },
+        args: ["restore"],
+        busybox: true,
+        timeoutMs: 300_000,
+      });
       expectExit(restore, 0, "restore");
       assert.deepEqual(diffExactTrees(expected, readExactTree(dst)), []);
     });
@@ -91,8 +115,18 @@ for (const objectLock of [false, true]) {
       const state = join(work, "badsig");
       mkdirSync(state, { recursive: true });
       writeFileSync(join(state, "a.txt"), "a\n");
-      const env = engineEnv(s3, { OCB_TENANT: "acme", OCB_INSTANCE: "badsig", OCB_KIND: "manual", OCB_SOURCES: `state=${state}`, OCB_RCLONE_RETRIES: "1", OCB_RCLONE_LOW_LEVEL_RETRIES: "1" });
-      const r = await runEngine({ env: { ...env, RCLONE_CONFIG_STORE_SECRET_ACCESS_KEY: `${s3.secretAccessKey}x`, OCB_NOW: uniqueStamp() }, args: ["backup"] });
+      const env = engineEnv(s3, {
+        OCB_TENANT: "acme",
+        OCB_INSTANCE: "badsig",
+        OCB_KIND: "manual",
+        OCB_SOURCES: `state=${state}`,
+        OCB_RCLONE_RETRIES: "1",
+        OCB_RCLONE_LOW_LEVEL_RETRIES: "1",
+      });
+      const r = await runEngine({
+        env: { ...env, RCLONE_CONFIG_STORE_SECRET_ACCESS_KEY: `${s3.secretAccessKey}x`, OCB_NOW: uniqueStamp() },
+        args: ["backup"],
+      });
       assert.equal(r.code, ENGINE_EXIT_CODES.store, r.stderr);
       assert.match(r.stderr, /SignatureDoesNotMatch|InvalidAccessKeyId|403/);
     });

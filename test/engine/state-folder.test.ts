@@ -7,7 +7,7 @@
 import assert from "node:assert/strict";
 import { copyFileSync, chmodSync, existsSync, mkdirSync, readdirSync, statSync, writeFileSync } from "node:fs";
 import { dirname, join } from "node:path";
-import { ENGINE_DIR, ENGINE_ENV, SQLITE_SNAPSHOT_SCRIPT } from "../../components/backup/engine";
+import { ENGINE_DIR, ENGINE_ENV, SQLITE_SNAPSHOT_SCRIPT } from "../../components/builders/backup/engine";
 import { openclawRuntime, runBounded } from "../../scripts/lib/openclaw-cli";
 import { busyboxPath, engineEnv, eventOf, expectExit, rclone, readManifest, runEngine, uniqueStamp } from "../support/engine-runner";
 import { engineSuite } from "../support/engine-suite";
@@ -52,7 +52,10 @@ async function writeState(stateDir: string, dbFrom?: string): Promise<void> {
   put(stateDir, "logs/gateway.log", "rebuildable\n");
   mkdirSync(join(stateDir, "memory"), { recursive: true });
   if (dbFrom === undefined) {
-    await sqlite(join(stateDir, DB), "CREATE TABLE chunks(id INTEGER PRIMARY KEY, text TEXT); INSERT INTO chunks(text) VALUES('remember the milk');");
+    await sqlite(
+      join(stateDir, DB),
+      "CREATE TABLE chunks(id INTEGER PRIMARY KEY, text TEXT); INSERT INTO chunks(text) VALUES('remember the milk');",
+    );
   } else {
     copyFileSync(dbFrom, join(stateDir, DB));
   }
@@ -85,7 +88,15 @@ describe("backup engine: the state folder of a volume (OCB_SOURCE_SUBDIRS)", fun
   });
 
   function backupEnv(instance: string, volume: string, extra: Record<string, string> = {}): Record<string, string> {
-    return engineEnv(s3, { OCB_TENANT: "acme", OCB_INSTANCE: instance, OCB_KIND: "manual", OCB_SOURCES: `state=${volume}`, OCB_SOURCE_SUBDIRS: SUBDIRS, OCB_NOW: uniqueStamp(), ...extra });
+    return engineEnv(s3, {
+      OCB_TENANT: "acme",
+      OCB_INSTANCE: instance,
+      OCB_KIND: "manual",
+      OCB_SOURCES: `state=${volume}`,
+      OCB_SOURCE_SUBDIRS: SUBDIRS,
+      OCB_NOW: uniqueStamp(),
+      ...extra,
+    });
   }
 
   function restoreEnv(from: string, volume: string, stamp: string): Record<string, string> {
@@ -110,7 +121,13 @@ describe("backup engine: the state folder of a volume (OCB_SOURCE_SUBDIRS)", fun
   /** The restored state equals the one backed up: every byte and mode, the database by its rows. */
   async function assertRestored(state: string, restored: string): Promise<void> {
     const keptAside = (rel: string): boolean => rel.startsWith(".pre-restore-");
-    assert.deepEqual(diffTrees(readTree(state, (rel) => isDefaultExcluded(rel) || notSqlite(rel)), readTree(restored, (rel) => notSqlite(rel) || keptAside(rel))), []);
+    assert.deepEqual(
+      diffTrees(
+        readTree(state, (rel) => isDefaultExcluded(rel) || notSqlite(rel)),
+        readTree(restored, (rel) => notSqlite(rel) || keptAside(rel)),
+      ),
+      [],
+    );
     assert.equal(statSync(restored).mode & 0o777, 0o700, "the state folder is owner-only");
     assert.equal(await sqlite(join(restored, DB), "PRAGMA integrity_check; SELECT text FROM chunks;"), "ok\nremember the milk");
   }
@@ -146,7 +163,10 @@ describe("backup engine: the state folder of a volume (OCB_SOURCE_SUBDIRS)", fun
       const state = layout === "new" ? join(volume, FOLDER) : volume;
       await writeState(state);
       mkdirSync(join(state, "state"));
-      await sqlite(join(state, "state/openclaw.sqlite"), "PRAGMA journal_mode=WAL; CREATE TABLE t(v TEXT); INSERT INTO t VALUES('in the folder');");
+      await sqlite(
+        join(state, "state/openclaw.sqlite"),
+        "PRAGMA journal_mode=WAL; CREATE TABLE t(v TEXT); INSERT INTO t VALUES('in the folder');",
+      );
       const staging = join(work, `sqlite-${layout}`, "staging");
       const captured = await runBounded(
         openclawRuntime().node,
@@ -156,7 +176,11 @@ describe("backup engine: the state folder of a volume (OCB_SOURCE_SUBDIRS)", fun
       );
       assert.equal(captured.code, 0, captured.stderr);
       assert.match(captured.stderr, /2 database\(s\) captured/);
-      assert.deepEqual(readdirSync(join(staging, "state")).sort(), ["memory", "state"], `${layout}: staged relative to the state directory`);
+      assert.deepEqual(
+        readdirSync(join(staging, "state")).sort(),
+        ["memory", "state"],
+        `${layout}: staged relative to the state directory`,
+      );
       assert.ok(existsSync(join(staging, "state", DB)) && existsSync(join(staging, "state/state/openclaw.sqlite")));
 
       // The engine takes the staged copies (it fails when one it needs is missing) and a restore
@@ -165,7 +189,11 @@ describe("backup engine: the state folder of a volume (OCB_SOURCE_SUBDIRS)", fun
       expectExit(backup, 0, `${layout}: backup with the staged copies`);
       assert.match(backup.stderr, /captured 2 SQLite database\(s\)/);
       const target = join(work, `sqlite-${layout}`, "restored");
-      expectExit(await runEngine({ env: restoreEnv(`acme/sqlite-${layout}/latest`, target, uniqueStamp()), args: ["restore"] }), 0, `${layout}: restore`);
+      expectExit(
+        await runEngine({ env: restoreEnv(`acme/sqlite-${layout}/latest`, target, uniqueStamp()), args: ["restore"] }),
+        0,
+        `${layout}: restore`,
+      );
       assert.equal(await sqlite(join(target, FOLDER, "state/openclaw.sqlite"), "SELECT v FROM t"), "in the folder");
       await assertRestored(state, join(target, FOLDER));
     }
@@ -209,17 +237,32 @@ describe("backup engine: the state folder of a volume (OCB_SOURCE_SUBDIRS)", fun
     chmodSync(join(volume, FOLDER), 0o700);
     const before = readTree(join(volume, FOLDER));
     const stamp = uniqueStamp();
-    expectExit(await runEngine({ env: restoreEnv("acme/onnew/latest", volume, stamp), args: ["restore"] }), 0, "restore into a new-layout volume");
+    expectExit(
+      await runEngine({ env: restoreEnv("acme/onnew/latest", volume, stamp), args: ["restore"] }),
+      0,
+      "restore into a new-layout volume",
+    );
     assert.deepEqual(readdirSync(volume).sort(), [FOLDER]);
     assert.deepEqual(readdirSync(join(volume, FOLDER, `.pre-restore-${stamp}`)), [FOLDER]);
-    assert.deepEqual(diffTrees(before, readTree(join(volume, FOLDER, `.pre-restore-${stamp}`, FOLDER))), [], "the old state folder is kept exactly");
+    assert.deepEqual(
+      diffTrees(before, readTree(join(volume, FOLDER, `.pre-restore-${stamp}`, FOLDER))),
+      [],
+      "the old state folder is kept exactly",
+    );
     await assertRestored(state, join(volume, FOLDER));
-    assert.deepEqual(readdirSync(volume).filter((n) => n.startsWith(".ocb-restore-")), [], "no staging left behind");
+    assert.deepEqual(
+      readdirSync(volume).filter((n) => n.startsWith(".ocb-restore-")),
+      [],
+      "no staging left behind",
+    );
 
     // The next backup of the restored volume reads the folder, never what was set aside.
     const again = await runEngine({ env: backupEnv("onnew", volume), args: ["backup"] });
     expectExit(again, 0, "backup of the restored volume");
-    assert.deepEqual(filePaths((await readManifest(s3, String(eventOf(again, "backup.complete").snapshot))).text), [...EXPECTED_FILES, DB].map((p) => `state/${p}`).sort());
+    assert.deepEqual(
+      filePaths((await readManifest(s3, String(eventOf(again, "backup.complete").snapshot))).text),
+      [...EXPECTED_FILES, DB].map((p) => `state/${p}`).sort(),
+    );
   });
 
   it("a plain folder restores into the state folder too", async () => {
@@ -231,10 +274,18 @@ describe("backup engine: the state folder of a volume (OCB_SOURCE_SUBDIRS)", fun
     const volume = join(work, "plain", "volume");
     put(volume, "stale.txt", "legacy\n");
     const stamp = uniqueStamp();
-    expectExit(await runEngine({ env: restoreEnv("plain:oc-acme/plain/2026-10-01", volume, stamp), args: ["restore"] }), 0, "plain restore");
+    expectExit(
+      await runEngine({ env: restoreEnv("plain:oc-acme/plain/2026-10-01", volume, stamp), args: ["restore"] }),
+      0,
+      "plain restore",
+    );
     assert.deepEqual(readdirSync(volume).sort(), [FOLDER]);
     assert.deepEqual(readdirSync(join(volume, FOLDER, `.pre-restore-${stamp}`)), ["stale.txt"]);
-    const files = (root: string): string[] => [...readTree(root, (rel) => rel.startsWith(".pre-restore-"))].filter(([, e]) => e.type === "file").map(([p, e]) => `${p} ${e.sha256}`).sort();
+    const files = (root: string): string[] =>
+      [...readTree(root, (rel) => rel.startsWith(".pre-restore-"))]
+        .filter(([, e]) => e.type === "file")
+        .map(([p, e]) => `${p} ${e.sha256}`)
+        .sort();
     assert.deepEqual(files(join(volume, FOLDER)), files(src));
   });
 
@@ -268,7 +319,12 @@ describe("backup engine: the state folder of a volume (OCB_SOURCE_SUBDIRS)", fun
       `exec ${real.stdout.trim()} "$@"`,
     ].join("\n");
     writeFileSync(join(bin, "rclone"), `${wrapper}\n`, { mode: 0o755 });
-    const env = { ...backupEnv("moved", volume), PATH: `${bin}:${await busyboxPath()}:${process.env.PATH ?? ""}`, MOVE_ROOT: volume, MOVE_FOLDER: FOLDER };
+    const env = {
+      ...backupEnv("moved", volume),
+      PATH: `${bin}:${await busyboxPath()}:${process.env.PATH ?? ""}`,
+      MOVE_ROOT: volume,
+      MOVE_FOLDER: FOLDER,
+    };
     const result = await runEngine({ env, args: ["backup"] });
     expectExit(result, 6, "backup of a volume moved while read");
     assert.match(result.stderr, /legacy layout/);
@@ -276,7 +332,10 @@ describe("backup engine: the state folder of a volume (OCB_SOURCE_SUBDIRS)", fun
     assert.ok(existsSync(join(volume, FOLDER, "openclaw.json")), "the move happened during the run");
     const keys = await bucketKeys();
     const mine = keys.filter((k) => k.includes("acme/moved/manual/"));
-    assert.ok(mine.some((k) => k.endsWith("/manifest.tsv")), `the run got as far as its manifest (${mine.join(", ")})`);
+    assert.ok(
+      mine.some((k) => k.endsWith("/manifest.tsv")),
+      `the run got as far as its manifest (${mine.join(", ")})`,
+    );
     assert.ok(!mine.some((k) => k.endsWith("/snapshot.json")), "no completion marker: the snapshot is never restored or counted");
     // The next run reads the folder and seals.
     expectExit(await runEngine({ env: backupEnv("moved", volume), args: ["backup"] }), 0, "the next backup");
@@ -322,12 +381,22 @@ describe("backup engine: the state folder of a volume (OCB_SOURCE_SUBDIRS)", fun
         assert.match(result.stderr, message, `${command} '${value}'`);
       }
     }
-    assert.deepEqual(readdirSync(volume).filter((n) => n.startsWith(".")), [], "no restore touched the volume");
+    assert.deepEqual(
+      readdirSync(volume).filter((n) => n.startsWith(".")),
+      [],
+      "no restore touched the volume",
+    );
   });
 
   it("verify, list and prune run as before with OCB_SOURCE_SUBDIRS set", async () => {
     await snapshot("others");
-    const env = engineEnv(s3, { OCB_TENANT: "acme", OCB_INSTANCE: "others", OCB_SOURCES: `state=${join(work, "others", "source")}`, OCB_SOURCE_SUBDIRS: SUBDIRS, OCB_RETENTION_KEEP_LAST: "5" });
+    const env = engineEnv(s3, {
+      OCB_TENANT: "acme",
+      OCB_INSTANCE: "others",
+      OCB_SOURCES: `state=${join(work, "others", "source")}`,
+      OCB_SOURCE_SUBDIRS: SUBDIRS,
+      OCB_RETENTION_KEEP_LAST: "5",
+    });
     const verify = await runEngine({ env, args: ["verify", "acme/others/latest"] });
     expectExit(verify, 0, "verify");
     assert.ok(Number(eventOf(verify, "verify.complete").files) === EXPECTED_FILES.length + 1, verify.stdout);

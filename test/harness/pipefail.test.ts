@@ -23,7 +23,9 @@ export function earlyExitPipelines(text: string): string[] {
 }
 
 function trackedBashFiles(): string[] {
-  const files = execFileSync("git", ["ls-files", "-z", "--cached", "--others", "--exclude-standard"], { cwd: ROOT, encoding: "utf8" }).split("\0").filter(Boolean);
+  const files = execFileSync("git", ["ls-files", "-z", "--cached", "--others", "--exclude-standard"], { cwd: ROOT, encoding: "utf8" })
+    .split("\0")
+    .filter(Boolean);
   return files.filter((file) => {
     if (file.startsWith("node_modules/")) return false;
     if (file.endsWith(".sh") || file === ".ci/run") return true;
@@ -38,7 +40,11 @@ function trackedBashFiles(): string[] {
 describe("test harness: no pipeline under pipefail ends in a reader that exits early", () => {
   it("the check finds the pattern that broke CI, and leaves safe forms alone", () => {
     assert.equal(earlyExitPipelines("set -euo pipefail\nrclone version | head -n 1\n").length, 1);
-    assert.ok(SETS_PIPEFAIL.test("#!/bin/bash\nset -euo pipefail\n") && SETS_PIPEFAIL.test("set -e -o pipefail") && !SETS_PIPEFAIL.test("# no pipefail here\n"));
+    assert.ok(
+      SETS_PIPEFAIL.test("#!/bin/bash\nset -euo pipefail\n") &&
+        SETS_PIPEFAIL.test("set -e -o pipefail") &&
+        !SETS_PIPEFAIL.test("# no pipefail here\n"),
+    );
     assert.equal(earlyExitPipelines("promtool --version | head -1").length, 1);
     assert.equal(earlyExitPipelines("kubectl get pods | grep -q Running").length, 1);
     assert.equal(earlyExitPipelines("ls | sed -n '1p;q'").length, 1);

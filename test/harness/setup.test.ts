@@ -13,7 +13,25 @@ import { ROOT } from "../support/stacks";
 describe("scripts/setup.sh on a fresh machine", function () {
   this.timeout(300_000);
 
-  const EVERY_TOOL = ["rclone", "moto", "tailscale", "grafana-dashboard-check", "otelcol", "pulumi ", "pulumi-language-nodejs", "pulumi-resource-kubernetes", "kubernetes", "kwok", "kubelet+kube-proxy", "containerd", "runc", "cni-plugins", "kube-router", "coredns", "pause"];
+  const EVERY_TOOL = [
+    "rclone",
+    "moto",
+    "tailscale",
+    "grafana-dashboard-check",
+    "otelcol",
+    "pulumi ",
+    "pulumi-language-nodejs",
+    "pulumi-resource-kubernetes",
+    "kubernetes",
+    "kwok",
+    "kubelet+kube-proxy",
+    "containerd",
+    "runc",
+    "cni-plugins",
+    "kube-router",
+    "coredns",
+    "pause",
+  ];
 
   /** PATH without any folder holding a `pulumi` (a fresh machine has none). */
   function pathWithoutPulumi(): string {
@@ -35,7 +53,11 @@ describe("scripts/setup.sh on a fresh machine", function () {
       const env: NodeJS.ProcessEnv = { PATH: pathWithoutPulumi(), HOME: home, TMPDIR: tmpdir() };
       // A fresh home either way; without a cache of its own, the check looks at this machine's.
       env.OPENCLAW_FLEET_CACHE = cache ?? process.env.OPENCLAW_FLEET_CACHE ?? join(homedir(), ".cache", "openclaw-fleet");
-      const result = spawnSync("bash", [join(ROOT, "scripts", "setup.sh"), "--check", ...args], { env, encoding: "utf8", timeout: 100_000 });
+      const result = spawnSync("bash", [join(ROOT, "scripts", "setup.sh"), "--check", ...args], {
+        env,
+        encoding: "utf8",
+        timeout: 100_000,
+      });
       assert.equal(result.error, undefined, String(result.error));
       const missing = result.stderr.split("\n").filter((line) => /missing: /.test(line));
       return { status: result.status, missing, stderr: result.stderr };
@@ -49,9 +71,17 @@ describe("scripts/setup.sh on a fresh machine", function () {
     try {
       const result = check(["tests"], cache);
       assert.equal(result.status, 3, result.stderr);
-      for (const tool of EVERY_TOOL) assert.ok(result.missing.some((line) => line.includes(tool)), `${tool} is not named:\n${result.stderr}`);
+      for (const tool of EVERY_TOOL)
+        assert.ok(
+          result.missing.some((line) => line.includes(tool)),
+          `${tool} is not named:\n${result.stderr}`,
+        );
       const built = readdirSync(cache).filter((entry) => !["gomod", "gobuild"].includes(entry));
-      assert.deepEqual(built.filter((entry) => readdirSync(join(cache, entry)).length > 0), [], "a check built something");
+      assert.deepEqual(
+        built.filter((entry) => readdirSync(join(cache, entry)).length > 0),
+        [],
+        "a check built something",
+      );
       assert.match(result.stderr, /missing: scripts\/setup\.sh tests installs and builds them/);
     } finally {
       rmSync(cache, { recursive: true, force: true });
@@ -64,7 +94,11 @@ describe("scripts/setup.sh on a fresh machine", function () {
       const result = check(["local"], cache);
       assert.equal(result.status, 3, result.stderr);
       const tools = result.missing.filter((line) => !/npm packages/.test(line) && !/installs and builds them/.test(line));
-      assert.deepEqual(tools.map((line) => /missing: (\S+)/.exec(line)?.[1]).sort(), ["pulumi", "pulumi-language-nodejs", "pulumi-resource-kubernetes"]);
+      assert.deepEqual(tools.map((line) => /missing: (\S+)/.exec(line)?.[1]).sort(), [
+        "pulumi",
+        "pulumi-language-nodejs",
+        "pulumi-resource-kubernetes",
+      ]);
     } finally {
       rmSync(cache, { recursive: true, force: true });
     }

@@ -33,7 +33,21 @@ describe("cluster.kubernetes.dns: the resolver every NetworkPolicy admits", () =
     const rules = await dnsRules(undefined);
     assert.deepEqual([...rules.keys()].sort(), ["bot", "bot-backup"]);
     for (const [name, found] of rules) {
-      assert.deepEqual(found, [{ to: [{ namespaceSelector: { matchLabels: { "kubernetes.io/metadata.name": "kube-system" } }, podSelector: { matchLabels: { "k8s-app": "kube-dns" } } }], ports: PORTS }], name);
+      assert.deepEqual(
+        found,
+        [
+          {
+            to: [
+              {
+                namespaceSelector: { matchLabels: { "kubernetes.io/metadata.name": "kube-system" } },
+                podSelector: { matchLabels: { "k8s-app": "kube-dns" } },
+              },
+            ],
+            ports: PORTS,
+          },
+        ],
+        name,
+      );
     }
   });
 
@@ -45,7 +59,14 @@ describe("cluster.kubernetes.dns: the resolver every NetworkPolicy admits", () =
         found,
         [
           {
-            to: [{ namespaceSelector: { matchLabels: { "kubernetes.io/metadata.name": "dns" } }, podSelector: { matchLabels: { app: "coredns" } } }, { ipBlock: { cidr: "169.254.20.10/32" } }, { ipBlock: { cidr: "10.0.0.10/32" } }],
+            to: [
+              {
+                namespaceSelector: { matchLabels: { "kubernetes.io/metadata.name": "dns" } },
+                podSelector: { matchLabels: { app: "coredns" } },
+              },
+              { ipBlock: { cidr: "169.254.20.10/32" } },
+              { ipBlock: { cidr: "10.0.0.10/32" } },
+            ],
             ports: PORTS,
           },
         ],
@@ -55,15 +76,31 @@ describe("cluster.kubernetes.dns: the resolver every NetworkPolicy admits", () =
   });
 
   it("refuses, at its path, a selector that would admit every pod of the namespace and an address that is not a CIDR", () => {
-    const problems = problemsOf({}, { cluster: { kubernetes: { renderYamlToDirectory: "out", dns: { podLabels: {}, cidrs: ["169.254.20.10"] } } } });
-    assert.ok(problems.some((p) => p.startsWith("openclaw-fleet:cluster.kubernetes.dns.podLabels: ") && p.includes("at least one label")), problems.join("\n"));
-    assert.ok(problems.some((p) => p.startsWith("openclaw-fleet:cluster.kubernetes.dns.cidrs[0]: ") && p.includes("is not a CIDR")), problems.join("\n"));
+    const problems = problemsOf(
+      {},
+      { cluster: { kubernetes: { renderYamlToDirectory: "out", dns: { podLabels: {}, cidrs: ["169.254.20.10"] } } } },
+    );
+    assert.ok(
+      problems.some((p) => p.startsWith("openclaw-fleet:cluster.kubernetes.dns.podLabels: ") && p.includes("at least one label")),
+      problems.join("\n"),
+    );
+    assert.ok(
+      problems.some((p) => p.startsWith("openclaw-fleet:cluster.kubernetes.dns.cidrs[0]: ") && p.includes("is not a CIDR")),
+      problems.join("\n"),
+    );
   });
 
   it("refuses a tenant the resolver's namespace: its pods would answer every instance's DNS queries", () => {
     const tenants = { acme: { namespace: "dns", instances: { bot: { image: { tag: "2026.9.6" } } } } };
     const problems = problemsOf({}, { cluster: { kubernetes: { renderYamlToDirectory: "out", dns: { namespace: "dns" } } }, tenants });
-    assert.ok(problems.some((p) => p.startsWith("openclaw-fleet:tenants.acme.namespace: ") && p.includes("cluster.kubernetes.dns.namespace")), problems.join("\n"));
-    assert.deepEqual(problemsOf({}, { cluster: { kubernetes: { renderYamlToDirectory: "out", dns: { namespace: "resolvers" } } }, tenants }), [], "any other namespace is the tenant's to take");
+    assert.ok(
+      problems.some((p) => p.startsWith("openclaw-fleet:tenants.acme.namespace: ") && p.includes("cluster.kubernetes.dns.namespace")),
+      problems.join("\n"),
+    );
+    assert.deepEqual(
+      problemsOf({}, { cluster: { kubernetes: { renderYamlToDirectory: "out", dns: { namespace: "resolvers" } } }, tenants }),
+      [],
+      "any other namespace is the tenant's to take",
+    );
   });
 });

@@ -11,7 +11,7 @@ function documentedRows(): { path: string; default: string; operator: string }[]
     .split("\n")
     .map((line) => /^\| `([^`]+)` \| ([^|]*) \| ([^|]*) \|/.exec(line))
     .filter((m): m is RegExpExecArray => m !== null)
-    .map((m) => ({ path: m[1], default: m[2].trim(), operator: m[3].trim() }));
+    .map((m) => ({ path: m[1] ?? "", default: (m[2] ?? "").trim(), operator: (m[3] ?? "").trim() }));
 }
 
 describe("docs/instance.md", () => {
@@ -29,8 +29,16 @@ describe("docs/instance.md", () => {
     assert.deepEqual(duplicates, [], "documented twice");
     const inSchema = new Set(options.map((o) => o.path));
     const inDocs = new Set(documented);
-    assert.deepEqual(options.map((o) => o.path).filter((p) => !inDocs.has(p)), [], "options missing from docs/instance.md");
-    assert.deepEqual(documented.filter((p) => !inSchema.has(p)), [], "docs/instance.md lists options the schema does not have");
+    assert.deepEqual(
+      options.map((o) => o.path).filter((p) => !inDocs.has(p)),
+      [],
+      "options missing from docs/instance.md",
+    );
+    assert.deepEqual(
+      documented.filter((p) => !inSchema.has(p)),
+      [],
+      "docs/instance.md lists options the schema does not have",
+    );
   });
 
   it("states each default as the schema applies it", () => {
@@ -41,6 +49,10 @@ describe("docs/instance.md", () => {
   });
 
   it("names an operator equivalent (or says there is none) for every option", () => {
-    for (const row of rows) assert.ok(row.operator.startsWith("`spec.") || row.operator.startsWith("—"), `${row.path}: operator column is ${JSON.stringify(row.operator)}`);
+    for (const row of rows)
+      assert.ok(
+        row.operator.startsWith("`spec.") || row.operator.startsWith("—"),
+        `${row.path}: operator column is ${JSON.stringify(row.operator)}`,
+      );
   });
 });

@@ -36,8 +36,13 @@ describe("GeneratedSecret: the gateway token and basic-auth password", () => {
     const { outs } = await provider.create({ length: 48, alphabet: ALPHANUMERIC });
     assert.match(outs.value, /^[A-Za-z0-9]{48}$/);
     // Objects from the provider's own context: compared as JSON.
-    const diff = async (news: unknown) => JSON.parse(JSON.stringify(await provider.diff("id", { length: 48, alphabet: ALPHANUMERIC }, news)));
+    const diff = async (news: unknown): Promise<unknown> =>
+      JSON.parse(JSON.stringify(await provider.diff("id", { length: 48, alphabet: ALPHANUMERIC }, news)));
     assert.deepEqual(await diff({ length: 48, alphabet: ALPHANUMERIC }), { changes: false, replaces: [], deleteBeforeReplace: false });
-    assert.deepEqual(await diff({ length: 64, alphabet: ALPHANUMERIC }), { changes: true, replaces: ["length"], deleteBeforeReplace: false });
+    assert.deepEqual(await diff({ length: 64, alphabet: ALPHANUMERIC }), {
+      changes: true,
+      replaces: ["length"],
+      deleteBeforeReplace: false,
+    });
   });
 });

@@ -53,7 +53,12 @@ export function instanceOptions(): SchemaOption[] {
 /** The default of an option as docs/instance.md writes it, or "—" when it has none (or sits in a list). */
 export function documentedDefault(path: string): string {
   if (path.includes("[]")) return "—";
-  const value = path.split(".").reduce<unknown>((v, k) => (v !== null && typeof v === "object" ? (v as Record<string, unknown>)[k] : undefined), instanceSchema.parse({}));
+  const value = path
+    .split(".")
+    .reduce<unknown>(
+      (v, k) => (v !== null && typeof v === "object" ? (v as Record<string, unknown>)[k] : undefined),
+      instanceSchema.parse({}),
+    );
   if (value === undefined) return "—";
   if (Array.isArray(value) && value.length === 0) return "`[]`";
   if (typeof value === "object" && value !== null && Object.keys(value).length === 0) return "`{}`";

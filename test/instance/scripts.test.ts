@@ -6,7 +6,7 @@ import { join } from "node:path";
 import { promisify } from "node:util";
 
 const run = promisify(execFile);
-const BOOTSTRAP = join(__dirname, "..", "..", "components", "instance", "scripts", "bootstrap.mjs");
+const BOOTSTRAP = join(__dirname, "..", "..", "components", "builders", "instance", "scripts", "bootstrap.mjs");
 
 /** Runs bootstrap.mjs for real (it is what init-config and the postStart hook run) against a temporary layout. */
 describe("instance bootstrap script (init-config / postStart)", () => {
@@ -24,8 +24,9 @@ describe("instance bootstrap script (init-config / postStart)", () => {
     ...extra,
   });
   // The working directory is the temp layout: the script must find json5 in the app, not in this repository.
-  const bootstrap = (extra: Record<string, string> = {}, step = "all") => run(process.execPath, [BOOTSTRAP, step], { env: env(extra), cwd: root });
-  const onVolume = () => JSON.parse(readFileSync(join(state, "openclaw.json"), "utf8"));
+  const bootstrap = (extra: Record<string, string> = {}, step = "all") =>
+    run(process.execPath, [BOOTSTRAP, step], { env: env(extra), cwd: root });
+  const onVolume = (): unknown => JSON.parse(readFileSync(join(state, "openclaw.json"), "utf8"));
 
   beforeEach(() => {
     root = mkdtempSync(join(tmpdir(), "bootstrap-"));
@@ -44,7 +45,10 @@ describe("instance bootstrap script (init-config / postStart)", () => {
   });
 
   it("merge: keeps runtime changes, and the desired config wins where both set a key", async () => {
-    writeFileSync(join(state, "openclaw.json"), JSON.stringify({ runtime: { paired: true }, gateway: { port: 1, extra: "kept" }, agents: { list: ["x", "y"] } }));
+    writeFileSync(
+      join(state, "openclaw.json"),
+      JSON.stringify({ runtime: { paired: true }, gateway: { port: 1, extra: "kept" }, agents: { list: ["x", "y"] } }),
+    );
     await bootstrap({ CONFIG_MERGE_MODE: "merge" });
     assert.deepEqual(onVolume(), { runtime: { paired: true }, gateway: { port: 18789, extra: "kept" }, agents: { list: ["a"] } });
   });
@@ -54,8 +58,9 @@ describe("instance bootstrap script (init-config / postStart)", () => {
     await bootstrap({ CONFIG_MERGE_MODE: "merge" });
     assert.deepEqual(onVolume(), { gateway: { port: 18789 }, agents: { list: ["a"] } });
     const aside = readdirSync(state).filter((f) => f.startsWith("openclaw.json.unreadable-"));
-    assert.equal(aside.length, 1);
-    assert.equal(readFileSync(join(state, aside[0]), "utf8"), "{ not json");
+    const [asideFile] = aside;
+    assert.ok(aside.length === 1 && asideFile !== undefined, `one file moved aside, not ${aside.length}`);
+    assert.equal(readFileSync(join(state, asideFile), "utf8"), "{ not json");
   });
 
   it("configMapRef: the managed overlay sits under the user's file", async () => {
@@ -71,7 +76,10 @@ describe("instance bootstrap script (init-config / postStart)", () => {
     writeFileSync(join(config, "openclaw.json"), "{ a: 1, // comment\n  b: 'two', }");
     await bootstrap({ CONFIG_FORMAT: "json5", OPENCLAW_APP_DIR: app });
     assert.deepEqual(onVolume(), { a: 1, b: "two" });
-    await assert.rejects(bootstrap({ CONFIG_FORMAT: "json5", OPENCLAW_APP_DIR: join(root, "nowhere") }), /json5 module is not in the OpenClaw image/);
+    await assert.rejects(
+      bootstrap({ CONFIG_FORMAT: "json5", OPENCLAW_APP_DIR: join(root, "nowhere") }),
+      /json5 module is not in the OpenClaw image/,
+    );
   });
 
   it("fails loudly on invalid JSON config and leaves the volume alone", async () => {

@@ -6,30 +6,60 @@
 // backed up whole.
 import { strict as assert } from "node:assert";
 import { spawnSync } from "node:child_process";
-import { chmodSync, chownSync, closeSync, fchmodSync, lstatSync, mkdirSync, mkdtempSync, openSync, readdirSync, readFileSync, rmSync, statSync, symlinkSync, writeFileSync } from "node:fs";
+import {
+  chmodSync,
+  chownSync,
+  closeSync,
+  fchmodSync,
+  lstatSync,
+  mkdirSync,
+  mkdtempSync,
+  openSync,
+  readdirSync,
+  readFileSync,
+  rmSync,
+  statSync,
+  symlinkSync,
+  writeFileSync,
+} from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { STATE_LAYOUT_FILE } from "../../components/instance/assets";
-import { CONFIG_MOUNT_DIR, STATE_DIR, STATE_FOLDER, STATE_VOLUME_ROOT } from "../../components/instance/ports";
+import { STATE_LAYOUT_FILE } from "../../components/builders/instance/assets";
+import { CONFIG_MOUNT_DIR, STATE_DIR, STATE_FOLDER, STATE_VOLUME_ROOT } from "../../components/config/ports";
 import { backupStack, podOf, type Container, type Manifest, type PodSpec } from "../backup-k8s/fixtures";
 import { assertValidObject } from "../support/k8s-schema";
 import { kubernetesObjects, runProgram } from "../support/stacks";
 
-const SCRIPT = join(__dirname, "..", "..", "components", "instance", "scripts", STATE_LAYOUT_FILE);
+const SCRIPT = join(__dirname, "..", "..", "components", "builders", "instance", "scripts", STATE_LAYOUT_FILE);
 const APP_UID = 1000;
 
 /** Every container of the pod with its mounts of the volumes named in `volumes`. */
-function stateMounts(pod: PodSpec, volumes: ReadonlySet<string>): { container: Container; init: boolean; mount: { name: string; mountPath: string; subPath?: string } }[] {
+function stateMounts(
+  pod: PodSpec,
+  volumes: ReadonlySet<string>,
+): { container: Container; init: boolean; mount: { name: string; mountPath: string; subPath?: string } }[] {
   const out = [];
-  for (const [init, list] of [[true, pod.initContainers ?? []], [false, pod.containers]] as const) {
-    for (const container of list) for (const mount of container.volumeMounts ?? []) if (volumes.has(mount.name)) out.push({ container, init, mount });
+  for (const [init, list] of [
+    [true, pod.initContainers ?? []],
+    [false, pod.containers],
+  ] as const) {
+    for (const container of list)
+      for (const mount of container.volumeMounts ?? []) if (volumes.has(mount.name)) out.push({ container, init, mount });
   }
   return out;
 }
 
 /** Names of the pod's volumes backed by the state claim (or the state emptyDir). */
 function stateVolumes(pod: PodSpec, claim: string): Set<string> {
-  return new Set(pod.volumes.filter((v) => (v as { persistentVolumeClaim?: { claimName: string } }).persistentVolumeClaim?.claimName === claim || (v.name === "state" && "emptyDir" in v)).map((v) => v.name));
+  return new Set(
+    pod.volumes
+      .filter(
+        (v) =>
+          (v as { persistentVolumeClaim?: { claimName: string } }).persistentVolumeClaim?.claimName === claim ||
+          (v.name === "state" && "emptyDir" in v),
+      )
+      .map((v) => v.name),
+  );
 }
 
 describe("instance: the state folder", () => {
@@ -41,10 +71,19 @@ describe("instance: the state folder", () => {
       webTerminal: { enabled: true, image: { tag: "1.7.7" }, credential: { secretRef: { name: "term" } } },
       runtimeDeps: { pnpm: true },
       workspaceVolume: { enabled: true, size: "2Gi" },
-      initContainers: [{ name: "seed", image: "busybox:1.37", command: ["true"], volumeMounts: [{ name: "state", mountPath: "/seed", subPath: "notes" }] }],
-      sidecars: [{ name: "reader", image: "busybox:1.37", command: ["sleep", "infinity"], volumeMounts: [{ name: "state", mountPath: "/view", readOnly: true }] }],
+      initContainers: [
+        { name: "seed", image: "busybox:1.37", command: ["true"], volumeMounts: [{ name: "state", mountPath: "/seed", subPath: "notes" }] },
+      ],
+      sidecars: [
+        {
+          name: "reader",
+          image: "busybox:1.37",
+          command: ["sleep", "infinity"],
+          volumeMounts: [{ name: "state", mountPath: "/view", readOnly: true }],
+        },
+      ],
     };
-    objects = kubernetesObjects(await runProgram(backupStack({ restoreFrom: "backups/acme/bot/periodic/20260101T000000Z" }, { instance }))) as unknown as Manifest[];
+    objects = kubernetesObjects(await runProgram(backupStack({ restoreFrom: "backups/acme/bot/periodic/20260101T000000Z" }, { instance })));
     for (const object of objects) assertValidObject(object);
   });
 
@@ -56,7 +95,7 @@ describe("instance: the state folder", () => {
 
   it("init-state is the first init container and the only container of the app's pod that mounts the volume's root", () => {
     const pod = appPod();
-    assert.equal(pod.initContainers?.[0].name, "init-state");
+    assert.equal(pod.initContainers?.[0]?.name, "init-state");
     const mounts = stateMounts(pod, stateVolumes(pod, "bot-data"));
     assert.ok(mounts.length >= 7, `every container that uses the state is checked (${mounts.length})`);
     for (const { container, mount } of mounts) {
@@ -64,15 +103,24 @@ describe("instance: the state folder", () => {
         assert.deepEqual(mount, { name: "state", mountPath: STATE_VOLUME_ROOT });
         continue;
       }
-      assert.ok(mount.subPath === STATE_FOLDER || mount.subPath?.startsWith(`${STATE_FOLDER}/`), `${container.name} mounts ${mount.mountPath} from ${mount.subPath ?? "the volume's root"}, not from ${STATE_FOLDER}`);
+      assert.ok(
+        mount.subPath === STATE_FOLDER || mount.subPath?.startsWith(`${STATE_FOLDER}/`),
+        `${container.name} mounts ${mount.mountPath} from ${mount.subPath ?? "the volume's root"}, not from ${STATE_FOLDER}`,
+      );
     }
   });
 
   it("the program's containers mount the folder at the state directory; a user's mount of `state` keeps its meaning inside the folder", () => {
     const pod = appPod();
-    const byContainer = (name: string) => stateMounts(pod, new Set(["state"])).filter((m) => m.container.name === name).map((m) => m.mount);
+    const byContainer = (name: string) =>
+      stateMounts(pod, new Set(["state"]))
+        .filter((m) => m.container.name === name)
+        .map((m) => m.mount);
     for (const name of ["init-config", "init-pnpm", "openclaw", "web-terminal"]) {
-      assert.ok(byContainer(name).some((m) => m.mountPath === STATE_DIR && m.subPath === STATE_FOLDER), `${name} sees the state at ${STATE_DIR}`);
+      assert.ok(
+        byContainer(name).some((m) => m.mountPath === STATE_DIR && m.subPath === STATE_FOLDER),
+        `${name} sees the state at ${STATE_DIR}`,
+      );
     }
     assert.deepEqual(byContainer("seed"), [{ name: "state", mountPath: "/seed", subPath: `${STATE_FOLDER}/notes` }]);
     assert.deepEqual(byContainer("reader"), [{ name: "state", mountPath: "/view", readOnly: true, subPath: STATE_FOLDER }]);
@@ -92,17 +140,27 @@ describe("instance: the state folder", () => {
   });
 
   it("backup and restore pods mount the volume's root and tell the engine and the SQLite capture where the folder is", () => {
-    const pods = objects.filter((o) => o.metadata.name.startsWith("bot-") && (o.kind === "CronJob" || (o.kind === "Job" && o.metadata.name.includes("restore"))));
-    assert.ok(pods.some((o) => o.kind === "CronJob") && pods.some((o) => o.kind === "Job"), `a backup CronJob and a restore Job (${pods.map((o) => o.metadata.name).join(", ")})`);
+    const pods = objects.filter(
+      (o) => o.metadata.name.startsWith("bot-") && (o.kind === "CronJob" || (o.kind === "Job" && o.metadata.name.includes("restore"))),
+    );
+    assert.ok(
+      pods.some((o) => o.kind === "CronJob") && pods.some((o) => o.kind === "Job"),
+      `a backup CronJob and a restore Job (${pods.map((o) => o.metadata.name).join(", ")})`,
+    );
     for (const object of pods) {
       const pod = podOf(object);
       const mounts = stateMounts(pod, stateVolumes(pod, "bot-data"));
       assert.ok(mounts.length > 0, `${object.metadata.name} mounts the state volume`);
-      for (const { container, mount } of mounts) assert.equal(mount.subPath, undefined, `${object.metadata.name}/${container.name} must see the whole volume`);
+      for (const { container, mount } of mounts)
+        assert.equal(mount.subPath, undefined, `${object.metadata.name}/${container.name} must see the whole volume`);
       for (const container of [...(pod.initContainers ?? []), ...pod.containers]) {
         const env = new Map((container.env ?? []).map((e) => [e.name, e.value]));
         if (!env.has("OCB_SOURCES")) continue;
-        assert.equal(env.get("OCB_SOURCE_SUBDIRS"), `state=${STATE_FOLDER}`, `${object.metadata.name}/${container.name}: the workspace volume has no folder`);
+        assert.equal(
+          env.get("OCB_SOURCE_SUBDIRS"),
+          `state=${STATE_FOLDER}`,
+          `${object.metadata.name}/${container.name}: the workspace volume has no folder`,
+        );
       }
     }
   });
@@ -125,7 +183,13 @@ function kubeletVolume(): string {
 
 /** `node state-layout.mjs` as the app's user, with the init container's env. */
 function runLayout(root: string, uid = APP_UID): { status: number | null; stdout: string; stderr: string } {
-  const result = spawnSync(process.execPath, [SCRIPT], { uid, gid: APP_UID, env: { PATH: process.env.PATH, STATE_VOLUME_ROOT: root, STATE_FOLDER }, encoding: "utf8", timeout: 30_000 });
+  const result = spawnSync(process.execPath, [SCRIPT], {
+    uid,
+    gid: APP_UID,
+    env: { PATH: process.env.PATH, STATE_VOLUME_ROOT: root, STATE_FOLDER },
+    encoding: "utf8",
+    timeout: 30_000,
+  });
   return { status: result.status, stdout: result.stdout, stderr: result.stderr };
 }
 
@@ -156,7 +220,9 @@ function tree(dir: string, prefix = ""): string[] {
 describe("instance: state-layout.mjs on a volume the kubelet prepared", function () {
   before(function () {
     if (process.getuid?.() !== 0) {
-      throw new Error("these tests make a volume root owned by root and run the script as uid 1000, as the kubelet and the pod do: run them as root (CI does)");
+      throw new Error(
+        "these tests make a volume root owned by root and run the script as uid 1000, as the kubelet and the pod do: run them as root (CI does)",
+      );
     }
   });
   const made: string[] = [];
@@ -173,7 +239,11 @@ describe("instance: state-layout.mjs on a volume the kubelet prepared", function
     const root = volume();
     const probe = `const fs = require("node:fs"); for (const d of process.argv.slice(1)) { const fd = fs.openSync(d, "r"); try { fs.fchmodSync(fd, 0o700); console.log(d, "ok"); } catch (e) { console.log(d, e.code); } }`;
     assert.equal(runLayout(root).status, 0);
-    const result = spawnSync(process.execPath, ["-e", probe, root, join(root, STATE_FOLDER)], { uid: APP_UID, gid: APP_UID, encoding: "utf8" });
+    const result = spawnSync(process.execPath, ["-e", probe, root, join(root, STATE_FOLDER)], {
+      uid: APP_UID,
+      gid: APP_UID,
+      encoding: "utf8",
+    });
     assert.equal(result.stdout, `${root} EPERM\n${join(root, STATE_FOLDER)} ok\n`);
   });
 

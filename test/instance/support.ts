@@ -1,5 +1,5 @@
 import { strict as assert } from "node:assert";
-import { loadFleetConfig } from "../../components/config/load";
+import { loadFleetConfig } from "../../components/validation/load";
 import { ConfigError } from "../../components/config/problems";
 import type { Registration } from "../../scripts/lib/mock-runtime";
 import "../support/crd-schemas";
@@ -47,8 +47,12 @@ export async function renderInstance(instance: Record<string, unknown>, extra: R
   const all = (kind: string) => objects.filter((o) => o.kind === kind);
   const one = (kind: string, name?: string) => {
     const found = all(kind).filter((o) => name === undefined || at(o, "metadata.name") === name);
-    assert.equal(found.length, 1, `expected one ${kind} ${name ?? ""}, found ${found.map((o) => at(o, "metadata.name")).join(", ") || "none"}`);
-    return found[0];
+    const [first] = found;
+    assert.ok(
+      found.length === 1 && first !== undefined,
+      `expected one ${kind} ${name ?? ""}, found ${found.map((o) => at(o, "metadata.name")).join(", ") || "none"}`,
+    );
+    return first;
   };
   const pod = at(one("StatefulSet"), "spec.template.spec") as Obj;
   const byName = (containers: Obj[], name: string) => {
@@ -72,7 +76,11 @@ export function problemsOf(instance: Record<string, unknown>, extra: Record<stri
   try {
     loadFleetConfig(minimalStack(instance, extra));
   } catch (err) {
-    if (err instanceof ConfigError) return err.message.split("\n").slice(1).map((l) => l.trim());
+    if (err instanceof ConfigError)
+      return err.message
+        .split("\n")
+        .slice(1)
+        .map((l) => l.trim());
     throw err;
   }
   return [];

@@ -1,6 +1,6 @@
 // A LifecycleKube that keeps a tiny cluster in memory and records every call, plus a clock that
 // only moves when the code under test sleeps: timeouts are tested without waiting.
-import type { Clock, HookDeps, JobState, LifecycleKube, V1CronJob, V1Job, WorkloadState } from "../../components/backup/hooks/kube";
+import type { Clock, HookDeps, JobState, LifecycleKube, V1CronJob, V1Job, WorkloadState } from "../../components/lifecycle-hooks/kube";
 
 export type JobScript = "complete" | "fail" | "hang" | "vanish";
 
@@ -35,7 +35,14 @@ export class FakeKube implements LifecycleKube {
   async readStatefulSet(namespace: string, name: string): Promise<WorkloadState | undefined> {
     this.calls.push(`readStatefulSet ${namespace}/${name}`);
     const sts = this.statefulSets.get(`${namespace}/${name}`);
-    return sts === undefined ? undefined : { replicas: sts.replicas, annotations: { ...sts.annotations }, selector: { ...sts.selector }, ...(sts.appImage !== undefined ? { appImage: sts.appImage } : {}) };
+    return sts === undefined
+      ? undefined
+      : {
+          replicas: sts.replicas,
+          annotations: { ...sts.annotations },
+          selector: { ...sts.selector },
+          ...(sts.appImage !== undefined ? { appImage: sts.appImage } : {}),
+        };
   }
 
   async scaleStatefulSet(namespace: string, name: string, replicas: number): Promise<void> {
@@ -59,7 +66,9 @@ export class FakeKube implements LifecycleKube {
 
   async countPods(namespace: string, labels: Readonly<Record<string, string>>): Promise<number> {
     this.calls.push(`countPods ${namespace}`);
-    const sts = [...this.statefulSets.entries()].find(([k, s]) => k.startsWith(`${namespace}/`) && Object.entries(labels).every(([l, v]) => s.selector[l] === v))?.[1];
+    const sts = [...this.statefulSets.entries()].find(
+      ([k, s]) => k.startsWith(`${namespace}/`) && Object.entries(labels).every(([l, v]) => s.selector[l] === v),
+    )?.[1];
     if (sts === undefined) return 0;
     if (sts.replicas === 0 && sts.pods > 0 && ++this.podPolls > this.podStopPolls) sts.pods = 0;
     return sts.pods;
@@ -91,7 +100,12 @@ export class FakeKube implements LifecycleKube {
         : done && this.jobScript === "fail"
           ? [{ type: "Failed", status: "True", reason: "PodFailurePolicy", message: "Container engine for failed pod exited with code 3" }]
           : [];
-    return { active: done ? 0 : 1, succeeded: conditions[0]?.type === "Complete" ? 1 : 0, failed: conditions[0]?.type === "Failed" ? 1 : 0, conditions };
+    return {
+      active: done ? 0 : 1,
+      succeeded: conditions[0]?.type === "Complete" ? 1 : 0,
+      failed: conditions[0]?.type === "Failed" ? 1 : 0,
+      conditions,
+    };
   }
 
   /** PersistentVolumeClaims by namespace. */

@@ -3,14 +3,22 @@
 // config it adds, and the fleet's PrometheusRule (schema and expression structure).
 import * as assert from "node:assert/strict";
 import * as pulumi from "@pulumi/pulumi";
-import { program } from "../../components/program";
+import { program } from "../../components/program/program";
 import { runWithMocks, unwrap } from "../../scripts/lib/mock-runtime";
 import { PrometheusRule } from "@kubernetes-models/prometheus-operator/monitoring.coreos.com/v1/PrometheusRule";
-import { ALERT_NAMES, ALERT_RULE_NAME, BACKUP_CRONJOB_NAME, BACKUP_JOB_NAME, RESTORE_JOB_NAME, alertExpressions, type PrometheusRuleObject } from "../../components/backup/alert-rules";
-import { hooksApply, lifecycleHooks } from "../../components/backup/hooks";
-import { PATCH_FORCE_ANNOTATION, PRE_DELETE_ANNOTATION } from "../../components/backup/hooks/annotations";
-import { oneShotJobName } from "../../components/backup/hooks/jobs";
-import { loadFleetConfig } from "../../components/config/load";
+import {
+  ALERT_NAMES,
+  ALERT_RULE_NAME,
+  BACKUP_CRONJOB_NAME,
+  BACKUP_JOB_NAME,
+  RESTORE_JOB_NAME,
+  alertExpressions,
+  type PrometheusRuleObject,
+} from "../../components/builders/backup/alert-rules";
+import { hooksApply } from "../../components/lifecycle-hooks/register";
+import { PATCH_FORCE_ANNOTATION, PRE_DELETE_ANNOTATION } from "../../components/lifecycle-hooks/annotations";
+import { oneShotJobName } from "../../components/lifecycle-hooks/jobs";
+import { loadFleetConfig } from "../../components/validation/load";
 import { ConfigError } from "../../components/config/problems";
 import { assertValidObject, registerValidator, type KubernetesObject } from "../support/k8s-schema";
 import { findObject, kubernetesObjects, minimalStack, runProgram } from "../support/stacks";
@@ -28,7 +36,9 @@ before(() => {
       problems.push((error as Error).message);
     }
     const groups = (object.spec as PrometheusRuleObject["spec"] | undefined)?.groups ?? [];
-    for (const group of groups) for (const rule of group.rules) for (const key of Object.keys(rule)) if (!RULE_KEYS.has(key)) problems.push(`rule ${rule.alert}: unknown key ${key}`);
+    for (const group of groups)
+      for (const rule of group.rules)
+        for (const key of Object.keys(rule)) if (!RULE_KEYS.has(key)) problems.push(`rule ${rule.alert}: unknown key ${key}`);
     return problems;
   });
 });
@@ -52,7 +62,7 @@ describe("lifecycle wiring", () => {
     assert.equal(annotations(bot)[PRE_DELETE_ANNOTATION], "best-effort");
     assert.equal(annotations(ops)[PRE_DELETE_ANNOTATION], "required");
     assert.equal(annotations(bot)[PATCH_FORCE_ANNOTATION], "true");
-    assertValidObject(bot as never);
+    assertValidObject(bot);
 
     const skipped = await runProgram(backupStack({ skipBackupOnDelete: true }));
     assert.equal(annotations(findObject(skipped, "StatefulSet", "bot"))[PRE_DELETE_ANNOTATION], "skip");
@@ -71,9 +81,9 @@ describe("lifecycle wiring", () => {
     assert.equal(annotations[PATCH_FORCE_ANNOTATION], undefined);
   });
 
-  it("registers no hooks where they cannot run: under Pulumi's mocks and for an offline render", async () => {
-    await runProgram(backupStack());
-    assert.equal(lifecycleHooks(), undefined);
+  it("binds no hooks where they cannot run: under Pulumi's mocks and for an offline render", async () => {
+    for (const registration of await runProgram(backupStack()))
+      assert.equal(registration.hooks, undefined, `${registration.type} ${registration.name}`);
     const rendering = loadFleetConfig(backupStack());
     assert.equal(rendering.cluster.kubernetes.renderYamlToDirectory, "out");
     assert.equal(hooksApply(rendering), false);
@@ -90,8 +100,14 @@ describe("lifecycle wiring", () => {
     assert.match(problemsOf(withBackup({ deleteTimeout: "4m" })).join("\n"), /backup\.deleteTimeout.*outside the allowed range 5m\.\.24h/);
     assert.match(problemsOf(withBackup({ deleteTimeout: "25h" })).join("\n"), /backup\.deleteTimeout.*outside the allowed range/);
     assert.match(problemsOf(withBackup({ deleteTimeout: "half an hour" })).join("\n"), /backup\.deleteTimeout.*is not a duration/);
-    assert.match(problemsOf(withBackup({}, { onBackupFailure: "ignore" })).join("\n"), /tenants\.acme\.instances\.bot\.backup\.onBackupFailure/);
-    assert.match(problemsOf(withBackup({}, { skipBackupOnDelete: "yes" })).join("\n"), /tenants\.acme\.instances\.bot\.backup\.skipBackupOnDelete/);
+    assert.match(
+      problemsOf(withBackup({}, { onBackupFailure: "ignore" })).join("\n"),
+      /tenants\.acme\.instances\.bot\.backup\.onBackupFailure/,
+    );
+    assert.match(
+      problemsOf(withBackup({}, { skipBackupOnDelete: "yes" })).join("\n"),
+      /tenants\.acme\.instances\.bot\.backup\.skipBackupOnDelete/,
+    );
   });
 });
 
@@ -106,12 +122,19 @@ describe("backup alerts", () => {
     const rule = findObject(registrations, "PrometheusRule", ALERT_RULE_NAME, "monitoring") as unknown as PrometheusRuleObject;
     assertValidObject(rule as never);
     assert.equal(rule.metadata.labels.release, "kube-prometheus-stack");
-    assert.deepEqual(rule.spec.groups[0].rules.map((r) => r.alert), [...ALERT_NAMES]);
-    for (const r of rule.spec.groups[0].rules) {
-      assert.match(r.annotations.runbook_url, new RegExp(`/docs/alerts\\.md#${r.alert.toLowerCase()}$`));
-      assert.ok(["warning", "critical"].includes(r.labels.severity));
+    assert.deepEqual(
+      rule.spec.groups[0]?.rules.map((r) => r.alert),
+      [...ALERT_NAMES],
+    );
+    for (const r of rule.spec.groups[0]?.rules ?? []) {
+      assert.match(r.annotations.runbook_url ?? "", new RegExp(`/docs/alerts\\.md#${r.alert.toLowerCase()}$`));
+      assert.ok(["warning", "critical"].includes(r.labels.severity ?? ""));
     }
-    assert.equal(kubernetesObjects(await runProgram(backupStack())).filter((o) => o.kind === "PrometheusRule" && o.metadata.name === ALERT_RULE_NAME).length, 0);
+    assert.equal(
+      kubernetesObjects(await runProgram(backupStack())).filter((o) => o.kind === "PrometheusRule" && o.metadata.name === ALERT_RULE_NAME)
+        .length,
+      0,
+    );
   });
 
   describe("expressions", () => {
@@ -139,8 +162,8 @@ describe("backup alerts", () => {
         const series = [...expr.matchAll(/\b(kube_[a-z_]+)\{([^}]*)\}/g)];
         assert.ok(series.length > 0);
         for (const [, name, selector] of series) {
-          assert.ok(KSM.has(name), `${name} is not one of the documented series`);
-          assert.match(selector, /namespace=~"openclaw-acme\|openclaw-globex"/, `${name} is not scoped to the fleet`);
+          assert.ok(name !== undefined && KSM.has(name), `${name} is not one of the documented series`);
+          assert.match(selector ?? "", /namespace=~"openclaw-acme\|openclaw-globex"/, `${name} is not scoped to the fleet`);
         }
         assert.equal([...expr.matchAll(/\bkube_[a-z_]+\b(?!\{)/g)].length, 0, "a series without a selector");
         assert.match(expr, /label_replace\(.*"openclaw_instance"/s, "alerts name the instance");
@@ -149,7 +172,10 @@ describe("backup alerts", () => {
 
     it("BackupStale fires at twice each CronJob's own interval, for never-successful ones too, and not while suspended", () => {
       const e = exprs.BackupStale;
-      assert.match(e, /time\(\) - max by \(namespace, cronjob\) \(kube_cronjob_status_last_successful_time\{[^}]*\}\) > 2 \* max by \(namespace, cronjob\) \(kube_cronjob_next_schedule_time\{[^}]*\} - kube_cronjob_status_last_schedule_time\{[^}]*\}\)/);
+      assert.match(
+        e,
+        /time\(\) - max by \(namespace, cronjob\) \(kube_cronjob_status_last_successful_time\{[^}]*\}\) > 2 \* max by \(namespace, cronjob\) \(kube_cronjob_next_schedule_time\{[^}]*\} - kube_cronjob_status_last_schedule_time\{[^}]*\}\)/,
+      );
       assert.match(e, /unless on \(namespace, cronjob\) kube_cronjob_status_last_successful_time/);
       assert.match(e, /kube_cronjob_spec_suspend\{[^}]*\}\) == 0/);
     });
@@ -157,7 +183,10 @@ describe("backup alerts", () => {
     it("BackupJobFailed ignores failures a later scheduled success superseded; RestoreFailed looks at restore Jobs only", () => {
       assert.match(exprs.BackupJobFailed, /kube_job_failed\{condition="true", namespace=~"[^"]+", job_name=~"[^"]+"\}/);
       assert.match(exprs.BackupJobFailed, /unless on \(namespace, job_name\)/);
-      assert.match(exprs.BackupJobFailed, /< on \(namespace, cronjob\) group_left \(\) max by \(namespace, cronjob\) \(kube_cronjob_status_last_successful_time/);
+      assert.match(
+        exprs.BackupJobFailed,
+        /< on \(namespace, cronjob\) group_left \(\) max by \(namespace, cronjob\) \(kube_cronjob_status_last_successful_time/,
+      );
       assert.match(exprs.RestoreFailed, new RegExp(`job_name=~"${RESTORE_JOB_NAME.replace(/[.*+?^${}()|[\]\\]/g, "\\$&")}"`));
     });
 
@@ -165,7 +194,8 @@ describe("backup alerts", () => {
       const full = (pattern: string) => new RegExp(`^${pattern}$`);
       const backupJob = full(BACKUP_JOB_NAME);
       assert.ok(backupJob.test("bot-backup-29443200"), "a Job the CronJob controller made");
-      for (const kind of ["pre-delete", "pre-update", "manual"] as const) assert.ok(backupJob.test(oneShotJobName("bot", kind, Date.UTC(2026, 10, 22))), kind);
+      for (const kind of ["pre-delete", "pre-update", "manual"] as const)
+        assert.ok(backupJob.test(oneShotJobName("bot", kind, Date.UTC(2026, 10, 22))), kind);
       assert.ok(!backupJob.test("bot-restore-0123456789"));
       assert.ok(!backupJob.test("bot-0"), "the app's pod");
       assert.ok(full(RESTORE_JOB_NAME).test("bot-restore-0123456789"));

@@ -11,9 +11,15 @@ import { exampleStackConfig, exampleStacks, kubernetesObjects, minimalStack, ROO
 
 function dashboardChecker(): string {
   try {
-    return execFileSync("bash", [join(ROOT, "test", "tools", "build.sh"), "grafana-dashboard-check"], { encoding: "utf8", stdio: ["ignore", "pipe", "inherit"], timeout: 600_000 }).trim();
+    return execFileSync("bash", [join(ROOT, "test", "tools", "build.sh"), "grafana-dashboard-check"], {
+      encoding: "utf8",
+      stdio: ["ignore", "pipe", "inherit"],
+      timeout: 600_000,
+    }).trim();
   } catch (err) {
-    throw new Error(`cannot build the Grafana dashboard checker (needs Go 1.22+ and the Go module proxy once; see test/tools/build.sh): ${(err as Error).message}`);
+    throw new Error(
+      `cannot build the Grafana dashboard checker (needs Go 1.22+ and the Go module proxy once; see test/tools/build.sh): ${(err as Error).message}`,
+    );
   }
 }
 
@@ -28,7 +34,10 @@ describe("Grafana dashboards, as Grafana's dashboard model reads them", function
   after(() => rmSync(work, { recursive: true, force: true }));
 
   it("every rendered dashboard ConfigMap holds a dashboard Grafana loads", async () => {
-    const instance = { ...ALL_OPTIONS_INSTANCE, observability: { ...(ALL_OPTIONS_INSTANCE.observability as object), grafanaDashboard: { enabled: true } } };
+    const instance = {
+      ...ALL_OPTIONS_INSTANCE,
+      observability: { ...(ALL_OPTIONS_INSTANCE.observability as object), grafanaDashboard: { enabled: true } },
+    };
     const stacks = [...exampleStacks().map((s) => exampleStackConfig(s)), minimalStack(instance)];
     const files: string[] = [];
     for (const raw of stacks) {
@@ -45,12 +54,29 @@ describe("Grafana dashboards, as Grafana's dashboard model reads them", function
     assert.ok(files.length >= 1, "the all-options instance renders a dashboard");
     const result = spawnSync(checker, files, { encoding: "utf8", timeout: 60_000 });
     assert.equal(result.status, 0, result.stdout + result.stderr);
-    assert.equal(result.stdout.trim().split("\n").filter((l) => /^OK .*: "OpenClaw .*", 4 panels$/.test(l)).length, files.length, result.stdout);
+    assert.equal(
+      result.stdout
+        .trim()
+        .split("\n")
+        .filter((l) => /^OK .*: "OpenClaw .*", 4 panels$/.test(l)).length,
+      files.length,
+      result.stdout,
+    );
   });
 
   it("the checker refuses a dashboard Grafana would not load (an unknown panel field, a missing required field)", () => {
     const bad = join(work, "bad.json");
-    writeFileSync(bad, JSON.stringify({ uid: "x", title: "x", schemaVersion: 39, templating: { list: [] }, annotations: { list: [] }, panels: [{ id: 1, type: "timeseries", title: "x", gridPos: { h: 8, w: 12, x: 0, y: 0 }, colour: "red" }] }));
+    writeFileSync(
+      bad,
+      JSON.stringify({
+        uid: "x",
+        title: "x",
+        schemaVersion: 39,
+        templating: { list: [] },
+        annotations: { list: [] },
+        panels: [{ id: 1, type: "timeseries", title: "x", gridPos: { h: 8, w: 12, x: 0, y: 0 }, colour: "red" }],
+      }),
+    );
     const missing = join(work, "missing.json");
     writeFileSync(missing, JSON.stringify({ uid: "x", title: "x", templating: { list: [] }, annotations: { list: [] }, panels: [] }));
     const result = spawnSync(checker, [bad, missing], { encoding: "utf8", timeout: 60_000 });

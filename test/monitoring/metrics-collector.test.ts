@@ -9,8 +9,8 @@ import { execFileSync, spawn, spawnSync, type ChildProcess } from "node:child_pr
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { OTEL_COLLECTOR_FILE } from "../../components/instance/builders/config-map";
-import { CONFIG_FILE, OTLP_HTTP_PORT } from "../../components/instance/ports";
+import { OTEL_COLLECTOR_FILE } from "../../components/builders/instance/config-map";
+import { CONFIG_FILE, OTLP_HTTP_PORT } from "../../components/config/ports";
 import { freePort } from "../support/ports";
 import { kubernetesObjects, minimalStack, ROOT, runProgram } from "../support/stacks";
 
@@ -19,9 +19,15 @@ const METRICS_PORT = 9464;
 
 function collectorBinary(): string {
   try {
-    return execFileSync("bash", [join(ROOT, "test", "tools", "build.sh"), "otelcol"], { encoding: "utf8", stdio: ["ignore", "pipe", "inherit"], timeout: 900_000 }).trim();
+    return execFileSync("bash", [join(ROOT, "test", "tools", "build.sh"), "otelcol"], {
+      encoding: "utf8",
+      stdio: ["ignore", "pipe", "inherit"],
+      timeout: 900_000,
+    }).trim();
   } catch (err) {
-    throw new Error(`cannot build the OpenTelemetry Collector (needs Go 1.26 and the Go module proxy once; see test/tools/build.sh): ${(err as Error).message}`);
+    throw new Error(
+      `cannot build the OpenTelemetry Collector (needs Go 1.26 and the Go module proxy once; see test/tools/build.sh): ${(err as Error).message}`,
+    );
   }
 }
 
@@ -42,29 +48,48 @@ interface Rendered {
 
 async function renderCollector(): Promise<Rendered> {
   const objects = kubernetesObjects(
-    await runProgram(minimalStack({ observability: { metrics: { enabled: true, port: METRICS_PORT, collectorImage: { tag: contribVersion() } } } })),
+    await runProgram(
+      minimalStack({ observability: { metrics: { enabled: true, port: METRICS_PORT, collectorImage: { tag: contribVersion() } } } }),
+    ),
   );
-  const configMap = objects.find((o) => o.kind === "ConfigMap" && typeof (o as { data?: Record<string, string> }).data?.[OTEL_COLLECTOR_FILE] === "string") as
-    | { data: Record<string, string> }
-    | undefined;
+  const configMap = objects.find(
+    (o) => o.kind === "ConfigMap" && typeof (o as { data?: Record<string, string> }).data?.[OTEL_COLLECTOR_FILE] === "string",
+  ) as { data: Record<string, string> } | undefined;
   assert.ok(configMap, `no ConfigMap holds ${OTEL_COLLECTOR_FILE}`);
   const statefulSet = objects.find((o) => o.kind === "StatefulSet") as
-    | { spec: { template: { spec: { containers: Array<{ name: string; image: string; args?: string[]; volumeMounts?: Array<{ name: string; mountPath: string }> }> } } } }
+    | {
+        spec: {
+          template: {
+            spec: {
+              containers: Array<{
+                name: string;
+                image: string;
+                args?: string[];
+                volumeMounts?: Array<{ name: string; mountPath: string }>;
+              }>;
+            };
+          };
+        };
+      }
     | undefined;
   const container = statefulSet?.spec.template.spec.containers.find((c) => c.name === "metrics-collector");
   assert.ok(container, "no metrics-collector container");
   assert.equal(container.image, `otel/opentelemetry-collector-contrib:${contribVersion()}`);
   const configMountPath = container.volumeMounts?.find((m) => m.name === "config")?.mountPath;
   assert.ok(configMountPath, "the collector does not mount the config volume");
-  const openclawJson = JSON.parse(configMap.data[CONFIG_FILE] ?? "{}") as { diagnostics?: { otel?: { metrics?: boolean; endpoint?: string } } };
+  const openclawJson = JSON.parse(configMap.data[CONFIG_FILE] ?? "{}") as {
+    diagnostics?: { otel?: { metrics?: boolean; endpoint?: string } };
+  };
   assert.equal(openclawJson.diagnostics?.otel?.metrics, true, "openclaw.json does not turn the gateway's metrics on");
   const gatewayEndpoint = openclawJson.diagnostics?.otel?.endpoint ?? "";
-  return { config: configMap.data[OTEL_COLLECTOR_FILE], gatewayEndpoint, args: container.args ?? [], configMountPath };
+  const config = configMap.data[OTEL_COLLECTOR_FILE];
+  assert.ok(config !== undefined, `the ConfigMap has no ${OTEL_COLLECTOR_FILE}`);
+  return { config, gatewayEndpoint, args: container.args ?? [], configMountPath };
 }
 
 /** The pod's addresses, each replaced once by a loopback port of this test. */
 function onLoopback(config: string, otlpPort: number, metricsPort: number): string {
-  const pod = [`127.0.0.1:${OTLP_HTTP_PORT}`, `0.0.0.0:${METRICS_PORT}`];
+  const pod = [`127.0.0.1:${OTLP_HTTP_PORT}`, `0.0.0.0:${METRICS_PORT}`] as const;
   for (const address of pod) assert.equal(config.split(address).length, 2, `the generated config names ${address} once:\n${config}`);
   return config.replace(pod[0], `127.0.0.1:${otlpPort}`).replace(pod[1], `127.0.0.1:${metricsPort}`);
 }
@@ -84,7 +109,14 @@ function otlpCounter(name: string, value: number, route: string): string {
                 sum: {
                   aggregationTemporality: 2,
                   isMonotonic: true,
-                  dataPoints: [{ asInt: String(value), startTimeUnixNano: String(now - 1_000_000_000n), timeUnixNano: String(now), attributes: [{ key: "route", value: { stringValue: route } }] }],
+                  dataPoints: [
+                    {
+                      asInt: String(value),
+                      startTimeUnixNano: String(now - 1_000_000_000n),
+                      timeUnixNano: String(now),
+                      attributes: [{ key: "route", value: { stringValue: route } }],
+                    },
+                  ],
                 },
               },
             ],
@@ -145,7 +177,11 @@ describe("the metrics-collector sidecar, in a real OpenTelemetry Collector", fun
 
   it("runs with the container's arguments: an OTLP metric sent where openclaw.json points comes out on the Prometheus endpoint", async () => {
     const { config, gatewayEndpoint, args, configMountPath } = await renderCollector();
-    assert.equal(gatewayEndpoint, `http://127.0.0.1:${OTLP_HTTP_PORT}`, "openclaw.json points the gateway elsewhere than the collector's receiver");
+    assert.equal(
+      gatewayEndpoint,
+      `http://127.0.0.1:${OTLP_HTTP_PORT}`,
+      "openclaw.json points the gateway elsewhere than the collector's receiver",
+    );
     const [otlpPort, metricsPort] = [await freePort(), await freePort()];
     const configDir = join(work, "config");
     execFileSync("mkdir", ["-p", configDir]);

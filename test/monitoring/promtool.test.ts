@@ -9,7 +9,7 @@ import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { stringify } from "yaml";
-import type { AlertRule } from "../../components/backup/alert-rules";
+import type { AlertRule } from "../../components/builders/backup/alert-rules";
 import { ALL_OPTIONS_INSTANCE } from "../support/all-options";
 import type { RawStackConfig } from "../../components/config/load";
 import { exampleStackConfig, exampleStacks, kubernetesObjects, minimalStack, runProgram } from "../support/stacks";
@@ -22,7 +22,10 @@ interface RuleObject {
 
 function promtool(args: string[]): { code: number | null; out: string } {
   const result = spawnSync("promtool", args, { encoding: "utf8", timeout: 60_000 });
-  if (result.error !== undefined) throw new Error(`promtool is not installed (Debian package prometheus): apt-get install -y --no-install-recommends prometheus (${result.error.message})`);
+  if (result.error !== undefined)
+    throw new Error(
+      `promtool is not installed (Debian package prometheus): apt-get install -y --no-install-recommends prometheus (${result.error.message})`,
+    );
   return { code: result.status, out: `${result.stdout}${result.stderr}` };
 }
 
@@ -33,10 +36,24 @@ async function renderedRules(raw: RawStackConfig): Promise<RuleObject[]> {
 /** A fleet with backup monitoring and one instance with every option, its own alerts included. */
 function monitoredStack(): RawStackConfig {
   const stack = minimalStack(
-    { ...ALL_OPTIONS_INSTANCE, observability: { ...(ALL_OPTIONS_INSTANCE.observability as object), prometheusRule: { enabled: true }, grafanaDashboard: { enabled: true } } },
+    {
+      ...ALL_OPTIONS_INSTANCE,
+      observability: {
+        ...(ALL_OPTIONS_INSTANCE.observability as object),
+        prometheusRule: { enabled: true },
+        grafanaDashboard: { enabled: true },
+      },
+    },
     {
       backup: {
-        store: { kind: "s3Compatible", endpoint: "http://minio.minio.svc:9000", bucket: "openclaw-backups", region: "us-east-1", provider: "Minio", credentials: { accessKeyId: { secretRef: "k" }, secretAccessKey: { secretRef: "s" } } },
+        store: {
+          kind: "s3Compatible",
+          endpoint: "http://minio.minio.svc:9000",
+          bucket: "openclaw-backups",
+          region: "us-east-1",
+          provider: "Minio",
+          credentials: { accessKeyId: { secretRef: "k" }, secretAccessKey: { secretRef: "s" } },
+        },
         monitoring: { enabled: true },
       },
       secrets: { k: "key-id", s: "secret-key" },
@@ -56,9 +73,15 @@ describe("alert rules, as Prometheus' promtool sees them", function () {
 
   it("`promtool check rules` accepts every rendered PrometheusRule (example stacks, all options, backup monitoring)", async () => {
     const rules: { name: string; object: RuleObject }[] = [];
-    for (const stack of exampleStacks()) for (const object of await renderedRules(exampleStackConfig(stack))) rules.push({ name: `${stack}:${object.metadata.namespace}/${object.metadata.name}`, object });
-    for (const object of await renderedRules(monitoredStack())) rules.push({ name: `monitored:${object.metadata.namespace}/${object.metadata.name}`, object });
-    assert.ok(rules.some((r) => r.object.metadata.name === "openclaw-fleet-backups"), "the backup alerts are among them");
+    for (const stack of exampleStacks())
+      for (const object of await renderedRules(exampleStackConfig(stack)))
+        rules.push({ name: `${stack}:${object.metadata.namespace}/${object.metadata.name}`, object });
+    for (const object of await renderedRules(monitoredStack()))
+      rules.push({ name: `monitored:${object.metadata.namespace}/${object.metadata.name}`, object });
+    assert.ok(
+      rules.some((r) => r.object.metadata.name === "openclaw-fleet-backups"),
+      "the backup alerts are among them",
+    );
     assert.ok(rules.filter((r) => r.name.startsWith("monitored:")).length >= 2, "and an instance's own alerts");
     for (const { name, object } of rules) {
       const file = join(work, `${name.replace(/[^a-z0-9]+/gi, "-")}.yaml`);
@@ -79,7 +102,9 @@ describe("alert rules, as Prometheus' promtool sees them", function () {
     const rules = new Map(backup.spec.groups.flatMap((g) => g.rules).map((r) => [r.alert, r]));
     const ns = "openclaw-acme";
     const series = (name: string, labels: Record<string, string>, values: string) => ({
-      series: `${name}{${Object.entries(labels).map(([k, v]) => `${k}="${v}"`).join(",")}}`,
+      series: `${name}{${Object.entries(labels)
+        .map(([k, v]) => `${k}="${v}"`)
+        .join(",")}}`,
       values,
     });
     /** The alert as promtool must report it: the rule's own labels, and its annotations expanded for these labels. */
@@ -93,7 +118,11 @@ describe("alert rules, as Prometheus' promtool sees them", function () {
     const scheduledJob = (job: string, start: number, success: number) => [
       series("kube_job_failed", { namespace: ns, job_name: job, condition: "true" }, "1x30"),
       series("kube_job_status_start_time", { namespace: ns, job_name: job }, `${start}x30`),
-      series("kube_job_owner", { namespace: ns, job_name: job, owner_kind: "CronJob", owner_name: "bot-backup", owner_is_controller: "true" }, "1x30"),
+      series(
+        "kube_job_owner",
+        { namespace: ns, job_name: job, owner_kind: "CronJob", owner_name: "bot-backup", owner_is_controller: "true" },
+        "1x30",
+      ),
       series("kube_cronjob_status_last_successful_time", { namespace: ns, cronjob: "bot-backup" }, `${success}x30`),
     ];
     // A CronJob due every hour (last schedule 3600, next 7200) whose last success was at `success` (none: never).
@@ -102,7 +131,9 @@ describe("alert rules, as Prometheus' promtool sees them", function () {
       series("kube_cronjob_next_schedule_time", { namespace: ns, cronjob: "bot-backup" }, "7200x200"),
       series("kube_cronjob_spec_suspend", { namespace: ns, cronjob: "bot-backup" }, `${suspend}x200`),
       series("kube_cronjob_created", { namespace: ns, cronjob: "bot-backup" }, "0x200"),
-      ...(success === undefined ? [] : [series("kube_cronjob_status_last_successful_time", { namespace: ns, cronjob: "bot-backup" }, `${success}x200`)]),
+      ...(success === undefined
+        ? []
+        : [series("kube_cronjob_status_last_successful_time", { namespace: ns, cronjob: "bot-backup" }, `${success}x200`)]),
     ];
     const tests = [
       {
@@ -116,7 +147,14 @@ describe("alert rules, as Prometheus' promtool sees them", function () {
           series("kube_job_status_start_time", { namespace: "kube-system", job_name: "bot-backup-29000000" }, "120x30"),
         ],
         alert_rule_test: [
-          { eval_time: "10m", alertname: "BackupJobFailed", exp_alerts: [expected("BackupJobFailed", { namespace: ns, job_name: "bot-backup-29000000", openclaw_instance: "bot" }), expected("BackupJobFailed", { namespace: ns, job_name: "bot-pre-update-k3x9a", openclaw_instance: "bot" })] },
+          {
+            eval_time: "10m",
+            alertname: "BackupJobFailed",
+            exp_alerts: [
+              expected("BackupJobFailed", { namespace: ns, job_name: "bot-backup-29000000", openclaw_instance: "bot" }),
+              expected("BackupJobFailed", { namespace: ns, job_name: "bot-pre-update-k3x9a", openclaw_instance: "bot" }),
+            ],
+          },
           { eval_time: "10m", alertname: "RestoreFailed", exp_alerts: [] },
         ],
       },
@@ -132,14 +170,24 @@ describe("alert rules, as Prometheus' promtool sees them", function () {
         input_series: hourlyCronJob(0, 60),
         alert_rule_test: [
           { eval_time: "1h", alertname: "BackupStale", exp_alerts: [] },
-          { eval_time: "3h", alertname: "BackupStale", exp_alerts: [expected("BackupStale", { namespace: ns, cronjob: "bot-backup", openclaw_instance: "bot" })] },
+          {
+            eval_time: "3h",
+            alertname: "BackupStale",
+            exp_alerts: [expected("BackupStale", { namespace: ns, cronjob: "bot-backup", openclaw_instance: "bot" })],
+          },
         ],
       },
       {
         name: "a CronJob that never succeeded is stale after twice its interval",
         interval: "1m",
         input_series: hourlyCronJob(0),
-        alert_rule_test: [{ eval_time: "3h", alertname: "BackupStale", exp_alerts: [expected("BackupStale", { namespace: ns, cronjob: "bot-backup", openclaw_instance: "bot" })] }],
+        alert_rule_test: [
+          {
+            eval_time: "3h",
+            alertname: "BackupStale",
+            exp_alerts: [expected("BackupStale", { namespace: ns, cronjob: "bot-backup", openclaw_instance: "bot" })],
+          },
+        ],
       },
       {
         name: "a suspended CronJob (instance at zero replicas) is never stale",
@@ -158,7 +206,11 @@ describe("alert rules, as Prometheus' promtool sees them", function () {
         interval: "1m",
         input_series: [series("kube_job_failed", { namespace: ns, job_name: "bot-restore-0123456789", condition: "true" }, "1x30")],
         alert_rule_test: [
-          { eval_time: "5m", alertname: "RestoreFailed", exp_alerts: [expected("RestoreFailed", { namespace: ns, job_name: "bot-restore-0123456789", openclaw_instance: "bot" })] },
+          {
+            eval_time: "5m",
+            alertname: "RestoreFailed",
+            exp_alerts: [expected("RestoreFailed", { namespace: ns, job_name: "bot-restore-0123456789", openclaw_instance: "bot" })],
+          },
           { eval_time: "5m", alertname: "BackupJobFailed", exp_alerts: [] },
         ],
       },

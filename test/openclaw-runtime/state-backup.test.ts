@@ -9,18 +9,31 @@
 import assert from "node:assert/strict";
 import { cpSync, existsSync, mkdirSync, readFileSync, readdirSync, rmSync, statSync, writeFileSync } from "node:fs";
 import { dirname, join, relative } from "node:path";
-import { DEFAULT_EXCLUDES, ENGINE_DIR, SQLITE_SNAPSHOT_SCRIPT } from "../../components/backup/engine";
+import { DEFAULT_EXCLUDES, ENGINE_DIR, SQLITE_SNAPSHOT_SCRIPT } from "../../components/builders/backup/engine";
 import { OPENCLAW_VERSION } from "../../components/config/openclaw-release";
-import { STATE_DIR as POD_STATE_DIR, STATE_FOLDER } from "../../components/instance/ports";
+import { STATE_DIR as POD_STATE_DIR, STATE_FOLDER } from "../../components/config/ports";
 import { openclawRuntime, runBounded } from "../../scripts/lib/openclaw-cli";
 import { assertReadsState as readsState, cliJson, makeState, type OpenClawShell } from "../support/openclaw-state";
 import { engineEnv, eventOf, expectExit, readManifest, requireTools, runEngine, uniqueStamp } from "../support/engine-runner";
-import { appStateDir, hostVolumes, podRoot, prepareState, requirePodMounts, renderPod, startGateway, type Gateway, type RenderedPod } from "../support/openclaw-pod";
+import {
+  appStateDir,
+  hostVolumes,
+  podRoot,
+  prepareState,
+  requirePodMounts,
+  renderPod,
+  startGateway,
+  type Gateway,
+  type RenderedPod,
+} from "../support/openclaw-pod";
 import { startS3Server, type S3Server } from "../support/s3server";
 import { ROOT } from "../support/stacks";
 
 // An instance whose users add agents at runtime: `merge` keeps them across restarts and restores.
-const INSTANCE = { image: { tag: OPENCLAW_VERSION }, config: { mergeMode: "merge", raw: { agents: { defaults: { model: "anthropic/claude-sonnet-4-5" } } } } };
+const INSTANCE = {
+  image: { tag: OPENCLAW_VERSION },
+  config: { mergeMode: "merge", raw: { agents: { defaults: { model: "anthropic/claude-sonnet-4-5" } } } },
+};
 
 /** The table of docs/backups.md that names every entry of the state directory. */
 interface LayoutRow {
@@ -35,10 +48,19 @@ function stateLayout(): LayoutRow[] {
   const rows: LayoutRow[] = [];
   for (const line of section.split("\n")) {
     const cells = line.split(" | ");
-    if (!line.startsWith("| `") || cells.length < 3) continue;
-    const names = [...cells[0].matchAll(/`([^`]+)`/g)].map((m) => m[1]);
-    const patterns = names.map((n) => new RegExp(`^${n.replace(/[.+?^${}()|[\]\\]/g, "\\$&").replace(/<[a-z-]+>/g, "[^/]+").replace(/\*/g, "[^/]*")}$`));
-    rows.push({ patterns, backedUp: /^yes\b/.test(cells[1].trim()), text: line });
+    const [first, second] = cells;
+    if (!line.startsWith("| `") || cells.length < 3 || first === undefined || second === undefined) continue;
+    const names = [...first.matchAll(/`([^`]+)`/g)].flatMap((m) => m[1] ?? []);
+    const patterns = names.map(
+      (n) =>
+        new RegExp(
+          `^${n
+            .replace(/[.+?^${}()|[\]\\]/g, "\\$&")
+            .replace(/<[a-z-]+>/g, "[^/]+")
+            .replace(/\*/g, "[^/]*")}$`,
+        ),
+    );
+    rows.push({ patterns, backedUp: /^yes\b/.test(second.trim()), text: line });
   }
   return rows;
 }
@@ -64,7 +86,6 @@ function stateEntries(stateDir: string, rows: readonly LayoutRow[]): string[] {
   return [...entries].sort();
 }
 
-
 describe(`backups of a real OpenClaw ${OPENCLAW_VERSION} state, hot, restored and cloned at once`, function () {
   this.timeout(900_000);
   let s3: S3Server;
@@ -78,7 +99,10 @@ describe(`backups of a real OpenClaw ${OPENCLAW_VERSION} state, hot, restored an
   let restoredState: string;
   let botVolumes: Map<string, string>;
   /** As the backup and restore pods see the state volume: its root, and the state folder in it. */
-  const volumeSources = (volumes: ReadonlyMap<string, string>) => ({ OCB_SOURCES: `state=${volumes.get("state")}`, OCB_SOURCE_SUBDIRS: `state=${STATE_FOLDER}` });
+  const volumeSources = (volumes: ReadonlyMap<string, string>) => ({
+    OCB_SOURCES: `state=${volumes.get("state")}`,
+    OCB_SOURCE_SUBDIRS: `state=${STATE_FOLDER}`,
+  });
 
   /** The volumes of one instance's pod on this host. */
   function podVolumes(name: string): Map<string, string> {
@@ -116,16 +140,29 @@ describe(`backups of a real OpenClaw ${OPENCLAW_VERSION} state, hot, restored an
     assert.ok(rows.length >= 8, "docs/backups.md has the state layout table");
     const entries = stateEntries(stateDir, rows);
     const unnamed = entries.filter((e) => !rows.some((r) => r.patterns.some((p) => p.test(e))));
-    assert.deepEqual(unnamed, [], `entries of OpenClaw ${OPENCLAW_VERSION}'s state dir that docs/backups.md does not classify: add each to "What OpenClaw writes, and what is left out" (and to DEFAULT_EXCLUDES if it is rebuildable)`);
-    assert.ok(entries.includes("cache/control-ui-assets/"), `the gateway keeps its Control UI cache in cache/ (entries: ${entries.join(" ")})`);
+    assert.deepEqual(
+      unnamed,
+      [],
+      `entries of OpenClaw ${OPENCLAW_VERSION}'s state dir that docs/backups.md does not classify: add each to "What OpenClaw writes, and what is left out" (and to DEFAULT_EXCLUDES if it is rebuildable)`,
+    );
+    assert.ok(
+      entries.includes("cache/control-ui-assets/"),
+      `the gateway keeps its Control UI cache in cache/ (entries: ${entries.join(" ")})`,
+    );
     process.stderr.write(`      state dir entries: ${entries.join(" ")}\n`);
     // OpenClaw's own archive plan, for this state: every root it skips as regenerable we leave out too.
     assert.ok(original);
-    const plan = cliJson<{ skipped: { sourcePath: string; reason: string }[] }>(await original.cli(["backup", "create", "--dry-run", "--json"]), "backup create --dry-run");
+    const plan = cliJson<{ skipped: { sourcePath: string; reason: string }[] }>(
+      await original.cli(["backup", "create", "--dry-run", "--json"]),
+      "backup create --dry-run",
+    );
     for (const skipped of plan.skipped.filter((s) => s.reason === "regenerable")) {
       const rel = `${relative(POD_STATE_DIR, skipped.sourcePath)}/`;
       const row = rows.find((r) => r.patterns.some((p) => p.test(rel)));
-      assert.ok(row !== undefined && !row.backedUp, `OpenClaw's own backup skips ${rel} as regenerable; so must the defaults (${row?.text ?? "not in the table"})`);
+      assert.ok(
+        row !== undefined && !row.backedUp,
+        `OpenClaw's own backup skips ${rel} as regenerable; so must the defaults (${row?.text ?? "not in the table"})`,
+      );
     }
   });
 
@@ -133,11 +170,24 @@ describe(`backups of a real OpenClaw ${OPENCLAW_VERSION} state, hot, restored an
     const staging = join(root, "sqlite-staging");
     const sources = volumeSources(botVolumes);
     // The backup pod's init container: sqlite-snapshot.mjs on the app image's Node (the pinned release's).
-    const captured = await runBounded(openclawRuntime().node, [join(ENGINE_DIR, SQLITE_SNAPSHOT_SCRIPT)], { PATH: process.env.PATH ?? "", ...sources, OCB_SQLITE_STAGING: staging }, 120_000);
+    const captured = await runBounded(
+      openclawRuntime().node,
+      [join(ENGINE_DIR, SQLITE_SNAPSHOT_SCRIPT)],
+      { PATH: process.env.PATH ?? "", ...sources, OCB_SQLITE_STAGING: staging },
+      120_000,
+    );
     assert.equal(captured.code, 0, captured.stderr);
     assert.match(captured.stderr, /state\/openclaw\.sqlite -> .*\(\d+ lease row\(s\) of the running app left out\)/, captured.stderr);
     const backup = await runEngine({
-      env: engineEnv(s3, { OCB_TENANT: "acme", OCB_INSTANCE: "bot", OCB_KIND: "manual", ...sources, OCB_SQLITE_STAGING: staging, OCB_NOW: uniqueStamp(), OCB_WORK_DIR: join(root, "work") }),
+      env: engineEnv(s3, {
+        OCB_TENANT: "acme",
+        OCB_INSTANCE: "bot",
+        OCB_KIND: "manual",
+        ...sources,
+        OCB_SQLITE_STAGING: staging,
+        OCB_NOW: uniqueStamp(),
+        OCB_WORK_DIR: join(root, "work"),
+      }),
       args: ["backup"],
       timeoutMs: 300_000,
     });
@@ -145,24 +195,50 @@ describe(`backups of a real OpenClaw ${OPENCLAW_VERSION} state, hot, restored an
     const done = eventOf(backup, "backup.complete");
     snapshot = String(done.snapshot);
     const listing = await readManifest(s3, snapshot);
-    manifest = listing.text.split("\n").filter((l) => /^[fd]\t/.test(l)).map((l) => l.split("\t").pop() ?? "");
+    manifest = listing.text
+      .split("\n")
+      .filter((l) => /^[fd]\t/.test(l))
+      .map((l) => l.split("\t").pop() ?? "");
     const files = manifest.filter((p) => p.startsWith("state/"));
-    assert.ok(files.includes("state/state/openclaw.sqlite") && files.includes("state/openclaw.json"), "the state database and the config are in it");
-    assert.deepEqual(files.filter((p) => /^state\/(cache|tmp|logs|plugin-skills)(\/|$)/.test(p) || /\.sqlite\.(generation-lock|generation-writer|reindex-lock)\.sqlite$/.test(p)), [], "no rebuildable entries");
+    assert.ok(
+      files.includes("state/state/openclaw.sqlite") && files.includes("state/openclaw.json"),
+      "the state database and the config are in it",
+    );
+    assert.deepEqual(
+      files.filter(
+        (p) =>
+          /^state\/(cache|tmp|logs|plugin-skills)(\/|$)/.test(p) ||
+          /\.sqlite\.(generation-lock|generation-writer|reindex-lock)\.sqlite$/.test(p),
+      ),
+      [],
+      "no rebuildable entries",
+    );
     const rows = stateLayout();
     for (const entry of stateEntries(stateDir, rows)) {
       const row = rows.find((r) => r.patterns.some((p) => p.test(entry)));
       const inSnapshot = files.some((p) => p === `state/${entry.replace(/\/$/, "")}` || p.startsWith(`state/${entry}`));
-      assert.equal(inSnapshot, row?.backedUp, `${entry}: docs/backups.md says ${row?.backedUp ? "backed up" : "left out"}, the snapshot ${inSnapshot ? "holds" : "lacks"} it (defaults: ${DEFAULT_EXCLUDES.join(" ")})`);
+      assert.equal(
+        inSnapshot,
+        row?.backedUp,
+        `${entry}: docs/backups.md says ${row?.backedUp ? "backed up" : "left out"}, the snapshot ${inSnapshot ? "holds" : "lacks"} it (defaults: ${DEFAULT_EXCLUDES.join(" ")})`,
+      );
     }
     const liveBytes = Number(done.bytes);
-    process.stderr.write(`      snapshot ${snapshot}: ${files.length} entries, ${(liveBytes / 1e6).toFixed(2)} MB backed up of a state dir holding a ${(dirBytes(join(stateDir, "cache")) / 1e6).toFixed(1)} MB cache/\n`);
+    process.stderr.write(
+      `      snapshot ${snapshot}: ${files.length} entries, ${(liveBytes / 1e6).toFixed(2)} MB backed up of a state dir holding a ${(dirBytes(join(stateDir, "cache")) / 1e6).toFixed(1)} MB cache/\n`,
+    );
   });
 
   it("restores at once into an empty volume, and a gateway on the copy becomes ready and reads the state", async () => {
     const volumes = podVolumes("bot-restored");
     const restored = await runEngine({
-      env: engineEnv(s3, { ...volumeSources(volumes), OCB_RESTORE_FROM: snapshot, OCB_RESTORE_UID: String(process.getuid?.() ?? 0), OCB_RESTORE_GID: String(process.getgid?.() ?? 0), OCB_WORK_DIR: join(root, "work-restore") }),
+      env: engineEnv(s3, {
+        ...volumeSources(volumes),
+        OCB_RESTORE_FROM: snapshot,
+        OCB_RESTORE_UID: String(process.getuid?.() ?? 0),
+        OCB_RESTORE_GID: String(process.getgid?.() ?? 0),
+        OCB_WORK_DIR: join(root, "work-restore"),
+      }),
       args: ["restore"],
       timeoutMs: 300_000,
     });
@@ -180,15 +256,26 @@ describe(`backups of a real OpenClaw ${OPENCLAW_VERSION} state, hot, restored an
     const volumes = podVolumes("globex-copy");
     // No OCB_SOURCE_SUBDIRS: the restore as the program before the state folder ran it, state at the volume's root.
     const restored = await runEngine({
-      env: engineEnv(s3, { OCB_TENANT: "globex", OCB_INSTANCE: "copy", OCB_SOURCES: `state=${volumes.get("state")}`, OCB_RESTORE_FROM: snapshot, OCB_RESTORE_UID: String(process.getuid?.() ?? 0), OCB_RESTORE_GID: String(process.getgid?.() ?? 0), OCB_WORK_DIR: join(root, "work-clone") }),
+      env: engineEnv(s3, {
+        OCB_TENANT: "globex",
+        OCB_INSTANCE: "copy",
+        OCB_SOURCES: `state=${volumes.get("state")}`,
+        OCB_RESTORE_FROM: snapshot,
+        OCB_RESTORE_UID: String(process.getuid?.() ?? 0),
+        OCB_RESTORE_GID: String(process.getgid?.() ?? 0),
+        OCB_WORK_DIR: join(root, "work-clone"),
+      }),
       args: ["restore"],
       timeoutMs: 300_000,
     });
     expectExit(restored, 0, "clone");
     assert.ok(existsSync(join(volumes.get("state") ?? "", "openclaw.json")), "the old layout: state at the volume's root");
     const [layout] = await prepareState(rendered, volumes);
-    assert.match(layout.stdout, /moved \d+ entries from the volume root into .*openclaw-state/);
-    assert.deepEqual(readdirSync(volumes.get("state") ?? "").filter((e) => !e.startsWith(".pre-restore-")), [STATE_FOLDER]);
+    assert.match(layout?.stdout ?? "", /moved \d+ entries from the volume root into .*openclaw-state/);
+    assert.deepEqual(
+      readdirSync(volumes.get("state") ?? "").filter((e) => !e.startsWith(".pre-restore-")),
+      [STATE_FOLDER],
+    );
     const gateway = await startGateway(rendered, volumes);
     others.push(gateway);
     process.stderr.write(`      clone: gateway ready in ${gateway.readySeconds.toFixed(1)} s\n`);
@@ -201,7 +288,12 @@ describe(`backups of a real OpenClaw ${OPENCLAW_VERSION} state, hot, restored an
     const copy = volumes.get("state") ?? "";
     cpSync(restoredState, copy, { recursive: true });
     rmSync(join(copy, "state", "openclaw.sqlite"));
-    const raw = await runBounded("sqlite3", [join(stateDir, "state", "openclaw.sqlite"), `VACUUM INTO '${join(copy, "state", "openclaw.sqlite")}'`], { PATH: process.env.PATH ?? "" }, 60_000);
+    const raw = await runBounded(
+      "sqlite3",
+      [join(stateDir, "state", "openclaw.sqlite"), `VACUUM INTO '${join(copy, "state", "openclaw.sqlite")}'`],
+      { PATH: process.env.PATH ?? "" },
+      60_000,
+    );
     assert.equal(raw.code, 0, raw.stderr);
     // The copied rows name the original's live process: its gateway owner lease, or the lease on an agent database.
     const outcome = await startInstance(volumes).then(
@@ -219,7 +311,6 @@ describe(`backups of a real OpenClaw ${OPENCLAW_VERSION} state, hot, restored an
   async function assertReadsState(gateway: Gateway): Promise<void> {
     process.stderr.write(`      the copy lists ${await readsState(shellOf(gateway))}\n`);
   }
-
 });
 
 /** The CLI of a gateway on this host, as its container's processes; workspace files written under `stateDir`. */

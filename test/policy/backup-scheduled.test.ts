@@ -10,9 +10,12 @@ const STS = "kubernetes:apps/v1:StatefulSet";
 describe("policy backup-scheduled", () => {
   it("fires for an instance with a volume when backups are off, and not for one without a volume", async () => {
     const withVolume = await evaluate(backupScheduled, await runProgram(minimalStack()));
-    assert.deepEqual(withVolume.map((v) => v.message), [
-      "StatefulSet openclaw-acme/bot (instance acme/bot) keeps data on a volume but has no backup CronJob labelled app.kubernetes.io/component=backup for it in namespace openclaw-acme",
-    ]);
+    assert.deepEqual(
+      withVolume.map((v) => v.message),
+      [
+        "StatefulSet openclaw-acme/bot (instance acme/bot) keeps data on a volume but has no backup CronJob labelled app.kubernetes.io/component=backup for it in namespace openclaw-acme",
+      ],
+    );
     assert.deepEqual(await evaluate(backupScheduled, await runProgram(minimalStack({ persistence: { enabled: false } }))), []);
   });
 
@@ -26,10 +29,13 @@ describe("policy backup-scheduled", () => {
     const base = await devRegistrations();
     const cron = first(base, CRON);
     const instance = String((cron.inputs.metadata as { labels: Record<string, string> }).labels["app.kubernetes.io/instance"]);
-    for (const [label, value] of [["app.kubernetes.io/instance", "someone-else"], ["app.kubernetes.io/component", "gateway"]] as const) {
+    for (const [label, value] of [
+      ["app.kubernetes.io/instance", "someone-else"],
+      ["app.kubernetes.io/component", "gateway"],
+    ] as const) {
       const violations = await evaluate(backupScheduled, swapped(base, cron, changed(cron, [["metadata", "labels", label], value])));
       assert.equal(violations.length, 1, `${label}=${value}: ${JSON.stringify(violations)}`);
-      assert.match(violations[0].message, new RegExp(`instance \\w+/${instance}\\)`));
+      assert.match(violations[0]?.message ?? "", new RegExp(`instance \\w+/${instance}\\)`));
     }
   });
 

@@ -11,8 +11,16 @@ describe("policy buckets-protected", () => {
   it("rejects SSE-S3 (AES256) instead of SSE-KMS", async () => {
     const base = await devRegistrations();
     const enc = first(base, ENC);
-    const violations = await evaluate(bucketsProtected, swapped(base, enc, changed(enc, [["rules", 0, "applyServerSideEncryptionByDefault", "sseAlgorithm"], "AES256"])));
-    assert.deepEqual(violations.map((v) => v.message), ['S3 bucket "fleet-backup-store-bucket" is not encrypted with SSE-KMS (sseAlgorithm is AES256): use aws:kms with the fleet\'s KMS key']);
+    const violations = await evaluate(
+      bucketsProtected,
+      swapped(base, enc, changed(enc, [["rules", 0, "applyServerSideEncryptionByDefault", "sseAlgorithm"], "AES256"])),
+    );
+    assert.deepEqual(
+      violations.map((v) => v.message),
+      [
+        'S3 bucket "fleet-backup-store-bucket" is not encrypted with SSE-KMS (sseAlgorithm is AES256): use aws:kms with the fleet\'s KMS key',
+      ],
+    );
   });
 
   it("rejects a public access block with one switch off, naming it", async () => {
@@ -27,7 +35,10 @@ describe("policy buckets-protected", () => {
     const bare = registration("aws:s3/bucket:Bucket", "scratch", { bucket: "scratch-bucket" });
     const violations = await evaluate(bucketsProtected, [...base, bare]);
     assert.equal(violations.length, 3);
-    assert.ok(violations.every((v) => v.message.startsWith('S3 bucket "scratch"')), JSON.stringify(violations));
+    assert.ok(
+      violations.every((v) => v.message.startsWith('S3 bucket "scratch"')),
+      JSON.stringify(violations),
+    );
   });
 
   it("joins by the engine's property dependencies when the name is not known", async () => {
@@ -38,7 +49,9 @@ describe("policy buckets-protected", () => {
       registration(PAB, "p", { blockPublicAcls: true, blockPublicPolicy: true, ignorePublicAcls: true, restrictPublicBuckets: true }),
     ]);
     const [bucket, ...configs] = args.resources;
-    for (const config of configs) (config as { propertyDependencies: Record<string, PolicyResource[]> }).propertyDependencies = { bucket: [bucket] };
+    assert.ok(bucket, "the bucket is a resource");
+    for (const config of configs)
+      (config as { propertyDependencies: Record<string, PolicyResource[]> }).propertyDependencies = { bucket: [bucket] };
     const violations: string[] = [];
     await bucketsProtected.validateStack(args, (message) => violations.push(message));
     assert.deepEqual(violations, []);

@@ -14,10 +14,15 @@ describe("policy pack: every policy fires on its bad case", () => {
   });
 
   it("holds the seven mandatory policies, with unique names and descriptions", () => {
-    assert.deepEqual(
-      policies.map((p) => p.name).sort(),
-      ["backup-role-scoped", "backup-scheduled", "buckets-protected", "images-pinned", "instance-network-policy", "no-plaintext-secrets", "pods-restricted"],
-    );
+    assert.deepEqual(policies.map((p) => p.name).sort(), [
+      "backup-role-scoped",
+      "backup-scheduled",
+      "buckets-protected",
+      "images-pinned",
+      "instance-network-policy",
+      "no-plaintext-secrets",
+      "pods-restricted",
+    ]);
     for (const policy of policies) {
       assert.equal(policy.enforcementLevel, "mandatory", `${policy.name} must be mandatory`);
       assert.ok(policy.description.length > 40, `${policy.name} needs a description that says what it checks`);
@@ -35,7 +40,10 @@ describe("policy pack: every policy fires on its bad case", () => {
       assert.deepEqual(await evaluate(policy, base), [], `${policy.name} must pass on the unmodified dev stack first`);
       const violations = await evaluate(policy, bad.build(base));
       assert.ok(violations.length > 0, `${policy.name} did not fire on ${bad.what}`);
-      assert.ok(violations.some((v) => bad.expect.test(v.message)), `${policy.name} fired, but not with ${bad.expect}:\n${describeViolations(violations)}`);
+      assert.ok(
+        violations.some((v) => bad.expect.test(v.message)),
+        `${policy.name} fired, but not with ${bad.expect}:\n${describeViolations(violations)}`,
+      );
     });
   }
 

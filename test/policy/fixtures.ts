@@ -10,7 +10,11 @@ export function devRegistrations(): Promise<Registration[]> {
   return dev;
 }
 
-export function first(registrations: readonly Registration[], type: string, predicate: (r: Registration) => boolean = () => true): Registration {
+export function first(
+  registrations: readonly Registration[],
+  type: string,
+  predicate: (r: Registration) => boolean = () => true,
+): Registration {
   const found = registrations.find((r) => r.type === type && predicate(r));
   if (found === undefined) throw new Error(`the fixture has no ${type}${predicate.length > 0 ? " matching the predicate" : ""}`);
   return found;
@@ -25,7 +29,8 @@ export function setPath(body: unknown, path: Path, value: unknown): void {
     if (typeof current[key] !== "object" || current[key] === null) current[key] = {};
     current = current[key] as Record<string | number, unknown>;
   }
-  const last = path[path.length - 1];
+  const last = path.at(-1);
+  if (last === undefined) throw new Error("setPath needs a non-empty path");
   if (last === "-" && Array.isArray(current)) current.push(value);
   else if (value === undefined) delete current[last];
   else current[last] = value;

@@ -121,7 +121,12 @@ export async function evaluate(policy: Policy, registrations: readonly Registrat
     await run(() => policy.validateStack(stackArgs(policy, registrations, config), collector()));
     return violations;
   }
-  const validations = policy.validateResource === undefined ? [] : Array.isArray(policy.validateResource) ? policy.validateResource : [policy.validateResource];
+  const validations =
+    policy.validateResource === undefined
+      ? []
+      : Array.isArray(policy.validateResource)
+        ? policy.validateResource
+        : [policy.validateResource];
   for (const r of registrations.filter((x) => x.custom)) {
     for (const validate of validations) await run(() => validate(resourceArgs(policy, r, config), collector(urnOf(r))));
   }

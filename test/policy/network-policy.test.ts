@@ -10,7 +10,12 @@ describe("policy instance-network-policy", () => {
   it("implements LabelSelector semantics", () => {
     const labels = { app: "openclaw", tier: "gateway" };
     assert.ok(selectorMatches({}, labels), "an empty selector selects every pod");
-    assert.ok(selectorMatches({ matchLabels: { app: "openclaw" }, matchExpressions: [{ key: "tier", operator: "In", values: ["gateway"] }] }, labels));
+    assert.ok(
+      selectorMatches(
+        { matchLabels: { app: "openclaw" }, matchExpressions: [{ key: "tier", operator: "In", values: ["gateway"] }] },
+        labels,
+      ),
+    );
     assert.ok(!selectorMatches({ matchLabels: { app: "other" } }, labels));
     assert.ok(!selectorMatches({ matchExpressions: [{ key: "tier", operator: "NotIn", values: ["gateway"] }] }, labels));
     assert.ok(selectorMatches({ matchExpressions: [{ key: "zone", operator: "DoesNotExist" }] }, labels));
@@ -20,7 +25,10 @@ describe("policy instance-network-policy", () => {
 
   it("covers backup pods too: without NetworkPolicies, every instance's StatefulSet and CronJob is reported", async () => {
     const base = await devRegistrations();
-    const violations = await evaluate(instancesHaveNetworkPolicy, base.filter((r) => r.type !== NETPOL));
+    const violations = await evaluate(
+      instancesHaveNetworkPolicy,
+      base.filter((r) => r.type !== NETPOL),
+    );
     const kinds = new Set(violations.map((v) => v.message.split(" ")[0]));
     assert.ok(kinds.has("StatefulSet") && kinds.has("CronJob"), JSON.stringify([...kinds]));
   });
@@ -28,7 +36,10 @@ describe("policy instance-network-policy", () => {
   it("fires when the instance's policies restrict ingress only", async () => {
     const base = await devRegistrations();
     const selecting = base.filter((r) => r.type === NETPOL);
-    const ingressOnly = selecting.reduce((regs, p) => swapped(regs, p, changed(p, [["spec", "policyTypes"], ["Ingress"]], [["spec", "egress"], undefined])), base);
+    const ingressOnly = selecting.reduce(
+      (regs, p) => swapped(regs, p, changed(p, [["spec", "policyTypes"], ["Ingress"]], [["spec", "egress"], undefined])),
+      base,
+    );
     const violations = await evaluate(instancesHaveNetworkPolicy, ingressOnly);
     assert.ok(violations.length > 0 && violations.every((v) => /do not restrict Egress/.test(v.message)), JSON.stringify(violations));
   });
@@ -36,7 +47,10 @@ describe("policy instance-network-policy", () => {
   it("fires when the policy selects other pods", async () => {
     const base = await devRegistrations();
     const policy = first(base, NETPOL);
-    const violations = await evaluate(instancesHaveNetworkPolicy, swapped(base, policy, changed(policy, [["spec", "podSelector"], { matchLabels: { app: "nothing" } }])));
+    const violations = await evaluate(
+      instancesHaveNetworkPolicy,
+      swapped(base, policy, changed(policy, [["spec", "podSelector"], { matchLabels: { app: "nothing" } }])),
+    );
     assert.ok(violations.length > 0, "a policy selecting no instance pod must not count");
   });
 

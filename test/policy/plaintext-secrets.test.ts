@@ -4,14 +4,37 @@ import { configMapSecretProblems, noPlaintextSecrets } from "../../policy/rules/
 import { evaluate, registration } from "./harness";
 
 const pod = (container: Record<string, unknown>) =>
-  registration("kubernetes:apps/v1:Deployment", "d", { kind: "Deployment", metadata: { name: "d", namespace: "t" }, spec: { template: { spec: { containers: [{ name: "app", image: "x:1", ...container }] } } } });
+  registration("kubernetes:apps/v1:Deployment", "d", {
+    kind: "Deployment",
+    metadata: { name: "d", namespace: "t" },
+    spec: { template: { spec: { containers: [{ name: "app", image: "x:1", ...container }] } } },
+  });
 
 describe("policy no-plaintext-secrets", () => {
   it("tells secret-looking names from references to secrets", () => {
-    for (const name of ["API_TOKEN", "dbPassword", "OPENAI_API_KEY", "key", "RCLONE_CRYPT_PASSWORD", "aws_secret_access_key", "SIGNING_KEY", "clientSecret", "passphrase"]) {
+    for (const name of [
+      "API_TOKEN",
+      "dbPassword",
+      "OPENAI_API_KEY",
+      "key",
+      "RCLONE_CRYPT_PASSWORD",
+      "aws_secret_access_key",
+      "SIGNING_KEY",
+      "clientSecret",
+      "passphrase",
+    ]) {
       assert.ok(isSecretLookingName(name), `${name} should look secret`);
     }
-    for (const name of ["AWS_WEB_IDENTITY_TOKEN_FILE", "KMS_KEY_ID", "S3_KEY_PREFIX", "maxTokens", "OPENCLAW_STATE_DIR", "monkey", "TOKEN_SECRET_NAME", "gatewayTokenSecretRef"]) {
+    for (const name of [
+      "AWS_WEB_IDENTITY_TOKEN_FILE",
+      "KMS_KEY_ID",
+      "S3_KEY_PREFIX",
+      "maxTokens",
+      "OPENCLAW_STATE_DIR",
+      "monkey",
+      "TOKEN_SECRET_NAME",
+      "gatewayTokenSecretRef",
+    ]) {
       assert.ok(!isSecretLookingName(name), `${name} should not look secret`);
     }
   });
@@ -27,7 +50,11 @@ describe("policy no-plaintext-secrets", () => {
 
   it("walks JSON documents in ConfigMaps and allows env references there", () => {
     const problems = configMapSecretProblems({
-      "openclaw.json": JSON.stringify({ gateway: { auth: { mode: "token", token: "${OPENCLAW_GATEWAY_TOKEN}" } }, channels: { slack: { botToken: "literal-token" } }, models: [{ apiKey: 12345 }] }),
+      "openclaw.json": JSON.stringify({
+        gateway: { auth: { mode: "token", token: "${OPENCLAW_GATEWAY_TOKEN}" } },
+        channels: { slack: { botToken: "literal-token" } },
+        models: [{ apiKey: 12345 }],
+      }),
     });
     assert.deepEqual(problems, [
       'data["openclaw.json"].channels.slack.botToken has a secret-looking name and a literal value',
@@ -53,7 +80,9 @@ describe("policy no-plaintext-secrets", () => {
       ]),
       [],
     );
-    const violations = await evaluate(noPlaintextSecrets, [pod({ env: [{ name: "DB_PASSWORD", value: "hunter2" }], args: ["--token", `ghp_${"a".repeat(36)}`] })]);
+    const violations = await evaluate(noPlaintextSecrets, [
+      pod({ env: [{ name: "DB_PASSWORD", value: "hunter2" }], args: ["--token", `ghp_${"a".repeat(36)}`] }),
+    ]);
     assert.deepEqual(
       violations.map((v) => v.message),
       [
@@ -65,7 +94,19 @@ describe("policy no-plaintext-secrets", () => {
 
   it("checks ConfigMaps but never Secrets", async () => {
     const data = { password: "hunter2" };
-    assert.equal((await evaluate(noPlaintextSecrets, [registration("kubernetes:core/v1:ConfigMap", "c", { kind: "ConfigMap", metadata: { name: "c" }, data })])).length, 1);
-    assert.deepEqual(await evaluate(noPlaintextSecrets, [registration("kubernetes:core/v1:Secret", "s", { kind: "Secret", metadata: { name: "s" }, stringData: data })]), []);
+    assert.equal(
+      (
+        await evaluate(noPlaintextSecrets, [
+          registration("kubernetes:core/v1:ConfigMap", "c", { kind: "ConfigMap", metadata: { name: "c" }, data }),
+        ])
+      ).length,
+      1,
+    );
+    assert.deepEqual(
+      await evaluate(noPlaintextSecrets, [
+        registration("kubernetes:core/v1:Secret", "s", { kind: "Secret", metadata: { name: "s" }, stringData: data }),
+      ]),
+      [],
+    );
   });
 });

@@ -19,7 +19,15 @@ function workloadDependencies(registrations: readonly Registration[]): Map<strin
   const workloads = registrations.filter((r) => r.type === STATEFULSET);
   const instanceOf = (name: string) => name.replace(/-statefulset$/, "");
   const names = new Set(workloads.map((w) => w.name));
-  return new Map(workloads.map((w) => [instanceOf(w.name), (w.dependencies ?? []).filter((d) => names.has(d)).map(instanceOf).sort()]));
+  return new Map(
+    workloads.map((w) => [
+      instanceOf(w.name),
+      (w.dependencies ?? [])
+        .filter((d) => names.has(d))
+        .map(instanceOf)
+        .sort(),
+    ]),
+  );
 }
 
 /**

@@ -1,6 +1,6 @@
 import { strict as assert } from "node:assert";
 import { rolloutSchema } from "../../components/config/rollout-schema";
-import { rolloutWaves, tenantWaveCap } from "../../components/rollout/waves";
+import { rolloutWaves, tenantWaveCap } from "../../components/builders/rollout/waves";
 
 const fleet = [
   { tenant: "globex", instances: ["x", "y"] },
@@ -11,21 +11,27 @@ const waves = (rollout: Record<string, unknown>) => rolloutWaves(fleet, rolloutS
 
 describe("rollout waves", () => {
   it("by default take at most a quarter of each tenant (rounded up, at least one) per wave", () => {
-    assert.deepEqual(waves({}), [
-      ["acme/a", "globex/x", "solo/only"],
-      ["acme/b", "globex/y"],
-      ["acme/c"],
-      ["acme/d"],
-    ]);
+    assert.deepEqual(waves({}), [["acme/a", "globex/x", "solo/only"], ["acme/b", "globex/y"], ["acme/c"], ["acme/d"]]);
   });
 
   it("put the canaries first, in a wave of their own", () => {
-    assert.deepEqual(waves({ canary: ["globex/y", "acme/c"], maxPerTenant: "100%" }), [["acme/c", "globex/y"], ["acme/a", "acme/b", "acme/d", "globex/x", "solo/only"]]);
+    assert.deepEqual(waves({ canary: ["globex/y", "acme/c"], maxPerTenant: "100%" }), [
+      ["acme/c", "globex/y"],
+      ["acme/a", "acme/b", "acme/d", "globex/x", "solo/only"],
+    ]);
   });
 
   it("cap a wave across the fleet: maxPerWave 1 is one instance at a time", () => {
-    assert.deepEqual(waves({ maxPerWave: 1 }), ["acme/a", "globex/x", "solo/only", "acme/b", "globex/y", "acme/c", "acme/d"].map((k) => [k]));
-    assert.deepEqual(waves({ maxPerWave: 2, maxPerTenant: 2 }), [["acme/a", "acme/b"], ["globex/x", "globex/y"], ["solo/only", "acme/c"], ["acme/d"]]);
+    assert.deepEqual(
+      waves({ maxPerWave: 1 }),
+      ["acme/a", "globex/x", "solo/only", "acme/b", "globex/y", "acme/c", "acme/d"].map((k) => [k]),
+    );
+    assert.deepEqual(waves({ maxPerWave: 2, maxPerTenant: 2 }), [
+      ["acme/a", "acme/b"],
+      ["globex/x", "globex/y"],
+      ["solo/only", "acme/c"],
+      ["acme/d"],
+    ]);
     // Tenants take turns: no tenant waits while another is drained.
     assert.deepEqual(waves({ maxPerWave: 2 }), [["acme/a", "globex/x"], ["solo/only", "acme/b"], ["globex/y", "acme/c"], ["acme/d"]]);
   });
@@ -41,8 +47,15 @@ describe("rollout waves", () => {
         assert.ok(plan.slice(1).every((w) => w.length <= (maxPerWave ?? Infinity)));
         for (const wave of plan.slice(1)) {
           const perTenant = new Map<string, number>();
-          for (const key of wave) perTenant.set(key.split("/")[0], (perTenant.get(key.split("/")[0]) ?? 0) + 1);
-          for (const [tenant, count] of perTenant) assert.ok(count <= tenantWaveCap(rolloutSchema.parse({ maxPerTenant }).maxPerTenant, fleet.find((t) => t.tenant === tenant)!.instances.length));
+          for (const key of wave) {
+            const [tenant = ""] = key.split("/");
+            perTenant.set(tenant, (perTenant.get(tenant) ?? 0) + 1);
+          }
+          for (const [tenant, count] of perTenant)
+            assert.ok(
+              count <=
+                tenantWaveCap(rolloutSchema.parse({ maxPerTenant }).maxPerTenant, fleet.find((t) => t.tenant === tenant)!.instances.length),
+            );
         }
       }
     }

@@ -10,20 +10,34 @@ import { configProblems as problems } from "../support/stacks";
 import { assertAccepted, assertRefused, twoInstances } from "./support";
 
 const BOT = "tenants.acme.instances.bot";
-const rule = (apiGroups: string[], resources: string[], verbs: string[], resourceNames?: string[]) => ({ apiGroups, resources, verbs, ...(resourceNames ? { resourceNames } : {}) });
+const rule = (apiGroups: string[], resources: string[], verbs: string[], resourceNames?: string[]) => ({
+  apiGroups,
+  resources,
+  verbs,
+  ...(resourceNames ? { resourceNames } : {}),
+});
 /** API rights need the opt-in egress to the API server, and its address. */
 const API_SERVER = { cluster: { kubernetes: { renderYamlToDirectory: "out", apiServerCIDRs: ["10.0.0.10/32"] } } };
-const withRules = (...rules: ReturnType<typeof rule>[]) => twoInstances({ rbac: { additionalRules: rules }, networkPolicy: { allowAPIServer: true } }, API_SERVER);
+const withRules = (...rules: ReturnType<typeof rule>[]) =>
+  twoInstances({ rbac: { additionalRules: rules }, networkPolicy: { allowAPIServer: true } }, API_SERVER);
 
 describe("isolation: the app never runs as another identity (rbac.serviceAccountName)", () => {
   for (const name of ["support-backup", "bot-backup", "someone-backup"]) {
     it(`refuses the backup ServiceAccount name "${name}"`, () => {
-      assertRefused(twoInstances({ rbac: { createServiceAccount: false, serviceAccountName: name } }), `${BOT}.rbac.serviceAccountName`, "backup ServiceAccount name");
+      assertRefused(
+        twoInstances({ rbac: { createServiceAccount: false, serviceAccountName: name } }),
+        `${BOT}.rbac.serviceAccountName`,
+        "backup ServiceAccount name",
+      );
     });
   }
 
   it("refuses another instance's app ServiceAccount, and accepts one of the user's own", () => {
-    assertRefused(twoInstances({ rbac: { createServiceAccount: false, serviceAccountName: "support" } }), `${BOT}.rbac.serviceAccountName`, `instance "support"'s ServiceAccount`);
+    assertRefused(
+      twoInstances({ rbac: { createServiceAccount: false, serviceAccountName: "support" } }),
+      `${BOT}.rbac.serviceAccountName`,
+      `instance "support"'s ServiceAccount`,
+    );
     assertAccepted(twoInstances({ rbac: { createServiceAccount: false, serviceAccountName: "bot-runner" } }));
   });
 });
@@ -101,7 +115,12 @@ describe("isolation: a plain restore reads one instance's folder, never a tenant
     assertRefused(backupStack({ restoreFrom: { plain: "migration" } }), PLAIN, "may hold several instances' folders");
   });
   it("accepts one instance's folder: under the prefix, and the migration and KubeClaw layouts", () => {
-    for (const plain of ["backups/acme/bot", "backups/acme/old-bot/latest", "migration/acme/bot", "openclaw-acme/bot/2026-11-20T10-00-00Z"]) {
+    for (const plain of [
+      "backups/acme/bot",
+      "backups/acme/old-bot/latest",
+      "migration/acme/bot",
+      "openclaw-acme/bot/2026-11-20T10-00-00Z",
+    ]) {
       assert.deepEqual(problems(backupStack({ restoreFrom: { plain } })), [], plain);
     }
   });
@@ -109,21 +128,84 @@ describe("isolation: a plain restore reads one instance's folder, never a tenant
 
 describe("isolation: an instance's config never names another instance's objects, nor its own backup objects", () => {
   const refused: [string, Record<string, unknown>, string, string][] = [
-    ["its own static store keys through env", { env: { KEY: { secretKeyRef: { name: "bot-backup", key: "accessKeyId" } } } }, "env.KEY.secretKeyRef.name", "backup identity or passphrase"],
-    ["a sibling's store keys through envFrom", { envFrom: [{ secretRef: { name: "support-backup" } }] }, "envFrom[0].secretRef.name", `instance "support"`],
-    ["a sibling's gateway token", { gateway: { existingSecret: { name: "support-gateway-token" } } }, "gateway.existingSecret.name", `instance "support"`],
+    [
+      "its own static store keys through env",
+      { env: { KEY: { secretKeyRef: { name: "bot-backup", key: "accessKeyId" } } } },
+      "env.KEY.secretKeyRef.name",
+      "backup identity or passphrase",
+    ],
+    [
+      "a sibling's store keys through envFrom",
+      { envFrom: [{ secretRef: { name: "support-backup" } }] },
+      "envFrom[0].secretRef.name",
+      `instance "support"`,
+    ],
+    [
+      "a sibling's gateway token",
+      { gateway: { existingSecret: { name: "support-gateway-token" } } },
+      "gateway.existingSecret.name",
+      `instance "support"`,
+    ],
     ["a sibling's state volume", { persistence: { existingClaim: "support-data" } }, "persistence.existingClaim", `instance "support"`],
-    ["a sibling's workspace volume", { workspaceVolume: { enabled: true, existingClaim: "support-workspace" } }, "workspaceVolume.existingClaim", `instance "support"`],
-    ["a sibling's passphrase as a volume", { extraVolumes: [{ name: "x", secret: { secretName: "support-backup-passphrase" } }] }, "extraVolumes[0].secret.secretName", `instance "support"`],
-    ["a sibling's claim as a volume", { extraVolumes: [{ name: "x", persistentVolumeClaim: { claimName: "support-data" } }] }, "extraVolumes[0].persistentVolumeClaim.claimName", `instance "support"`],
+    [
+      "a sibling's workspace volume",
+      { workspaceVolume: { enabled: true, existingClaim: "support-workspace" } },
+      "workspaceVolume.existingClaim",
+      `instance "support"`,
+    ],
+    [
+      "a sibling's passphrase as a volume",
+      { extraVolumes: [{ name: "x", secret: { secretName: "support-backup-passphrase" } }] },
+      "extraVolumes[0].secret.secretName",
+      `instance "support"`,
+    ],
+    [
+      "a sibling's claim as a volume",
+      { extraVolumes: [{ name: "x", persistentVolumeClaim: { claimName: "support-data" } }] },
+      "extraVolumes[0].persistentVolumeClaim.claimName",
+      `instance "support"`,
+    ],
     [
       "a clone of a sibling's volume",
-      { extraVolumes: [{ name: "x", ephemeral: { volumeClaimTemplate: { spec: { accessModes: ["ReadWriteOnce"], resources: { requests: { storage: "1Gi" } }, dataSource: { kind: "PersistentVolumeClaim", name: "support-data" } } } } }] },
+      {
+        extraVolumes: [
+          {
+            name: "x",
+            ephemeral: {
+              volumeClaimTemplate: {
+                spec: {
+                  accessModes: ["ReadWriteOnce"],
+                  resources: { requests: { storage: "1Gi" } },
+                  dataSource: { kind: "PersistentVolumeClaim", name: "support-data" },
+                },
+              },
+            },
+          },
+        ],
+      },
       "extraVolumes[0].ephemeral.volumeClaimTemplate.spec.dataSource.name",
       `instance "support"`,
     ],
-    ["its own passphrase in a sidecar", { sidecars: [{ name: "x", image: "busybox:1.36", env: [{ name: "P", valueFrom: { secretKeyRef: { name: "bot-backup-passphrase", key: "passphrase" } } }] }] }, "sidecars[0].env[0].valueFrom.secretKeyRef.name", "backup identity or passphrase"],
-    ["a sibling's config as a configMapRef", { config: { configMapRef: { name: "support-config" } } }, "config.configMapRef.name", `instance "support"`],
+    [
+      "its own passphrase in a sidecar",
+      {
+        sidecars: [
+          {
+            name: "x",
+            image: "busybox:1.36",
+            env: [{ name: "P", valueFrom: { secretKeyRef: { name: "bot-backup-passphrase", key: "passphrase" } } }],
+          },
+        ],
+      },
+      "sidecars[0].env[0].valueFrom.secretKeyRef.name",
+      "backup identity or passphrase",
+    ],
+    [
+      "a sibling's config as a configMapRef",
+      { config: { configMapRef: { name: "support-config" } } },
+      "config.configMapRef.name",
+      `instance "support"`,
+    ],
   ];
   for (const [what, bot, path, fragment] of refused) {
     it(`refuses ${what}`, () => assertRefused(twoInstances(bot), `${BOT}.${path}`, fragment));
@@ -132,7 +214,11 @@ describe("isolation: an instance's config never names another instance's objects
   it("accepts objects of the user's own, shared by several instances", () => {
     assertAccepted(
       twoInstances(
-        { env: { KEY: { secretKeyRef: { name: "shared-api-keys", key: "openai" } } }, gateway: { existingSecret: { name: "bot-gateway-secret" } }, extraVolumes: [{ name: "x", configMap: { name: "team-prompts" } }] },
+        {
+          env: { KEY: { secretKeyRef: { name: "shared-api-keys", key: "openai" } } },
+          gateway: { existingSecret: { name: "bot-gateway-secret" } },
+          extraVolumes: [{ name: "x", configMap: { name: "team-prompts" } }],
+        },
         {},
         { envFrom: [{ secretRef: { name: "shared-api-keys" } }] },
       ),

@@ -22,7 +22,7 @@ interface Rule {
 }
 
 function inCidr(ip: string, cidr: string): boolean {
-  const [net, bits] = cidr.split("/");
+  const [net = "", bits] = cidr.split("/");
   const family = isIPv6(net) ? "ipv6" : "ipv4";
   if ((family === "ipv6") !== isIPv6(ip)) return false;
   const list = new BlockList();
@@ -41,7 +41,11 @@ function portMatches(rule: Rule, port: number, protocol: string): boolean {
 /** Whether any egress rule of the policy lets its pods connect to `ip:port` (addresses outside the cluster's pods). */
 export function egressAllows(policy: Obj, ip: string, port: number, protocol = "TCP"): boolean {
   const rules = ((policy.spec as Obj).egress as Rule[] | undefined) ?? [];
-  return rules.some((rule) => portMatches(rule, port, protocol) && (rule.to === undefined || rule.to.some((peer) => peer.ipBlock !== undefined && blockAdmits(peer.ipBlock, ip))));
+  return rules.some(
+    (rule) =>
+      portMatches(rule, port, protocol) &&
+      (rule.to === undefined || rule.to.some((peer) => peer.ipBlock !== undefined && blockAdmits(peer.ipBlock, ip))),
+  );
 }
 
 /** Whether a pod with `labels` in the policy's own namespace may connect on `port`. */
@@ -51,12 +55,21 @@ export function ingressAllowsPod(policy: Obj, labels: Record<string, string>, po
     (rule) =>
       portMatches(rule, port, "TCP") &&
       (rule.from === undefined ||
-        rule.from.some((peer) => peer.namespaceSelector === undefined && peer.ipBlock === undefined && Object.entries(peer.podSelector?.matchLabels ?? {}).every(([k, v]) => labels[k] === v))),
+        rule.from.some(
+          (peer) =>
+            peer.namespaceSelector === undefined &&
+            peer.ipBlock === undefined &&
+            Object.entries(peer.podSelector?.matchLabels ?? {}).every(([k, v]) => labels[k] === v),
+        )),
   );
 }
 
 /** Whether a client at `ip` (outside the cluster) may connect on `port`. */
 export function ingressAllowsIp(policy: Obj, ip: string, port: number): boolean {
   const rules = ((policy.spec as Obj).ingress as Rule[] | undefined) ?? [];
-  return rules.some((rule) => portMatches(rule, port, "TCP") && (rule.from === undefined || rule.from.some((peer) => peer.ipBlock !== undefined && blockAdmits(peer.ipBlock, ip))));
+  return rules.some(
+    (rule) =>
+      portMatches(rule, port, "TCP") &&
+      (rule.from === undefined || rule.from.some((peer) => peer.ipBlock !== undefined && blockAdmits(peer.ipBlock, ip))),
+  );
 }

@@ -3,7 +3,11 @@ import type { RawStackConfig } from "../../components/config/load";
 import { configProblems as problems, rawConfig } from "../support/stacks";
 
 /** Tenant `acme` with instances `bot` and `support` (`bot`'s settings from the test), no backups unless `extra` adds them. */
-export function twoInstances(bot: Record<string, unknown>, extra: Record<string, unknown> = {}, support: Record<string, unknown> = {}): RawStackConfig {
+export function twoInstances(
+  bot: Record<string, unknown>,
+  extra: Record<string, unknown> = {},
+  support: Record<string, unknown> = {},
+): RawStackConfig {
   return rawConfig({
     cluster: { kubernetes: { renderYamlToDirectory: "out" } },
     backup: { enabled: false },

@@ -33,16 +33,21 @@ describe("boundary 7, for real: tailscaled gives the app's UID a read-only Local
 
   before(async function () {
     this.timeout(300_000);
-    if (process.getuid?.() !== 0) throw new Error("this test starts tailscaled and the CLI as two different UIDs, which needs root: run it as root (CI does)");
+    if (process.getuid?.() !== 0)
+      throw new Error("this test starts tailscaled and the CLI as two different UIDs, which needs root: run it as root (CI does)");
     const check = spawnSync("bash", [BUILD], { encoding: "utf8", env: { ...process.env, GO_TOOLS_CHECK_ONLY: "1" } });
-    if (check.status !== 0) throw new Error(`tailscale and tailscaled are not built: run scripts/setup.sh (or ${BUILD}; Go 1.26 and the Go module proxy, a few minutes once)\n${check.stderr}`);
+    if (check.status !== 0)
+      throw new Error(
+        `tailscale and tailscaled are not built: run scripts/setup.sh (or ${BUILD}; Go 1.26 and the Go module proxy, a few minutes once)\n${check.stderr}`,
+      );
     const built = check.stdout.trim().split("\n").at(-1) ?? "";
 
     // The UIDs as rendered: the app's pod identity, and the tailscale container's own.
     const r = await renderInstance({ tailscale: { enabled: true, image: PINNED, authKeySecretRef: { name: "ts" }, authSSO: true } });
     appUid = Number(at(r.pod, "securityContext.runAsUser"));
     appGid = Number(at(r.pod, "securityContext.runAsGroup"));
-    daemonUid = Number(at(r.container("tailscale") as Obj, "securityContext.runAsUser"));
+    const tailscale: Obj = r.container("tailscale");
+    daemonUid = Number(at(tailscale, "securityContext.runAsUser"));
     assert.notEqual(appUid, daemonUid);
 
     dir = mkdtempSync(join(tmpdir(), "ocb-tailscale-"));
@@ -59,13 +64,17 @@ describe("boundary 7, for real: tailscaled gives the app's UID a read-only Local
       copyFileSync(join(built, tool), join(bin, tool));
       chmodSync(join(bin, tool), 0o755);
     }
-    daemon = spawn(join(bin, "tailscaled"), ["--tun=userspace-networking", `--statedir=${join(dir, "state")}`, `--socket=${socket}`, "--port=0", "--no-logs-no-support"], {
-      uid: daemonUid,
-      gid: appGid,
-      detached: true,
-      stdio: ["ignore", "pipe", "pipe"],
-      env: { PATH: process.env.PATH ?? "", HOME: join(dir, "state") },
-    });
+    daemon = spawn(
+      join(bin, "tailscaled"),
+      ["--tun=userspace-networking", `--statedir=${join(dir, "state")}`, `--socket=${socket}`, "--port=0", "--no-logs-no-support"],
+      {
+        uid: daemonUid,
+        gid: appGid,
+        detached: true,
+        stdio: ["ignore", "pipe", "pipe"],
+        env: { PATH: process.env.PATH ?? "", HOME: join(dir, "state") },
+      },
+    );
     daemon.on("error", (err) => (daemonLog += `spawn failed: ${err.message}\n`));
     daemon.stdout?.on("data", (d: Buffer) => (daemonLog += d.toString()));
     daemon.stderr?.on("data", (d: Buffer) => (daemonLog += d.toString()));
@@ -102,7 +111,11 @@ describe("boundary 7, for real: tailscaled gives the app's UID a read-only Local
   });
 
   // What `tailscale serve` and `funnel` send: a serve config that publishes Chromium's CDP port to the internet.
-  const FUNNEL_CDP = JSON.stringify({ TCP: { "443": { HTTPS: true } }, Web: { "bot.example.ts.net:443": { Handlers: { "/": { Proxy: "http://127.0.0.1:3000" } } } }, AllowFunnel: { "bot.example.ts.net:443": true } });
+  const FUNNEL_CDP = JSON.stringify({
+    TCP: { "443": { HTTPS: true } },
+    Web: { "bot.example.ts.net:443": { Handlers: { "/": { Proxy: "http://127.0.0.1:3000" } } } },
+    AllowFunnel: { "bot.example.ts.net:443": true },
+  });
 
   it("the app's UID cannot set a serve or funnel config (refused at the permission check)", () => {
     const run = cli(appUid, "debug", "localapi", "--v", "POST", "/localapi/v0/serve-config", FUNNEL_CDP);

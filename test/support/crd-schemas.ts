@@ -10,6 +10,7 @@ type ModelConstructor = new (data: unknown) => Validatable;
 
 function validatorFor(modulePath: string, kind: string): (object: KubernetesObject) => string[] {
   const Model = (require(modulePath) as Record<string, ModelConstructor>)[kind];
+  if (Model === undefined) throw new Error(`${modulePath} exports no ${kind}`);
   return (object) => {
     try {
       new Model(object).validate();
@@ -20,6 +21,18 @@ function validatorFor(modulePath: string, kind: string): (object: KubernetesObje
   };
 }
 
-registerValidator("monitoring.coreos.com/v1", "ServiceMonitor", validatorFor("@kubernetes-models/prometheus-operator/monitoring.coreos.com/v1/ServiceMonitor", "ServiceMonitor"));
-registerValidator("monitoring.coreos.com/v1", "PrometheusRule", validatorFor("@kubernetes-models/prometheus-operator/monitoring.coreos.com/v1/PrometheusRule", "PrometheusRule"));
-registerValidator("traefik.io/v1alpha1", "Middleware", validatorFor("@kubernetes-models/traefik/traefik.io/v1alpha1/Middleware", "Middleware"));
+registerValidator(
+  "monitoring.coreos.com/v1",
+  "ServiceMonitor",
+  validatorFor("@kubernetes-models/prometheus-operator/monitoring.coreos.com/v1/ServiceMonitor", "ServiceMonitor"),
+);
+registerValidator(
+  "monitoring.coreos.com/v1",
+  "PrometheusRule",
+  validatorFor("@kubernetes-models/prometheus-operator/monitoring.coreos.com/v1/PrometheusRule", "PrometheusRule"),
+);
+registerValidator(
+  "traefik.io/v1alpha1",
+  "Middleware",
+  validatorFor("@kubernetes-models/traefik/traefik.io/v1alpha1/Middleware", "Middleware"),
+);

@@ -6,7 +6,7 @@ import { createHash } from "node:crypto";
 import { mkdirSync, mkdtempSync, symlinkSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { ENGINE_DIR, ENGINE_ENTRYPOINT } from "../../components/backup/engine";
+import { ENGINE_DIR, ENGINE_ENTRYPOINT } from "../../components/builders/backup/engine";
 import { useEngineTools } from "./engine-tools";
 import type { S3Server } from "./s3server";
 
@@ -114,7 +114,11 @@ export function run(
   return new Promise((resolve, reject) => {
     const started = Date.now();
     // stdin is /dev/null as in a pod, unless the caller feeds input (e.g. `rclone obscure -`).
-    const child = spawn(file, [...args], { env: { ...env }, cwd: options.cwd, stdio: [options.input === undefined ? "ignore" : "pipe", "pipe", "pipe"] });
+    const child = spawn(file, [...args], {
+      env: { ...env },
+      cwd: options.cwd,
+      stdio: [options.input === undefined ? "ignore" : "pipe", "pipe", "pipe"],
+    });
     let stdout = "";
     let stderr = "";
     let timedOut = false;
@@ -160,7 +164,11 @@ export function storeEnv(s3: S3Server): Record<string, string> {
  * keys replace IRSA/Pod Identity and SSE-KMS settings, which s3rver cannot honour; the bucket is
  * replaced too unless keepBucket. Everything else (OCB_*) stays exactly as rendered.
  */
-export function withStore(env: Readonly<Record<string, string>>, s3: S3Server, options: { keepBucket?: boolean } = {}): Record<string, string> {
+export function withStore(
+  env: Readonly<Record<string, string>>,
+  s3: S3Server,
+  options: { keepBucket?: boolean } = {},
+): Record<string, string> {
   const out: Record<string, string> = {};
   for (const [name, value] of Object.entries(env)) {
     if (name.startsWith("RCLONE_CONFIG_STORE_")) continue;
@@ -173,7 +181,11 @@ export function withStore(env: Readonly<Record<string, string>>, s3: S3Server, o
 
 /** A Kubernetes container env list -> plain record; secretKeyRef/configMapKeyRef values come from `refs` ("name/key"). */
 export function envFromContainer(
-  env: readonly { name: string; value?: string; valueFrom?: { secretKeyRef?: { name: string; key: string }; configMapKeyRef?: { name: string; key: string } } }[],
+  env: readonly {
+    name: string;
+    value?: string;
+    valueFrom?: { secretKeyRef?: { name: string; key: string }; configMapKeyRef?: { name: string; key: string } };
+  }[],
   refs: Readonly<Record<string, string>> = {},
 ): Record<string, string> {
   const out: Record<string, string> = {};
@@ -214,13 +226,20 @@ export async function requireTools(tools: readonly string[] = ["rclone", "sqlite
     if (!ok) missing.push(tool);
   }
   if (missing.length > 0) {
-    throw new Error(`${missing.join(", ")} not found on PATH: the engine tests run the real binaries. Install: apt-get install -y ${missing.join(" ")}`);
+    throw new Error(
+      `${missing.join(", ")} not found on PATH: the engine tests run the real binaries. Install: apt-get install -y ${missing.join(" ")}`,
+    );
   }
 }
 
 /** Runs rclone against the test server with the same env-only config the engine uses. */
 export async function rclone(s3: S3Server, args: readonly string[], timeoutMs = 60_000): Promise<RunResult> {
-  return run("rclone", ["--config", "", "--fast-list", ...args], { PATH: process.env.PATH ?? "", HOME: testHome(), ...storeEnv(s3) }, { timeoutMs });
+  return run(
+    "rclone",
+    ["--config", "", "--fast-list", ...args],
+    { PATH: process.env.PATH ?? "", HOME: testHome(), ...storeEnv(s3) },
+    { timeoutMs },
+  );
 }
 
 /** Engine env for a test: the store, the bucket, and the given OCB_* values. */
@@ -231,7 +250,9 @@ export function engineEnv(s3: S3Server, values: Readonly<Record<string, string>>
 /** Asserts exit code `code`, showing the engine's log when it is not. */
 export function expectExit(result: EngineResult, code: number, what: string): void {
   if (result.code !== code || result.timedOut) {
-    throw new Error(`${what}: expected exit ${code}, got ${result.code}${result.timedOut ? " (timed out)" : ""}\n--- stderr ---\n${result.stderr}\n--- stdout ---\n${result.stdout}`);
+    throw new Error(
+      `${what}: expected exit ${code}, got ${result.code}${result.timedOut ? " (timed out)" : ""}\n--- stderr ---\n${result.stderr}\n--- stdout ---\n${result.stdout}`,
+    );
   }
 }
 
@@ -244,7 +265,10 @@ export function eventOf(result: EngineResult, name: string): EngineEvent {
 
 /** 2026-11-22T03:50:12.345Z -> 20261122T035012Z (the engine's snapshot time format). */
 export function utcStamp(date: Date): string {
-  return date.toISOString().replace(/[-:]/g, "").replace(/\.\d{3}/, "");
+  return date
+    .toISOString()
+    .replace(/[-:]/g, "")
+    .replace(/\.\d{3}/, "");
 }
 
 let lastStamp = 0;
@@ -269,11 +293,13 @@ export async function readManifest(s3: S3Server, snapshot: string): Promise<{ te
   let text = "";
   for (const line of lines.slice(1)) {
     const [type, stamp, sha, size] = line.split("\t");
-    if (type !== "m" || stamp === undefined || sha === undefined || size === undefined) throw new Error(`${snapshot}: bad index line ${JSON.stringify(line)}`);
+    if (type !== "m" || stamp === undefined || sha === undefined || size === undefined)
+      throw new Error(`${snapshot}: bad index line ${JSON.stringify(line)}`);
     const key = `${instance}/pool/manifests/${stamp}/${sha}`;
     const chunk = await rclone(s3, ["cat", `store:${s3.bucket}/${key}`]);
     if (chunk.code !== 0) throw new Error(`cannot read the manifest chunk ${key}: ${chunk.stderr}`);
-    if (createHash("sha256").update(chunk.stdout).digest("hex") !== sha || Buffer.byteLength(chunk.stdout) !== Number(size)) throw new Error(`manifest chunk ${key} does not match its index`);
+    if (createHash("sha256").update(chunk.stdout).digest("hex") !== sha || Buffer.byteLength(chunk.stdout) !== Number(size))
+      throw new Error(`manifest chunk ${key} does not match its index`);
     chunks.push(key);
     text += chunk.stdout;
   }

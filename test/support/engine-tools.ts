@@ -13,13 +13,19 @@ export function cachedToolsPath(which: "tests" | "restic"): string {
   const known = paths.get(which);
   if (known !== undefined) return known;
   try {
-    const out = execFileSync("bash", [BUILD_SCRIPT, which], { env: { ...process.env, GO_TOOLS_CHECK_ONLY: "1" }, encoding: "utf8", stdio: ["ignore", "pipe", "pipe"] });
+    const out = execFileSync("bash", [BUILD_SCRIPT, which], {
+      env: { ...process.env, GO_TOOLS_CHECK_ONLY: "1" },
+      encoding: "utf8",
+      stdio: ["ignore", "pipe", "pipe"],
+    });
     const path = out.trim().split("\n").pop() ?? "";
     paths.set(which, path);
     return path;
   } catch (err) {
     const stderr = (err as { stderr?: string }).stderr ?? String(err);
-    throw new Error(`the engine tests run the backup image's exact rclone and moto's S3 server (the bench also restic); run scripts/setup.sh once (5-10 minutes cold; or test/toolchain/build.sh ${which} alone)\n${stderr}`);
+    throw new Error(
+      `the engine tests run the backup image's exact rclone and moto's S3 server (the bench also restic); run scripts/setup.sh once (5-10 minutes cold; or test/toolchain/build.sh ${which} alone)\n${stderr}`,
+    );
   }
 }
 

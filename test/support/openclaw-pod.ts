@@ -20,7 +20,7 @@ import { dirname, join } from "node:path";
 import { killGroup, openclawRuntime, runBounded, type CliResult } from "../../scripts/lib/openclaw-cli";
 import type { VolumeMount } from "../backup-k8s/fixtures";
 import type { Container, Manifest, PodSpec } from "../backup-k8s/fixtures";
-import { STATE_DIR } from "../../components/instance/ports";
+import { STATE_DIR } from "../../components/config/ports";
 import { hostMounts, mapPaths, mountSource, resolveEnv } from "./pod-on-host";
 import { kubernetesObjects, minimalStack, ROOT, runProgram } from "./stacks";
 import { freePort } from "./ports";
@@ -36,8 +36,9 @@ export interface RenderedPod {
 export async function renderPod(instance: Record<string, unknown>): Promise<RenderedPod> {
   const objects = kubernetesObjects(await runProgram(minimalStack(instance))) as unknown as Manifest[];
   const sts = objects.filter((o) => o.kind === "StatefulSet");
-  assert.equal(sts.length, 1);
-  const pod = (sts[0].spec as { template: { spec: PodSpec } }).template.spec;
+  const [first] = sts;
+  assert.ok(sts.length === 1 && first !== undefined, `one StatefulSet, not ${sts.length}`);
+  const pod = (first.spec as { template: { spec: PodSpec } }).template.spec;
   const find = (list: Container[] | undefined, name: string) => {
     const found = (list ?? []).find((c) => c.name === name);
     assert.ok(found, `no container ${name}`);
@@ -57,7 +58,7 @@ export function hostVolumes(rendered: RenderedPod, root: string, existing: Reado
     const dir = existing[volume.name] ?? join(root, volume.name);
     mkdirSync(dir, { recursive: true, mode: 0o700 });
     dirs.set(volume.name, dir);
-    const ref = volume.configMap as { name: string; items?: { key: string; path: string }[] } | undefined;
+    const ref: { name: string; items?: { key: string; path: string }[] } | undefined = volume.configMap;
     if (ref === undefined) continue;
     const cm = rendered.objects.find((o) => o.kind === "ConfigMap" && o.metadata.name === ref.name);
     if (cm === undefined) continue; // a user's ConfigMap the program does not create
@@ -65,7 +66,9 @@ export function hostVolumes(rendered: RenderedPod, root: string, existing: Reado
     const items = ref.items ?? Object.keys(data).map((key) => ({ key, path: key }));
     for (const item of items) {
       mkdirSync(dirname(join(dir, item.path)), { recursive: true });
-      writeFileSync(join(dir, item.path), data[item.key]);
+      const content = data[item.key];
+      assert.ok(content !== undefined, `the ConfigMap has no key ${item.key}`);
+      writeFileSync(join(dir, item.path), content);
     }
   }
   return dirs;
@@ -93,15 +96,22 @@ export function podRoot(prefix: string): string {
 
 /** Fails, saying why, when this host cannot give a process its own mount namespace. */
 export async function requirePodMounts(): Promise<void> {
-  const probe = await runBounded("unshare", ["-m", "--propagation", "private", "true"], { PATH: process.env.PATH ?? "/usr/bin:/bin" }, 10_000).catch((err: Error) => ({ code: -1, stderr: err.message }));
+  const probe = await runBounded(
+    "unshare",
+    ["-m", "--propagation", "private", "true"],
+    { PATH: process.env.PATH ?? "/usr/bin:/bin" },
+    10_000,
+  ).catch((err: Error) => ({ code: -1, stderr: err.message }));
   if (probe.code !== 0) {
-    throw new Error(`the pod's volumes are bind-mounted at their pod paths in a private mount namespace (unshare -m, util-linux), which needs root or CAP_SYS_ADMIN; CI runs as root. unshare said: ${probe.stderr.trim()}`);
+    throw new Error(
+      `the pod's volumes are bind-mounted at their pod paths in a private mount namespace (unshare -m, util-linux), which needs root or CAP_SYS_ADMIN; CI runs as root. unshare said: ${probe.stderr.trim()}`,
+    );
   }
 }
 
 /** The container's mounts that stay at their pod paths, parents first: [host dir, pod path]. */
 function podBinds(container: Container, volumes: ReadonlyMap<string, string>): [string, string][] {
-  const mounts = (container.volumeMounts ?? []) as VolumeMount[];
+  const mounts: VolumeMount[] = container.volumeMounts ?? [];
   return mounts
     .filter((m) => AT_POD_PATHS.has(m.name))
     .map((m): [string, string] => [mountSource(container, m, volumes), m.mountPath])
@@ -120,7 +130,12 @@ function mappedMounts(container: Container, volumes: ReadonlyMap<string, string>
  * volumes are bind-mounted at their pod paths; a tmpfs goes over /home first, so nothing of the
  * host's own /home shows and nothing is created there.
  */
-function inPodMounts(container: Container, volumes: ReadonlyMap<string, string>, command: string, args: readonly string[]): [string, string[]] {
+function inPodMounts(
+  container: Container,
+  volumes: ReadonlyMap<string, string>,
+  command: string,
+  args: readonly string[],
+): [string, string[]] {
   const binds = podBinds(container, volumes);
   if (binds.length === 0) return [command, [...args]];
   for (const [dir] of binds) assert.ok(!dir.startsWith("/tmp/"), `${dir}: pod volumes must not live under /tmp (use podRoot)`);
@@ -137,7 +152,26 @@ function inPodMounts(container: Container, volumes: ReadonlyMap<string, string>,
     '[ -z "$keep" ] || { mkdir -p "$keep" && mount --bind "$aside" "$keep"; } || exit 97',
     'exec "$@"',
   ].join("\n");
-  return ["unshare", ["-m", "--propagation", "private", "sh", "-c", script, "pod-mounts", keep, aside, String(hidden.length), ...hidden, String(binds.length), ...binds.flat(), command, ...args]];
+  return [
+    "unshare",
+    [
+      "-m",
+      "--propagation",
+      "private",
+      "sh",
+      "-c",
+      script,
+      "pod-mounts",
+      keep,
+      aside,
+      String(hidden.length),
+      ...hidden,
+      String(binds.length),
+      ...binds.flat(),
+      command,
+      ...args,
+    ],
+  ];
 }
 
 let aside: string | undefined;
@@ -156,14 +190,20 @@ export function containerEnv(rendered: RenderedPod, container: Container, volume
   const secrets = rendered.objects.filter((o) => o.kind === "Secret");
   const mounts = mappedMounts(container, volumes);
   const env = resolveEnv(container, secrets);
-  for (const name of Object.keys(env)) env[name] = mapPaths(env[name], mounts);
+  for (const [name, value] of Object.entries(env)) env[name] = mapPaths(value, mounts);
   const path = env.PATH ?? process.env.PATH ?? "/usr/bin:/bin";
   env.PATH = `${dirname(openclawRuntime().node)}:${path}`;
   return env;
 }
 
 /** Runs `node <args>` (the app image's Node) as a process of `container`: its mounts, its env. */
-function runInContainer(container: Container, volumes: ReadonlyMap<string, string>, env: Readonly<Record<string, string>>, nodeArgs: readonly string[], timeoutMs: number): Promise<CliResult> {
+function runInContainer(
+  container: Container,
+  volumes: ReadonlyMap<string, string>,
+  env: Readonly<Record<string, string>>,
+  nodeArgs: readonly string[],
+  timeoutMs: number,
+): Promise<CliResult> {
   const [command, args] = inPodMounts(container, volumes, openclawRuntime().node, nodeArgs);
   return runBounded(command, args, env, timeoutMs);
 }
@@ -191,7 +231,12 @@ export async function prepareState(rendered: RenderedPod, volumes: ReadonlyMap<s
 }
 
 /** Runs an init container's command (`node …` on the app image) on this host. */
-export async function runInitContainer(rendered: RenderedPod, name: string, volumes: ReadonlyMap<string, string>, timeoutMs = 60_000): Promise<CliResult> {
+export async function runInitContainer(
+  rendered: RenderedPod,
+  name: string,
+  volumes: ReadonlyMap<string, string>,
+  timeoutMs = 60_000,
+): Promise<CliResult> {
   const container = rendered.initContainer(name);
   const mounts = mappedMounts(container, volumes);
   const [command, ...args] = [...(container.command ?? []), ...(container.args ?? [])].map((a) => mapPaths(a, mounts));
@@ -214,7 +259,6 @@ export async function runPostStart(rendered: RenderedPod, volumes: ReadonlyMap<s
   }
   return runInContainer(container, volumes, hookEnv, mapped.slice(nodeAt + 1), 60_000);
 }
-
 
 export function httpGet(port: number, path: string, timeoutMs = 5_000): Promise<{ status: number; body: string }> {
   return new Promise((resolveGet, reject) => {

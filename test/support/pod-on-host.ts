@@ -20,7 +20,8 @@ export function resolveEnv(container: Container, secrets: readonly Manifest[]): 
     assert.ok(secret !== undefined, `${container.name}: env ${entry.name} refers to Secret ${ref.name}, which the program does not create`);
     const stringData = secret.stringData as Record<string, string> | undefined;
     const data = secret.data as Record<string, string> | undefined;
-    const value = stringData?.[ref.key] ?? (data?.[ref.key] !== undefined ? Buffer.from(data[ref.key], "base64").toString("utf8") : undefined);
+    const encoded = data?.[ref.key];
+    const value = stringData?.[ref.key] ?? (encoded !== undefined ? Buffer.from(encoded, "base64").toString("utf8") : undefined);
     assert.ok(value !== undefined, `Secret ${ref.name} has no key ${ref.key} (needed by ${entry.name})`);
     env[entry.name] = value;
   }
@@ -31,7 +32,10 @@ export function resolveEnv(container: Container, secrets: readonly Manifest[]): 
 export function mapPaths(value: string, mounts: ReadonlyMap<string, string>): string {
   if (mounts.size === 0) return value;
   const paths = [...mounts.keys()].sort((a, b) => b.length - a.length).map((p) => p.replace(/[.*+?^${}()|[\]\\]/g, "\\$&"));
-  return value.replace(new RegExp(`(^|[=\\s])(${paths.join("|")})(?=$|[/\\s])`, "g"), (_, lead: string, path: string) => `${lead}${mounts.get(path)}`);
+  return value.replace(
+    new RegExp(`(^|[=\\s])(${paths.join("|")})(?=$|[/\\s])`, "g"),
+    (_, lead: string, path: string) => `${lead}${mounts.get(path)}`,
+  );
 }
 
 /**
@@ -54,4 +58,3 @@ export function hostMounts(container: Container, volumeDirs: ReadonlyMap<string,
   for (const m of container.volumeMounts ?? []) mounts.set(m.mountPath, mountSource(container, m, volumeDirs));
   return mounts;
 }
-

@@ -9,7 +9,7 @@ import { createServer } from "node:net";
 function ephemeralRange(): [number, number] {
   try {
     const [low, high] = readFileSync("/proc/sys/net/ipv4/ip_local_port_range", "utf8").trim().split(/\s+/).map(Number);
-    if (Number.isInteger(low) && Number.isInteger(high)) return [low, high];
+    if (low !== undefined && high !== undefined && Number.isInteger(low) && Number.isInteger(high)) return [low, high];
   } catch {
     // Not Linux: the IANA dynamic range.
   }
@@ -32,7 +32,8 @@ export function testPortRange(): [number, number] {
   const [ephemeralLow] = ephemeralRange();
   const high = Math.min(ephemeralLow, NODE_PORT_RANGE[0]) - 1;
   const low = Math.max(10_000, high - 12_000);
-  if (high - low < 1_000) throw new Error(`the ephemeral port range starts at ${ephemeralLow}: too low to leave tests a range of their own`);
+  if (high - low < 1_000)
+    throw new Error(`the ephemeral port range starts at ${ephemeralLow}: too low to leave tests a range of their own`);
   return [low, high];
 }
 

@@ -55,7 +55,14 @@ async function listAll(client: S3Client, bucket: string, query: Query): Promise<
   let token: string | undefined;
   do {
     const page = await client.send(
-      new ListObjectsV2Command({ Bucket: bucket, Prefix: query.prefix, Delimiter: query.delimiter, StartAfter: token === undefined ? query.startAfter : undefined, MaxKeys: query.maxKeys, ContinuationToken: token }),
+      new ListObjectsV2Command({
+        Bucket: bucket,
+        Prefix: query.prefix,
+        Delimiter: query.delimiter,
+        StartAfter: token === undefined ? query.startAfter : undefined,
+        MaxKeys: query.maxKeys,
+        ContinuationToken: token,
+      }),
     );
     pages++;
     keys.push(...(page.Contents ?? []).map((o) => o.Key ?? ""));
@@ -82,6 +89,7 @@ describe("the suite's S3 servers list alike (s3rver as S3 and moto)", function (
   for (const query of QUERIES) {
     it(`ListObjectsV2 ${JSON.stringify(query)}`, async () => {
       const [s3rver, moto] = await Promise.all(servers.map((s3) => listAll(countingClient(s3).client, s3.bucket, query)));
+      assert.ok(s3rver !== undefined && moto !== undefined, "both servers listed");
       assert.deepEqual(s3rver.keys, moto.keys);
       assert.deepEqual(s3rver.prefixes, moto.prefixes);
       if (query.delimiter === undefined) assert.equal(s3rver.pages, moto.pages, "the same pages");
@@ -92,6 +100,7 @@ describe("the suite's S3 servers list alike (s3rver as S3 and moto)", function (
 
   it("a listing past 1,000 keys pages with continuation tokens (s3rver's DES tokens under OpenSSL 3)", async () => {
     const [s3rver] = servers;
+    assert.ok(s3rver, "s3rver is up");
     const client = countingClient(s3rver).client;
     const many = Array.from({ length: 1_205 }, (_, i) => `many/${String(i).padStart(5, "0")}`);
     await seedKeys(client, s3rver.bucket, many);

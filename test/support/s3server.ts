@@ -63,17 +63,24 @@ function requestRecord(req: IncomingMessage, bucket: string): RequestRecord {
   return { method: req.method ?? "", key, copy: req.headers["x-amz-copy-source"] !== undefined };
 }
 
-
 /**
  * s3rver seals ListObjectsV2 continuation tokens with DES, which OpenSSL 3 refuses: every truncated
  * listing (more keys than MaxKeys, 1,000 by default) was a 500 InternalError. Its tokens only need
  * to round-trip through s3rver itself, so DES becomes the identity here (nothing else uses DES).
  */
 function allowS3rverContinuationTokens(): void {
-  const crypto = createRequire(__filename)("node:crypto") as { createCipheriv: (...args: unknown[]) => unknown; createDecipheriv: (...args: unknown[]) => unknown; s3rverTokens?: true };
+  const crypto = createRequire(__filename)("node:crypto") as {
+    createCipheriv: (...args: unknown[]) => unknown;
+    createDecipheriv: (...args: unknown[]) => unknown;
+    s3rverTokens?: true;
+  };
   if (crypto.s3rverTokens) return;
   crypto.s3rverTokens = true;
-  const identity = { update: (data: string | Buffer, encoding?: BufferEncoding) => (typeof data === "string" ? Buffer.from(data, encoding) : Buffer.from(data)), final: () => Buffer.alloc(0) };
+  const identity = {
+    update: (data: string | Buffer, encoding?: BufferEncoding) =>
+      typeof data === "string" ? Buffer.from(data, encoding) : Buffer.from(data),
+    final: () => Buffer.alloc(0),
+  };
   for (const name of ["createCipheriv", "createDecipheriv"] as const) {
     const original = crypto[name];
     crypto[name] = (algorithm: unknown, ...rest: unknown[]) => (algorithm === "des" ? identity : original(algorithm, ...rest));
@@ -147,7 +154,7 @@ function conformS3rverListing(): void {
     const skip = (folder: string) =>
       (!folder.startsWith(prefix) && !prefix.startsWith(folder)) ||
       (utf8Order(folder, startAfter) < 0 && !startAfter.startsWith(folder)) ||
-      (commonPrefixes.length > 0 && folder.startsWith(commonPrefixes[commonPrefixes.length - 1]));
+      (commonPrefixes.length > 0 && folder.startsWith(commonPrefixes.at(-1) ?? ""));
     for (const key of keysInOrder(this.getBucketPath(bucket), "", skip)) {
       if (!key.startsWith(prefix) || utf8Order(key, startAfter) <= 0) continue;
       const at = delimiter === "" ? -1 : key.indexOf(delimiter, prefix.length);
@@ -306,7 +313,10 @@ export async function startMotoServer(options: { bucket?: string; objectLock?: b
   const endpoint = `http://127.0.0.1:${port}`;
   const deadline = Date.now() + 30_000;
   for (;;) {
-    const ok = await fetch(`${endpoint}/moto-api/`).then((r) => r.ok, () => false);
+    const ok = await fetch(`${endpoint}/moto-api/`).then(
+      (r) => r.ok,
+      () => false,
+    );
     if (ok) break;
     if (exited || Date.now() > deadline) {
       await kill();
@@ -314,7 +324,17 @@ export async function startMotoServer(options: { bucket?: string; objectLock?: b
     }
     await new Promise((resolve) => setTimeout(resolve, 200));
   }
-  const setup = await run(join(engineToolsPath().split(":").find((p) => p.includes("/moto-")) ?? "", "python"), [join(__dirname, "moto-setup.py"), endpoint, options.objectLock ? `${bucket}:lock` : bucket], { PATH: path }, { timeoutMs: 60_000 });
+  const setup = await run(
+    join(
+      engineToolsPath()
+        .split(":")
+        .find((p) => p.includes("/moto-")) ?? "",
+      "python",
+    ),
+    [join(__dirname, "moto-setup.py"), endpoint, options.objectLock ? `${bucket}:lock` : bucket],
+    { PATH: path },
+    { timeoutMs: 60_000 },
+  );
   if (setup.code !== 0) {
     await kill();
     throw new Error(`moto-setup.py failed:\n${setup.stderr}`);

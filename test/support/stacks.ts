@@ -1,8 +1,8 @@
 import { readdirSync } from "node:fs";
 import { join, resolve } from "node:path";
-import { loadFleetConfig, type RawStackConfig } from "../../components/config/load";
+import { loadFleetConfig, type RawStackConfig } from "../../components/validation/load";
 import { ConfigError } from "../../components/config/problems";
-import { program } from "../../components/program";
+import { program } from "../../components/program/program";
 import { isKubernetesObject, manifestOf, type KubernetesManifest } from "../../scripts/lib/manifests";
 import { runWithMocks, type MockRunOptions, type Registration } from "../../scripts/lib/mock-runtime";
 import { PROJECT } from "../../scripts/lib/render-stack";
@@ -24,7 +24,10 @@ export function exampleStackConfig(stack: string): RawStackConfig {
 }
 
 /** A raw config built in a test: values as they would appear under `openclaw-fleet:`. */
-export function rawConfig(values: Record<string, unknown>, secretKeys: string[] = values.secrets !== undefined ? ["secrets"] : []): RawStackConfig {
+export function rawConfig(
+  values: Record<string, unknown>,
+  secretKeys: string[] = values.secrets !== undefined ? ["secrets"] : [],
+): RawStackConfig {
   return { namespace: PROJECT, values, secretKeys: new Set(secretKeys) };
 }
 
@@ -52,14 +55,22 @@ export function findObject(registrations: readonly Registration[], kind: string,
   const found = kubernetesObjects(registrations).filter(
     (m) => m.kind === kind && m.metadata.name === name && (namespace === undefined || m.metadata.namespace === namespace),
   );
-  if (found.length !== 1) throw new Error(`expected one ${kind} ${namespace ?? "*"}/${name}, found ${found.length}`);
-  return found[0];
+  const [first] = found;
+  if (first === undefined || found.length !== 1) throw new Error(`expected one ${kind} ${namespace ?? "*"}/${name}, found ${found.length}`);
+  return first;
 }
 
 export function findRegistration(registrations: readonly Registration[], type: string, name: string): Registration {
   const found = registrations.filter((r) => r.type === type && r.name === name);
-  if (found.length !== 1) throw new Error(`expected one ${type} named ${name}, found ${found.length}: ${registrations.filter((r) => r.type === type).map((r) => r.name).join(", ")}`);
-  return found[0];
+  const [first] = found;
+  if (first === undefined || found.length !== 1)
+    throw new Error(
+      `expected one ${type} named ${name}, found ${found.length}: ${registrations
+        .filter((r) => r.type === type)
+        .map((r) => r.name)
+        .join(", ")}`,
+    );
+  return first;
 }
 
 /** The config loader's problems with a raw stack config, as `path: message` (none: it loads). */

@@ -25,7 +25,12 @@ function put(root: string, rel: string, content: string | Buffer, mode = 0o644):
 }
 
 async function sqlite(db: string, sql: string): Promise<string> {
-  const result = await run("sqlite3", ["-bail", "-cmd", ".timeout 10000", db, sql], { PATH: process.env.PATH ?? "" }, { timeoutMs: 30_000 });
+  const result = await run(
+    "sqlite3",
+    ["-bail", "-cmd", ".timeout 10000", db, sql],
+    { PATH: process.env.PATH ?? "" },
+    { timeoutMs: 30_000 },
+  );
   if (result.code !== 0) throw new Error(`sqlite3 ${db}: ${result.stderr}`);
   return result.stdout.trim();
 }
@@ -47,7 +52,11 @@ export const EXCLUDED_STATE_PATHS = [
  * Writes a state dir and a workspace dir. `bigFileBytes` sets the size of one incompressible media
  * file (20 MB in the round-trip test); `scale` multiplies the number of session files.
  */
-export async function makeStateTree(stateDir: string, workspaceDir: string, options: { bigFileBytes?: number; scale?: number } = {}): Promise<void> {
+export async function makeStateTree(
+  stateDir: string,
+  workspaceDir: string,
+  options: { bigFileBytes?: number; scale?: number } = {},
+): Promise<void> {
   const scale = options.scale ?? 1;
   put(stateDir, "openclaw.json", JSON.stringify({ gateway: { port: 18789 }, secrets: { token: "t0k3n" } }, null, 2), 0o600);
   put(stateDir, "agents/main/agent/auth-profiles.json", JSON.stringify({ anthropic: { key: "sk-test" } }), 0o600);
@@ -76,7 +85,10 @@ export async function makeStateTree(stateDir: string, workspaceDir: string, opti
     "PRAGMA journal_mode=WAL; CREATE TABLE kv(k TEXT PRIMARY KEY, v TEXT); INSERT INTO kv VALUES('model','claude'),('temperature','0.2');",
   );
   mkdirSync(join(stateDir, "memory"), { recursive: true });
-  await sqlite(join(stateDir, "memory/main.sqlite"), "CREATE TABLE chunks(id INTEGER PRIMARY KEY, text TEXT); INSERT INTO chunks(text) VALUES('remember the milk');");
+  await sqlite(
+    join(stateDir, "memory/main.sqlite"),
+    "CREATE TABLE chunks(id INTEGER PRIMARY KEY, text TEXT); INSERT INTO chunks(text) VALUES('remember the milk');",
+  );
   put(stateDir, "legacy.db", "not a database, just a file with a .db name\n");
 
   put(workspaceDir, "AGENTS.md", "# Agents\nBe helpful.\n");
@@ -181,7 +193,9 @@ export class SqliteWriter {
         last = error; // the table does not exist yet
       }
       if (Date.now() > deadline) {
-        throw new Error(`the SQLite writer committed nothing to ${this.db} within ${timeoutMs / 1000} s${last instanceof Error ? `: ${last.message}` : ""}`);
+        throw new Error(
+          `the SQLite writer committed nothing to ${this.db} within ${timeoutMs / 1000} s${last instanceof Error ? `: ${last.message}` : ""}`,
+        );
       }
       await new Promise((resolve) => setTimeout(resolve, 50));
     }

@@ -36,7 +36,8 @@ function join(...parts: Buffer[]): Buffer {
 /** The path for humans: bytes outside printable ASCII (and the backslash) as \xHH, as the engine's warnings show them. */
 export function shown(path: Buffer): string {
   let out = "";
-  for (const byte of path) out += byte >= 0x20 && byte < 0x7f && byte !== 0x5c ? String.fromCharCode(byte) : `\\x${byte.toString(16).padStart(2, "0")}`;
+  for (const byte of path)
+    out += byte >= 0x20 && byte < 0x7f && byte !== 0x5c ? String.fromCharCode(byte) : `\\x${byte.toString(16).padStart(2, "0")}`;
   return out;
 }
 
@@ -112,7 +113,28 @@ export async function makeTortureTree(root: string, options: { bigBytes?: number
   put(b("utf8/big-invalid-", [0xfe], ".bin"), bigContent("inv"));
 
   dir(b("shell"));
-  for (const name of ["-rf", "*", "?", "[a]", "a\\b", "it's", 'say "hi"', "$HOME", "a;b", "a|b", "a&b", "`x`", "sp ace", " lead", "trail ", "#hash", "~tilde", "%41", "a=b", "x.rclonelink"]) {
+  for (const name of [
+    "-rf",
+    "*",
+    "?",
+    "[a]",
+    "a\\b",
+    "it's",
+    'say "hi"',
+    "$HOME",
+    "a;b",
+    "a|b",
+    "a&b",
+    "`x`",
+    "sp ace",
+    " lead",
+    "trail ",
+    "#hash",
+    "~tilde",
+    "%41",
+    "a=b",
+    "x.rclonelink",
+  ]) {
     put(b("shell/", name));
   }
 
@@ -150,7 +172,9 @@ export async function makeTortureTree(root: string, options: { bigBytes?: number
   dir(b("special"));
   const fifo = await run("mkfifo", ["-m", "640", `${root}/special/pipe`], { PATH: process.env.PATH ?? "" });
   if (fifo.code !== 0) throw new Error(`mkfifo failed: ${fifo.stderr}`);
-  const fifoOdd = await run("sh", ["-c", `mkfifo -m 600 "$1/special/$(printf 'pipe\\001odd')"`, "sh", root], { PATH: process.env.PATH ?? "" });
+  const fifoOdd = await run("sh", ["-c", `mkfifo -m 600 "$1/special/$(printf 'pipe\\001odd')"`, "sh", root], {
+    PATH: process.env.PATH ?? "",
+  });
   if (fifoOdd.code !== 0) throw new Error(`mkfifo failed: ${fifoOdd.stderr}`);
   const sockets = [b("special/agent.socket"), b("special/odd", [0x07], ".socket")];
   const servers: Server[] = [];
@@ -198,13 +222,21 @@ export function readExactTree(root: string, skip: (rel: Buffer) => boolean = () 
       const full = join(rootB, path);
       const st = lstatSync(full);
       const key = path.toString("hex");
-      if (st.isSymbolicLink()) tree.set(key, { type: "symlink", mode: 0, target: readlinkSync(full, { encoding: "buffer" }).toString("hex") });
+      if (st.isSymbolicLink())
+        tree.set(key, { type: "symlink", mode: 0, target: readlinkSync(full, { encoding: "buffer" }).toString("hex") });
       else if (st.isDirectory()) {
         tree.set(key, { type: "dir", mode: st.mode & 0o7777 });
         walk(path);
       } else if (st.isFile()) {
         const bytes = readFileSync(full);
-        tree.set(key, { type: "file", mode: st.mode & 0o7777, size: bytes.length, sha256: createHash("sha256").update(bytes).digest("hex"), ino: st.ino, nlink: st.nlink });
+        tree.set(key, {
+          type: "file",
+          mode: st.mode & 0o7777,
+          size: bytes.length,
+          sha256: createHash("sha256").update(bytes).digest("hex"),
+          ino: st.ino,
+          nlink: st.nlink,
+        });
       } else if (st.isFIFO()) tree.set(key, { type: "fifo", mode: st.mode & 0o7777 });
       else if (st.isSocket()) tree.set(key, { type: "socket", mode: st.mode & 0o7777 });
       else tree.set(key, { type: "other", mode: st.mode & 0o7777 });
@@ -230,7 +262,8 @@ export function diffExactTrees(expected: ExactTree, actual: ExactTree): string[]
   // Hard links: paths that shared an inode must share one again.
   const groups = (tree: ExactTree): Map<string, string> => {
     const byIno = new Map<number, string[]>();
-    for (const [key, e] of tree) if (e.type === "file" && (e.nlink ?? 1) > 1 && e.ino !== undefined) byIno.set(e.ino, [...(byIno.get(e.ino) ?? []), key]);
+    for (const [key, e] of tree)
+      if (e.type === "file" && (e.nlink ?? 1) > 1 && e.ino !== undefined) byIno.set(e.ino, [...(byIno.get(e.ino) ?? []), key]);
     const out = new Map<string, string>();
     for (const keys of byIno.values()) for (const key of keys) out.set(key, [...keys].sort().join(","));
     return out;

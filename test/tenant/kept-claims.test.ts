@@ -1,6 +1,6 @@
 import { strict as assert } from "node:assert";
-import { keptNamespaceMessage } from "../../components/backup/hooks";
-import { KEPT_ON_REMOVAL_ANNOTATION } from "../../components/tenant/builders/namespace";
+import { keptNamespaceMessage } from "../../components/lifecycle-hooks/register";
+import { KEPT_ON_REMOVAL_ANNOTATION } from "../../components/builders/tenant/namespace";
 import { rawConfig, runProgram } from "../support/stacks";
 
 function stack(instances: Record<string, unknown>) {
@@ -16,7 +16,10 @@ async function namespaceOf(instances: Record<string, unknown>) {
   const registrations = await runProgram(stack(instances));
   const ns = registrations.find((r) => r.type === "kubernetes:core/v1:Namespace");
   assert.ok(ns, "no Namespace");
-  return { retainOnDelete: ns.retainOnDelete, annotations: (ns.inputs.metadata as { annotations?: Record<string, string> }).annotations ?? {} };
+  return {
+    retainOnDelete: ns.retainOnDelete,
+    annotations: (ns.inputs.metadata as { annotations?: Record<string, string> }).annotations ?? {},
+  };
 }
 
 /**
@@ -32,10 +35,19 @@ describe("a removed tenant keeps the claims it promised to keep", () => {
   });
 
   it("lists kept claims by their names: volumes kept on removal, workspace volumes and existing claims", async () => {
-    const { keptClaims } = await import("../../components/tenant/kept-claims");
-    const { loadFleetConfig } = await import("../../components/config/load");
-    const model = loadFleetConfig(stack({ bot: {}, web: { workspaceVolume: { enabled: true } }, old: { persistence: { existingClaim: "legacy-state", orphan: false } }, gone: { persistence: { orphan: false } } }));
-    assert.deepEqual(keptClaims(model.tenants[0]).sort(), ["bot-data", "legacy-state", "web-data", "web-workspace"]);
+    const { keptClaims } = await import("../../components/builders/tenant/kept-claims");
+    const { loadFleetConfig } = await import("../../components/validation/load");
+    const model = loadFleetConfig(
+      stack({
+        bot: {},
+        web: { workspaceVolume: { enabled: true } },
+        old: { persistence: { existingClaim: "legacy-state", orphan: false } },
+        gone: { persistence: { orphan: false } },
+      }),
+    );
+    const [tenant] = model.tenants;
+    assert.ok(tenant, "the stack has a tenant");
+    assert.deepEqual(keptClaims(tenant).sort(), ["bot-data", "legacy-state", "web-data", "web-workspace"]);
   });
 
   it("keeps it for an existing claim, which the program never deletes", async () => {
@@ -51,6 +63,9 @@ describe("a removed tenant keeps the claims it promised to keep", () => {
   });
 
   it("tells how to remove the kept namespace once the data is no longer wanted", () => {
-    assert.match(keptNamespaceMessage("openclaw-acme", ["bot-data"]), /namespace openclaw-acme is kept, with its claims bot-data .*kubectl delete namespace openclaw-acme$/);
+    assert.match(
+      keptNamespaceMessage("openclaw-acme", ["bot-data"]),
+      /namespace openclaw-acme is kept, with its claims bot-data .*kubectl delete namespace openclaw-acme$/,
+    );
   });
 });

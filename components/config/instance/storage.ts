@@ -1,7 +1,10 @@
 import { z } from "zod";
 import { dnsLabel, dnsSubdomain, positiveQuantity } from "../primitives";
 
-const accessModes = z.array(z.enum(["ReadWriteOnce", "ReadWriteOncePod", "ReadWriteMany", "ReadOnlyMany"])).min(1).default(["ReadWriteOnce"]);
+const accessModes = z
+  .array(z.enum(["ReadWriteOnce", "ReadWriteOncePod", "ReadWriteMany", "ReadOnlyMany"]))
+  .min(1)
+  .default(["ReadWriteOnce"]);
 
 function volumeOptions(defaults: { enabled: boolean; size: string }) {
   return {
@@ -17,19 +20,19 @@ function volumeOptions(defaults: { enabled: boolean; size: string }) {
   };
 }
 
-function refineClaim(v: { existingClaim?: string; storageClass?: string }, ctx: z.RefinementCtx): void {
-  if (v.existingClaim !== undefined && v.storageClass !== undefined) {
-    ctx.addIssue({ code: "custom", path: ["storageClass"], message: "has no effect with existingClaim (the existing PVC keeps its own class): remove one of them" });
-  }
-}
-
 /** The state volume (`~/.openclaw`). */
-export const persistence = z.object(volumeOptions({ enabled: true, size: "10Gi" })).strict().prefault({}).superRefine(refineClaim);
+export const persistence = z
+  .object(volumeOptions({ enabled: true, size: "10Gi" }))
+  .strict()
+  .prefault({});
 
 /**
  * A second volume for `~/.openclaw/workspace` (the agent's files), as in
  * KubeClaw's split volumes: sized, classed and kept apart from the state.
  * Backups cover both volumes.
  */
-export const workspaceVolume = z.object(volumeOptions({ enabled: false, size: "5Gi" })).strict().prefault({}).superRefine(refineClaim);
+export const workspaceVolume = z
+  .object(volumeOptions({ enabled: false, size: "5Gi" }))
+  .strict()
+  .prefault({});
 export type VolumeSettings = z.output<typeof persistence>;

@@ -15,15 +15,30 @@ export function networkProblems(tenant: TenantModel, apiServerCIDRs: readonly st
     const policy = instance.spec.networkPolicy;
     const at = (...path: (string | number)[]) => joinPath(["tenants", tenant.name, "instances", instance.name, "networkPolicy", ...path]);
     policy.allowedIngressInstances.forEach((other, i) => {
-      if (other === instance.name) problems.push({ path: at("allowedIngressInstances", i), message: `"${other}" is this instance itself; list the other instances of tenant ${tenant.name} that may connect` });
-      else if (!names.has(other)) problems.push({ path: at("allowedIngressInstances", i), message: `"${other}" is not an instance of tenant ${tenant.name} (${[...names].sort().join(", ")}); instances of other tenants live in other namespaces: use allowedIngressNamespaces` });
+      if (other === instance.name)
+        problems.push({
+          path: at("allowedIngressInstances", i),
+          message: `"${other}" is this instance itself; list the other instances of tenant ${tenant.name} that may connect`,
+        });
+      else if (!names.has(other))
+        problems.push({
+          path: at("allowedIngressInstances", i),
+          message: `"${other}" is not an instance of tenant ${tenant.name} (${[...names].sort().join(", ")}); instances of other tenants live in other namespaces: use allowedIngressNamespaces`,
+        });
     });
     if (!policy.enabled) continue;
     if (instance.spec.rbac.additionalRules.length > 0 && !policy.allowAPIServer) {
-      problems.push({ path: at("allowAPIServer"), message: "is false, but rbac.additionalRules gives the instance API rights: the NetworkPolicy blocks the API server unless you set networkPolicy.allowAPIServer: true" });
+      problems.push({
+        path: at("allowAPIServer"),
+        message:
+          "is false, but rbac.additionalRules gives the instance API rights: the NetworkPolicy blocks the API server unless you set networkPolicy.allowAPIServer: true",
+      });
     }
     if (policy.allowAPIServer && apiServerCIDRs.length === 0) {
-      problems.push({ path: at("allowAPIServer"), message: `needs the API server's addresses in cluster.kubernetes.apiServerCIDRs (${ENDPOINTS_HINT}, each as /32 or /128)` });
+      problems.push({
+        path: at("allowAPIServer"),
+        message: `needs the API server's addresses in cluster.kubernetes.apiServerCIDRs (${ENDPOINTS_HINT}, each as /32 or /128)`,
+      });
     }
   }
   return problems;

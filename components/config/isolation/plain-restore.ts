@@ -33,7 +33,8 @@ export function plainRestoreProblems(tenant: TenantModel, fleetPrefix: string): 
     const source = instance.spec.backup.restoreFrom;
     if (source?.type !== "plain") continue;
     const message = plainFolderTooWide(source.path, fleetPrefix);
-    if (message !== undefined) problems.push({ path: joinPath(["tenants", tenant.name, "instances", instance.name, "backup", "restoreFrom", "plain"]), message });
+    if (message !== undefined)
+      problems.push({ path: joinPath(["tenants", tenant.name, "instances", instance.name, "backup", "restoreFrom", "plain"]), message });
   }
   return problems;
 }

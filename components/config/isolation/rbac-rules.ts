@@ -51,13 +51,37 @@ const FORBIDDEN: readonly Capability[] = [
     resource: "secrets",
     why: "Secrets of the tenant namespace hold the backup store keys, the backup passphrase and every instance's gateway token, and a created ServiceAccount-token Secret mints a token; the app reads its own Secrets through env and volumes, never the API",
   },
-  { group: CORE, resource: "serviceaccounts/token", why: "mints a token for any ServiceAccount of the namespace, the backup ones included" },
-  { group: CORE, resource: "pods/exec", why: "runs commands in any pod of the namespace, including backup pods that hold store credentials" },
+  {
+    group: CORE,
+    resource: "serviceaccounts/token",
+    why: "mints a token for any ServiceAccount of the namespace, the backup ones included",
+  },
+  {
+    group: CORE,
+    resource: "pods/exec",
+    why: "runs commands in any pod of the namespace, including backup pods that hold store credentials",
+  },
   { group: CORE, resource: "pods/attach", why: "attaches to any pod of the namespace, including backup pods that hold store credentials" },
-  { group: CORE, resource: "pods/ephemeralcontainers", why: "adds containers to any pod of the namespace, including backup pods that hold store credentials" },
-  { group: CORE, resource: "pods/portforward", why: "connects to any pod of the namespace past its NetworkPolicy (another instance's gateway, canvas, browser)" },
-  { group: CORE, resource: "pods/proxy", why: "connects to any pod of the namespace past its NetworkPolicy (another instance's gateway, canvas, browser)" },
-  { group: CORE, resource: "services/proxy", why: "connects to any Service of the namespace past its NetworkPolicy (another instance's gateway)" },
+  {
+    group: CORE,
+    resource: "pods/ephemeralcontainers",
+    why: "adds containers to any pod of the namespace, including backup pods that hold store credentials",
+  },
+  {
+    group: CORE,
+    resource: "pods/portforward",
+    why: "connects to any pod of the namespace past its NetworkPolicy (another instance's gateway, canvas, browser)",
+  },
+  {
+    group: CORE,
+    resource: "pods/proxy",
+    why: "connects to any pod of the namespace past its NetworkPolicy (another instance's gateway, canvas, browser)",
+  },
+  {
+    group: CORE,
+    resource: "services/proxy",
+    why: "connects to any Service of the namespace past its NetworkPolicy (another instance's gateway)",
+  },
   { group: CORE, resource: "pods", verbs: WRITE_TEMPLATE, why: POD_RUNNER_WHY },
   { group: CORE, resource: "replicationcontrollers", verbs: WRITE_TEMPLATE, why: POD_RUNNER_WHY },
   { group: CORE, resource: "podtemplates", verbs: WRITE_TEMPLATE, why: POD_RUNNER_WHY },
@@ -68,11 +92,18 @@ const FORBIDDEN: readonly Capability[] = [
   { group: "batch", resource: "jobs", verbs: WRITE_TEMPLATE, why: POD_RUNNER_WHY },
   { group: "batch", resource: "cronjobs", verbs: WRITE_TEMPLATE, why: POD_RUNNER_WHY },
   { group: "rbac.authorization.k8s.io", resource: "roles", verbs: WRITE_TEMPLATE, why: "writes Roles, the very rights this list limits" },
-  { group: "rbac.authorization.k8s.io", resource: "rolebindings", verbs: WRITE_TEMPLATE, why: "binds Roles to ServiceAccounts, the very rights this list limits" },
+  {
+    group: "rbac.authorization.k8s.io",
+    resource: "rolebindings",
+    verbs: WRITE_TEMPLATE,
+    why: "binds Roles to ServiceAccounts, the very rights this list limits",
+  },
 ];
 
 /** Reads that return another instance's data, allowed only for objects named outside every instance's names. */
-const DATA_READS: readonly Capability[] = [{ group: CORE, resource: "pods/log", verbs: ["get"], why: "reads pod logs, which carry the instances' conversations" }];
+const DATA_READS: readonly Capability[] = [
+  { group: CORE, resource: "pods/log", verbs: ["get"], why: "reads pod logs, which carry the instances' conversations" },
+];
 
 /**
  * Kinds a rule may create. Anything else created in the tenant namespace can
@@ -120,7 +151,10 @@ export function ruleRefusals(rule: RbacRule, tenant: TenantModel, self?: string)
   const changes = rule.verbs.filter((v) => !READ_VERBS.has(v) && v !== "create");
   const dataReads = DATA_READS.filter((c) => (c.verbs ?? rule.verbs).some((v) => ruleMatches(rule, c.group, c.resource, v)));
   if (changes.length > 0 || dataReads.length > 0) {
-    const what = [...(changes.length > 0 ? [`${changes.join("/")} objects`] : []), ...dataReads.map((c) => `${describeCapability(c)} (it ${c.why})`)].join(" and ");
+    const what = [
+      ...(changes.length > 0 ? [`${changes.join("/")} objects`] : []),
+      ...dataReads.map((c) => `${describeCapability(c)} (it ${c.why})`),
+    ].join(" and ");
     const names = rule.resourceNames ?? [];
     if (names.length === 0) {
       out.push(
@@ -131,12 +165,16 @@ export function ruleRefusals(rule: RbacRule, tenant: TenantModel, self?: string)
       for (const name of names) {
         const found = registry.programOwner(name, "object");
         if (found !== undefined) {
-          out.push(`grants ${what} on "${name}", a name of ${describeOwner(found.owner)} (the program names every object of an instance <instance> or <instance>-…, and the namespace's own openclaw-…): name objects of your own`);
+          out.push(
+            `grants ${what} on "${name}", a name of ${describeOwner(found.owner)} (the program names every object of an instance <instance> or <instance>-…, and the namespace's own openclaw-…): name objects of your own`,
+          );
           continue;
         }
-        const others = (registry.uses.get(name) ?? []).filter((u) => u.instance !== self);
-        if (others.length > 0) {
-          out.push(`grants ${what} on "${name}", which instance "${others[0].instance}" uses (${others[0].path}): a change to it changes that instance; name objects no other instance uses`);
+        const [other] = (registry.uses.get(name) ?? []).filter((u) => u.instance !== self);
+        if (other !== undefined) {
+          out.push(
+            `grants ${what} on "${name}", which instance "${other.instance}" uses (${other.path}): a change to it changes that instance; name objects no other instance uses`,
+          );
         }
       }
     }

@@ -1,4 +1,4 @@
-import { TAILSCALE_UID } from "../../instance/pod/sidecars";
+import { TAILSCALE_UID } from "../ports";
 import type { TenantModel } from "../model";
 import { joinPath, type ConfigProblem } from "../problems";
 
@@ -17,7 +17,8 @@ export function tailscaleProblems(tenant: TenantModel): ConfigProblem[] {
     if (spec.podSecurityContext.runAsUser === TAILSCALE_UID) problems.push({ path: at("podSecurityContext", "runAsUser"), message: why });
     for (const key of ["initContainers", "sidecars"] as const) {
       spec[key].forEach((c, i) => {
-        if (c.securityContext?.runAsUser === TAILSCALE_UID) problems.push({ path: at(key, i, "securityContext", "runAsUser"), message: why });
+        if (c.securityContext?.runAsUser === TAILSCALE_UID)
+          problems.push({ path: at(key, i, "securityContext", "runAsUser"), message: why });
       });
     }
   }

@@ -23,7 +23,11 @@ export function ownershipMarkdown(): string {
     "",
     ...annotations,
     "",
-    `Namespaces no tenant may take: \`kube-*\`, ${RESERVED_NAMESPACES.filter((n) => !n.startsWith("kube-")).map((n) => `\`${n}\``).join(", ")}, \`backup.monitoring.namespace\`, the namespace of an in-cluster store endpoint, the resolver's (\`cluster.kubernetes.dns.namespace\`), \`cluster.kubernetes.reservedNamespaces\`, and any namespace another tenant's NetworkPolicy admits.`,
+    `Namespaces no tenant may take: \`kube-*\`, ${RESERVED_NAMESPACES.filter((n) => !n.startsWith("kube-"))
+      .map((n) => `\`${n}\``)
+      .join(
+        ", ",
+      )}, \`backup.monitoring.namespace\`, the namespace of an in-cluster store endpoint, the resolver's (\`cluster.kubernetes.dns.namespace\`), \`cluster.kubernetes.reservedNamespaces\`, and any namespace another tenant's NetworkPolicy admits.`,
   ].join("\n");
 }
 

@@ -9,7 +9,11 @@ import { joinPath, type ConfigProblem } from "../problems";
 import { instanceRefPath } from "./registry";
 
 /** Annotations whose value names host names (comma- or space-separated). */
-export const HOST_ANNOTATIONS = ["nginx.ingress.kubernetes.io/server-alias", "external-dns.alpha.kubernetes.io/hostname", "external-dns.alpha.kubernetes.io/internal-hostname"];
+export const HOST_ANNOTATIONS = [
+  "nginx.ingress.kubernetes.io/server-alias",
+  "external-dns.alpha.kubernetes.io/hostname",
+  "external-dns.alpha.kubernetes.io/internal-hostname",
+];
 /** Annotations whose value names a tailnet host. */
 export const TAILNET_HOST_ANNOTATIONS = ["tailscale.com/hostname"];
 
@@ -42,12 +46,14 @@ export function hostClaims(instance: InstanceModel): Claim[] {
     );
     for (const key of HOST_ANNOTATIONS) {
       const value = spec.ingress.annotations[key];
-      if (value !== undefined) for (const host of split(value)) claims.push({ name: host, instance, path: at("ingress", "annotations", key) });
+      if (value !== undefined)
+        for (const host of split(value)) claims.push({ name: host, instance, path: at("ingress", "annotations", key) });
     }
   }
   for (const key of HOST_ANNOTATIONS) {
     const value = spec.service.annotations[key];
-    if (value !== undefined) for (const host of split(value)) claims.push({ name: host, instance, path: at("service", "annotations", key) });
+    if (value !== undefined)
+      for (const host of split(value)) claims.push({ name: host, instance, path: at("service", "annotations", key) });
   }
   return claims;
 }
@@ -55,7 +61,8 @@ export function hostClaims(instance: InstanceModel): Claim[] {
 /** Whether two host names can route the same request: equal, or one a wildcard over the other. */
 export function hostsOverlap(a: string, b: string): boolean {
   if (a === b) return true;
-  const covers = (wild: string, host: string) => wild.startsWith("*.") && host.endsWith(wild.slice(1)) && !host.slice(0, host.length - wild.length + 1).includes(".");
+  const covers = (wild: string, host: string) =>
+    wild.startsWith("*.") && host.endsWith(wild.slice(1)) && !host.slice(0, host.length - wild.length + 1).includes(".");
   return covers(a, b) || covers(b, a);
 }
 
@@ -71,7 +78,8 @@ export function tailnetClaims(instance: InstanceModel): Claim[] {
   }
   for (const key of TAILNET_HOST_ANNOTATIONS) {
     const value = spec.service.annotations[key];
-    if (value !== undefined) claims.push({ name: value.trim().toLowerCase(), instance, path: instanceRefPath(instance, ["service", "annotations", key]) });
+    if (value !== undefined)
+      claims.push({ name: value.trim().toLowerCase(), instance, path: instanceRefPath(instance, ["service", "annotations", key]) });
   }
   return claims;
 }
@@ -80,7 +88,11 @@ const who = (claim: Claim) => `${claim.path} (tenant "${claim.instance.tenant}",
 const same = (a: Claim, b: Claim) => a.instance.tenant === b.instance.tenant && a.instance.name === b.instance.name;
 
 /** Every claim that overlaps another instance's is refused, naming that other claim: both claimants see both paths. */
-function uniqueness(claims: readonly Claim[], overlap: (a: string, b: string) => boolean, message: (claim: Claim, other: Claim) => string): ConfigProblem[] {
+function uniqueness(
+  claims: readonly Claim[],
+  overlap: (a: string, b: string) => boolean,
+  message: (claim: Claim, other: Claim) => string,
+): ConfigProblem[] {
   const problems: ConfigProblem[] = [];
   const reported = new Set<string>();
   for (const claim of claims) {
@@ -141,7 +153,11 @@ function namespaceProblems(tenants: readonly TenantModel[], facts: NamespaceFact
   for (const tenant of tenants) {
     for (const instance of tenant.instances) {
       const np = instance.spec.networkPolicy;
-      const add = (ns: string, path: (string | number)[]) => admitted.set(ns, [...(admitted.get(ns) ?? []), { tenant: tenant.name, path: instanceRefPath(instance, ["networkPolicy", ...path]) }]);
+      const add = (ns: string, path: (string | number)[]) =>
+        admitted.set(ns, [
+          ...(admitted.get(ns) ?? []),
+          { tenant: tenant.name, path: instanceRefPath(instance, ["networkPolicy", ...path]) },
+        ]);
       np.allowedIngressNamespaces.forEach((ns, i) => add(ns, ["allowedIngressNamespaces", i]));
       np.additionalEgress.forEach((r, i) => r.namespaces.forEach((ns, j) => add(ns, ["additionalEgress", i, "namespaces", j])));
     }
@@ -155,17 +171,34 @@ function namespaceProblems(tenants: readonly TenantModel[], facts: NamespaceFact
     } else if (ns === "default" || ns.startsWith("kube-")) {
       problems.push({ path, message: `"${ns}" is a Kubernetes system namespace; ${pick}` });
     } else if (ns === facts.dnsNamespace) {
-      problems.push({ path, message: `"${ns}" is cluster.kubernetes.dns.namespace, the resolver's, to which every NetworkPolicy of the fleet admits DNS: its pods could answer every instance's queries; ${pick}` });
+      problems.push({
+        path,
+        message: `"${ns}" is cluster.kubernetes.dns.namespace, the resolver's, to which every NetworkPolicy of the fleet admits DNS: its pods could answer every instance's queries; ${pick}`,
+      });
     } else if (ns === facts.storeNamespace) {
-      problems.push({ path, message: `"${ns}" is the namespace of the backup store (backup.store.endpoint), which every backup pod may reach with its credentials; ${pick}` });
+      problems.push({
+        path,
+        message: `"${ns}" is the namespace of the backup store (backup.store.endpoint), which every backup pod may reach with its credentials; ${pick}`,
+      });
     } else if (RESERVED_NAMESPACES.includes(ns) || facts.reserved.includes(ns)) {
-      problems.push({ path, message: `"${ns}" is the namespace of the cluster or one of its controllers, which NetworkPolicies admit by name; ${pick} (or remove it from cluster.kubernetes.reservedNamespaces if it is not)` });
+      problems.push({
+        path,
+        message: `"${ns}" is the namespace of the cluster or one of its controllers, which NetworkPolicies admit by name; ${pick} (or remove it from cluster.kubernetes.reservedNamespaces if it is not)`,
+      });
     } else {
       const other = (admitted.get(ns) ?? []).find((a) => a.tenant !== tenant.name);
-      if (other !== undefined) problems.push({ path, message: `"${ns}" is admitted by another tenant's NetworkPolicy (${other.path}): its pods would be let in as that namespace; pick another name` });
+      if (other !== undefined)
+        problems.push({
+          path,
+          message: `"${ns}" is admitted by another tenant's NetworkPolicy (${other.path}): its pods would be let in as that namespace; pick another name`,
+        });
     }
     const first = owners.get(ns);
-    if (first !== undefined) problems.push({ path, message: `namespace "${ns}" is already used by tenant "${first}" (tenants.${first}.namespace); each tenant needs its own namespace` });
+    if (first !== undefined)
+      problems.push({
+        path,
+        message: `namespace "${ns}" is already used by tenant "${first}" (tenants.${first}.namespace); each tenant needs its own namespace`,
+      });
     else owners.set(ns, tenant.name);
   }
   return problems;
@@ -178,12 +211,14 @@ export function globalNameProblems(tenants: readonly TenantModel[], facts: Names
     ...uniqueness(
       instances.flatMap(hostClaims),
       hostsOverlap,
-      (claim, first) => `host "${claim.name}" is also claimed by ${who(first)}: a host routes to one instance in the whole fleet (a second claimant would take its traffic); pick a host of your own`,
+      (claim, first) =>
+        `host "${claim.name}" is also claimed by ${who(first)}: a host routes to one instance in the whole fleet (a second claimant would take its traffic); pick a host of your own`,
     ),
     ...uniqueness(
       instances.flatMap(tailnetClaims),
       (a, b) => a === b,
-      (claim, first) => `tailnet host name "${claim.name}" is also claimed by ${who(first)}: on one tailnet the name would reach either device; set tailscale.hostname to a name no other instance uses`,
+      (claim, first) =>
+        `tailnet host name "${claim.name}" is also claimed by ${who(first)}: on one tailnet the name would reach either device; set tailscale.hostname to a name no other instance uses`,
     ),
   ];
 }

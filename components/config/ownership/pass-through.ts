@@ -19,12 +19,36 @@ export const GUARDED_ANNOTATIONS: readonly AnnotationRule[] = [
     keys: "`nginx.ingress.kubernetes.io/*-snippet` (server, configuration, auth, stream, modsecurity)",
     why: "injects configuration into the ingress controller that serves every tenant (it can read the controller's Secrets and route other tenants' hosts, CVE-2021-25742)",
   },
-  { pattern: /^nginx\.ingress\.kubernetes\.io\/server-alias$/, keys: "`nginx.ingress.kubernetes.io/server-alias`", why: "routes more host names to this instance" },
-  { pattern: /^nginx\.ingress\.kubernetes\.io\/canary/, keys: "`nginx.ingress.kubernetes.io/canary*`", why: "takes a share of the traffic of another Ingress with the same host" },
-  { pattern: /^nginx\.ingress\.kubernetes\.io\/mirror-/, keys: "`nginx.ingress.kubernetes.io/mirror-*`", why: "copies every request, credentials included, to another address" },
-  { pattern: /^external-dns\.alpha\.kubernetes\.io\//, keys: "`external-dns.alpha.kubernetes.io/*`", why: "publishes DNS records in the fleet's zones" },
-  { pattern: /^traefik\.ingress\.kubernetes\.io\/router\.middlewares$/, keys: "`traefik.ingress.kubernetes.io/router.middlewares`", why: "chains middlewares of any namespace (`<namespace>-<name>@kubernetescrd`) into the route" },
-  { pattern: /^tailscale\.com\//, keys: "`tailscale.com/*`", why: "exposes the Service on the tailnet through the Tailscale operator, under a host name of its choice" },
+  {
+    pattern: /^nginx\.ingress\.kubernetes\.io\/server-alias$/,
+    keys: "`nginx.ingress.kubernetes.io/server-alias`",
+    why: "routes more host names to this instance",
+  },
+  {
+    pattern: /^nginx\.ingress\.kubernetes\.io\/canary/,
+    keys: "`nginx.ingress.kubernetes.io/canary*`",
+    why: "takes a share of the traffic of another Ingress with the same host",
+  },
+  {
+    pattern: /^nginx\.ingress\.kubernetes\.io\/mirror-/,
+    keys: "`nginx.ingress.kubernetes.io/mirror-*`",
+    why: "copies every request, credentials included, to another address",
+  },
+  {
+    pattern: /^external-dns\.alpha\.kubernetes\.io\//,
+    keys: "`external-dns.alpha.kubernetes.io/*`",
+    why: "publishes DNS records in the fleet's zones",
+  },
+  {
+    pattern: /^traefik\.ingress\.kubernetes\.io\/router\.middlewares$/,
+    keys: "`traefik.ingress.kubernetes.io/router.middlewares`",
+    why: "chains middlewares of any namespace (`<namespace>-<name>@kubernetescrd`) into the route",
+  },
+  {
+    pattern: /^tailscale\.com\//,
+    keys: "`tailscale.com/*`",
+    why: "exposes the Service on the tailnet through the Tailscale operator, under a host name of its choice",
+  },
 ];
 
 /** The rule that guards `key`, or undefined for an annotation any tenant may set. */

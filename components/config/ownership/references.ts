@@ -57,7 +57,12 @@ function isObject(value: unknown): value is Record<string, unknown> {
 function objectKind(key: string, child: Record<string, unknown>): ReferenceKind | undefined {
   if (typeof child.name !== "string") return undefined;
   if (key in OBJECT_KEYS) return OBJECT_KEYS[key];
-  if (key === "dataSource" || key === "dataSourceRef") return child.kind === "VolumeSnapshot" ? "VolumeSnapshot" : child.kind === "PersistentVolumeClaim" || child.kind === undefined ? "PersistentVolumeClaim" : "object";
+  if (key === "dataSource" || key === "dataSourceRef")
+    return child.kind === "VolumeSnapshot"
+      ? "VolumeSnapshot"
+      : child.kind === "PersistentVolumeClaim" || child.kind === undefined
+        ? "PersistentVolumeClaim"
+        : "object";
   if (key.endsWith("SecretRef")) return "Secret";
   if (key.endsWith("Ref")) return "object";
   return undefined;
@@ -77,8 +82,11 @@ export function objectReferences(value: unknown, path: (string | number)[] = [])
       }
       continue;
     }
-    if (typeof child === "string" && key in STRING_KEYS) out.push({ kind: STRING_KEYS[key], name: child, path: at });
-    else if (key === "pullSecrets" && Array.isArray(child)) child.forEach((name, i) => typeof name === "string" && out.push({ kind: "Secret", name, path: [...at, i] }));
+    if (typeof child === "string" && key in STRING_KEYS) {
+      const kind = STRING_KEYS[key];
+      if (kind !== undefined) out.push({ kind, name: child, path: at });
+    } else if (key === "pullSecrets" && Array.isArray(child))
+      child.forEach((name, i) => typeof name === "string" && out.push({ kind: "Secret", name, path: [...at, i] }));
     else if (isObject(child)) {
       const kind = objectKind(key, child);
       if (kind !== undefined) out.push({ kind, name: child.name as string, path: [...at, "name"] });
@@ -108,5 +116,7 @@ export const VOLUME_POSITIONS = ["persistence.existingClaim", "workspaceVolume.e
  * naming that very object (the program deletes it when the option is set) is a mistake.
  */
 export function replacesOwn(ref: ObjectReference): boolean {
-  return ["config.configMapRef.name", "gateway.existingSecret.name", "ingress.security.basicAuth.existingSecret"].includes(joined(ref.path));
+  return ["config.configMapRef.name", "gateway.existingSecret.name", "ingress.security.basicAuth.existingSecret"].includes(
+    joined(ref.path),
+  );
 }

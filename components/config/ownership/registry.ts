@@ -8,7 +8,7 @@
  * reference against it; docs/security.md's ownership table is generated from
  * OWNERSHIP_RULES below.
  */
-import { ownedObjects } from "../../instance/owned-objects";
+import { ownedObjects } from "../owned-objects";
 import type { InstanceModel, TenantModel } from "../model";
 import { instanceNames, NAMESPACE_OBJECT_PREFIX } from "../names";
 import { joinPath } from "../problems";
@@ -127,7 +127,9 @@ export function describeOwner(owner: Owner, self?: InstanceModel): string {
     case "tenant":
       return `the tenant namespace's own objects (tenant "${owner.tenant}")`;
     case "instance":
-      return self !== undefined && owner.instance === self.name && owner.tenant === self.tenant ? "this instance" : `instance "${owner.instance}"`;
+      return self !== undefined && owner.instance === self.name && owner.tenant === self.tenant
+        ? "this instance"
+        : `instance "${owner.instance}"`;
   }
 }
 
@@ -144,25 +146,101 @@ export interface OwnershipRule {
  * `npm run docs:security`; test/docs/security-table.test.ts keeps it equal).
  */
 export function ownershipRules(): OwnershipRule[] {
-  const sample = { tenant: "<tenant>", name: "<instance>", namespace: "<namespace>", logicalName: "", names: undefined, spec: undefined } as unknown as InstanceModel;
+  const sample = {
+    tenant: "<tenant>",
+    name: "<instance>",
+    namespace: "<namespace>",
+    logicalName: "",
+    names: undefined,
+    spec: undefined,
+  } as unknown as InstanceModel;
   const objects = ownedObjectsOfSample(sample);
   const app = objects.filter((o) => !o.backup);
   const backup = objects.filter((o) => o.backup);
   const list = (os: typeof objects) => [...new Set(os.map((o) => `${o.kind} \`${o.name}\``))].join(", ");
   return [
-    { what: "Objects the program makes for an instance's app", names: list(app), owner: "the instance", mayRefer: "the instance itself, except the ones an option replaces (`config.configMapRef`, `gateway.existingSecret`, `ingress.security.basicAuth.existingSecret` must name your own object)" },
-    { what: "Objects the program makes for an instance's backup", names: list(backup), owner: "the instance's backup", mayRefer: "nobody's config: the app never holds store credentials or the passphrase, not even its own; no RBAC rule may name them" },
-    { what: "Any other name in an instance's name space", names: "`<instance>`, `<instance>-…` (longest instance name wins; `<instance>-backup…` is its backup's)", owner: "the instance", mayRefer: "the instance itself (its backup's names: nobody)" },
-    { what: "Objects of the tenant namespace", names: "`openclaw-…` (quota, limit range, backup engine, lifecycle hooks), unless an instance's longer name space holds the name", owner: "the tenant (the program)", mayRefer: "nobody's config; no RBAC rule may name them" },
-    { what: "A user-named claim or gateway token", names: "any name used as a PersistentVolumeClaim (`persistence`, `workspaceVolume`, `ollama.storage`, volumes, ephemeral `dataSource`) or as `gateway.existingSecret`", owner: "the one instance that uses it", mayRefer: "that instance, in one volume position only; when two instances use it, each is refused, naming the other's path" },
-    { what: "Other user-named Secrets and ConfigMaps", names: "any other name", owner: "the tenant (you manage them)", mayRefer: "every instance of the tenant (shared on purpose); RBAC changes only to objects no other instance uses" },
-    { what: "Objects an annotation names", names: "`nginx.ingress.kubernetes.io/` `auth-secret`, `auth-tls-secret`, `proxy-ssl-secret`, `auth-proxy-set-headers`, `custom-headers`, `default-backend`: `<name>` or `<namespace>/<name>`", owner: "as above, by name", mayRefer: "resolved like any other reference; another namespace is refused" },
-    { what: "Stack secrets used by the fleet", names: "`secrets.<name>` referenced outside `tenants` and `defaults` (e.g. `backup.store.credentials`)", owner: "the fleet", mayRefer: "only those fleet positions; never a tenant's block" },
-    { what: "Stack secrets used in `defaults`", names: "`secrets.<name>` referenced under `defaults`", owner: "the fleet, shared with every instance", mayRefer: "every instance, for the same purpose as in `defaults` (a passphrase stays a passphrase)" },
-    { what: "Stack secrets used by a tenant", names: "`secrets.<name>` referenced under `tenants.<tenant>`", owner: "that tenant", mayRefer: "that tenant's block only; store keys and backup passphrases never in an env value" },
-    { what: "Host names", names: "`ingress.hosts[].host`, `ingress.tls[].hosts`, `nginx.ingress.kubernetes.io/server-alias`, `external-dns.alpha.kubernetes.io/hostname`", owner: "one instance, fleet-wide (a wildcard covers its subdomains)", mayRefer: "that instance only; when two instances claim it, each is refused, naming the other's path" },
-    { what: "Tailscale host names", names: "`tailscale.hostname` (default: the instance name)", owner: "one instance, fleet-wide", mayRefer: "that instance only" },
-    { what: "Namespaces", names: "`tenants.<tenant>.namespace` (default `openclaw-<tenant>`)", owner: "one tenant", mayRefer: "never the cluster's own or a controller's (see below), nor one another tenant's policy admits" },
+    {
+      what: "Objects the program makes for an instance's app",
+      names: list(app),
+      owner: "the instance",
+      mayRefer:
+        "the instance itself, except the ones an option replaces (`config.configMapRef`, `gateway.existingSecret`, `ingress.security.basicAuth.existingSecret` must name your own object)",
+    },
+    {
+      what: "Objects the program makes for an instance's backup",
+      names: list(backup),
+      owner: "the instance's backup",
+      mayRefer: "nobody's config: the app never holds store credentials or the passphrase, not even its own; no RBAC rule may name them",
+    },
+    {
+      what: "Any other name in an instance's name space",
+      names: "`<instance>`, `<instance>-…` (longest instance name wins; `<instance>-backup…` is its backup's)",
+      owner: "the instance",
+      mayRefer: "the instance itself (its backup's names: nobody)",
+    },
+    {
+      what: "Objects of the tenant namespace",
+      names: "`openclaw-…` (quota, limit range, backup engine, lifecycle hooks), unless an instance's longer name space holds the name",
+      owner: "the tenant (the program)",
+      mayRefer: "nobody's config; no RBAC rule may name them",
+    },
+    {
+      what: "A user-named claim or gateway token",
+      names:
+        "any name used as a PersistentVolumeClaim (`persistence`, `workspaceVolume`, `ollama.storage`, volumes, ephemeral `dataSource`) or as `gateway.existingSecret`",
+      owner: "the one instance that uses it",
+      mayRefer: "that instance, in one volume position only; when two instances use it, each is refused, naming the other's path",
+    },
+    {
+      what: "Other user-named Secrets and ConfigMaps",
+      names: "any other name",
+      owner: "the tenant (you manage them)",
+      mayRefer: "every instance of the tenant (shared on purpose); RBAC changes only to objects no other instance uses",
+    },
+    {
+      what: "Objects an annotation names",
+      names:
+        "`nginx.ingress.kubernetes.io/` `auth-secret`, `auth-tls-secret`, `proxy-ssl-secret`, `auth-proxy-set-headers`, `custom-headers`, `default-backend`: `<name>` or `<namespace>/<name>`",
+      owner: "as above, by name",
+      mayRefer: "resolved like any other reference; another namespace is refused",
+    },
+    {
+      what: "Stack secrets used by the fleet",
+      names: "`secrets.<name>` referenced outside `tenants` and `defaults` (e.g. `backup.store.credentials`)",
+      owner: "the fleet",
+      mayRefer: "only those fleet positions; never a tenant's block",
+    },
+    {
+      what: "Stack secrets used in `defaults`",
+      names: "`secrets.<name>` referenced under `defaults`",
+      owner: "the fleet, shared with every instance",
+      mayRefer: "every instance, for the same purpose as in `defaults` (a passphrase stays a passphrase)",
+    },
+    {
+      what: "Stack secrets used by a tenant",
+      names: "`secrets.<name>` referenced under `tenants.<tenant>`",
+      owner: "that tenant",
+      mayRefer: "that tenant's block only; store keys and backup passphrases never in an env value",
+    },
+    {
+      what: "Host names",
+      names:
+        "`ingress.hosts[].host`, `ingress.tls[].hosts`, `nginx.ingress.kubernetes.io/server-alias`, `external-dns.alpha.kubernetes.io/hostname`",
+      owner: "one instance, fleet-wide (a wildcard covers its subdomains)",
+      mayRefer: "that instance only; when two instances claim it, each is refused, naming the other's path",
+    },
+    {
+      what: "Tailscale host names",
+      names: "`tailscale.hostname` (default: the instance name)",
+      owner: "one instance, fleet-wide",
+      mayRefer: "that instance only",
+    },
+    {
+      what: "Namespaces",
+      names: "`tenants.<tenant>.namespace` (default `openclaw-<tenant>`)",
+      owner: "one tenant",
+      mayRefer: "never the cluster's own or a controller's (see below), nor one another tenant's policy admits",
+    },
   ];
 }
 

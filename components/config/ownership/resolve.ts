@@ -1,5 +1,5 @@
 import type { InstanceModel } from "../model";
-import type { InstanceProblem } from "../checks/types";
+import type { InstanceProblem } from "../check";
 import { namespaceRegistry } from ".";
 import { describeOwner, type Ownership } from "./registry";
 import { isExclusive, objectReferences, replacesOwn, type ObjectReference } from "./references";
@@ -7,7 +7,8 @@ import { isExclusive, objectReferences, replacesOwn, type ObjectReference } from
 /** Every backup ServiceAccount is `<instance>-backup` (config/names.ts); the suffix is kept for them. */
 export const BACKUP_SERVICE_ACCOUNT_SUFFIX = "-backup";
 
-const OWN_OBJECT = "use an object of your own, with a name outside every instance's (`<instance>`, `<instance>-…`) and the namespace's (`openclaw-…`)";
+const OWN_OBJECT =
+  "use an object of your own, with a name outside every instance's (`<instance>`, `<instance>-…`) and the namespace's (`openclaw-…`)";
 
 function kindOf(found: Ownership): string {
   return found.kind === "object" ? "object" : found.kind;
@@ -21,7 +22,8 @@ function serviceAccountProblem(instance: InstanceModel, ref: ObjectReference, fo
   if (found.owner.kind === "instance" && found.owner.instance !== instance.name) {
     return `"${ref.name}" is instance "${found.owner.instance}"'s ServiceAccount: running as it would give this instance "${found.owner.instance}"'s API rights and cloud role; name a ServiceAccount of your own, or set rbac.createServiceAccount: true`;
   }
-  if (found.owner.kind === "tenant") return `"${ref.name}" is a name of ${describeOwner(found.owner)}; name a ServiceAccount of your own, or set rbac.createServiceAccount: true`;
+  if (found.owner.kind === "tenant")
+    return `"${ref.name}" is a name of ${describeOwner(found.owner)}; name a ServiceAccount of your own, or set rbac.createServiceAccount: true`;
   return undefined;
 }
 
@@ -39,7 +41,8 @@ export function referenceRefusal(instance: InstanceModel, ref: ObjectReference, 
     return `"${ref.name}" is ${whose} backup ${kindOf(found)} (store credentials, passphrase or engine): the app never holds the backup identity or passphrase, not even its own; ${OWN_OBJECT}`;
   }
   if (self) {
-    if (found.basis === "made" && replacesOwn(ref)) return `"${ref.name}" is this instance's ${kindOf(found)}, which this program writes (and deletes when this option is set); name a ${ref.kind} you manage yourself`;
+    if (found.basis === "made" && replacesOwn(ref))
+      return `"${ref.name}" is this instance's ${kindOf(found)}, which this program writes (and deletes when this option is set); name a ${ref.kind} you manage yourself`;
     return undefined;
   }
   if (found.basis === "claimed") {
@@ -49,7 +52,11 @@ export function referenceRefusal(instance: InstanceModel, ref: ObjectReference, 
   return `"${ref.name}" is ${whose} ${kindOf(found)}${name}: one instance never mounts or reads another's Secrets, ConfigMaps or volumes; ${OWN_OBJECT}`;
 }
 
-const position = (ref: ObjectReference) => ref.path.map((p) => (typeof p === "number" ? `[${p}]` : `.${p}`)).join("").slice(1);
+const position = (ref: ObjectReference) =>
+  ref.path
+    .map((p) => (typeof p === "number" ? `[${p}]` : `.${p}`))
+    .join("")
+    .slice(1);
 
 /**
  * Every reference of the instance, resolved against its namespace's registry:
@@ -58,7 +65,10 @@ const position = (ref: ObjectReference) => ref.path.map((p) => (typeof p === "nu
  * namespace's objects, nor to its own backup's; and a claim serves one
  * volume position of one instance.
  */
-export function instanceReferenceProblems(instance: InstanceModel, tenantOf: (name: string) => Parameters<typeof namespaceRegistry>[0] | undefined): InstanceProblem[] {
+export function instanceReferenceProblems(
+  instance: InstanceModel,
+  tenantOf: (name: string) => Parameters<typeof namespaceRegistry>[0] | undefined,
+): InstanceProblem[] {
   const tenant = tenantOf(instance.tenant);
   if (tenant === undefined) return [];
   const registry = namespaceRegistry(tenant);
@@ -81,7 +91,12 @@ export function instanceReferenceProblems(instance: InstanceModel, tenantOf: (na
       continue;
     }
     // One claim, one volume position: never state and workspace, nor mounted twice.
-    if (isExclusive(ref) && ref.kind === "PersistentVolumeClaim" && !ref.path.includes("dataSource") && !ref.path.includes("dataSourceRef")) {
+    if (
+      isExclusive(ref) &&
+      ref.kind === "PersistentVolumeClaim" &&
+      !ref.path.includes("dataSource") &&
+      !ref.path.includes("dataSourceRef")
+    ) {
       const first = claims.get(ref.name);
       if (first === undefined) claims.set(ref.name, ref);
       else {

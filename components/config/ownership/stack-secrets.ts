@@ -52,9 +52,14 @@ export function stackSecretUses(values: Readonly<Record<string, unknown>>): Secr
 }
 
 const describeUse = (use: SecretUse) =>
-  use.owner === "fleet" ? `the fleet's ${use.purpose} (${joinPath(use.path)})` : use.owner === "defaults" ? `every instance's ${use.purpose} by defaults (${joinPath(use.path)})` : `tenant "${use.owner}"'s ${use.purpose} (${joinPath(use.path)})`;
+  use.owner === "fleet"
+    ? `the fleet's ${use.purpose} (${joinPath(use.path)})`
+    : use.owner === "defaults"
+      ? `every instance's ${use.purpose} by defaults (${joinPath(use.path)})`
+      : `tenant "${use.owner}"'s ${use.purpose} (${joinPath(use.path)})`;
 
-const OWN_ENTRY = (name: string) => `store the value under a name of its own (\`pulumi config set --secret --path 'secrets.<new-name>' <value>\`) and refer to that instead of secrets.${name}`;
+const OWN_ENTRY = (name: string) =>
+  `store the value under a name of its own (\`pulumi config set --secret --path 'secrets.<new-name>' <value>\`) and refer to that instead of secrets.${name}`;
 
 export function stackSecretProblems(values: Readonly<Record<string, unknown>>): ConfigProblem[] {
   const problems: ConfigProblem[] = [];
@@ -71,17 +76,27 @@ export function stackSecretProblems(values: Readonly<Record<string, unknown>>): 
     const sensitive = uses.find((u) => u.purpose === "store keys" || u.purpose === "backup passphrase");
     if (sensitive !== undefined) {
       for (const use of uses.filter((u) => u.purpose === "env value")) {
-        refuse(use, `secrets.${name} is ${describeUse(sensitive)}: store keys and backup passphrases never reach the app, whose env the agent can read; ${OWN_ENTRY(name)}`);
+        refuse(
+          use,
+          `secrets.${name} is ${describeUse(sensitive)}: store keys and backup passphrases never reach the app, whose env the agent can read; ${OWN_ENTRY(name)}`,
+        );
       }
     }
     const fleet = uses.find((u) => u.owner === "fleet");
     const defaults = uses.filter((u) => u.owner === "defaults");
+    const [firstDefault] = defaults;
     const tenantUses = uses.filter((u) => u.owner !== "fleet" && u.owner !== "defaults");
     for (const use of tenantUses) {
       if (fleet !== undefined) {
-        refuse(use, `secrets.${name} is ${describeUse(fleet)}: fleet secrets are usable only where the fleet's config puts them, never from a tenant's block; ${OWN_ENTRY(name)}`);
-      } else if (defaults.length > 0 && !defaults.some((d) => d.purpose === use.purpose)) {
-        refuse(use, `secrets.${name} is ${describeUse(defaults[0])}: a tenant may use it only as that, not as ${use.purpose}; ${OWN_ENTRY(name)}`);
+        refuse(
+          use,
+          `secrets.${name} is ${describeUse(fleet)}: fleet secrets are usable only where the fleet's config puts them, never from a tenant's block; ${OWN_ENTRY(name)}`,
+        );
+      } else if (firstDefault !== undefined && !defaults.some((d) => d.purpose === use.purpose)) {
+        refuse(
+          use,
+          `secrets.${name} is ${describeUse(firstDefault)}: a tenant may use it only as that, not as ${use.purpose}; ${OWN_ENTRY(name)}`,
+        );
       }
     }
     // One entry, one tenant: whoever is first by name keeps it; every other tenant's use names both paths.
@@ -89,7 +104,10 @@ export function stackSecretProblems(values: Readonly<Record<string, unknown>>): 
     if (fleet === undefined && tenants.length > 1) {
       const first = tenantUses.find((u) => u.owner === tenants[0]) as SecretUse;
       for (const use of tenantUses.filter((u) => u.owner !== tenants[0])) {
-        refuse(use, `secrets.${name} is also ${describeUse(first)}: a stack secret belongs to one tenant (tenants write their own blocks, and one could read another's value through it); give each tenant its own entry, or let the platform team share it through defaults`);
+        refuse(
+          use,
+          `secrets.${name} is also ${describeUse(first)}: a stack secret belongs to one tenant (tenants write their own blocks, and one could read another's value through it); give each tenant its own entry, or let the platform team share it through defaults`,
+        );
       }
     }
   }

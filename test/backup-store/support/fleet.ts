@@ -1,5 +1,5 @@
 import type { RawStackConfig } from "../../../components/config/load";
-import type { PolicyDocument } from "../../../components/backup/iam";
+import type { PolicyDocument } from "../../../components/builders/iam";
 import { MOCK_AWS_ACCOUNT, type Registration } from "../../../scripts/lib/mock-runtime";
 import { rawConfig } from "../../support/stacks";
 
@@ -61,8 +61,15 @@ export function awsFleet(options: FleetOptions = {}): RawStackConfig {
 
 export function inputsOf(registrations: readonly Registration[], type: string, name: string): Record<string, unknown> {
   const found = registrations.filter((r) => r.type === type && r.name === name);
-  if (found.length !== 1) throw new Error(`expected one ${type} ${name}, found ${found.length}: ${registrations.filter((r) => r.type === type).map((r) => r.name).join(", ")}`);
-  return found[0].inputs;
+  const [only] = found;
+  if (only === undefined || found.length !== 1)
+    throw new Error(
+      `expected one ${type} ${name}, found ${found.length}: ${registrations
+        .filter((r) => r.type === type)
+        .map((r) => r.name)
+        .join(", ")}`,
+    );
+  return only.inputs;
 }
 
 export function ofType(registrations: readonly Registration[], type: string): Registration[] {
@@ -91,12 +98,24 @@ export function roleFacts(registrations: readonly Registration[], tenant: string
   };
 }
 
-export function bucketFacts(registrations: readonly Registration[], logicalBucket = "fleet-backup-store-bucket"): { name: string; arn: string; policy: PolicyDocument; kmsKeyArn: string } {
+export function bucketFacts(
+  registrations: readonly Registration[],
+  logicalBucket = "fleet-backup-store-bucket",
+): { name: string; arn: string; policy: PolicyDocument; kmsKeyArn: string } {
   const policy = inputsOf(registrations, "aws:s3/bucketPolicy:BucketPolicy", `${logicalBucket}-policy`);
-  const encryption = inputsOf(registrations, "aws:s3/bucketServerSideEncryptionConfiguration:BucketServerSideEncryptionConfiguration", `${logicalBucket}-encryption`);
-  const rules = encryption.rules as { applyServerSideEncryptionByDefault: { kmsMasterKeyId: string } }[];
+  const encryption = inputsOf(
+    registrations,
+    "aws:s3/bucketServerSideEncryptionConfiguration:BucketServerSideEncryptionConfiguration",
+    `${logicalBucket}-encryption`,
+  );
+  const rules = encryption.rules as [{ applyServerSideEncryptionByDefault: { kmsMasterKeyId: string } }];
   const name = String(policy.bucket);
-  return { name, arn: `arn:aws:s3:::${name}`, policy: parse(policy.policy, "bucket policy"), kmsKeyArn: rules[0].applyServerSideEncryptionByDefault.kmsMasterKeyId };
+  return {
+    name,
+    arn: `arn:aws:s3:::${name}`,
+    policy: parse(policy.policy, "bucket policy"),
+    kmsKeyArn: rules[0].applyServerSideEncryptionByDefault.kmsMasterKeyId,
+  };
 }
 
 /** The ARN of the KMS key an alias points at (the mocks derive key ARNs from key ids). */

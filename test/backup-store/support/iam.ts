@@ -9,7 +9,7 @@
  */
 import * as path from "node:path";
 import { runSimulation, type Simulation } from "@cloud-copilot/iam-simulate";
-import type { PolicyDocument } from "../../../components/backup/iam";
+import type { PolicyDocument } from "../../../components/builders/iam";
 
 export type Decision = "Allowed" | "ExplicitlyDenied" | "ImplicitlyDenied";
 
@@ -27,7 +27,7 @@ export interface IdentityRequest {
 
 function accountOf(arn: string): string {
   const account = arn.split(":")[4];
-  if (!/^\d{12}$/.test(account ?? "")) throw new Error(`no account id in ${arn}`);
+  if (account === undefined || !/^\d{12}$/.test(account)) throw new Error(`no account id in ${arn}`);
   return account;
 }
 
@@ -46,10 +46,12 @@ export async function evaluateIdentity(request: IdentityRequest): Promise<Decisi
     ...(request.resourcePolicy !== undefined ? { resourcePolicy: request.resourcePolicy } : {}),
   };
   const result = await runSimulation(simulation, {});
-  if (result.resultType === "error") throw new Error(`simulation rejected ${request.action} on ${request.resource}: ${JSON.stringify(result.errors)}`);
+  if (result.resultType === "error")
+    throw new Error(`simulation rejected ${request.action} on ${request.resource}: ${JSON.stringify(result.errors)}`);
   if (result.resultType !== "single") throw new Error(`expected a single-resource simulation for ${request.resource}`);
   const ignored = result.result.ignoredContextKeys ?? [];
-  if (ignored.length > 0) throw new Error(`the simulator ignored context keys ${ignored.join(", ")} for ${request.action}: the test would prove nothing`);
+  if (ignored.length > 0)
+    throw new Error(`the simulator ignored context keys ${ignored.join(", ")} for ${request.action}: the test would prove nothing`);
   return result.overallResult;
 }
 
@@ -77,7 +79,9 @@ const core = require(path.join(dist, "core_engine/CoreSimulatorEngine.js")) as C
 const { AwsRequestImpl } = require(path.join(dist, "request/request.js")) as {
   AwsRequestImpl: new (principal: string, resource: { resource: string; accountId: string }, action: string, context: unknown) => unknown;
 };
-const { RequestContextImpl } = require(path.join(dist, "requestContext.js")) as { RequestContextImpl: new (values: Record<string, string | string[]>) => unknown };
+const { RequestContextImpl } = require(path.join(dist, "requestContext.js")) as {
+  RequestContextImpl: new (values: Record<string, string | string[]>) => unknown;
+};
 const { DiscoveryContextKeyConstraints } = require(path.join(dist, "context_keys/discoveryContextKeyConstraints.js")) as {
   DiscoveryContextKeyConstraints: new (constraints: []) => unknown;
 };
@@ -92,7 +96,10 @@ const { DiscoveryContextKeyConstraints } = require(path.join(dist, "context_keys
 export function evaluateCore(request: IdentityRequest): Decision {
   const awsRequest = new AwsRequestImpl(
     request.principal,
-    { resource: request.resource, accountId: accountOf(request.resource.startsWith("arn:aws:s3:::") ? request.principal : request.resource) },
+    {
+      resource: request.resource,
+      accountId: accountOf(request.resource.startsWith("arn:aws:s3:::") ? request.principal : request.resource),
+    },
     request.action,
     new RequestContextImpl({ ...(request.context ?? {}) }),
   );
@@ -120,13 +127,28 @@ export interface AssumeRequest {
 
 /** Evaluates an STS call against a role's trust policy alone (as STS does for federated and service principals). */
 export function evaluateTrust(request: AssumeRequest): Decision {
-  return evaluateCore({ principal: request.principal, action: request.action, resource: request.roleArn, context: request.context, identityPolicies: [], resourcePolicy: request.trustPolicy });
+  return evaluateCore({
+    principal: request.principal,
+    action: request.action,
+    resource: request.roleArn,
+    context: request.context,
+    identityPolicies: [],
+    resourcePolicy: request.trustPolicy,
+  });
 }
 
 /** AWS's default key policy: the account may delegate use of the key to IAM policies. */
 export function defaultKeyPolicy(account: string): PolicyDocument {
   return {
     Version: "2012-10-17",
-    Statement: [{ Sid: "EnableIAMUserPermissions", Effect: "Allow", Principal: { AWS: `arn:aws:iam::${account}:root` }, Action: "kms:*", Resource: "*" }],
+    Statement: [
+      {
+        Sid: "EnableIAMUserPermissions",
+        Effect: "Allow",
+        Principal: { AWS: `arn:aws:iam::${account}:root` },
+        Action: "kms:*",
+        Resource: "*",
+      },
+    ],
   };
 }

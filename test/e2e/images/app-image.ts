@@ -31,8 +31,15 @@ function packageVersion(dir: string): string {
 
 /** Native add-ons and libraries of the packages, for ldd: the Linux x64 glibc ones load in the pod. */
 function elfFiles(dirs: readonly string[]): string[] {
-  const listing = execFileSync("find", [...dirs, "(", "-name", "*.node", "-o", "-name", "*.so", "-o", "-name", "*.so.*", ")", "-type", "f"], { encoding: "utf8" });
-  return listing.split("\n").filter((path) => path !== "" && !/darwin|win32|musl/.test(path)).sort();
+  const listing = execFileSync(
+    "find",
+    [...dirs, "(", "-name", "*.node", "-o", "-name", "*.so", "-o", "-name", "*.so.*", ")", "-type", "f"],
+    { encoding: "utf8" },
+  );
+  return listing
+    .split("\n")
+    .filter((path) => path !== "" && !/darwin|win32|musl/.test(path))
+    .sort();
 }
 
 /** The app image archive and the name to import it as (`${E2E_REGISTRY}/openclaw/openclaw:<release>`). */
@@ -41,17 +48,22 @@ export async function appImage(log?: (message: string) => void): Promise<BuiltIm
   const modules = join(PROJECT, "node_modules");
   const openclaw = join(modules, "openclaw");
   const node = join(modules, "node24", "bin", "node");
-  if (!existsSync(node) || !existsSync(openclaw)) throw new Error("the app image is built from node_modules/node24 and node_modules/openclaw: run `npm ci` (Linux x64)");
-  if (packageVersion(openclaw) !== OPENCLAW_VERSION) throw new Error(`node_modules/openclaw is ${packageVersion(openclaw)}, the pinned release is ${OPENCLAW_VERSION}: run \`npm ci\``);
+  if (!existsSync(node) || !existsSync(openclaw))
+    throw new Error("the app image is built from node_modules/node24 and node_modules/openclaw: run `npm ci` (Linux x64)");
+  if (packageVersion(openclaw) !== OPENCLAW_VERSION)
+    throw new Error(`node_modules/openclaw is ${packageVersion(openclaw)}, the pinned release is ${OPENCLAW_VERSION}: run \`npm ci\``);
   const nodeVersion = packageVersion(join(modules, "node24"));
 
   const owner = { uid: APP_ACCOUNT.uid, gid: APP_ACCOUNT.gid };
   const dependencies = dependencyClosure(PROJECT, "openclaw");
   const dependencyDirs = dependencies.map((name) => join(modules, name));
   const deps = new Layer(`openclaw's ${dependencies.length} run-time dependencies`);
-  for (const [i, name] of dependencies.entries()) deps.tree(`${DEPENDENCIES_DIR}/${name}`, dependencyDirs[i], owner);
+  for (const name of dependencies) deps.tree(`${DEPENDENCIES_DIR}/${name}`, join(modules, name), owner);
   // npm's install leaves a lifecycle marker that the first run of openclaw removes: install state, not the package.
-  const app = new Layer(`openclaw ${OPENCLAW_VERSION}`).tree(APP_DIR, openclaw, { ...owner, skip: (path) => path === ".openclaw-lifecycle-pending" });
+  const app = new Layer(`openclaw ${OPENCLAW_VERSION}`).tree(APP_DIR, openclaw, {
+    ...owner,
+    skip: (path) => path === ".openclaw-lifecycle-pending",
+  });
 
   return buildImage(
     {
@@ -59,15 +71,26 @@ export async function appImage(log?: (message: string) => void): Promise<BuiltIm
       compression: "gzip",
       config: {
         User: `${APP_ACCOUNT.uid}:${APP_ACCOUNT.gid}`,
-        Env: ["PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin", `NODE_VERSION=${nodeVersion}`, "NODE_ENV=production", `HOME=${APP_ACCOUNT.home}`],
+        Env: [
+          "PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin",
+          `NODE_VERSION=${nodeVersion}`,
+          "NODE_ENV=production",
+          `HOME=${APP_ACCOUNT.home}`,
+        ],
         Cmd: ["node", "openclaw.mjs", "gateway", "--allow-unconfigured"],
         WorkingDir: APP_DIR,
-        Labels: { "org.opencontainers.image.title": "openclaw (built by openclaw-fleet's end-to-end suite)", "org.opencontainers.image.version": OPENCLAW_VERSION },
+        Labels: {
+          "org.opencontainers.image.title": "openclaw (built by openclaw-fleet's end-to-end suite)",
+          "org.opencontainers.image.version": OPENCLAW_VERSION,
+        },
       },
       layers: [
         busyboxLayer(say),
         systemLayer([APP_ACCOUNT]),
-        librariesLayer("shared libraries of node and the native add-ons (this machine's glibc)", [node, ...elfFiles([openclaw, ...dependencyDirs])]),
+        librariesLayer("shared libraries of node and the native add-ons (this machine's glibc)", [
+          node,
+          ...elfFiles([openclaw, ...dependencyDirs]),
+        ]),
         new Layer(`node ${nodeVersion}`).copy("/usr/local/bin/node", node, { mode: 0o755 }),
         deps,
         app,

@@ -1,5 +1,5 @@
 /**
- * The backup image, as the real one (components/backup/images.ts: rclone's
+ * The backup image, as the real one (components/config/backup-image.ts: rclone's
  * own image, rclone/rclone 1.68.2): a busybox userland, the CA bundle, and
  * rclone at /usr/local/bin, with rclone's ENTRYPOINT, WORKDIR /data and
  * XDG_CONFIG_HOME=/config. The rclone is the exact one the engine tests run
@@ -13,7 +13,7 @@
 import { execFileSync } from "node:child_process";
 import { existsSync } from "node:fs";
 import { join, resolve } from "node:path";
-import { BACKUP_IMAGE } from "../../../components/backup/images";
+import { BACKUP_IMAGE } from "../../../components/config/backup-image";
 import { busyboxLayer, librariesLayer, systemLayer } from "./base";
 import { buildImage, type BuiltImage } from "./build";
 import { Layer } from "./layer";
@@ -25,12 +25,16 @@ export const BACKUP_IMAGE_REFERENCE = `${E2E_REGISTRY}/rclone/rclone:${BACKUP_IM
 /** The folder of the tests' rclone, built by test/toolchain/build.sh on first use (minutes, needs Go). */
 function testsRclone(say: (message: string) => void): string {
   say("finding the tests' rclone (test/toolchain/build.sh rclone; builds it on first use)");
-  const out = execFileSync("bash", [join(PROJECT, "test", "toolchain", "build.sh"), "rclone"], { encoding: "utf8", stdio: ["ignore", "pipe", "inherit"] });
+  const out = execFileSync("bash", [join(PROJECT, "test", "toolchain", "build.sh"), "rclone"], {
+    encoding: "utf8",
+    stdio: ["ignore", "pipe", "inherit"],
+  });
   const bin = out.trim().split("\n").pop() ?? "";
   const rclone = join(bin, "rclone");
   if (!existsSync(rclone)) throw new Error(`test/toolchain/build.sh rclone printed "${bin}", which holds no rclone`);
   const version = execFileSync(rclone, ["version"], { encoding: "utf8" }).split("\n")[0];
-  if (version !== `rclone v${BACKUP_IMAGE.tag}`) throw new Error(`the tests' rclone says "${version}", the backup image is rclone ${BACKUP_IMAGE.tag}`);
+  if (version !== `rclone v${BACKUP_IMAGE.tag}`)
+    throw new Error(`the tests' rclone says "${version}", the backup image is rclone ${BACKUP_IMAGE.tag}`);
   return rclone;
 }
 
@@ -46,7 +50,10 @@ export async function backupImage(log?: (message: string) => void): Promise<Buil
         Env: ["PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin", "XDG_CONFIG_HOME=/config"],
         Entrypoint: ["rclone"],
         WorkingDir: "/data",
-        Labels: { "org.opencontainers.image.title": "rclone (built by openclaw-fleet's end-to-end suite)", "org.opencontainers.image.version": BACKUP_IMAGE.tag },
+        Labels: {
+          "org.opencontainers.image.title": "rclone (built by openclaw-fleet's end-to-end suite)",
+          "org.opencontainers.image.version": BACKUP_IMAGE.tag,
+        },
       },
       layers: [
         busyboxLayer(say),

@@ -28,7 +28,9 @@ export function busyboxLayer(log: (message: string) => void): Layer {
   const root = unpackedDebian("busybox-static", log);
   const busybox = join(root, "bin", "busybox");
   const layer = new Layer("busybox-static").copy("/bin/busybox", busybox, { mode: 0o755 });
-  const applets = execFileSync(busybox, ["--list-full"], { encoding: "utf8" }).split("\n").filter((p) => /^(bin|sbin|usr\/bin|usr\/sbin)\/[^/]+$/.test(p));
+  const applets = execFileSync(busybox, ["--list-full"], { encoding: "utf8" })
+    .split("\n")
+    .filter((p) => /^(bin|sbin|usr\/bin|usr\/sbin)\/[^/]+$/.test(p));
   for (const applet of applets) if (applet !== "bin/busybox") layer.symlink(`/${applet}`, "/bin/busybox");
   return layer;
 }
@@ -70,6 +72,7 @@ export function sharedLibraries(binaries: readonly string[]): Map<string, string
 /** A layer with the libraries of sharedLibraries(). */
 export function librariesLayer(description: string, binaries: readonly string[]): Layer {
   const layer = new Layer(description);
-  for (const [path, source] of [...sharedLibraries(binaries)].sort(([a], [b]) => a.localeCompare(b))) layer.copy(path, source, { mode: 0o755 });
+  for (const [path, source] of [...sharedLibraries(binaries)].sort(([a], [b]) => a.localeCompare(b)))
+    layer.copy(path, source, { mode: 0o755 });
   return layer;
 }

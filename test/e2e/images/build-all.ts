@@ -9,7 +9,9 @@ import { appImage, backupImage, imagesConfig, metricsCollectorImage, tailscaleIm
 async function main(): Promise<void> {
   const app = await appImage();
   const backup = await backupImage();
-  const images: SuiteImages = process.argv.includes("--sidecars") ? { app, backup, tailscale: await tailscaleImage(), metricsCollector: await metricsCollectorImage() } : { app, backup };
+  const images: SuiteImages = process.argv.includes("--sidecars")
+    ? { app, backup, tailscale: await tailscaleImage(), metricsCollector: await metricsCollectorImage() }
+    : { app, backup };
   process.stdout.write(`${JSON.stringify({ images, config: { "openclaw-fleet:images": imagesConfig(images) } }, null, 2)}\n`);
 }
 

@@ -35,13 +35,21 @@ function sha256(data: Buffer | string): string {
 }
 
 /** The hash of everything that decides the archive's bytes. */
-export function recipeKey(recipe: ImageRecipe, hashes: { sha256(path: string): string } = { sha256: (path) => sha256(readFileSync(path)) }): string {
+export function recipeKey(
+  recipe: ImageRecipe,
+  hashes: { sha256(path: string): string } = { sha256: (path) => sha256(readFileSync(path)) },
+): string {
   const hash = createHash("sha256");
   const add = (value: unknown) => hash.update(`${JSON.stringify(value)}\n`);
   // The writer's own code is an input: a fix to it must not be hidden by an old archive.
   for (const file of BUILDER_SOURCES) add([file, sha256(readFileSync(join(__dirname, file)))]);
   // zlib's output may change between its versions.
-  add({ reference: recipe.reference, config: recipe.config, compression: recipe.compression, zlib: recipe.compression === "gzip" ? process.versions.zlib : null });
+  add({
+    reference: recipe.reference,
+    config: recipe.config,
+    compression: recipe.compression,
+    zlib: recipe.compression === "gzip" ? process.versions.zlib : null,
+  });
   for (const layer of recipe.layers) {
     add(["layer", layer.description]);
     for (const entry of layer.sorted()) {
@@ -60,7 +68,10 @@ function repositoryOf(reference: string): string {
 }
 
 /** The archive of this recipe, from the cache or built now (with progress on stderr). */
-export async function buildImage(recipe: ImageRecipe, log: (message: string) => void = (m) => process.stderr.write(`images: ${m}\n`)): Promise<BuiltImage> {
+export async function buildImage(
+  recipe: ImageRecipe,
+  log: (message: string) => void = (m) => process.stderr.write(`images: ${m}\n`),
+): Promise<BuiltImage> {
   mkdirSync(imagesCacheDir(), { recursive: true });
   const hashes = fileHashesIn(imagesCacheDir());
   const key = recipeKey(recipe, hashes);
@@ -78,7 +89,12 @@ export async function buildImage(recipe: ImageRecipe, log: (message: string) => 
     const written = await writeLayout(join(temp, "layout"), recipe, log);
     await writeArchive(join(temp, "layout"), written, join(temp, "image.tar"));
     rmSync(join(temp, "layout"), { recursive: true, force: true });
-    const built: BuiltImage = { archive, reference: recipe.reference, digest: written.digest, pinned: `${repositoryOf(recipe.reference)}@${written.digest}` };
+    const built: BuiltImage = {
+      archive,
+      reference: recipe.reference,
+      digest: written.digest,
+      pinned: `${repositoryOf(recipe.reference)}@${written.digest}`,
+    };
     const { archive: _archive, ...meta } = built;
     writeFileSync(join(temp, "image.json"), `${JSON.stringify(meta, null, 2)}\n`);
     // A concurrent build of the same key wrote the same bytes: keep whichever landed first.

@@ -15,7 +15,8 @@ export class FileHashes {
   constructor(private readonly file: string) {
     let entries: [string, { stat: string; sha256: string }][] = [];
     try {
-      if (existsSync(file)) entries = Object.entries(JSON.parse(readFileSync(file, "utf8")) as Record<string, { stat: string; sha256: string }>);
+      if (existsSync(file))
+        entries = Object.entries(JSON.parse(readFileSync(file, "utf8")) as Record<string, { stat: string; sha256: string }>);
     } catch {
       entries = []; // an unreadable memo is only a slower build
     }

@@ -20,7 +20,11 @@ const IMAGES = {
   tailscale: fake("tailscale/tailscale", "v1.96.5", "c"),
   metricsCollector: fake("otel/opentelemetry-collector-contrib", "0.165.1", "d"),
 };
-const INSTANCE = { image: { tag: "2026.9.6" }, tailscale: ALL_OPTIONS_INSTANCE.tailscale, observability: ALL_OPTIONS_INSTANCE.observability };
+const INSTANCE = {
+  image: { tag: "2026.9.6" },
+  tailscale: ALL_OPTIONS_INSTANCE.tailscale,
+  observability: ALL_OPTIONS_INSTANCE.observability,
+};
 
 describe("test/e2e/images: imagesConfig() for the suite's stack", function () {
   this.timeout(300_000);
@@ -33,12 +37,16 @@ describe("test/e2e/images: imagesConfig() for the suite's stack", function () {
       if (Array.isArray(value)) value.forEach(visit);
       else if (typeof value === "object" && value !== null) {
         for (const [key, child] of Object.entries(value)) {
-          if ((key === "containers" || key === "initContainers") && Array.isArray(child)) for (const c of child as { image: string }[]) images.add(c.image);
+          if ((key === "containers" || key === "initContainers") && Array.isArray(child))
+            for (const c of child as { image: string }[]) images.add(c.image);
           else visit(child);
         }
       }
     };
     for (const o of kubernetesObjects(await runProgram(raw))) visit(o.spec);
-    assert.deepEqual([...images].sort(), [IMAGES.app.reference, IMAGES.backup.pinned, IMAGES.metricsCollector.pinned, IMAGES.tailscale.pinned].sort());
+    assert.deepEqual(
+      [...images].sort(),
+      [IMAGES.app.reference, IMAGES.backup.pinned, IMAGES.metricsCollector.pinned, IMAGES.tailscale.pinned].sort(),
+    );
   });
 });

@@ -6,7 +6,7 @@
  * in the archive's index). Point the program at them with `openclaw-fleet:images`
  * = imagesConfig(…), never by editing what it renders. docs/e2e.md#the-images.
  */
-import { BACKUP_IMAGE } from "../../../components/backup/images";
+import { BACKUP_IMAGE } from "../../../components/config/backup-image";
 import { DEFAULT_IMAGE_REPOSITORY } from "../../../components/config/instance-schema";
 import type { BuiltImage } from "./build";
 
@@ -22,7 +22,16 @@ export { metricsCollectorImage, METRICS_COLLECTOR_IMAGE_REFERENCE, tailscaleImag
 
 /** The arguments of `ctr` that import an image into the namespace the kubelet's CRI uses. */
 export function ctrImportArgs(image: BuiltImage, address?: string): string[] {
-  return [...(address !== undefined ? ["--address", address] : []), "--namespace", "k8s.io", "images", "import", "--platform", "linux/amd64", image.archive];
+  return [
+    ...(address !== undefined ? ["--address", address] : []),
+    "--namespace",
+    "k8s.io",
+    "images",
+    "import",
+    "--platform",
+    "linux/amd64",
+    image.archive,
+  ];
 }
 
 export interface SuiteImages {

@@ -36,7 +36,15 @@ export class Layer {
 
   file(path: string, content: string | Buffer, options: { mode?: number } & Partial<Owner> = {}): this {
     const data = typeof content === "string" ? Buffer.from(content, "utf8") : content;
-    this.add({ type: "file", path: inImage(path), data, size: data.length, mode: options.mode ?? 0o644, uid: options.uid ?? 0, gid: options.gid ?? 0 });
+    this.add({
+      type: "file",
+      path: inImage(path),
+      data,
+      size: data.length,
+      mode: options.mode ?? 0o644,
+      uid: options.uid ?? 0,
+      gid: options.gid ?? 0,
+    });
     return this;
   }
 
@@ -44,7 +52,15 @@ export class Layer {
   copy(path: string, source: string, options: { mode?: number } & Partial<Owner> = {}): this {
     const stat = lstatSync(source);
     if (!stat.isFile()) throw new Error(`layer: ${source} is not a regular file`);
-    this.add({ type: "file", path: inImage(path), source, size: stat.size, mode: options.mode ?? stat.mode & 0o777, uid: options.uid ?? 0, gid: options.gid ?? 0 });
+    this.add({
+      type: "file",
+      path: inImage(path),
+      source,
+      size: stat.size,
+      mode: options.mode ?? stat.mode & 0o777,
+      uid: options.uid ?? 0,
+      gid: options.gid ?? 0,
+    });
     return this;
   }
 
@@ -85,7 +101,8 @@ export class Layer {
   private add(entry: TarEntry): void {
     const existing = this.entries.get(entry.path);
     // A folder may be named twice (a parent and a tree); anything else twice is a recipe mistake.
-    if (existing !== undefined && !(existing.type === "dir" && entry.type === "dir")) throw new Error(`layer ${this.description}: /${entry.path} is added twice`);
+    if (existing !== undefined && !(existing.type === "dir" && entry.type === "dir"))
+      throw new Error(`layer ${this.description}: /${entry.path} is added twice`);
     this.entries.set(entry.path, entry);
   }
 
@@ -105,7 +122,8 @@ export class Layer {
 
 function compareSegments(a: readonly string[], b: readonly string[]): number {
   for (let i = 0; i < Math.min(a.length, b.length); i++) {
-    if (a[i] !== b[i]) return Buffer.compare(Buffer.from(a[i]), Buffer.from(b[i]));
+    const [x = "", y = ""] = [a[i], b[i]];
+    if (x !== y) return Buffer.compare(Buffer.from(x), Buffer.from(y));
   }
   return a.length - b.length;
 }

@@ -56,8 +56,8 @@ export function dependencyClosure(root: string, pkg: string): string[] {
   if (missing.length > 0) throw new Error(`node_modules lacks ${missing.join(", ")}: run npm ci`);
   const top = new Set<string>();
   for (const dir of seen) {
-    const parts = relative(join(root, "node_modules"), dir).split(sep);
-    const name = parts[0].startsWith("@") ? `${parts[0]}/${parts[1]}` : parts[0];
+    const [scopeOrName = "", scoped] = relative(join(root, "node_modules"), dir).split(sep);
+    const name = scopeOrName.startsWith("@") ? `${scopeOrName}/${scoped}` : scopeOrName;
     if (name !== pkg) top.add(name);
   }
   return [...top].sort();

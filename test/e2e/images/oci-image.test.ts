@@ -35,7 +35,10 @@ function recipe(dir: string, compression: ImageRecipe["compression"], motd = "hi
     reference: "registry.test.invalid/demo/hello:1.0",
     compression,
     config: { User: "1000:1000", Env: ["PATH=/bin"], Entrypoint: ["/bin/hello"], Cmd: ["world"], WorkingDir: "/work" },
-    layers: [new Layer("rootfs").tree("/", dir), new Layer("home").dir("/home/app", { mode: 0o700, uid: 1000, gid: 1000 }).file("/work/README", "readme\n")],
+    layers: [
+      new Layer("rootfs").tree("/", dir),
+      new Layer("home").dir("/home/app", { mode: 0o700, uid: 1000, gid: 1000 }).file("/work/README", "readme\n"),
+    ],
   };
 }
 
@@ -88,25 +91,45 @@ describe("test/e2e/images: the OCI image writer", function () {
     const built = await buildIn("cache", recipe(dir, "gzip"));
     const files = entries(built.archive);
     assert.deepEqual(JSON.parse(files.get("oci-layout")?.data.toString() ?? ""), { imageLayoutVersion: "1.0.0" });
-    const index = JSON.parse(files.get("index.json")?.data.toString() ?? "") as { schemaVersion: number; mediaType: string; manifests: { mediaType: string; digest: string; size: number; platform: unknown; annotations: Record<string, string> }[] };
+    const index = JSON.parse(files.get("index.json")?.data.toString() ?? "") as {
+      schemaVersion: number;
+      mediaType: string;
+      manifests: { mediaType: string; digest: string; size: number; platform: unknown; annotations: Record<string, string> }[];
+    };
     assert.equal(index.schemaVersion, 2);
     assert.equal(index.mediaType, MEDIA_TYPES.index);
     assert.equal(index.manifests.length, 1);
     const [entry] = index.manifests;
-    assert.equal(entry.mediaType, MEDIA_TYPES.manifest);
-    assert.equal(entry.digest, built.digest);
-    assert.deepEqual(entry.platform, { architecture: "amd64", os: "linux" });
-    assert.equal(entry.annotations[CONTAINERD_NAME_ANNOTATION], "registry.test.invalid/demo/hello:1.0");
-    assert.equal(entry.annotations["org.opencontainers.image.ref.name"], "1.0");
+    assert.equal(entry?.mediaType, MEDIA_TYPES.manifest);
+    assert.equal(entry?.digest, built.digest);
+    assert.deepEqual(entry?.platform, { architecture: "amd64", os: "linux" });
+    assert.equal(entry?.annotations[CONTAINERD_NAME_ANNOTATION], "registry.test.invalid/demo/hello:1.0");
+    assert.equal(entry?.annotations["org.opencontainers.image.ref.name"], "1.0");
 
-    const manifest = JSON.parse(blob(files, entry).toString()) as { schemaVersion: number; mediaType: string; config: { mediaType: string; digest: string; size: number }; layers: { mediaType: string; digest: string; size: number }[] };
+    const manifest = JSON.parse(blob(files, entry).toString()) as {
+      schemaVersion: number;
+      mediaType: string;
+      config: { mediaType: string; digest: string; size: number };
+      layers: { mediaType: string; digest: string; size: number }[];
+    };
     assert.equal(manifest.schemaVersion, 2);
     assert.equal(manifest.mediaType, MEDIA_TYPES.manifest);
     assert.equal(manifest.config.mediaType, MEDIA_TYPES.config);
-    const config = JSON.parse(blob(files, manifest.config).toString()) as { architecture: string; os: string; config: Record<string, unknown>; rootfs: { type: string; diff_ids: string[] } };
+    const config = JSON.parse(blob(files, manifest.config).toString()) as {
+      architecture: string;
+      os: string;
+      config: Record<string, unknown>;
+      rootfs: { type: string; diff_ids: string[] };
+    };
     assert.equal(config.architecture, "amd64");
     assert.equal(config.os, "linux");
-    assert.deepEqual(config.config, { User: "1000:1000", Env: ["PATH=/bin"], Entrypoint: ["/bin/hello"], Cmd: ["world"], WorkingDir: "/work" });
+    assert.deepEqual(config.config, {
+      User: "1000:1000",
+      Env: ["PATH=/bin"],
+      Entrypoint: ["/bin/hello"],
+      Cmd: ["world"],
+      WorkingDir: "/work",
+    });
     assert.equal(config.rootfs.type, "layers");
     assert.equal(manifest.layers.length, 2);
     const layers = manifest.layers.map((layer, i) => {
@@ -120,6 +143,7 @@ describe("test/e2e/images: the OCI image writer", function () {
     assert.deepEqual([...files.keys()], ["blobs/", "blobs/sha256/", ...blobNames, "index.json", "oci-layout"]);
 
     const [root, home] = layers;
+    assert.ok(root !== undefined && home !== undefined, "the image has two layers");
     const paths = root.map((e) => e.path);
     assert.deepEqual(paths, ["bin/", "bin/hello", "bin/hi", "deep/", ...paths.slice(4, -3), LONG, "etc/", "etc/motd"]);
     for (const e of [...root, ...home, ...files.values()]) {
@@ -127,12 +151,25 @@ describe("test/e2e/images: the OCI image writer", function () {
       assert.equal(e.uname, "", `${e.path}: no user name from this host`);
     }
     const byPath = new Map(root.map((e) => [e.path, e]));
-    assert.deepEqual({ type: byPath.get("bin/hello")?.type, mode: byPath.get("bin/hello")?.mode, uid: byPath.get("bin/hello")?.uid, data: byPath.get("bin/hello")?.data.toString() }, { type: "0", mode: 0o755, uid: 0, data: "#!/bin/sh\necho hello\n" });
+    assert.deepEqual(
+      {
+        type: byPath.get("bin/hello")?.type,
+        mode: byPath.get("bin/hello")?.mode,
+        uid: byPath.get("bin/hello")?.uid,
+        data: byPath.get("bin/hello")?.data.toString(),
+      },
+      { type: "0", mode: 0o755, uid: 0, data: "#!/bin/sh\necho hello\n" },
+    );
     assert.deepEqual({ type: byPath.get("bin/hi")?.type, link: byPath.get("bin/hi")?.linkname }, { type: "2", link: "hello" });
     assert.equal(byPath.get(LONG)?.data.toString(), "long\n", "a path longer than ustar holds is kept (PAX)");
     assert.deepEqual(
       home.map((e) => [e.path, e.type, e.mode, e.uid, e.gid]),
-      [["home/", "5", 0o755, 0, 0], ["home/app/", "5", 0o700, 1000, 1000], ["work/", "5", 0o755, 0, 0], ["work/README", "0", 0o644, 0, 0]],
+      [
+        ["home/", "5", 0o755, 0, 0],
+        ["home/app/", "5", 0o700, 1000, 1000],
+        ["work/", "5", 0o755, 0, 0],
+        ["work/README", "0", 0o644, 0, 0],
+      ],
     );
   });
 

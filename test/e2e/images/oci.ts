@@ -83,24 +83,36 @@ function writeJsonBlob(layout: string, mediaType: string, value: unknown): Descr
   return { mediaType, digest, size: bytes.length };
 }
 
-async function writeLayer(layout: string, entries: readonly TarEntry[], compression: ImageRecipe["compression"], index: number): Promise<Descriptor & { diffId: string }> {
+async function writeLayer(
+  layout: string,
+  entries: readonly TarEntry[],
+  compression: ImageRecipe["compression"],
+  index: number,
+): Promise<Descriptor & { diffId: string }> {
   const temp = join(layout, "blobs", "sha256", `.layer-${index}.partial`);
   const uncompressed = new Digester();
   const stored = new Digester();
   // mtime 0 and no file name in the gzip header; the level is fixed so the bytes are.
   const source = Readable.from(tarStream(entries));
-  if (compression === "gzip") await pipeline(source, uncompressed, createGzip({ level: constants.Z_BEST_SPEED }), stored, createWriteStream(temp));
+  if (compression === "gzip")
+    await pipeline(source, uncompressed, createGzip({ level: constants.Z_BEST_SPEED }), stored, createWriteStream(temp));
   else await pipeline(source, uncompressed, stored, createWriteStream(temp));
   const digest = stored.digest();
   renameSync(temp, blobPath(layout, digest));
-  return { mediaType: compression === "gzip" ? MEDIA_TYPES.layerGzip : MEDIA_TYPES.layerTar, digest, size: stored.size, diffId: uncompressed.digest() };
+  return {
+    mediaType: compression === "gzip" ? MEDIA_TYPES.layerGzip : MEDIA_TYPES.layerTar,
+    digest,
+    size: stored.size,
+    diffId: uncompressed.digest(),
+  };
 }
 
 /** The tag part of a reference (`…:tag`), for the OCI ref-name annotation. */
 export function referenceTag(reference: string): string {
   const lastSegment = reference.slice(reference.lastIndexOf("/") + 1);
   const colon = lastSegment.indexOf(":");
-  if (colon < 0 || reference.includes("@")) throw new Error(`image reference ${reference} must be name:tag (no digest: the digest is the result)`);
+  if (colon < 0 || reference.includes("@"))
+    throw new Error(`image reference ${reference} must be name:tag (no digest: the digest is the result)`);
   return lastSegment.slice(colon + 1);
 }
 
@@ -112,7 +124,9 @@ export async function writeLayout(layout: string, recipe: ImageRecipe, progress:
     const t0 = Date.now();
     const written = await writeLayer(layout, layer.sorted(), recipe.compression, i);
     layers.push(written);
-    progress(`layer ${i + 1}/${recipe.layers.length} (${layer.description}): ${(written.size / 1e6).toFixed(1)} MB in ${((Date.now() - t0) / 1000).toFixed(1)} s`);
+    progress(
+      `layer ${i + 1}/${recipe.layers.length} (${layer.description}): ${(written.size / 1e6).toFixed(1)} MB in ${((Date.now() - t0) / 1000).toFixed(1)} s`,
+    );
   }
   const created = new Date(0).toISOString();
   const config = writeJsonBlob(layout, MEDIA_TYPES.config, {
@@ -158,7 +172,14 @@ export async function writeArchive(layout: string, written: WrittenLayout, archi
       const source = blobPath(layout, digest);
       return { type: "file", path: `blobs/sha256/${digest.slice(7)}`, mode: 0o644, size: statSync(source).size, source, ...owner };
     }),
-    ...["index.json", "oci-layout"].map((name): TarEntry => ({ type: "file", path: name, mode: 0o644, source: join(layout, name), size: statSync(join(layout, name)).size, ...owner })),
+    ...["index.json", "oci-layout"].map((name): TarEntry => ({
+      type: "file",
+      path: name,
+      mode: 0o644,
+      source: join(layout, name),
+      size: statSync(join(layout, name)).size,
+      ...owner,
+    })),
   ];
   await pipeline(tarStream(entries), createWriteStream(archive));
 }

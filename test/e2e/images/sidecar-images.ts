@@ -30,7 +30,9 @@ function built(script: string, args: readonly string[] = []): string {
 }
 
 function tailscaleVersion(): string {
-  const version = /^TAILSCALE_VERSION=(\S+)$/m.exec(readFileSync(join(PROJECT, "test", "security", "tailscale", "versions.env"), "utf8"))?.[1];
+  const version = /^TAILSCALE_VERSION=(\S+)$/m.exec(
+    readFileSync(join(PROJECT, "test", "security", "tailscale", "versions.env"), "utf8"),
+  )?.[1];
   if (version === undefined) throw new Error("test/security/tailscale/versions.env names no TAILSCALE_VERSION");
   return version;
 }
@@ -51,16 +53,26 @@ export async function tailscaleImage(log: (message: string) => void = say0): Pro
       config: {
         Env: ["PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin"],
         Entrypoint: ["/usr/local/bin/containerboot"],
-        Labels: { "org.opencontainers.image.title": "tailscale (built by openclaw-fleet's end-to-end suite)", "org.opencontainers.image.version": tailscaleVersion() },
+        Labels: {
+          "org.opencontainers.image.title": "tailscale (built by openclaw-fleet's end-to-end suite)",
+          "org.opencontainers.image.version": tailscaleVersion(),
+        },
       },
-      layers: [busyboxLayer(log), systemLayer([]), librariesLayer("shared libraries of the tailscale binaries (none when static)", binaries), tools],
+      layers: [
+        busyboxLayer(log),
+        systemLayer([]),
+        librariesLayer("shared libraries of the tailscale binaries (none when static)", binaries),
+        tools,
+      ],
     },
     log,
   );
 }
 
 function collectorVersion(): string {
-  const version = /opentelemetry-collector-contrib\/exporter\/prometheusexporter v(\S+)/.exec(readFileSync(join(PROJECT, "test", "tools", "otelcol", "go.mod"), "utf8"))?.[1];
+  const version = /opentelemetry-collector-contrib\/exporter\/prometheusexporter v(\S+)/.exec(
+    readFileSync(join(PROJECT, "test", "tools", "otelcol", "go.mod"), "utf8"),
+  )?.[1];
   if (version === undefined) throw new Error("test/tools/otelcol/go.mod requires no prometheusexporter");
   return version;
 }
@@ -80,7 +92,10 @@ export async function metricsCollectorImage(log: (message: string) => void = say
         Entrypoint: ["/otelcol-contrib"],
         Cmd: ["--config", "/etc/otelcol-contrib/config.yaml"],
         ExposedPorts: { "4317/tcp": {}, "4318/tcp": {}, "55679/tcp": {} },
-        Labels: { "org.opencontainers.image.title": "OpenTelemetry Collector (built by openclaw-fleet's end-to-end suite)", "org.opencontainers.image.version": collectorVersion() },
+        Labels: {
+          "org.opencontainers.image.title": "OpenTelemetry Collector (built by openclaw-fleet's end-to-end suite)",
+          "org.opencontainers.image.version": collectorVersion(),
+        },
       },
       layers: [
         new Layer("CA bundle").copy("/etc/ssl/certs/ca-certificates.crt", "/etc/ssl/certs/ca-certificates.crt", { mode: 0o644 }),

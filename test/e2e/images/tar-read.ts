@@ -15,17 +15,21 @@ export interface ReadEntry {
   readonly data: Buffer;
 }
 
-const text = (b: Buffer, start: number, width: number) => b.subarray(start, start + width).toString("utf8").replace(/\0.*$/s, "");
+const text = (b: Buffer, start: number, width: number) =>
+  b
+    .subarray(start, start + width)
+    .toString("utf8")
+    .replace(/\0.*$/s, "");
 const num = (b: Buffer, start: number, width: number) => parseInt(text(b, start, width).trim() || "0", 8);
 
 export function readTar(tar: Buffer): ReadEntry[] {
   const out: ReadEntry[] = [];
   let pax: Record<string, string> = {};
-  for (let at = 0; at + 512 <= tar.length; ) {
+  for (let at = 0; at + 512 <= tar.length;) {
     const h = tar.subarray(at, at + 512);
     if (h.every((byte) => byte === 0)) break;
     let sum = 0;
-    for (let i = 0; i < 512; i++) sum += i >= 148 && i < 156 ? 0x20 : h[i];
+    for (const [i, byte] of h.entries()) sum += i >= 148 && i < 156 ? 0x20 : byte;
     if (sum !== num(h, 148, 8)) throw new Error(`tar: bad header checksum at offset ${at}`);
     const size = num(h, 124, 12);
     const data = tar.subarray(at + 512, at + 512 + size);
@@ -33,7 +37,7 @@ export function readTar(tar: Buffer): ReadEntry[] {
     const type = text(h, 156, 1);
     if (type === "x") {
       for (const record of data.toString("utf8").split("\n").filter(Boolean)) {
-        const [key, ...value] = record.slice(record.indexOf(" ") + 1).split("=");
+        const [key = "", ...value] = record.slice(record.indexOf(" ") + 1).split("=");
         pax[key] = value.join("=");
       }
       continue;

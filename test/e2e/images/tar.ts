@@ -10,7 +10,14 @@ import { createReadStream } from "node:fs";
 export type TarEntry =
   | { readonly type: "dir"; readonly path: string; readonly mode: number; readonly uid: number; readonly gid: number }
   | { readonly type: "symlink"; readonly path: string; readonly target: string; readonly uid: number; readonly gid: number }
-  | ({ readonly type: "file"; readonly path: string; readonly mode: number; readonly uid: number; readonly gid: number; readonly size: number } & FileContent);
+  | ({
+      readonly type: "file";
+      readonly path: string;
+      readonly mode: number;
+      readonly uid: number;
+      readonly gid: number;
+      readonly size: number;
+    } & FileContent);
 
 /** Bytes held in memory, or a file on disk read when the entry is written. */
 export type FileContent = { readonly data: Buffer } | { readonly source: string };
@@ -79,12 +86,28 @@ const fits = (text: string, width: number) => Buffer.byteLength(text) <= width &
 
 /** The header blocks of an entry: a PAX header first when a name or link target is too long for ustar. */
 function headerBlocks(name: string, linkname: string, fields: Omit<RawHeader, "name" | "linkname">): Buffer[] {
-  const records = [...(fits(name, 100) ? [] : [paxRecord("path", name)]), ...(fits(linkname, 100) ? [] : [paxRecord("linkpath", linkname)])];
-  const short = (text: string) => Buffer.from(text).subarray(0, 99).toString("latin1").replace(/[^\x20-\x7e]/g, "_");
-  const main = header({ ...fields, name: fits(name, 100) ? name : short(name), linkname: fits(linkname, 100) ? linkname : short(linkname) });
+  const records = [
+    ...(fits(name, 100) ? [] : [paxRecord("path", name)]),
+    ...(fits(linkname, 100) ? [] : [paxRecord("linkpath", linkname)]),
+  ];
+  const short = (text: string) =>
+    Buffer.from(text)
+      .subarray(0, 99)
+      .toString("latin1")
+      .replace(/[^\x20-\x7e]/g, "_");
+  const main = header({
+    ...fields,
+    name: fits(name, 100) ? name : short(name),
+    linkname: fits(linkname, 100) ? linkname : short(linkname),
+  });
   if (records.length === 0) return [main];
   const pax = Buffer.from(records.join(""), "utf8");
-  return [header({ name: short(`PaxHeaders/${name}`), mode: 0o644, uid: 0, gid: 0, size: pax.length, typeflag: "x", linkname: "" }), pax, padding(pax.length), main];
+  return [
+    header({ name: short(`PaxHeaders/${name}`), mode: 0o644, uid: 0, gid: 0, size: pax.length, typeflag: "x", linkname: "" }),
+    pax,
+    padding(pax.length),
+    main,
+  ];
 }
 
 /** The tar stream of these entries, ending with the two zero blocks. */
@@ -92,7 +115,13 @@ export async function* tarStream(entries: Iterable<TarEntry>): AsyncGenerator<Bu
   for (const entry of entries) {
     switch (entry.type) {
       case "dir":
-        yield* headerBlocks(entry.path.endsWith("/") ? entry.path : `${entry.path}/`, "", { mode: entry.mode, uid: entry.uid, gid: entry.gid, size: 0, typeflag: "5" });
+        yield* headerBlocks(entry.path.endsWith("/") ? entry.path : `${entry.path}/`, "", {
+          mode: entry.mode,
+          uid: entry.uid,
+          gid: entry.gid,
+          size: 0,
+          typeflag: "5",
+        });
         break;
       case "symlink":
         yield* headerBlocks(entry.path, entry.target, { mode: 0o777, uid: entry.uid, gid: entry.gid, size: 0, typeflag: "2" });
@@ -110,7 +139,10 @@ export async function* tarStream(entries: Iterable<TarEntry>): AsyncGenerator<Bu
           }
         }
         // A file that changed size between listing and writing would corrupt every later entry.
-        if (written !== entry.size) throw new Error(`tar: ${"source" in entry ? entry.source : entry.path} changed while the image was written (${entry.size} bytes listed, ${written} read)`);
+        if (written !== entry.size)
+          throw new Error(
+            `tar: ${"source" in entry ? entry.source : entry.path} changed while the image was written (${entry.size} bytes listed, ${written} read)`,
+          );
         yield padding(entry.size);
         break;
       }

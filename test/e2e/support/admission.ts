@@ -38,10 +38,24 @@ export async function admitRendered(plane: ControlPlane, objects: readonly Kuber
   const created = toCreate.map((name) => rendered.get(name) ?? { apiVersion: "v1", kind: "Namespace", metadata: { name } });
   try {
     if (created.length > 0) {
-      await plane.kubectl(["apply", "--server-side", `--field-manager=${FIELD_MANAGER}`, "--warnings-as-errors", "-o", "name", "-f", "-"], { input: list(created) });
+      await plane.kubectl(["apply", "--server-side", `--field-manager=${FIELD_MANAGER}`, "--warnings-as-errors", "-o", "name", "-f", "-"], {
+        input: list(created),
+      });
     }
     const out = await plane.kubectl(
-      ["apply", "--server-side", "--dry-run=server", "--force-conflicts", "--validate=strict", `--field-manager=${FIELD_MANAGER}`, "--warnings-as-errors", "-o", "name", "-f", "-"],
+      [
+        "apply",
+        "--server-side",
+        "--dry-run=server",
+        "--force-conflicts",
+        "--validate=strict",
+        `--field-manager=${FIELD_MANAGER}`,
+        "--warnings-as-errors",
+        "-o",
+        "name",
+        "-f",
+        "-",
+      ],
       { input: list(checked), timeoutMs: 120_000 },
     );
     const admitted = out.split("\n").filter(Boolean).length;
@@ -49,6 +63,9 @@ export async function admitRendered(plane: ControlPlane, objects: readonly Kuber
     return { admitted, customResources: objects.filter(isCustom).map((o) => `${o.kind} ${o.metadata.namespace ?? ""}/${o.metadata.name}`) };
   } finally {
     // Waited for: the next stack may name the same namespaces, and nothing goes into one being deleted.
-    if (created.length > 0) await plane.kubectl(["delete", "namespace", "--wait=true", "--timeout=120s", ...created.map((n) => n.metadata.name)], { timeoutMs: 150_000 });
+    if (created.length > 0)
+      await plane.kubectl(["delete", "namespace", "--wait=true", "--timeout=120s", ...created.map((n) => n.metadata.name)], {
+        timeoutMs: 150_000,
+      });
   }
 }

@@ -138,7 +138,11 @@ export async function startControlPlane(options: ControlPlaneOptions): Promise<C
       { logFile: logFile("kube-apiserver"), env },
     );
     started.push(apiserver);
-    await waitFor("kube-apiserver /readyz", () => httpsReady(server, certs, "/readyz"), { timeoutMs: 120_000, process: apiserver, intervalMs: 500 });
+    await waitFor("kube-apiserver /readyz", () => httpsReady(server, certs, "/readyz"), {
+      timeoutMs: 120_000,
+      process: apiserver,
+      intervalMs: 500,
+    });
 
     const kubeconfig = join(dir, "kubeconfig");
     writeKubeconfig(kubeconfig, certs, server, E2E_CONTEXT);
@@ -188,10 +192,15 @@ export async function startControlPlane(options: ControlPlaneOptions): Promise<C
 
     const kubectl = (args: readonly string[], opts: { input?: string; timeoutMs?: number } = {}) =>
       new Promise<string>((resolve, reject) => {
-        const child = execFile(bin("kubectl"), [`--kubeconfig=${kubeconfig}`, ...args], { timeout: opts.timeoutMs ?? 60_000, maxBuffer: 64 * 1024 * 1024, env }, (error, stdout, stderr) => {
-          if (error) reject(new Error(`kubectl ${args.join(" ")}: ${stderr.trim() || error.message}`));
-          else resolve(stdout);
-        });
+        const child = execFile(
+          bin("kubectl"),
+          [`--kubeconfig=${kubeconfig}`, ...args],
+          { timeout: opts.timeoutMs ?? 60_000, maxBuffer: 64 * 1024 * 1024, env },
+          (error, stdout, stderr) => {
+            if (error) reject(new Error(`kubectl ${args.join(" ")}: ${stderr.trim() || error.message}`));
+            else resolve(stdout);
+          },
+        );
         if (opts.input !== undefined) child.stdin?.end(opts.input);
       });
 
@@ -199,7 +208,14 @@ export async function startControlPlane(options: ControlPlaneOptions): Promise<C
     await waitFor(
       "fake nodes Ready",
       async () => {
-        const out = await kubectl(["get", "nodes", "-l", `${FAKE_NODE_LABEL}=true`, "-o", "jsonpath={range .items[*]}{.status.conditions[?(@.type=='Ready')].status}{'\\n'}{end}"]);
+        const out = await kubectl([
+          "get",
+          "nodes",
+          "-l",
+          `${FAKE_NODE_LABEL}=true`,
+          "-o",
+          "jsonpath={range .items[*]}{.status.conditions[?(@.type=='Ready')].status}{'\\n'}{end}",
+        ]);
         const statuses = out.trim().split("\n").filter(Boolean);
         return statuses.length === (options.nodes ?? 1) + 1 && statuses.every((s) => s === "True");
       },
@@ -210,10 +226,14 @@ export async function startControlPlane(options: ControlPlaneOptions): Promise<C
       if (!/not found/.test(error.message)) throw error;
     });
     // The default ServiceAccount of a namespace is made by the controller-manager; wait until it works.
-    await waitFor("controller-manager", async () => (await kubectl(["get", "serviceaccount", "default", "-n", "default", "-o", "name"])).trim() !== "", {
-      timeoutMs: 60_000,
-      process: controllerManager,
-    });
+    await waitFor(
+      "controller-manager",
+      async () => (await kubectl(["get", "serviceaccount", "default", "-n", "default", "-o", "name"])).trim() !== "",
+      {
+        timeoutMs: 60_000,
+        process: controllerManager,
+      },
+    );
 
     return {
       server,

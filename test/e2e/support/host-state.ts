@@ -24,7 +24,20 @@ interface Snapshot {
 
 // Where a node's parts write by default; each is moved under the node's folder by its config, and a
 // path that appears during the run says that one was missed.
-const DEFAULT_PATHS = ["/run/containerd", "/var/lib/containerd", "/opt/containerd", "/var/lib/kubelet", "/var/log/pods", "/var/log/containers", "/run/netns", "/var/run/nri", "/etc/cni", "/opt/cni", "/usr/libexec/kubernetes", "/var/lib/kube-router"];
+const DEFAULT_PATHS = [
+  "/run/containerd",
+  "/var/lib/containerd",
+  "/opt/containerd",
+  "/var/lib/kubelet",
+  "/var/log/pods",
+  "/var/log/containers",
+  "/run/netns",
+  "/var/run/nri",
+  "/etc/cni",
+  "/opt/cni",
+  "/usr/libexec/kubernetes",
+  "/var/lib/kube-router",
+];
 
 // iptables-nft and legacy, v4 and v6: kube-proxy and the kubelet pick a backend at run time.
 const IPTABLES = ["iptables", "ip6tables", "iptables-legacy", "ip6tables-legacy"];
@@ -52,7 +65,7 @@ function parseSave(text: string): SaveState {
       current = { chains: new Set(), rules: [] };
       tables.set(line.slice(1), current);
     } else if (line.startsWith(":") && current !== undefined) {
-      current.chains.add(line.slice(1).split(" ")[0]);
+      current.chains.add(line.slice(1).split(" ", 1)[0] ?? "");
     } else if (line.startsWith("-A ") && current !== undefined) {
       current.rules.push(line);
     }
@@ -75,12 +88,22 @@ async function saveAll(): Promise<Map<string, SaveState>> {
 
 async function nftTables(): Promise<Set<string>> {
   if (!(await haveCommand("nft"))) return new Set();
-  return new Set((await run("nft", ["list", "tables"])).split("\n").map((l) => l.replace(/^table /, "").trim()).filter(Boolean));
+  return new Set(
+    (await run("nft", ["list", "tables"]))
+      .split("\n")
+      .map((l) => l.replace(/^table /, "").trim())
+      .filter(Boolean),
+  );
 }
 
 async function ipsets(): Promise<Set<string>> {
   if (!(await haveCommand("ipset"))) return new Set();
-  return new Set((await run("ipset", ["list", "-n"])).split("\n").map((l) => l.trim()).filter(Boolean));
+  return new Set(
+    (await run("ipset", ["list", "-n"]))
+      .split("\n")
+      .map((l) => l.trim())
+      .filter(Boolean),
+  );
 }
 
 function readSysctls(): Map<string, string> {
@@ -105,14 +128,21 @@ export class HostState {
   private constructor(private readonly before: Snapshot) {}
 
   static async record(): Promise<HostState> {
-    return new HostState({ paths: new Set(DEFAULT_PATHS.filter((p) => existsSync(p))), iptables: await saveAll(), nftTables: await nftTables(), ipsets: await ipsets(), sysctls: readSysctls() });
+    return new HostState({
+      paths: new Set(DEFAULT_PATHS.filter((p) => existsSync(p))),
+      iptables: await saveAll(),
+      nftTables: await nftTables(),
+      ipsets: await ipsets(),
+      sysctls: readSysctls(),
+    });
   }
 
   /** iptables chains named KUBE-* already on the machine: another Kubernetes whose rules kube-proxy would rewrite. */
   foreignKubeChains(): string[] {
     const found: string[] = [];
     for (const [tool, tables] of this.before.iptables)
-      for (const [table, state] of tables) for (const chain of state.chains) if (chain.startsWith("KUBE-")) found.push(`${tool} -t ${table} ${chain}`);
+      for (const [table, state] of tables)
+        for (const chain of state.chains) if (chain.startsWith("KUBE-")) found.push(`${tool} -t ${table} ${chain}`);
     return found;
   }
 
@@ -127,24 +157,34 @@ export class HostState {
       }
     };
     for (const [tool, now] of await saveAll()) {
-      const was = this.before.iptables.get(tool) ?? new Map();
+      const was: SaveState = this.before.iptables.get(tool) ?? new Map<string, { chains: Set<string>; rules: string[] }>();
       for (const [table, state] of now) {
         const old = was.get(table);
         const oldRules = new Set(old?.rules ?? []);
         const addedChains = [...state.chains].filter((c) => !(old?.chains.has(c) ?? false));
-        const addedRules = state.rules.filter((r) => !oldRules.has(r) && !addedChains.includes(r.split(" ")[1]));
+        const addedRules = state.rules.filter((r) => !oldRules.has(r) && !addedChains.includes(r.split(" ")[1] ?? ""));
         if (addedChains.length === 0 && addedRules.length === 0) continue;
         // One transaction per table: rules in the chains that were there first, then the added chains
         // emptied (so none refers to another), then deleted. iptables-restore reads the rules' quoting.
-        const script = [`*${table}`, ...addedRules.map((r) => `-D${r.slice(2)}`), ...addedChains.map((c) => `-F ${c}`), ...addedChains.map((c) => `-X ${c}`), "COMMIT", ""].join("\n");
+        const script = [
+          `*${table}`,
+          ...addedRules.map((r) => `-D${r.slice(2)}`),
+          ...addedChains.map((c) => `-F ${c}`),
+          ...addedChains.map((c) => `-X ${c}`),
+          "COMMIT",
+          "",
+        ].join("\n");
         await attempt(`${tool}-restore (${table})`, async () => void (await run(`${tool}-restore`, ["--noflush"], { input: script })));
       }
     }
     if (await haveCommand("ipset"))
-      for (const set of await ipsets()) if (!this.before.ipsets.has(set)) await attempt(`ipset destroy ${set}`, async () => void (await run("ipset", ["destroy", set])));
+      for (const set of await ipsets())
+        if (!this.before.ipsets.has(set)) await attempt(`ipset destroy ${set}`, async () => void (await run("ipset", ["destroy", set])));
     // Tables iptables-nft made for the run (nat, mangle, … when the machine had none) and the node's own.
     if (await haveCommand("nft"))
-      for (const table of await nftTables()) if (!this.before.nftTables.has(table)) await attempt(`nft delete table ${table}`, async () => void (await run("nft", ["delete", "table", ...table.split(" ")])));
+      for (const table of await nftTables())
+        if (!this.before.nftTables.has(table))
+          await attempt(`nft delete table ${table}`, async () => void (await run("nft", ["delete", "table", ...table.split(" ")])));
     for (const [rel, value] of this.before.sysctls) {
       try {
         if (readFileSync(join("/proc/sys", rel), "utf8") !== value) writeFileSync(join("/proc/sys", rel), value);
@@ -160,7 +200,7 @@ export class HostState {
     const out: string[] = [];
     for (const path of DEFAULT_PATHS) if (existsSync(path) && !this.before.paths.has(path)) out.push(`${path} was made during the run`);
     for (const [tool, now] of await saveAll()) {
-      const was = this.before.iptables.get(tool) ?? new Map();
+      const was: SaveState = this.before.iptables.get(tool) ?? new Map<string, { chains: Set<string>; rules: string[] }>();
       for (const [table, state] of now) {
         const old = was.get(table);
         for (const chain of state.chains) if (!(old?.chains.has(chain) ?? false)) out.push(`${tool} -t ${table}: chain ${chain}`);
@@ -171,7 +211,8 @@ export class HostState {
     for (const table of await nftTables()) if (!this.before.nftTables.has(table)) out.push(`nft table ${table}`);
     for (const set of await ipsets()) if (!this.before.ipsets.has(set)) out.push(`ipset ${set}`);
     const sysctls = readSysctls();
-    for (const [rel, value] of this.before.sysctls) if (sysctls.get(rel) !== value) out.push(`sysctl ${rel}: ${value.trim()} -> ${sysctls.get(rel)?.trim()}`);
+    for (const [rel, value] of this.before.sysctls)
+      if (sysctls.get(rel) !== value) out.push(`sysctl ${rel}: ${value.trim()} -> ${sysctls.get(rel)?.trim()}`);
     return out;
   }
 }

@@ -11,10 +11,15 @@ import { join } from "node:path";
 /** Runs a command (never a shell) with a deadline; rejects with its stderr on a non-zero exit. */
 export function run(command: string, args: readonly string[], options: { input?: string; timeoutMs?: number } = {}): Promise<string> {
   return new Promise((resolve, reject) => {
-    const child = execFile(command, args, { timeout: options.timeoutMs ?? 30_000, maxBuffer: 64 * 1024 * 1024 }, (error, stdout, stderr) => {
-      if (error) reject(new Error(`${command} ${args.join(" ")}: ${stderr.trim() || error.message}`));
-      else resolve(stdout);
-    });
+    const child = execFile(
+      command,
+      args,
+      { timeout: options.timeoutMs ?? 30_000, maxBuffer: 64 * 1024 * 1024 },
+      (error, stdout, stderr) => {
+        if (error) reject(new Error(`${command} ${args.join(" ")}: ${stderr.trim() || error.message}`));
+        else resolve(stdout);
+      },
+    );
     // A command that exits before reading its input closes the pipe: not an error of ours.
     child.stdin?.on("error", () => undefined);
     child.stdin?.end(options.input ?? "");
@@ -37,7 +42,7 @@ export function mountsUnder(dir: string): string[] {
   const points = readFileSync("/proc/self/mountinfo", "utf8")
     .split("\n")
     .filter(Boolean)
-    .map((line) => line.split(" ")[4].replace(/\\([0-7]{3})/g, (_, octal: string) => String.fromCharCode(parseInt(octal, 8))))
+    .map((line) => (line.split(" ")[4] ?? "").replace(/\\([0-7]{3})/g, (_, octal: string) => String.fromCharCode(parseInt(octal, 8))))
     .filter((point) => point === dir || point.startsWith(prefix));
   return [...new Set(points)].sort((a, b) => b.length - a.length);
 }
@@ -61,7 +66,7 @@ export function cgroupHierarchies(): string[] {
   return readFileSync("/proc/self/mountinfo", "utf8")
     .split("\n")
     .filter((line) => / - cgroup2? /.test(line))
-    .map((line) => line.split(" ")[4]);
+    .flatMap((line) => line.split(" ")[4] ?? []);
 }
 
 export function killPids(pids: readonly number[]): void {
@@ -84,7 +89,8 @@ export function makeCgroupRoot(name: string): void {
     const path = join(hierarchy, name);
     mkdirSync(path, { recursive: true });
     for (const file of ["cpuset.cpus", "cpuset.mems"]) {
-      if (existsSync(join(hierarchy, file)) && readFileSync(join(path, file), "utf8").trim() === "") writeFileSync(join(path, file), readFileSync(join(hierarchy, file), "utf8"));
+      if (existsSync(join(hierarchy, file)) && readFileSync(join(path, file), "utf8").trim() === "")
+        writeFileSync(join(path, file), readFileSync(join(hierarchy, file), "utf8"));
     }
   }
 }

@@ -8,7 +8,14 @@ import { waitFor } from "./processes";
 export interface KubeObject {
   apiVersion: string;
   kind: string;
-  metadata: { name: string; namespace?: string; labels?: Record<string, string>; annotations?: Record<string, string>; uid?: string; creationTimestamp?: string };
+  metadata: {
+    name: string;
+    namespace?: string;
+    labels?: Record<string, string>;
+    annotations?: Record<string, string>;
+    uid?: string;
+    creationTimestamp?: string;
+  };
   spec?: Record<string, unknown>;
   status?: Record<string, unknown>;
 }
@@ -17,13 +24,22 @@ export class Kube {
   constructor(readonly plane: ControlPlane) {}
 
   async list(kind: string, namespace?: string, selector?: string): Promise<KubeObject[]> {
-    const args = ["get", kind, "-o", "json", ...(namespace !== undefined ? ["-n", namespace] : ["--all-namespaces"]), ...(selector !== undefined ? ["-l", selector] : [])];
+    const args = [
+      "get",
+      kind,
+      "-o",
+      "json",
+      ...(namespace !== undefined ? ["-n", namespace] : ["--all-namespaces"]),
+      ...(selector !== undefined ? ["-l", selector] : []),
+    ];
     return (JSON.parse(await this.plane.kubectl(args)) as { items: KubeObject[] }).items;
   }
 
   async get(kind: string, namespace: string | undefined, name: string): Promise<KubeObject | undefined> {
     try {
-      return JSON.parse(await this.plane.kubectl(["get", kind, name, "-o", "json", ...(namespace !== undefined ? ["-n", namespace] : [])])) as KubeObject;
+      return JSON.parse(
+        await this.plane.kubectl(["get", kind, name, "-o", "json", ...(namespace !== undefined ? ["-n", namespace] : [])]),
+      ) as KubeObject;
     } catch (error) {
       if (/NotFound|not found/.test((error as Error).message)) return undefined;
       throw error;
@@ -39,8 +55,17 @@ export class Kube {
    * creating it (server-side dry run): Pod Security admission enforces the
    * namespace's level on Pods, not on the workloads that make them.
    */
-  async admitPodTemplate(namespace: string, owner: string, template: { metadata?: { labels?: Record<string, string> }; spec?: unknown }): Promise<void> {
-    const pod = { apiVersion: "v1", kind: "Pod", metadata: { generateName: `admission-check-`, namespace, labels: template.metadata?.labels ?? {} }, spec: template.spec };
+  async admitPodTemplate(
+    namespace: string,
+    owner: string,
+    template: { metadata?: { labels?: Record<string, string> }; spec?: unknown },
+  ): Promise<void> {
+    const pod = {
+      apiVersion: "v1",
+      kind: "Pod",
+      metadata: { generateName: `admission-check-`, namespace, labels: template.metadata?.labels ?? {} },
+      spec: template.spec,
+    };
     try {
       await this.plane.kubectl(["create", "--dry-run=server", "-o", "name", "-f", "-"], { input: JSON.stringify(pod) });
     } catch (error) {
@@ -50,7 +75,11 @@ export class Kube {
 
   /** Events of a namespace with the given reason (e.g. FailedCreate). */
   async events(namespace: string, reason: string): Promise<string[]> {
-    const events = (await this.list("events", namespace)) as (KubeObject & { reason?: string; message?: string; involvedObject?: { kind?: string; name?: string } })[];
+    const events = (await this.list("events", namespace)) as (KubeObject & {
+      reason?: string;
+      message?: string;
+      involvedObject?: { kind?: string; name?: string };
+    })[];
     return events.filter((e) => e.reason === reason).map((e) => `${e.involvedObject?.kind}/${e.involvedObject?.name}: ${e.message}`);
   }
 }

@@ -46,5 +46,5 @@ export function maskSecretValues(m: Manifest): Manifest {
   const keys = (field: unknown) => (typeof field === "object" && field !== null ? Object.keys(field) : []);
   const masked = Object.fromEntries([...keys(m.data), ...keys(m.stringData)].sort().map((k) => [k, "<masked>"]));
   const { data: _data, stringData: _stringData, ...rest } = m;
-  return { ...rest, data: masked } as Manifest;
+  return { ...rest, data: masked };
 }

@@ -107,7 +107,12 @@ export function cniConfig(l: NodeLayout): string {
   );
 }
 
-export function kubeletConfig(l: NodeLayout, ports: { kubelet: number; healthz: number }, tls: { cert: string; key: string }, caCert: string): string {
+export function kubeletConfig(
+  l: NodeLayout,
+  ports: { kubelet: number; healthz: number },
+  tls: { cert: string; key: string },
+  caCert: string,
+): string {
   return JSON.stringify(
     {
       apiVersion: "kubelet.config.k8s.io/v1beta1",
@@ -198,5 +203,15 @@ export function nftFence(l: NodeLayout): string {
 
 /** CoreDNS for cluster.local only, on the bridge's address, reading Services through the control plane. */
 export function corefile(gateway: string, kubeconfig: string): string {
-  return [`cluster.local:53 {`, `  bind ${gateway}`, "  errors", "  kubernetes cluster.local {", `    kubeconfig ${kubeconfig}`, "    ttl 5", "  }", "}", ""].join("\n");
+  return [
+    `cluster.local:53 {`,
+    `  bind ${gateway}`,
+    "  errors",
+    "  kubernetes cluster.local {",
+    `    kubeconfig ${kubeconfig}`,
+    "    ttl 5",
+    "  }",
+    "}",
+    "",
+  ].join("\n");
 }

@@ -24,7 +24,18 @@ import { signServingCert } from "./certs";
 import type { ControlPlane } from "./control-plane";
 import { cgroupPids, haveCommand, isRoot, killPids, makeCgroupRoot, mountsUnder, pidsWithCommandLine, removeCgroupTree, run } from "./host";
 import { HostState } from "./host-state";
-import { CNI_NETWORK, cniConfig, containerdConfig, corefile, kubeletConfig, kubeProxyConfig, NFT_TABLE, nftFence, REAL_NODE_TAINT, type NodeLayout } from "./node-config";
+import {
+  CNI_NETWORK,
+  cniConfig,
+  containerdConfig,
+  corefile,
+  kubeletConfig,
+  kubeProxyConfig,
+  NFT_TABLE,
+  nftFence,
+  REAL_NODE_TAINT,
+  type NodeLayout,
+} from "./node-config";
 import { writeOciArchive } from "./oci-image";
 import { onInterrupt, startManaged, waitFor, type Managed } from "./processes";
 
@@ -62,7 +73,8 @@ export interface RealNode {
 export async function startRealNode(options: RealNodeOptions): Promise<RealNode> {
   if (!isRoot()) throw new Error("a real node needs root (containerd, runc, the bridge, iptables)");
   for (const command of ["ip", "nft", "iptables-save", "iptables-restore", "ipset", "tar", "umount"])
-    if (!(await haveCommand(command))) throw new Error(`a real node needs ${command}: apt-get install iptables nftables ipset iproute2 tar mount`);
+    if (!(await haveCommand(command)))
+      throw new Error(`a real node needs ${command}: apt-get install iptables nftables ipset iproute2 tar mount`);
   const podCidr = options.podCidr ?? "10.199.0.0/24";
   const m = /^(\d+\.\d+\.\d+)\.0\/24$/.exec(podCidr);
   if (m === null) throw new Error(`podCidr must be a /24 ending in .0, not ${podCidr}`);
@@ -93,16 +105,19 @@ export async function startRealNode(options: RealNodeOptions): Promise<RealNode>
 
   const host = await HostState.record();
   const foreign = host.foreignKubeChains();
-  if (foreign.length > 0) throw new Error(`this machine runs Kubernetes networking already (${foreign.slice(0, 3).join(", ")}); a real node would rewrite it`);
+  if (foreign.length > 0)
+    throw new Error(`this machine runs Kubernetes networking already (${foreign.slice(0, 3).join(", ")}); a real node would rewrite it`);
   const cniStateExisted = existsSync(CNI_STATE);
   const kubeletPathsMade = KUBELET_FIXED_PATHS.filter((p) => !existsSync(p));
   const logDir = join(dir, "logs");
-  for (const d of [logDir, join(dir, "cni", "net.d"), join(dir, "kubelet"), join(dir, "pod-logs"), join(dir, "volume-plugins")]) mkdirSync(d, { recursive: true });
+  for (const d of [logDir, join(dir, "cni", "net.d"), join(dir, "kubelet"), join(dir, "pod-logs"), join(dir, "volume-plugins")])
+    mkdirSync(d, { recursive: true });
   const started: Managed[] = [];
   const logFile = (n: string) => join(logDir, `${n}.log`);
   const bin = (n: string) => join(options.binDir, n);
   const env = { ...process.env, KUBECONFIG: "", PATH: `${options.binDir}:${process.env.PATH ?? ""}` };
-  const ctr = (args: readonly string[], timeoutMs = 60_000) => run(bin("ctr"), ["--address", layout.containerdSocket, "-n", "k8s.io", ...args], { timeoutMs });
+  const ctr = (args: readonly string[], timeoutMs = 60_000) =>
+    run(bin("ctr"), ["--address", layout.containerdSocket, "-n", "k8s.io", ...args], { timeoutMs });
   const { kubectl } = options.controlPlane;
 
   let stopped: Promise<void> | undefined;
@@ -126,9 +141,16 @@ export async function startRealNode(options: RealNodeOptions): Promise<RealNode>
     writeFileSync(join(dir, "containerd.toml"), containerdConfig(layout));
     writeFileSync(join(dir, "cni", "net.d", "10-openclaw-e2e.conflist"), cniConfig(layout));
     writeFileSync(join(dir, "resolv.conf"), "# pods get the cluster DNS server only (clusterDNS); no upstream\n");
-    const containerd = startManaged("containerd", bin("containerd"), ["--config", join(dir, "containerd.toml")], { logFile: logFile("containerd"), env });
+    const containerd = startManaged("containerd", bin("containerd"), ["--config", join(dir, "containerd.toml")], {
+      logFile: logFile("containerd"),
+      env,
+    });
     started.push(containerd);
-    await waitFor("containerd", async () => (await ctr(["version"], 5_000)) !== "", { timeoutMs: 60_000, process: containerd, intervalMs: 300 });
+    await waitFor("containerd", async () => (await ctr(["version"], 5_000)) !== "", {
+      timeoutMs: 60_000,
+      process: containerd,
+      intervalMs: 300,
+    });
 
     // The sandbox ("pause") image: our own static pause binary (build.sh), nothing to pull.
     const pauseRoot = join(dir, "pause-rootfs");
@@ -139,8 +161,16 @@ export async function startRealNode(options: RealNodeOptions): Promise<RealNode>
     await ctr(["images", "label", SANDBOX_IMAGE, "io.cri-containerd.pinned=pinned"]);
 
     const tls = signServingCert(options.controlPlane.certs, `kubelet-${name}`, [layout.gateway]);
-    const [kubeletPort, kubeletHealthz, proxyHealthz, proxyMetrics] = [await freePort(), await freePort(), await freePort(), await freePort()];
-    writeFileSync(join(dir, "kubelet.json"), kubeletConfig(layout, { kubelet: kubeletPort, healthz: kubeletHealthz }, tls, options.controlPlane.certs.caCert));
+    const [kubeletPort, kubeletHealthz, proxyHealthz, proxyMetrics] = [
+      await freePort(),
+      await freePort(),
+      await freePort(),
+      await freePort(),
+    ];
+    writeFileSync(
+      join(dir, "kubelet.json"),
+      kubeletConfig(layout, { kubelet: kubeletPort, healthz: kubeletHealthz }, tls, options.controlPlane.certs.caCert),
+    );
     const kubelet = startManaged(
       "kubelet",
       bin("kubelet"),
@@ -158,7 +188,10 @@ export async function startRealNode(options: RealNodeOptions): Promise<RealNode>
     started.push(kubelet);
     await waitFor(
       `node ${name} Ready`,
-      async () => (await kubectl(["get", "node", name, "-o", "jsonpath={.status.conditions[?(@.type=='Ready')].status}"], { timeoutMs: 10_000 })).trim() === "True",
+      async () =>
+        (
+          await kubectl(["get", "node", name, "-o", "jsonpath={.status.conditions[?(@.type=='Ready')].status}"], { timeoutMs: 10_000 })
+        ).trim() === "True",
       { timeoutMs: 180_000, process: kubelet, intervalMs: 500 },
     );
     // Admission taints a new node not-ready; the node-lifecycle controller that lifts it is off (control-plane.ts).
@@ -166,10 +199,20 @@ export async function startRealNode(options: RealNodeOptions): Promise<RealNode>
       if (!/not found/.test(error.message)) throw error;
     });
 
-    writeFileSync(join(dir, "kube-proxy.json"), kubeProxyConfig(layout, options.controlPlane.kubeconfig, { healthz: proxyHealthz, metrics: proxyMetrics }));
-    const proxy = startManaged("kube-proxy", bin("kube-proxy"), [`--config=${join(dir, "kube-proxy.json")}`, "--v=2"], { logFile: logFile("kube-proxy"), env });
+    writeFileSync(
+      join(dir, "kube-proxy.json"),
+      kubeProxyConfig(layout, options.controlPlane.kubeconfig, { healthz: proxyHealthz, metrics: proxyMetrics }),
+    );
+    const proxy = startManaged("kube-proxy", bin("kube-proxy"), [`--config=${join(dir, "kube-proxy.json")}`, "--v=2"], {
+      logFile: logFile("kube-proxy"),
+      env,
+    });
     started.push(proxy);
-    await waitFor("kube-proxy synced", async () => (await fetch(`http://127.0.0.1:${proxyHealthz}/healthz`)).ok, { timeoutMs: 90_000, process: proxy, intervalMs: 500 });
+    await waitFor("kube-proxy synced", async () => (await fetch(`http://127.0.0.1:${proxyHealthz}/healthz`)).ok, {
+      timeoutMs: 90_000,
+      process: proxy,
+      intervalMs: 500,
+    });
 
     // Cluster DNS on the bridge's address (clusterDNS), answering for cluster.local only: no upstream.
     writeFileSync(join(dir, "Corefile"), corefile(layout.gateway, options.controlPlane.kubeconfig));
@@ -177,11 +220,15 @@ export async function startRealNode(options: RealNodeOptions): Promise<RealNode>
     started.push(dns);
     const resolver = new Resolver({ timeout: 2_000, tries: 1 });
     resolver.setServers([layout.gateway]);
-    await waitFor("coredns answering for Services", async () => (await resolver.resolve4("kubernetes.default.svc.cluster.local")).includes("10.96.0.1"), {
-      timeoutMs: 60_000,
-      process: dns,
-      intervalMs: 500,
-    });
+    await waitFor(
+      "coredns answering for Services",
+      async () => (await resolver.resolve4("kubernetes.default.svc.cluster.local")).includes("10.96.0.1"),
+      {
+        timeoutMs: 60_000,
+        process: dns,
+        intervalMs: 500,
+      },
+    );
 
     const router = startManaged(
       "kube-router",
@@ -202,11 +249,15 @@ export async function startRealNode(options: RealNodeOptions): Promise<RealNode>
       { logFile: logFile("kube-router"), env },
     );
     started.push(router);
-    await waitFor("kube-router's firewall chains", async () => (await run("iptables-save", ["-t", "filter"])).includes(":KUBE-ROUTER-FORWARD"), {
-      timeoutMs: 90_000,
-      process: router,
-      intervalMs: 500,
-    });
+    await waitFor(
+      "kube-router's firewall chains",
+      async () => (await run("iptables-save", ["-t", "filter"])).includes(":KUBE-ROUTER-FORWARD"),
+      {
+        timeoutMs: 90_000,
+        process: router,
+        intervalMs: 500,
+      },
+    );
 
     return {
       name,
@@ -224,7 +275,13 @@ export async function startRealNode(options: RealNodeOptions): Promise<RealNode>
 }
 
 /** Idempotent: each step runs whatever the others did; errors are collected and thrown at the end. */
-async function teardown(layout: NodeLayout, started: readonly Managed[], host: HostState, cniStateExisted: boolean, kubeletPathsMade: readonly string[]): Promise<void> {
+async function teardown(
+  layout: NodeLayout,
+  started: readonly Managed[],
+  host: HostState,
+  cniStateExisted: boolean,
+  kubeletPathsMade: readonly string[],
+): Promise<void> {
   const errors: string[] = [];
   const step = async (what: string, fn: () => Promise<void> | void) => {
     try {
@@ -271,13 +328,15 @@ async function teardown(layout: NodeLayout, started: readonly Managed[], host: H
       .map((line) => /^\d+: ([^:@]+)/.exec(line)?.[1])
       .filter((n): n is string => n !== undefined);
     for (const port of ports) await run("ip", ["link", "del", port]).catch(() => undefined);
-    if ((await run("ip", ["-o", "link", "show", "dev", layout.bridge]).catch(() => "")) !== "") await run("ip", ["link", "del", layout.bridge]);
+    if ((await run("ip", ["-o", "link", "show", "dev", layout.bridge]).catch(() => "")) !== "")
+      await run("ip", ["link", "del", layout.bridge]);
   });
   await step("remove the CNI cache entries", () => {
     if (!cniStateExisted) rmSync(CNI_STATE, { recursive: true, force: true });
     else {
       const results = join(CNI_STATE, "results");
-      if (existsSync(results)) for (const f of readdirSync(results)) if (f.startsWith(`${CNI_NETWORK}-`)) rmSync(join(results, f), { force: true });
+      if (existsSync(results))
+        for (const f of readdirSync(results)) if (f.startsWith(`${CNI_NETWORK}-`)) rmSync(join(results, f), { force: true });
     }
   });
   await step("remove what the kubelet made outside its root folder", () => {

@@ -7,7 +7,18 @@
  * To be unified with the app and backup images of test/e2e/images (branch e2e-images).
  */
 import { createHash } from "node:crypto";
-import { existsSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, symlinkSync, writeFileSync, copyFileSync, chmodSync } from "node:fs";
+import {
+  existsSync,
+  mkdirSync,
+  readdirSync,
+  readFileSync,
+  renameSync,
+  rmSync,
+  symlinkSync,
+  writeFileSync,
+  copyFileSync,
+  chmodSync,
+} from "node:fs";
 import { dirname, join } from "node:path";
 import { run } from "./host";
 
@@ -74,7 +85,20 @@ export async function writeOciArchive(spec: ImageSpec, archive: string): Promise
       ],
     }),
   );
-  await run("tar", ["--sort=name", "--mtime=@0", "--owner=0", "--group=0", "--numeric-owner", "-C", layout, "-cf", archive, "oci-layout", "index.json", "blobs"]);
+  await run("tar", [
+    "--sort=name",
+    "--mtime=@0",
+    "--owner=0",
+    "--group=0",
+    "--numeric-owner",
+    "-C",
+    layout,
+    "-cf",
+    archive,
+    "oci-layout",
+    "index.json",
+    "blobs",
+  ]);
   rmSync(layout, { recursive: true, force: true });
 }
 

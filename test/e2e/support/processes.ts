@@ -46,7 +46,9 @@ function installGuard(): void {
   process.once("exit", killLiveGroups);
   for (const signal of ["SIGINT", "SIGTERM", "SIGHUP"] as const) {
     process.once(signal, () => {
-      const cleanups = [...interruptCleanups].map((cleanup) => cleanup().catch((error: Error) => process.stderr.write(`cleanup on ${signal}: ${error.message}\n`)));
+      const cleanups = [...interruptCleanups].map((cleanup) =>
+        cleanup().catch((error: Error) => process.stderr.write(`cleanup on ${signal}: ${error.message}\n`)),
+      );
       const deadline = new Promise((resolve) => setTimeout(resolve, INTERRUPT_CLEANUP_MS).unref());
       void Promise.race([Promise.all(cleanups), deadline]).then(() => {
         killLiveGroups();
@@ -76,14 +78,24 @@ export function trackGroup(child: ChildProcess): void {
   child.once("exit", () => liveGroups.delete(pid));
 }
 
-export function startManaged(name: string, command: string, args: readonly string[], options: { logFile: string; env?: NodeJS.ProcessEnv; cwd?: string }): Managed {
+export function startManaged(
+  name: string,
+  command: string,
+  args: readonly string[],
+  options: { logFile: string; env?: NodeJS.ProcessEnv; cwd?: string },
+): Managed {
   try {
     accessSync(command, constants.X_OK);
   } catch {
     throw new Error(`${name}: ${command} is missing or not executable; build the toolchain with test/e2e/toolchain/build.sh`);
   }
   const log = openSync(options.logFile, "a");
-  const child: ChildProcess = spawn(command, args, { cwd: options.cwd, env: options.env ?? process.env, stdio: ["ignore", log, log], detached: true });
+  const child: ChildProcess = spawn(command, args, {
+    cwd: options.cwd,
+    env: options.env ?? process.env,
+    stdio: ["ignore", log, log],
+    detached: true,
+  });
   closeSync(log);
   child.on("error", () => undefined);
   if (child.pid === undefined) throw new Error(`${name}: could not start ${command}`);
@@ -117,13 +129,17 @@ export function startManaged(name: string, command: string, args: readonly strin
   };
 }
 
-
 /** Polls `ready` until it answers true, the process dies, or the time is up. */
-export async function waitFor(what: string, ready: () => Promise<boolean>, options: { timeoutMs: number; process?: Managed; intervalMs?: number }): Promise<void> {
+export async function waitFor(
+  what: string,
+  ready: () => Promise<boolean>,
+  options: { timeoutMs: number; process?: Managed; intervalMs?: number },
+): Promise<void> {
   const deadline = Date.now() + options.timeoutMs;
   let lastError = "";
   for (;;) {
-    if (options.process?.exited()) throw new Error(`${what}: ${options.process.name} exited; last lines of ${options.process.logFile}:\n${options.process.tail()}`);
+    if (options.process?.exited())
+      throw new Error(`${what}: ${options.process.name} exited; last lines of ${options.process.logFile}:\n${options.process.tail()}`);
     try {
       if (await ready()) return;
     } catch (error) {

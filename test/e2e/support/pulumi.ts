@@ -51,7 +51,9 @@ export interface ProjectOptions {
 
 /** The files git tracks (or would: untracked, not ignored), copied; node_modules linked. */
 export function copyProject(dest: string): void {
-  const files = execFileSync("git", ["ls-files", "-z", "--cached", "--others", "--exclude-standard"], { cwd: REPO_ROOT, encoding: "utf8" }).split("\0").filter(Boolean);
+  const files = execFileSync("git", ["ls-files", "-z", "--cached", "--others", "--exclude-standard"], { cwd: REPO_ROOT, encoding: "utf8" })
+    .split("\0")
+    .filter(Boolean);
   for (const file of files) {
     const to = join(dest, file);
     mkdirSync(dirname(to), { recursive: true });
@@ -60,7 +62,13 @@ export function copyProject(dest: string): void {
   symlinkSync(join(REPO_ROOT, "node_modules"), join(dest, "node_modules"), "dir");
 }
 
-export function runCommand(command: string, args: readonly string[], cwd: string, env: NodeJS.ProcessEnv, options: RunOptions = {}): Promise<CommandResult> {
+export function runCommand(
+  command: string,
+  args: readonly string[],
+  cwd: string,
+  env: NodeJS.ProcessEnv,
+  options: RunOptions = {},
+): Promise<CommandResult> {
   const started = Date.now();
   return new Promise((resolveResult, reject) => {
     const child = spawn(command, args, { cwd, env: { ...env, ...options.env }, stdio: ["pipe", "pipe", "pipe"], detached: true });
@@ -138,7 +146,8 @@ export function openProject(options: ProjectOptions): Project {
  * from a pseudo-version (docs/e2e.md), and a brand-new API server whose ClusterIP repair loop has
  * not caught up yet.
  */
-const RIG_WARNING = /using pulumi-(language-nodejs|resource-[a-z-]+) from \$PATH|resource plugin kubernetes is expected to have version|ClusterIPNotAllocated/;
+const RIG_WARNING =
+  /using pulumi-(language-nodejs|resource-[a-z-]+) from \$PATH|resource plugin kubernetes is expected to have version|ClusterIPNotAllocated/;
 
 /** The warning lines of a command's output that the program (or Pulumi about the program) printed. */
 export function ourWarnings(output: string): string[] {

@@ -40,7 +40,9 @@ export function e2eSuite(name: string): E2eContext {
     if (!announced) {
       announced = true;
       const version = execFileSync(join(context.bin, "pulumi"), ["version"], { encoding: "utf8" }).trim();
-      process.stdout.write(`      e2e toolchain: ${context.bin}\n      pulumi version: ${version} (built by test/e2e/toolchain/build.sh)\n`);
+      process.stdout.write(
+        `      e2e toolchain: ${context.bin}\n      pulumi version: ${version} (built by test/e2e/toolchain/build.sh)\n`,
+      );
     }
     context.dir = mkdtempSync(join(tmpdir(), `ocf-e2e-${name}-`));
   });

@@ -15,8 +15,8 @@ export const NODE_RECIPE_DIR = resolve(__dirname, "..", "node");
 function readVersions(recipeDir: string): Record<string, string> {
   const out: Record<string, string> = {};
   for (const line of readFileSync(join(recipeDir, "versions.env"), "utf8").split("\n")) {
-    const m = /^([A-Z_]+)=(.*)$/.exec(line.trim());
-    if (m !== null) out[m[1]] = m[2];
+    const [, name, value] = /^([A-Z_]+)=(.*)$/.exec(line.trim()) ?? [];
+    if (name !== undefined && value !== undefined) out[name] = value;
   }
   return out;
 }
@@ -37,7 +37,11 @@ function cachedBuild(recipeDir: string, binary: string): () => Promise<string> {
       child.on("exit", (code) => {
         const bin = stdout.trim().split("\n").pop() ?? "";
         if (code !== 0) {
-          reject(new Error(`${script} failed (exit ${code}); its last lines above say which module and step. It needs Go 1.26 (https://go.dev/doc/install) and the Go module proxy; scripts/setup.sh builds everything once.`));
+          reject(
+            new Error(
+              `${script} failed (exit ${code}); its last lines above say which module and step. It needs Go 1.26 (https://go.dev/doc/install) and the Go module proxy; scripts/setup.sh builds everything once.`,
+            ),
+          );
         } else if (!existsSync(join(bin, binary))) {
           reject(new Error(`${script} printed "${bin}", which holds no ${binary}`));
         } else {

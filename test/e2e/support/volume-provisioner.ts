@@ -58,26 +58,45 @@ export function volumeFor(claim: Claim, path: string, nodeName: string): unknown
   return {
     apiVersion: "v1",
     kind: "PersistentVolume",
-    metadata: { name: `pvc-${claim.metadata.uid}`, labels: { [MANAGED_LABEL]: "local" }, annotations: { "pv.kubernetes.io/provisioned-by": PROVISIONER } },
+    metadata: {
+      name: `pvc-${claim.metadata.uid}`,
+      labels: { [MANAGED_LABEL]: "local" },
+      annotations: { "pv.kubernetes.io/provisioned-by": PROVISIONER },
+    },
     spec: {
       capacity: { storage: claim.spec.resources?.requests?.storage ?? "1Gi" },
       accessModes: claim.spec.accessModes ?? ["ReadWriteOnce"],
       persistentVolumeReclaimPolicy: "Delete",
       storageClassName: STORAGE_CLASS,
       volumeMode: "Filesystem",
-      claimRef: { apiVersion: "v1", kind: "PersistentVolumeClaim", namespace: claim.metadata.namespace, name: claim.metadata.name, uid: claim.metadata.uid },
+      claimRef: {
+        apiVersion: "v1",
+        kind: "PersistentVolumeClaim",
+        namespace: claim.metadata.namespace,
+        name: claim.metadata.name,
+        uid: claim.metadata.uid,
+      },
       local: { path },
-      nodeAffinity: { required: { nodeSelectorTerms: [{ matchExpressions: [{ key: "kubernetes.io/hostname", operator: "In", values: [nodeName] }] }] } },
+      nodeAffinity: {
+        required: { nodeSelectorTerms: [{ matchExpressions: [{ key: "kubernetes.io/hostname", operator: "In", values: [nodeName] }] }] },
+      },
     },
   };
 }
 
-export async function startVolumeProvisioner(options: { plane: ControlPlane; nodeName: string; dir: string; intervalMs?: number }): Promise<VolumeProvisioner> {
+export async function startVolumeProvisioner(options: {
+  plane: ControlPlane;
+  nodeName: string;
+  dir: string;
+  intervalMs?: number;
+}): Promise<VolumeProvisioner> {
   const { plane, nodeName } = options;
   const root = join(options.dir, "volumes");
   mkdirSync(root, { recursive: true, mode: 0o755 });
   // The cluster's default class from now on: the program's claims name no class, as on a user's cluster.
-  for (const other of (await plane.kubectl(["get", "storageclass", "-o", "name"])).split("\n").filter((n) => n !== "" && n !== `storageclass.storage.k8s.io/${STORAGE_CLASS}`))
+  for (const other of (await plane.kubectl(["get", "storageclass", "-o", "name"]))
+    .split("\n")
+    .filter((n) => n !== "" && n !== `storageclass.storage.k8s.io/${STORAGE_CLASS}`))
     await plane.kubectl(["annotate", other, "storageclass.kubernetes.io/is-default-class=false", "--overwrite"]);
   await plane.kubectl(["apply", "-f", "-"], { input: JSON.stringify(storageClass()) });
   const folders = new Map<string, string>();
@@ -87,7 +106,13 @@ export async function startVolumeProvisioner(options: { plane: ControlPlane; nod
   const pass = async () => {
     const claims = (JSON.parse(await plane.kubectl(["get", "pvc", "--all-namespaces", "-o", "json"])) as { items: Claim[] }).items;
     for (const claim of claims) {
-      if (claim.spec.storageClassName !== STORAGE_CLASS || claim.status?.phase !== "Pending" || claim.spec.volumeName || claim.metadata.deletionTimestamp) continue;
+      if (
+        claim.spec.storageClassName !== STORAGE_CLASS ||
+        claim.status?.phase !== "Pending" ||
+        claim.spec.volumeName ||
+        claim.metadata.deletionTimestamp
+      )
+        continue;
       const path = join(root, `${claim.metadata.namespace}-${claim.metadata.name}-${claim.metadata.uid.slice(0, 8)}`);
       mkdirSync(path, { recursive: true, mode: 0o755 });
       await plane.kubectl(["apply", "-f", "-"], { input: JSON.stringify(volumeFor(claim, path, nodeName)) });
