@@ -41,7 +41,7 @@ module.exports = {
       name: "no-circles",
       severity: "error",
       from: { path: "^(components/|index\\.ts$|cli/)" },
-      to: { circular: true, viaOnly: { dependencyTypesNot: ["type-only"] } },
+      to: { circular: true },
     },
     {
       name: "product-imports-no-tests",

@@ -1,5 +1,5 @@
 import type { InstanceSpec } from "./instance-schema";
-import type { RawStackConfig } from "./load";
+import type { RawStackConfig } from "./raw-config";
 import type { InstanceModel, TenantModel } from "./model";
 import type { ConfigProblem } from "./problems";
 import type { StackSpec } from "./stack-schema";

@@ -42,3 +42,8 @@ export function featureNames(instance: InstanceModel): FeatureNames {
     middleware: { redirect: `${n}-https-redirect`, headers: `${n}-headers`, rateLimit: `${n}-rate-limit`, basicAuth: `${n}-basic-auth` },
   };
 }
+
+/** One Secret per instance, so that an instance's pods can read no other instance's passphrase by name. */
+export function passphraseSecretName(instance: InstanceModel): string {
+  return `${instance.names.backupSecret}-passphrase`;
+}

@@ -1,5 +1,3 @@
-import type { InstanceModel } from "./model";
-
 /**
  * Kubernetes names derived from a tenant and an instance. They are a pure
  * function of the two config keys, so they never change between runs and a
@@ -51,8 +49,3 @@ export function instanceLogicalName(tenant: string, instance: string): string {
 
 /** Objects of the tenant namespace itself (quota, limit range, the shared backup engine, hooks) are named `openclaw-…`. */
 export const NAMESPACE_OBJECT_PREFIX = "openclaw-";
-
-/** One Secret per instance, so that an instance's pods can read no other instance's passphrase by name. */
-export function passphraseSecretName(instance: InstanceModel): string {
-  return `${instance.names.backupSecret}-passphrase`;
-}

@@ -1,4 +1,4 @@
-import { passphraseSecretName } from "./names";
+import { passphraseSecretName } from "./feature-names";
 import type { InstanceModel } from "./model";
 import { featureNames } from "./feature-names";
 

@@ -7,7 +7,7 @@
 import { existsSync, readFileSync } from "node:fs";
 import { join, resolve } from "node:path";
 import { parseDocument } from "yaml";
-import type { RawStackConfig } from "./load";
+import type { RawStackConfig } from "./raw-config";
 import { isPlainObject } from "./merge";
 import { joinPath } from "./problems";
 

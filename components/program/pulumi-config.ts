@@ -4,7 +4,7 @@
  */
 import * as pulumi from "@pulumi/pulumi";
 import * as runtimeConfig from "@pulumi/pulumi/runtime/config";
-import type { RawStackConfig } from "../config/load";
+import type { RawStackConfig } from "../config/raw-config";
 import { locateStackFile, readStackFile } from "../config/stack-file";
 
 // The SDK's own Config class uses this to mark secret values; it is not in the

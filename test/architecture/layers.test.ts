@@ -89,6 +89,14 @@ describe("layers (dependency-cruiser)", function () {
       /no-circles/,
     ],
     [
+      "a circle through type-only imports",
+      {
+        "components/config/a.ts": 'import type { B } from "./b";\nexport interface A {\n  b?: B;\n}\n',
+        "components/config/b.ts": 'import type { A } from "./a";\nexport interface B {\n  a?: A;\n}\n',
+      },
+      /no-circles/,
+    ],
+    [
       "the SDK's mocks in product code",
       { "components/widget/widget.ts": 'import "@pulumi/pulumi/runtime/mocks";\nexport const widget = 1;\n' },
       /product-imports-no-tests/,

@@ -2,7 +2,7 @@ import type * as k8s from "@pulumi/kubernetes";
 import type * as pulumi from "@pulumi/pulumi";
 import type { InstanceModel } from "../../config/model";
 import { instanceMetadata } from "../kube/metadata";
-import { passphraseSecretName } from "../../config/names";
+import { passphraseSecretName } from "../../config/feature-names";
 
 /** Keys of the client-side encryption Secret. */
 export const PASSPHRASE_KEYS = { passphrase: "passphrase", salt: "salt" } as const;

@@ -1,5 +1,5 @@
 import { joinPath, type ConfigProblem } from "../../config/problems";
-import type { RawStackConfig } from "../../config/load";
+import type { RawStackConfig } from "../../config/raw-config";
 import type { ConfigCheck } from "../../config/check";
 
 const SET_SECRET = (name: string) => `pulumi config set --secret --path 'secrets.${name}' <value>`;
