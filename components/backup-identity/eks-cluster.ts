@@ -2,7 +2,8 @@ import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
 import { identityMode } from "../config/backup-schema";
 import type { FleetModel } from "../config/model";
-import { partitionOf, stripScheme } from "../builders/iam";
+import { partitionOf } from "../builders/iam";
+import { stripScheme } from "../builders/identity/trust";
 import type { EksClusterIdentity } from "../builders/identity/cluster-identity";
 
 export type { EksClusterIdentity } from "../builders/identity/cluster-identity";

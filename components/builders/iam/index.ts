@@ -2,13 +2,3 @@ export { backupAccessPolicy, type BackupAccessPolicyArgs, type PrefixLocation } 
 export { bucketPolicy } from "./bucket-policy";
 export { policyDocument, policyJson, type PolicyDocument, type PolicyStatement } from "./document";
 export { instancePrefix, objectsArn, partitionOf, s3ServiceEndpoint } from "./paths";
-export {
-  accountOf,
-  irsaTrustPolicy,
-  podIdentityTrustPolicy,
-  POD_IDENTITY_PRINCIPAL,
-  STS_AUDIENCE,
-  stripScheme,
-  type IrsaTrustArgs,
-  type PodIdentityTrustArgs,
-} from "./trust";

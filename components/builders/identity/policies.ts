@@ -1,6 +1,7 @@
 import * as pulumi from "@pulumi/pulumi";
 import type { InstanceModel } from "../../config/model";
-import { backupAccessPolicy, instancePrefix, irsaTrustPolicy, podIdentityTrustPolicy, policyJson, type PrefixLocation } from "../iam";
+import { backupAccessPolicy, instancePrefix, policyJson, type PrefixLocation } from "../iam";
+import { irsaTrustPolicy, podIdentityTrustPolicy } from "./trust";
 import type { RestoreSourceAccess } from "../backup/store-env";
 import type { BackupStoreRef } from "../store/ref";
 

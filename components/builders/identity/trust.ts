@@ -1,4 +1,4 @@
-import { policyDocument, type PolicyDocument } from "./document";
+import { policyDocument, type PolicyDocument } from "../iam/document";
 
 /** The audience EKS projects into service-account tokens meant for STS. */
 export const STS_AUDIENCE = "sts.amazonaws.com";
