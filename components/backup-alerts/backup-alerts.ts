@@ -5,7 +5,7 @@ import { buildBackupAlertRule } from "../builders/backup/alert-rules";
 
 export interface BackupAlertsArgs {
   /** The validated stack config; `backup.monitoring` decides whether there is anything to create. */
-  readonly model: FleetModel;
+  readonly model: Pick<FleetModel, "backup" | "tenants">;
 }
 
 /**

@@ -45,11 +45,11 @@ export interface FleetModel {
 }
 
 // Built once per fleet model, so a per-instance lookup costs O(1) instead of a scan of the fleet.
-const tenantIndexes = new WeakMap<FleetModel, ReadonlyMap<string, TenantModel>>();
+const tenantIndexes = new WeakMap<Pick<FleetModel, "tenants">, ReadonlyMap<string, TenantModel>>();
 const instanceIndexes = new WeakMap<Pick<FleetModel, "tenants">, ReadonlyMap<string, InstanceModel>>();
 
 /** The tenant of that name, or undefined. */
-export function findTenantModel(fleet: FleetModel, tenant: string): TenantModel | undefined {
+export function findTenantModel(fleet: Pick<FleetModel, "tenants">, tenant: string): TenantModel | undefined {
   let index = tenantIndexes.get(fleet);
   if (index === undefined) {
     index = new Map(fleet.tenants.map((t) => [t.name, t]));

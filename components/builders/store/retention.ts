@@ -11,7 +11,7 @@ export const DEFAULT_LONGEST_RETENTION_DAYS = 365;
  * Read structurally so that it follows the retention settings of the backup
  * engine without depending on their exact shape.
  */
-export function longestRetentionDays(fleet: FleetModel): number | undefined {
+export function longestRetentionDays(fleet: Pick<FleetModel, "tenants">): number | undefined {
   let longest: number | undefined;
   const visit = (value: unknown): void => {
     if (typeof value !== "object" || value === null) return;
@@ -35,7 +35,7 @@ export function longestRetentionDays(fleet: FleetModel): number | undefined {
  * POOL_REFRESH_DAYS when it is taken; so an expiry later than the longest retention plus that
  * never deletes what a live snapshot needs. A shorter one is refused.
  */
-export function safetyNetExpiryDays(fleet: FleetModel, lifecycle: AwsStoreSpec["lifecycle"]): number {
+export function safetyNetExpiryDays(fleet: Pick<FleetModel, "tenants">, lifecycle: AwsStoreSpec["lifecycle"]): number {
   const longest = longestRetentionDays(fleet) ?? DEFAULT_LONGEST_RETENTION_DAYS;
   const minimum = longest + POOL_REFRESH_DAYS + 1;
   const explicit = lifecycle.expireBackupsAfterDays;
