@@ -153,24 +153,7 @@ export const backupSchema = z
     monitoring: backupMonitoring,
   })
   .strict()
-  .prefault({})
-  .superRefine((backup, ctx) => {
-    if (backup.enabled && backup.store === undefined) {
-      ctx.addIssue({
-        code: "custom",
-        path: ["store"],
-        message:
-          "backups are enabled but no store is configured: set backup.store.kind to aws or s3Compatible, or set backup.enabled: false",
-      });
-    }
-    if (backup.store?.kind === "s3Compatible" && backup.identity.mode !== undefined && backup.identity.mode !== "staticKeys") {
-      ctx.addIssue({
-        code: "custom",
-        path: ["identity", "mode"],
-        message: `${backup.identity.mode} needs an AWS store; an S3-compatible store only takes static keys: set identity.mode: staticKeys or remove it`,
-      });
-    }
-  });
+  .prefault({});
 
 export type BackupSpec = z.output<typeof backupSchema>;
 export type AwsStoreSpec = z.output<typeof awsStore>;

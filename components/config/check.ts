@@ -1,3 +1,4 @@
+import type { BackupSpec } from "./backup-schema";
 import type { InstanceSpec } from "./instance-schema";
 import type { RawStackConfig } from "./raw-config";
 import type { InstanceModel, TenantModel } from "./model";
@@ -77,6 +78,11 @@ export interface ConfigCheck {
    * schema, so the builders and the other checks may rely on the rule.
    */
   readonly settings?: (spec: InstanceSpec) => InstanceProblem[];
+  /**
+   * A rule between options of the stack's `backup` block (paths below `backup`), run with its
+   * schema: a stack with a problem fails its schema, so no check that reads the stack runs on it.
+   */
+  readonly backupSettings?: (backup: BackupSpec) => InstanceProblem[];
   /** A check of the whole stack; its problems carry full config paths. */
   readonly stack?: (context: CheckContext) => ConfigProblem[];
   /** A check of one validated instance (defaults merged in, images rewritten). */

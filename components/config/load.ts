@@ -1,13 +1,14 @@
 import * as pulumi from "@pulumi/pulumi";
 import type { z } from "zod";
 import type { RawStackConfig } from "./raw-config";
+import { backupSchema } from "./backup-schema";
 import { instanceSchema } from "./instance-schema";
 import { deepMerge, hasPath, isPlainObject } from "./merge";
 import type { FleetModel, InstanceModel, SecretResolver, TenantModel } from "./model";
 import { defaultNamespace, instanceLogicalName, instanceNames } from "./names";
 import type { SecretRef } from "./primitives";
 import type { ConfigCheck, WrittenInstance } from "./check";
-import { runChecks, settingsRefinement } from "./run-checks";
+import { backupSettingsRefinement, runChecks, settingsRefinement } from "./run-checks";
 import { overrideInstanceImages } from "./image-override";
 import { ConfigError, joinPath, problemsFromIssues, type ConfigProblem } from "./problems";
 import { keysAt } from "./schema-keys";
@@ -33,8 +34,9 @@ export function modelFleetConfig(raw: RawStackConfig, checks: readonly ConfigChe
   const instanceKeys = (path: readonly PropertyKey[]) => keysAt(instanceSchema, path);
   // The schema of one instance's settings, with the registry's rules between its options.
   const checkedInstanceSchema = instanceSchema.superRefine(settingsRefinement(checks));
+  const checkedStackSchema = stackSchema.extend({ backup: backupSchema.superRefine(backupSettingsRefinement(checks)) });
 
-  const stack = issuesOf(stackSchema, raw.values);
+  const stack = issuesOf(checkedStackSchema, raw.values);
   problems.push(...problemsFromIssues(stack.issues, [], stackKeys));
 
   const defaultsRaw = isPlainObject(raw.values.defaults) ? raw.values.defaults : {};

@@ -17,6 +17,9 @@ import {
 } from "./validators";
 
 /** A Kubernetes quantity such as `512Mi` or `500m`; never negative (the API server refuses negative resources and sizes). */
+/** The largest value a Kubernetes quantity holds exactly (int64). */
+const MAX_QUANTITY = 2 ** 63 - 1;
+
 export const quantity = z
   .string()
   .refine(isQuantity, {
@@ -24,6 +27,10 @@ export const quantity = z
   })
   .refine((v) => (quantityValue(v) ?? 0) >= 0, {
     error: (issue) => `${JSON.stringify(issue.input)} is negative; the API server refuses negative quantities`,
+  })
+  // Sizes the program adds up and renders (a backup pod's scratch bound is the volumes' sum) must stay real numbers.
+  .refine((v) => (quantityValue(v) ?? 0) <= MAX_QUANTITY, {
+    error: (issue) => `${JSON.stringify(issue.input)} is more than Kubernetes can hold (2^63-1, about 8Ei): set a real size, e.g. 10Gi`,
   });
 
 /** A quantity where 0 means nothing can run or be stored (limits, volume sizes). */

@@ -1,4 +1,5 @@
 import type { z } from "zod";
+import type { BackupSpec } from "./backup-schema";
 import type { InstanceSpec } from "./instance-schema";
 import { hasPath, isPlainObject } from "./merge";
 import type { InstanceModel } from "./model";
@@ -46,5 +47,14 @@ export function settingsRefinement(checks: readonly ConfigCheck[]): (spec: Insta
   return (spec, ctx) => {
     for (const check of settings)
       for (const problem of check(spec)) ctx.addIssue({ code: "custom", path: [...problem.path], message: problem.message });
+  };
+}
+
+/** The `backupSettings` checks as a refinement of the stack's `backup` schema (see settingsRefinement). */
+export function backupSettingsRefinement(checks: readonly ConfigCheck[]): (backup: BackupSpec, ctx: z.RefinementCtx) => void {
+  const settings = checks.flatMap((check) => (check.backupSettings === undefined ? [] : [check.backupSettings]));
+  return (backup, ctx) => {
+    for (const check of settings)
+      for (const problem of check(backup)) ctx.addIssue({ code: "custom", path: [...problem.path], message: problem.message });
   };
 }

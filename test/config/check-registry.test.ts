@@ -51,7 +51,7 @@ function matches(problem: ConfigProblem, example: CheckExample): boolean {
 }
 
 function kinds(check: ConfigCheck): string[] {
-  return (["settings", "stack", "instance"] as const).filter((kind) => check[kind] !== undefined);
+  return (["settings", "backupSettings", "stack", "instance"] as const).filter((kind) => check[kind] !== undefined);
 }
 
 describe("the config check registry", () => {
@@ -75,7 +75,8 @@ describe("the config check registry", () => {
   });
 
   it("gives each check one way to run", () => {
-    for (const check of CONFIG_CHECKS) assert.ok(kinds(check).length >= 1, `${check.id} has no settings, stack or instance function`);
+    for (const check of CONFIG_CHECKS)
+      assert.ok(kinds(check).length >= 1, `${check.id} has no settings, backupSettings, stack or instance function`);
   });
 
   for (const [name, base] of Object.entries(BASES)) {

@@ -27,7 +27,10 @@ describe("config checks", () => {
     assert.equal(new Set(ids).size, ids.length);
     for (const check of CONFIG_CHECKS) {
       assert.ok(check.refuses.length > 20, check.id);
-      assert.ok(check.settings !== undefined || check.stack !== undefined || check.instance !== undefined, check.id);
+      assert.ok(
+        check.settings !== undefined || check.backupSettings !== undefined || check.stack !== undefined || check.instance !== undefined,
+        check.id,
+      );
     }
   });
 

@@ -6,6 +6,7 @@
  * lists each one's `refuses` (test/docs checks it), and test/config/check-registry.test.ts proves
  * with each one's `example` that it fires.
  */
+import { backupStoreChoice } from "./backup-store-choice";
 import { backupStoreFit } from "./backup-store-fit";
 import { instanceBackup } from "./instance-backup";
 import { appImage } from "./app-image";
@@ -88,6 +89,7 @@ export const CONFIG_CHECKS: readonly ConfigCheck[] = [
   imageReplacements,
   secretRefs,
   instanceBackup,
+  backupStoreChoice,
   backupStoreFit,
 ];
 
