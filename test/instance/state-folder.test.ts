@@ -181,9 +181,25 @@ function kubeletVolume(): string {
   return root;
 }
 
+/**
+ * The script where the app's user can read it, as in the pod's ConfigMap: a checkout may sit below
+ * a folder only root can enter (a fresh clone in `mktemp -d`, 0700).
+ */
+let readableScript: string | undefined;
+function scriptForApp(): string {
+  if (readableScript === undefined) {
+    const dir = mkdtempSync(join(tmpdir(), "state-layout-script-"));
+    chmodSync(dir, 0o755);
+    readableScript = join(dir, STATE_LAYOUT_FILE);
+    writeFileSync(readableScript, readFileSync(SCRIPT));
+    chmodSync(readableScript, 0o644);
+  }
+  return readableScript;
+}
+
 /** `node state-layout.mjs` as the app's user, with the init container's env. */
 function runLayout(root: string, uid = APP_UID): { status: number | null; stdout: string; stderr: string } {
-  const result = spawnSync(process.execPath, [SCRIPT], {
+  const result = spawnSync(process.execPath, [scriptForApp()], {
     uid,
     gid: APP_UID,
     env: { PATH: process.env.PATH, STATE_VOLUME_ROOT: root, STATE_FOLDER },
@@ -233,6 +249,7 @@ describe("instance: state-layout.mjs on a volume the kubelet prepared", function
   };
   after(() => {
     for (const dir of made) rmSync(dir, { recursive: true, force: true });
+    if (readableScript !== undefined) rmSync(join(readableScript, ".."), { recursive: true, force: true });
   });
 
   it("the defect it prevents: the app's user cannot tighten the volume's root, and can tighten the folder it made", () => {
