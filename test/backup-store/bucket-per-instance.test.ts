@@ -1,12 +1,22 @@
 import { strict as assert } from "node:assert";
 import * as pulumi from "@pulumi/pulumi";
 import { program } from "../../components/program/program";
-import { ConfigError } from "../../components/config/problems";
 import { loadFleetConfig } from "../../components/validation/load";
 import { MOCK_AWS_ACCOUNT, runWithMocks, unwrap, type Registration } from "../../scripts/lib/mock-runtime";
 import { findObject, runProgram } from "../support/stacks";
-import { awsFleet, bucketFacts, INSTANCES, inputsOf, keyArnOfAlias, ofType, REGION, roleFacts, type RoleFacts } from "./support/fleet";
-import { defaultKeyPolicy, evaluateCore, evaluateIdentity, type Decision } from "./support/iam";
+import {
+  awsFleet,
+  bucketFacts,
+  INSTANCES,
+  inputsOf,
+  keyArnOfAlias,
+  ofType,
+  REGION,
+  roleFacts,
+  type RoleFacts,
+  configErrorMessage,
+} from "./support/fleet";
+import { assertDecryptsOnlyThroughS3, defaultKeyPolicy, evaluateCore, evaluateIdentity, type Decision } from "./support/iam";
 
 const BUCKET = "aws:s3/bucket:Bucket";
 const KEY = "aws:kms/key:Key";
@@ -14,16 +24,6 @@ const PER_INSTANCE = { bucketPer: "instance" };
 const STORE_TYPES = /^aws:(s3|kms)\//;
 const logical = (tenant: string, instance: string) => `fleet-backup-store-${tenant}/${instance}-bucket`;
 const ids = INSTANCES.map(({ tenant, instance }) => `${tenant}/${instance}`);
-
-function configMessage(raw: ReturnType<typeof awsFleet>): string {
-  try {
-    loadFleetConfig(raw);
-  } catch (err) {
-    if (err instanceof ConfigError) return err.message;
-    throw err;
-  }
-  assert.fail("expected a ConfigError");
-}
 
 function envOf(container: unknown): Record<string, string> {
   const env = (container as { env: { name: string; value?: string }[] }).env;
@@ -236,7 +236,7 @@ describe("backup.store.bucketPer: instance (aws): a bucket of its own for every 
 
     it("instance without a bucket per instance: refused, naming the path and the fix", () => {
       for (const bucketPer of ["fleet", "tenant"]) {
-        const message = configMessage(awsFleet({ store: { bucketPer, kmsKeyPer: "instance" } }));
+        const message = configErrorMessage(awsFleet({ store: { bucketPer, kmsKeyPer: "instance" } }));
         assert.match(
           message,
           new RegExp(
@@ -255,7 +255,7 @@ describe("backup.store.bucketPer: instance (aws): a bucket of its own for every 
       credentials: { accessKeyId: { secretRef: "a" }, secretAccessKey: { secretRef: "b" } },
     };
     const secrets = { a: "1", b: "2" };
-    const message = configMessage(awsFleet({ store: { ...s3, bucketPer: "instance" }, secrets }));
+    const message = configErrorMessage(awsFleet({ store: { ...s3, bucketPer: "instance" }, secrets }));
     assert.match(
       message,
       /openclaw-fleet:backup\.store\.bucketPer: an s3Compatible store writes every backup to the one existing bucket named in backup\.store\.bucket/,
@@ -263,7 +263,7 @@ describe("backup.store.bucketPer: instance (aws): a bucket of its own for every 
     assert.match(message, /remove bucketPer .*or use kind: aws, where this stack creates the buckets \(bucketPer: tenant or instance\)/);
     assert.doesNotMatch(message, /did you mean/);
     assert.match(
-      configMessage(awsFleet({ store: { ...s3, kmsKeyPer: "instance" }, secrets })),
+      configErrorMessage(awsFleet({ store: { ...s3, kmsKeyPer: "instance" }, secrets })),
       /openclaw-fleet:backup\.store\.kmsKeyPer: an s3Compatible store has no KMS keys: remove kmsKeyPer/,
     );
   });
@@ -443,19 +443,7 @@ describe("bucketPer: instance and restores from another instance (clones)", () =
     assert.equal(restoreJobEnv(r, "globex").OCB_BUCKET, source.name);
     const role = roleFacts(r, "globex", "research");
     const sourceKey = keyArnOfAlias(r, "alias/openclaw/openclaw-fleet/test/acme/bot");
-    const kms = (action: string, context: Record<string, string>) =>
-      evaluateCore({
-        principal: role.arn,
-        action,
-        resource: sourceKey,
-        context,
-        identityPolicies: [role.policy],
-        resourcePolicy: defaultKeyPolicy(MOCK_AWS_ACCOUNT),
-      });
-    const viaS3 = { "kms:ViaService": `s3.${REGION}.amazonaws.com`, "kms:EncryptionContext:aws:s3:arn": source.arn };
-    assert.equal(kms("kms:Decrypt", viaS3), "Allowed");
-    assert.equal(kms("kms:GenerateDataKey", viaS3), "ImplicitlyDenied", "it never writes with the source's key");
-    assert.equal(kms("kms:Decrypt", { "kms:EncryptionContext:aws:s3:arn": source.arn }), "ImplicitlyDenied", "only through S3");
+    assertDecryptsOnlyThroughS3(role, sourceKey, source.arn, REGION, MOCK_AWS_ACCOUNT);
     const read = await evaluateIdentity({
       principal: role.arn,
       action: "s3:GetObject",
@@ -480,14 +468,14 @@ describe("bucketPer: instance and restores from another instance (clones)", () =
   });
 
   it("from an instance this stack has no bucket for (not configured, or backups off): refused at preview with the path and the fix", () => {
-    const gone = configMessage(
+    const gone = configErrorMessage(
       awsFleet({ store: PER_INSTANCE, instances: { "acme/bot2": { backup: { restoreFrom: "acme/old/latest" } } } }),
     );
     assert.match(
       gone,
       /openclaw-fleet:tenants\.acme\.instances\.bot2\.backup\.restoreFrom: reads "acme\/old"'s snapshots, which are in that instance's own bucket \(backup\.store\.bucketPer: instance\), but that instance is not in this stack: .*Restore from such an instance, or use bucketPer: tenant or fleet/,
     );
-    const off = configMessage(
+    const off = configErrorMessage(
       awsFleet({
         store: PER_INSTANCE,
         instances: { "acme/bot": { backup: { enabled: false } }, "acme/bot2": { backup: { restoreFrom: { instance: "bot" } } } },

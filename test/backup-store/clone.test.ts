@@ -3,7 +3,7 @@ import { ConfigError } from "../../components/config/problems";
 import { MOCK_AWS_ACCOUNT } from "../../scripts/lib/mock-runtime";
 import { runProgram } from "../support/stacks";
 import { awsFleet, bucketFacts, keyArnOfAlias, REGION, roleFacts } from "./support/fleet";
-import { defaultKeyPolicy, evaluateCore, evaluateIdentity, type Decision } from "./support/iam";
+import { assertDecryptsOnlyThroughS3, evaluateIdentity, type Decision } from "./support/iam";
 
 /** A clone (restore from another instance's backups) grants exactly read access to the source prefix. */
 describe("restore from another instance (clone): read-only access to exactly the source", () => {
@@ -86,19 +86,7 @@ describe("restore from another instance (clone): read-only access to exactly the
     assert.equal(await s3("s3:PutObject", object("acme", "bot")), "ImplicitlyDenied");
     assert.equal(await s3("s3:GetObject", object("acme", "bot2")), "ImplicitlyDenied");
     const acmeKey = keyArnOfAlias(r, "alias/openclaw/openclaw-fleet/test/acme");
-    const kms = (action: string, context: Record<string, string>) =>
-      evaluateCore({
-        principal: role.arn,
-        action,
-        resource: acmeKey,
-        context,
-        identityPolicies: [role.policy],
-        resourcePolicy: defaultKeyPolicy(MOCK_AWS_ACCOUNT),
-      });
-    const viaS3 = { "kms:ViaService": `s3.${REGION}.amazonaws.com`, "kms:EncryptionContext:aws:s3:arn": bucket.arn };
-    assert.equal(kms("kms:Decrypt", viaS3), "Allowed");
-    assert.equal(kms("kms:GenerateDataKey", viaS3), "ImplicitlyDenied", "it never writes with the source's key");
-    assert.equal(kms("kms:Decrypt", { "kms:EncryptionContext:aws:s3:arn": bucket.arn }), "ImplicitlyDenied", "only through S3");
+    assertDecryptsOnlyThroughS3(role, acmeKey, bucket.arn, REGION, MOCK_AWS_ACCOUNT);
   });
 
   it("across tenants without the platform's allowance: refused by config validation, naming the path and the fix", async () => {

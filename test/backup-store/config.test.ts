@@ -1,17 +1,6 @@
 import { strict as assert } from "node:assert";
 import { loadFleetConfig } from "../../components/validation/load";
-import { ConfigError } from "../../components/config/problems";
-import { awsFleet, CLUSTER } from "./support/fleet";
-
-function problems(raw: ReturnType<typeof awsFleet>): string {
-  try {
-    loadFleetConfig(raw);
-  } catch (err) {
-    if (err instanceof ConfigError) return err.message;
-    throw err;
-  }
-  assert.fail("expected a ConfigError");
-}
+import { awsFleet, CLUSTER, configErrorMessage } from "./support/fleet";
 
 describe("backup store and identity config validation", () => {
   it("accepts the fixture fleet", () => {
@@ -21,9 +10,9 @@ describe("backup store and identity config validation", () => {
   it("refuses IRSA without the cluster, or with only half of the OIDC settings", () => {
     const raw = awsFleet();
     const values = { ...raw.values, cluster: { kubernetes: { renderYamlToDirectory: "out" } } };
-    assert.match(problems({ ...raw, values }), /openclaw-fleet:cluster\.eks: identity mode irsa needs the EKS cluster/);
+    assert.match(configErrorMessage({ ...raw, values }), /openclaw-fleet:cluster\.eks: identity mode irsa needs the EKS cluster/);
     assert.match(
-      problems(awsFleet({ eks: { clusterName: CLUSTER, oidcIssuer: "oidc.example/id/X" } })),
+      configErrorMessage(awsFleet({ eks: { clusterName: CLUSTER, oidcIssuer: "oidc.example/id/X" } })),
       /cluster\.eks\.oidcProviderArn: set both/,
     );
   });
@@ -31,18 +20,20 @@ describe("backup store and identity config validation", () => {
   it("refuses Pod Identity without a cluster, and cloud identities for an S3-compatible store", () => {
     const raw = awsFleet({ identity: { mode: "podIdentity" } });
     assert.match(
-      problems({ ...raw, values: { ...raw.values, cluster: { kubernetes: { renderYamlToDirectory: "out" } } } }),
+      configErrorMessage({ ...raw, values: { ...raw.values, cluster: { kubernetes: { renderYamlToDirectory: "out" } } } }),
       /cluster\.eks\.clusterName: identity mode podIdentity needs/,
     );
     assert.match(
-      problems(awsFleet({ store: { kind: "s3Compatible", endpoint: "https://x.example", bucket: "bkt-1" }, identity: { mode: "irsa" } })),
+      configErrorMessage(
+        awsFleet({ store: { kind: "s3Compatible", endpoint: "https://x.example", bucket: "bkt-1" }, identity: { mode: "irsa" } }),
+      ),
       /backup\.identity\.mode: irsa needs an AWS store/,
     );
   });
 
   it("refuses static keys missing for a tenant, and keys that the identity mode would ignore", () => {
     const s3 = { kind: "s3Compatible", endpoint: "https://x.example", bucket: "bkt-1" };
-    const message = problems(
+    const message = configErrorMessage(
       awsFleet({
         store: s3,
         tenants: { acme: { backup: { credentials: { accessKeyId: { secretRef: "a" }, secretAccessKey: { secretRef: "b" } } } } },
@@ -53,7 +44,7 @@ describe("backup store and identity config validation", () => {
     assert.match(message, /tenants\.initech\.backup\.credentials/);
     assert.doesNotMatch(message, /tenants\.acme\.backup\.credentials/);
     assert.match(
-      problems(
+      configErrorMessage(
         awsFleet({
           tenants: { acme: { backup: { credentials: { accessKeyId: { secretRef: "a" }, secretAccessKey: { secretRef: "b" } } } } },
           secrets: { a: "1", b: "2" },
@@ -66,8 +57,8 @@ describe("backup store and identity config validation", () => {
   it("refuses an aws store without aws.region, and bad store settings with their full paths", () => {
     const raw = awsFleet();
     const { aws: _aws, ...values } = raw.values;
-    assert.match(problems({ ...raw, values }), /openclaw-fleet:aws\.region: is required for an aws backup store/);
-    const message = problems(
+    assert.match(configErrorMessage({ ...raw, values }), /openclaw-fleet:aws\.region: is required for an aws backup store/);
+    const message = configErrorMessage(
       awsFleet({ store: { bucketPer: "namespace", objectLock: { mode: "LEGAL", days: 0 }, kmsDeletionWindowDays: 3 } }),
     );
     assert.match(message, /backup\.store\.bucketPer/);

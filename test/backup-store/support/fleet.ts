@@ -1,3 +1,6 @@
+import { strict as assert } from "node:assert";
+import { ConfigError } from "../../../components/config/problems";
+import { loadFleetConfig } from "../../../components/validation/load";
 import type { RawStackConfig } from "../../../components/config/load";
 import type { PolicyDocument } from "../../../components/builders/iam";
 import { MOCK_AWS_ACCOUNT, type Registration } from "../../../scripts/lib/mock-runtime";
@@ -123,4 +126,15 @@ export function keyArnOfAlias(registrations: readonly Registration[], aliasName:
   const alias = ofType(registrations, "aws:kms/alias:Alias").find((r) => r.inputs.name === aliasName);
   if (alias === undefined) throw new Error(`no KMS alias ${aliasName}`);
   return `arn:aws:kms:${REGION}:${MOCK_AWS_ACCOUNT}:key/${String(alias.inputs.targetKeyId)}`;
+}
+
+/** The ConfigError message a stack config is refused with; fails the test when it loads. */
+export function configErrorMessage(raw: RawStackConfig): string {
+  try {
+    loadFleetConfig(raw);
+  } catch (err) {
+    if (err instanceof ConfigError) return err.message;
+    throw err;
+  }
+  assert.fail("expected a ConfigError");
 }

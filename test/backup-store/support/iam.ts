@@ -7,6 +7,7 @@
  * reason). Trust policies with OIDC condition keys (`<issuer>:sub`), which
  * that entry point does not know, go through its core engine directly.
  */
+import { strict as assert } from "node:assert";
 import * as path from "node:path";
 import { runSimulation, type Simulation } from "@cloud-copilot/iam-simulate";
 import type { PolicyDocument } from "../../../components/builders/iam";
@@ -151,4 +152,30 @@ export function defaultKeyPolicy(account: string): PolicyDocument {
       },
     ],
   };
+}
+
+/**
+ * A clone's role reads the source's objects with the source's KMS key, and only so: Decrypt through
+ * S3 for that bucket, never GenerateDataKey (it writes nothing with that key), never outside S3.
+ */
+export function assertDecryptsOnlyThroughS3(
+  role: { readonly arn: string; readonly policy: PolicyDocument },
+  keyArn: string,
+  bucketArn: string,
+  region: string,
+  account: string,
+): void {
+  const kms = (action: string, context: Record<string, string>) =>
+    evaluateCore({
+      principal: role.arn,
+      action,
+      resource: keyArn,
+      context,
+      identityPolicies: [role.policy],
+      resourcePolicy: defaultKeyPolicy(account),
+    });
+  const viaS3 = { "kms:ViaService": `s3.${region}.amazonaws.com`, "kms:EncryptionContext:aws:s3:arn": bucketArn };
+  assert.equal(kms("kms:Decrypt", viaS3), "Allowed");
+  assert.equal(kms("kms:GenerateDataKey", viaS3), "ImplicitlyDenied", "it never writes with the source's key");
+  assert.equal(kms("kms:Decrypt", { "kms:EncryptionContext:aws:s3:arn": bucketArn }), "ImplicitlyDenied", "only through S3");
 }
